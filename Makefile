@@ -31,7 +31,7 @@ bench: $(STAMP) services
 	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
 
 fuzz: $(STAMP)
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -m fuzz -p no:timeout
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -m fuzz -p no:timeout -n auto
 
 demo: $(STAMP)
 	$(BIN)/python -m kiosk.demo
