@@ -1,0 +1,43 @@
+"""Keys and envelopes: sealing, opening, staff keyslots, the device key and the device secret.
+
+Never imports textual or rich. The patient side holds a `Sealer` (public keys only); opening
+needs a `RecipientPrivateKey` from an unlocked staff keyslot or the clinic's own key.
+"""
+
+from kiosk.vault.envelope import (
+    Envelope,
+    EnvelopeError,
+    EnvelopeHeader,
+    OpenedRecord,
+    SealedRecord,
+    Sealer,
+    open_envelope,
+    parse_envelope,
+    verify_envelope,
+)
+from kiosk.vault.keys import (
+    DeviceSigningKey,
+    DeviceVerifyKey,
+    EnvelopeSuite,
+    KeyFormatError,
+    RecipientPrivateKey,
+    RecipientPublicKey,
+)
+
+__all__ = [
+    "DeviceSigningKey",
+    "DeviceVerifyKey",
+    "Envelope",
+    "EnvelopeError",
+    "EnvelopeHeader",
+    "EnvelopeSuite",
+    "KeyFormatError",
+    "OpenedRecord",
+    "RecipientPrivateKey",
+    "RecipientPublicKey",
+    "SealedRecord",
+    "Sealer",
+    "open_envelope",
+    "parse_envelope",
+    "verify_envelope",
+]
