@@ -1,0 +1,368 @@
+"""The clinic configuration: every rule's severity and reason, every threshold, timeouts, consent.
+
+`clinic_defaults.toml` beside this file holds the CLINICAL.md defaults and is also the schema: a
+clinic's own TOML may override any value in it but add nothing, so a misspelt key or an unknown
+rule is refused instead of silently ignored. Every refusal is a `ConfigError` naming the file,
+the place (table.key, with the line where it can be found) and what to do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+
+from kiosk.intake.records import Severity
+
+DEFAULTS_PATH = Path(__file__).with_name("clinic_defaults.toml")
+#: The languages every consent text and acknowledgement must be given in.
+CONSENT_LANGUAGES = ("en", "es")
+#: The measures a hold threshold may name, and the comparisons it may use.
+VITAL_MEASURES = (
+    "systolic",
+    "diastolic",
+    "heart_rate",
+    "spo2",
+    "temperature",
+    "respiratory_rate",
+)
+Comparison = Literal["below", "above", "at_or_above"]
+_COMPARISONS: tuple[Comparison, ...] = ("below", "above", "at_or_above")
+_THRESHOLD_KEYS = tuple(f"{level}_{cmp}" for level in ("caution", "stop") for cmp in _COMPARISONS)
+
+
+class ConfigError(ValueError):
+    """A clinic configuration that cannot be used; the message says where and what to do."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One screening rule: the flag code it raises, how urgent, and why (for the nurse)."""
+
+    code: str
+    severity: Severity
+    reason: str
+
+
+@dataclass(frozen=True)
+class HoldThreshold:
+    """A vitals limit that accepts the value but raises a flag (e.g. systolic >= 180 is STOP)."""
+
+    measure: str
+    severity: Severity
+    comparison: Comparison
+    limit: float
+
+    def is_crossed(self, value: float) -> bool:
+        """True when the value is on the flagged side of this limit."""
+        if self.comparison == "below":
+            return value < self.limit
+        if self.comparison == "above":
+            return value > self.limit
+        return value >= self.limit
+
+    def describe(self) -> str:
+        """The limit in words for the nurse, e.g. ">= 180"."""
+        symbol = {"below": "<", "above": ">", "at_or_above": ">="}[self.comparison]
+        return f"{symbol} {self.limit:g}"
+
+
+@dataclass(frozen=True)
+class ConsentAcknowledgement:
+    """One box the patient ticks, with its text per language."""
+
+    id: str
+    text: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class ConsentDocument:
+    """The consent the patient reads and signs: id, version, text and acknowledgements."""
+
+    document_id: str
+    version: str
+    text: Mapping[str, str]
+    acknowledgements: tuple[ConsentAcknowledgement, ...]
+
+    def text_sha256(self, language: str) -> str:
+        """The SHA-256 (hex) of the exact UTF-8 text shown in that language."""
+        return hashlib.sha256(self.text[language].encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ClinicConfig:
+    """Everything a clinic may configure, typed and checked."""
+
+    clinic_name: str
+    time_zone: str
+    date_order: Literal["MDY", "DMY"]
+    patient_idle_seconds: int
+    patient_warning_seconds: int
+    staff_idle_seconds: int
+    draft_retention_hours: int
+    acknowledged_retention_hours: int
+    last_food_hours: float
+    last_clear_liquid_hours: float
+    hold_thresholds: tuple[HoldThreshold, ...]
+    rules: Mapping[str, Rule]
+    consent: ConsentDocument
+
+    def rule(self, code: str) -> Rule:
+        """The rule for a flag code; KeyError for a code the configuration does not define."""
+        return self.rules[code]
+
+    def holds_for(self, measure: str) -> tuple[HoldThreshold, ...]:
+        """The hold thresholds of one vitals measure, most severe first."""
+        found = [hold for hold in self.hold_thresholds if hold.measure == measure]
+        return tuple(sorted(found, key=lambda hold: hold.severity.rank))
+
+
+def default_config() -> ClinicConfig:
+    """The CLINICAL.md defaults."""
+    return _default_config()
+
+
+@cache
+def _default_config() -> ClinicConfig:
+    return _build(_defaults_data(), _Source(DEFAULTS_PATH.name, ""))
+
+
+def load_config(path: Path | str) -> ClinicConfig:
+    """Read a clinic's TOML file (overriding the defaults) or raise `ConfigError`."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(
+            f"{path}: cannot be read ({type(error).__name__}). "
+            "Check that the file exists, is readable and is saved as UTF-8."
+        ) from None
+    return load_config_text(text, str(path))
+
+
+def load_config_text(text: str, source_name: str) -> ClinicConfig:
+    """Parse a clinic's TOML text (overriding the defaults) or raise `ConfigError`."""
+    source = _Source(source_name, text)
+    try:
+        overrides = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        # Why: tomllib's message carries "(at line N, column M)", the place to look.
+        raise ConfigError(
+            f"{source_name}: is not valid TOML: {error}. Fix the TOML syntax there."
+        ) from None
+    _check_known(overrides, _defaults_data(), "", source)
+    return _build(_merge(_defaults_data(), overrides), source)
+
+
+@cache
+def _defaults_data() -> dict[str, Any]:
+    return tomllib.loads(DEFAULTS_PATH.read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class _Source:
+    """The file being read, to name it and find lines in refusals."""
+
+    name: str
+    text: str
+
+    def error(self, place: str, problem: str, fix: str) -> ConfigError:
+        line = self._line_of(place)
+        where = f"{place} (line {line})" if line else place
+        return ConfigError(f"{self.name}: {where}: {problem}. {fix}")
+
+    def _line_of(self, place: str) -> int | None:
+        """Best effort: the first line assigning the last key of the place (TOML gives none)."""
+        key = place.rsplit(".", 1)[-1].strip('"')
+        pattern = re.compile(rf'^\s*"?{re.escape(key)}"?\s*[=\]]|^\s*\[+[^\]]*{re.escape(key)}')
+        for number, line in enumerate(self.text.splitlines(), start=1):
+            if pattern.search(line):
+                return number
+        return None
+
+
+def _place(prefix: str, key: str) -> str:
+    shown = f'"{key}"' if "." in key else key
+    return f"{prefix}.{shown}" if prefix else shown
+
+
+def _check_known(
+    data: Mapping[str, Any], schema: Mapping[str, Any], prefix: str, src: _Source
+) -> None:
+    """Refuse keys the defaults do not have, and tables where values belong (and the reverse)."""
+    for key, value in data.items():
+        place = _place(prefix, key)
+        if prefix == "thresholds.vitals":
+            if key not in VITAL_MEASURES:
+                raise src.error(
+                    place, "unknown vitals measure", f"Use one of: {', '.join(VITAL_MEASURES)}"
+                )
+            allowed: Mapping[str, Any] = dict.fromkeys(_THRESHOLD_KEYS, 0)
+        elif key not in schema:
+            what = "unknown rule" if prefix == "rules" else "unknown setting"
+            known = ", ".join(sorted(schema))
+            raise src.error(place, what, f"Check the spelling; the known names are: {known}")
+        else:
+            allowed = schema[key]
+        if isinstance(allowed, dict):
+            if not isinstance(value, dict):
+                raise src.error(place, "must be a table", f"Write it as [{place}] with its keys")
+            _check_known(value, allowed, place, src)
+        elif isinstance(value, dict):
+            raise src.error(place, "must be a single value, not a table", "Remove the table")
+
+
+def _merge(base: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _get(table: Mapping[str, Any], key: str, kind: type, place: str, src: _Source) -> Any:
+    """A value of the expected type, or a refusal naming the type to write."""
+    value = table.get(key)
+    full = _place(place, key)
+    if value is None:
+        raise src.error(full, "is missing", "Add it (see clinic_defaults.toml)")
+    names = {str: "text in quotes", int: "a whole number", float: "a number", list: "a list"}
+    ok = isinstance(value, kind) and not isinstance(value, bool)
+    if kind is float:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+    if not ok:
+        given = _TOML_TYPE_NAMES.get(type(value), type(value).__name__)
+        raise src.error(full, f"must be {names[kind]}, not {given}", "Write it as in the defaults")
+    return float(value) if kind is float else value
+
+
+_TOML_TYPE_NAMES = {
+    str: "text",
+    int: "a whole number",
+    float: "a decimal number",
+    bool: "true/false",
+    list: "a list",
+    dict: "a table",
+}
+
+
+def _positive(value: float, place: str, src: _Source) -> None:
+    if value <= 0:
+        raise src.error(place, "must be greater than 0", "Give a positive value")
+
+
+def _severity(value: str, place: str, src: _Source) -> Severity:
+    allowed = [s.value for s in Severity]
+    if value not in allowed:
+        raise src.error(place, "is not a severity", f"Use one of: {', '.join(allowed)}")
+    return Severity(value)
+
+
+def _per_language(table: Mapping[str, Any], place: str, src: _Source) -> Mapping[str, str]:
+    texts: dict[str, str] = {}
+    for language in CONSENT_LANGUAGES:
+        text = _get(table, language, str, place, src)
+        if not text.strip():
+            raise src.error(_place(place, language), "is empty", "Give the text in that language")
+        texts[language] = text
+    extra = sorted(set(table) - set(CONSENT_LANGUAGES) - {"id"})
+    if extra:
+        raise src.error(
+            _place(place, extra[0]),
+            "is not a language the kiosk offers",
+            f"Use only: {', '.join(CONSENT_LANGUAGES)}",
+        )
+    return MappingProxyType(texts)
+
+
+def _build(data: Mapping[str, Any], src: _Source) -> ClinicConfig:
+    time_zone = _get(data, "time_zone", str, "", src)
+    try:
+        zoneinfo.ZoneInfo(time_zone)
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        raise src.error(
+            "time_zone", "is not a known time zone", 'Use an IANA name like "America/Chicago"'
+        ) from None
+    date_order = _get(data, "date_order", str, "", src)
+    if date_order not in ("MDY", "DMY"):
+        raise src.error("date_order", "must be MDY or DMY", 'Write "MDY" or "DMY"')
+    timeouts, retention = data["timeouts"], data["retention"]
+    thresholds = data["thresholds"]
+    whole_numbers = {
+        f"timeouts.{key}": _get(timeouts, key, int, "timeouts", src)
+        for key in ("patient_idle_seconds", "patient_warning_seconds", "staff_idle_seconds")
+    } | {
+        f"retention.{key}": _get(retention, key, int, "retention", src)
+        for key in ("draft_hours", "acknowledged_hours")
+    }
+    hours = {
+        f"thresholds.{key}": _get(thresholds, key, float, "thresholds", src)
+        for key in ("last_food_hours", "last_clear_liquid_hours")
+    }
+    for place, value in (whole_numbers | hours).items():
+        _positive(value, place, src)
+    return ClinicConfig(
+        clinic_name=_get(data, "clinic_name", str, "", src),
+        time_zone=time_zone,
+        date_order=date_order,
+        patient_idle_seconds=whole_numbers["timeouts.patient_idle_seconds"],
+        patient_warning_seconds=whole_numbers["timeouts.patient_warning_seconds"],
+        staff_idle_seconds=whole_numbers["timeouts.staff_idle_seconds"],
+        draft_retention_hours=whole_numbers["retention.draft_hours"],
+        acknowledged_retention_hours=whole_numbers["retention.acknowledged_hours"],
+        last_food_hours=hours["thresholds.last_food_hours"],
+        last_clear_liquid_hours=hours["thresholds.last_clear_liquid_hours"],
+        hold_thresholds=_holds(thresholds["vitals"], src),
+        rules=_rules(data["rules"], src),
+        consent=_consent(data["consent"], src),
+    )
+
+
+def _holds(vitals: Mapping[str, Any], src: _Source) -> tuple[HoldThreshold, ...]:
+    holds = []
+    for measure, table in vitals.items():
+        place = f"thresholds.vitals.{measure}"
+        for key in table:
+            level, comparison = key.split("_", 1)
+            limit = _get(table, key, float, place, src)
+            severity = Severity.STOP if level == "stop" else Severity.CAUTION
+            holds.append(HoldThreshold(measure, severity, comparison, limit))  # type: ignore[arg-type]
+    return tuple(holds)
+
+
+def _rules(table: Mapping[str, Any], src: _Source) -> Mapping[str, Rule]:
+    rules = {}
+    for code, entry in table.items():
+        place = _place("rules", code)
+        severity = _severity(_get(entry, "severity", str, place, src), f"{place}.severity", src)
+        reason = _get(entry, "reason", str, place, src)
+        rules[code] = Rule(code, severity, reason)
+    return MappingProxyType(rules)
+
+
+def _consent(table: Mapping[str, Any], src: _Source) -> ConsentDocument:
+    acks_data = _get(table, "acknowledgements", list, "consent", src)
+    acknowledgements = []
+    for index, entry in enumerate(acks_data):
+        place = f"consent.acknowledgements[{index}]"
+        if not isinstance(entry, dict):
+            raise src.error(place, "must be a table", "Write it as [[consent.acknowledgements]]")
+        ack_id = _get(entry, "id", str, place, src)
+        acknowledgements.append(ConsentAcknowledgement(ack_id, _per_language(entry, place, src)))
+    if not acknowledgements:
+        raise src.error("consent.acknowledgements", "is empty", "List at least one")
+    return ConsentDocument(
+        document_id=_get(table, "document_id", str, "consent", src),
+        version=_get(table, "version", str, "consent", src),
+        text=_per_language(table["text"], "consent.text", src),
+        acknowledgements=tuple(acknowledgements),
+    )
