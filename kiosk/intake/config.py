@@ -335,7 +335,7 @@ def _holds(vitals: Mapping[str, Any], src: _Source) -> tuple[HoldThreshold, ...]
             level, comparison = key.split("_", 1)
             limit = _get(table, key, float, place, src)
             severity = Severity.STOP if level == "stop" else Severity.CAUTION
-            holds.append(HoldThreshold(measure, severity, comparison, limit))  # type: ignore[arg-type]
+            holds.append(HoldThreshold(measure, severity, comparison, limit))
     return tuple(holds)
 
 
