@@ -1,0 +1,27 @@
+"""The kiosk's local SQLite store: sealed records, outbox states, audit chain, staff, settings."""
+
+from kiosk.store.errors import StoreError
+from kiosk.store.kiosk_store import KIOSK_ID_SETTING, KioskStore, SealedRecordLike
+from kiosk.store.rows import (
+    AuditCheck,
+    OutboxItem,
+    OutboxState,
+    RecordRow,
+    RecordSummary,
+    StaffRow,
+)
+from kiosk.store.schema import SCHEMA_VERSION
+
+__all__ = [
+    "KIOSK_ID_SETTING",
+    "SCHEMA_VERSION",
+    "AuditCheck",
+    "KioskStore",
+    "OutboxItem",
+    "OutboxState",
+    "RecordRow",
+    "RecordSummary",
+    "SealedRecordLike",
+    "StaffRow",
+    "StoreError",
+]
