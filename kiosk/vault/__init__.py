@@ -4,6 +4,7 @@ Never imports textual or rich. The patient side holds a `Sealer` (public keys on
 needs a `RecipientPrivateKey` from an unlocked staff keyslot or the clinic's own key.
 """
 
+from kiosk.vault.device_secret import DeviceSecret, DeviceSecretError
 from kiosk.vault.envelope import (
     Envelope,
     EnvelopeError,
@@ -23,8 +24,34 @@ from kiosk.vault.keys import (
     RecipientPrivateKey,
     RecipientPublicKey,
 )
+from kiosk.vault.keyslots import (
+    DEFAULT_COST,
+    Argon2Cost,
+    KeyslotError,
+    StaffCredential,
+    StaffKeyslot,
+    StaffRole,
+    WrongPin,
+    complete_pending,
+    create_keyslot,
+    create_pending_keyslot,
+    unlock_keyslot,
+)
 
 __all__ = [
+    "DEFAULT_COST",
+    "Argon2Cost",
+    "DeviceSecret",
+    "DeviceSecretError",
+    "KeyslotError",
+    "StaffCredential",
+    "StaffKeyslot",
+    "StaffRole",
+    "WrongPin",
+    "complete_pending",
+    "create_keyslot",
+    "create_pending_keyslot",
+    "unlock_keyslot",
     "DeviceSigningKey",
     "DeviceVerifyKey",
     "Envelope",

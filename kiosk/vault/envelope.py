@@ -21,6 +21,7 @@ from typing import Final
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from kiosk.vault.byte_reader import ByteReader
 from kiosk.vault.keys import (
     KEY_ID_LENGTH,
     SIGNATURE_LENGTH,
@@ -297,7 +298,7 @@ def parse_envelope(data: bytes) -> Envelope:
     data = bytes(data)
     if len(data) > MAX_ENVELOPE_BYTES:
         raise EnvelopeError(f"envelope is {len(data)} bytes, limit {MAX_ENVELOPE_BYTES}")
-    reader = _Reader(data)
+    reader = ByteReader(data, EnvelopeError, "envelope")
     if reader.take(len(MAGIC), "magic") != MAGIC:
         raise EnvelopeError("not a kiosk envelope (magic is not 'KENV')")
     version = reader.take(1, "version")[0]
@@ -327,8 +328,7 @@ def parse_envelope(data: bytes) -> Envelope:
     ciphertext = reader.take(ciphertext_length, "ciphertext")
     signed_bytes = data[: reader.offset]
     signature = reader.take(SIGNATURE_LENGTH, "signature")
-    if reader.offset != len(data):
-        raise EnvelopeError(f"{len(data) - reader.offset} unexpected bytes after the signature")
+    reader.expect_end()
     return Envelope(header, header_block, stanzas, nonce, ciphertext, signed_bytes, signature)
 
 
@@ -381,22 +381,6 @@ def open_envelope(
         suite=header.suite,
         payload=payload,
     )
-
-
-class _Reader:
-    """Takes fixed-size pieces off the front of the bytes, naming the piece when short."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-        self.offset = 0
-
-    def take(self, size: int, what: str) -> bytes:
-        end = self.offset + size
-        if end > len(self._data):
-            raise EnvelopeError(f"envelope truncated in the {what} (at byte {self.offset})")
-        piece = self._data[self.offset : end]
-        self.offset = end
-        return piece
 
 
 def _check_uuid(value: object, name: str) -> None:

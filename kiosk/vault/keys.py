@@ -63,14 +63,29 @@ class EnvelopeSuite(StrEnum):
         return X25519_LENGTH
 
     @property
+    def private_key_bytes_length(self) -> int:
+        """Length of `RecipientPrivateKey.to_bytes()`: tag, suite code, raw private key."""
+        return len(RECIPIENT_PRIVATE_TAG) + 1 + self.private_length
+
+    @property
+    def enc_length(self) -> int:
+        """Length of the HPKE encapsulated key this suite's KEM produces."""
+        return self.hpke_suite_kem().enc_length()
+
+    @property
     def sealed_key_length(self) -> int:
         """Length of HPKE enc || sealed 32-byte data key (with its 16-byte tag)."""
-        return _SEALED_LENGTHS[self]
+        return self.enc_length + 32 + 16
+
+    def hpke_suite_kem(self) -> hpke.KEM:
+        """The HPKE KEM of this suite."""
+        if self is EnvelopeSuite.MLKEM768_X25519:
+            return hpke.KEM.MLKEM768_X25519
+        return hpke.KEM.X25519
 
     def hpke_suite(self) -> hpke.Suite:
         """The `cryptography` HPKE suite object for this suite."""
-        kem = hpke.KEM.MLKEM768_X25519 if self is EnvelopeSuite.MLKEM768_X25519 else hpke.KEM.X25519
-        return hpke.Suite(kem, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM)
+        return hpke.Suite(self.hpke_suite_kem(), hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM)
 
     @classmethod
     def from_code(cls, code: int) -> EnvelopeSuite:
@@ -82,10 +97,6 @@ class EnvelopeSuite(StrEnum):
 
 
 _SUITE_CODES: Final = {EnvelopeSuite.MLKEM768_X25519: 1, EnvelopeSuite.X25519: 2}
-_SEALED_LENGTHS: Final = {
-    EnvelopeSuite.MLKEM768_X25519: hpke.KEM.MLKEM768_X25519.enc_length() + 32 + 16,
-    EnvelopeSuite.X25519: hpke.KEM.X25519.enc_length() + 32 + 16,
-}
 
 
 def fingerprint_hex(digest: bytes) -> str:
