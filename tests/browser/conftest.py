@@ -1,0 +1,97 @@
+"""Fixtures for the browser tests: Debian's Chromium, a served kiosk on port 0, kiosk tabs.
+
+Chromium is the system one (scripts/ensure-chromium installs it); Playwright never downloads a
+browser here. Each served kiosk runs its aiohttp server on a loop in a background thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shlex
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from kiosk_tab import KioskTab
+from playwright.sync_api import Browser, BrowserContext, sync_playwright
+
+from kiosk.serve import KioskWebServer
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TABLET_VIEWPORT = {"width": 1024, "height": 768}
+TINY_KIOSK = Path(__file__).with_name("tiny_kiosk_app.py")
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium, headless; skipped with the reason when it is not installed."""
+    if not CHROMIUM.exists():
+        pytest.skip("no /usr/bin/chromium: run scripts/ensure-chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+class ServedKiosk:
+    """A KioskWebServer running on its own event loop thread, listening on a free port."""
+
+    def __init__(self, command: str) -> None:
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._server = KioskWebServer(command, host="127.0.0.1", port=0)
+        self._thread.start()
+        self.url = asyncio.run_coroutine_threadsafe(self._server.start(), self._loop).result(30)
+
+    def stop(self) -> None:
+        """Stop the server; every session's kiosk process is asked to quit."""
+        asyncio.run_coroutine_threadsafe(self._server.stop(), self._loop).result(60)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+
+
+@pytest.fixture
+def serve_command() -> Iterator[Callable[[str], ServedKiosk]]:
+    """Serve any session command; stopped at the end of the test."""
+    served: list[ServedKiosk] = []
+
+    def start(command: str) -> ServedKiosk:
+        served.append(ServedKiosk(command))
+        return served[-1]
+
+    yield start
+    for kiosk in served:
+        kiosk.stop()
+
+
+@pytest.fixture
+def tiny_kiosk(serve_command: Callable[[str], ServedKiosk]) -> ServedKiosk:
+    """The stand-in kiosk app, served."""
+    return serve_command(shlex.join([sys.executable, str(TINY_KIOSK)]))
+
+
+@pytest.fixture
+def tablet(chromium: Browser) -> Iterator[Callable[[], KioskTab]]:
+    """Open tablet-sized touch tabs, each in its own browser context (like separate tablets)."""
+    contexts: list[BrowserContext] = []
+
+    def open_tab() -> KioskTab:
+        context = chromium.new_context(viewport=TABLET_VIEWPORT, has_touch=True)
+        contexts.append(context)
+        return KioskTab(context.new_page())
+
+    yield open_tab
+    for context in contexts:
+        context.close()

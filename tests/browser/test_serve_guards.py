@@ -1,0 +1,96 @@
+"""What IT gets from `kiosk serve` before any browser: safe defaults and a locked-down page."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shlex
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+from conftest import TINY_KIOSK, ServedKiosk
+
+from kiosk.serve import (
+    PublicBindRefused,
+    add_commands,
+    is_loopback,
+    serve,
+    session_command,
+)
+
+TINY_KIOSK_COMMAND = shlex.join([sys.executable, str(TINY_KIOSK)])
+
+
+def test_serving_to_the_network_without_public_is_refused_with_the_reason(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(PublicBindRefused, match="--public"):
+        serve(tmp_path, host="0.0.0.0", port=0)
+
+
+def test_the_serve_command_refuses_a_lan_address_and_exits_with_a_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    parser = argparse.ArgumentParser(prog="kiosk")
+    add_commands(parser.add_subparsers())
+    arguments = parser.parse_args(["serve", "--data", str(tmp_path), "--host", "192.168.1.20"])
+
+    assert arguments.func(arguments) == 2
+    assert "Refusing to listen on 192.168.1.20" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "127.0.0.2"])
+def test_loopback_addresses_need_no_flag(host: str) -> None:
+    assert is_loopback(host)
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "::", "kiosk.clinic.lan"])
+def test_other_addresses_count_as_the_network(host: str) -> None:
+    assert not is_loopback(host)
+
+
+def test_each_session_runs_the_kiosk_on_the_given_data_directory(tmp_path: Path) -> None:
+    data = tmp_path / "clinic data; rm -rf ~"
+    command = session_command(data)
+    assert "-m kiosk.serve_session --data" in command
+    assert f"'{data}'" in command, "a data path with shell characters must stay one argument"
+
+
+def test_the_page_forbids_other_hosts_and_carries_no_outside_address(
+    serve_command: Callable[[str], ServedKiosk],
+) -> None:
+    kiosk = serve_command(TINY_KIOSK_COMMAND)
+    page = httpx.get(kiosk.url)
+
+    assert page.status_code == 200
+    policy = page.headers["content-security-policy"]
+    assert "default-src 'self'" in policy and "connect-src 'self'" in policy
+    addresses = re.findall(r'(?:src|href)="([^"]*)"', page.text)
+    assert addresses, "the page links its script and styles"
+    assert all(address.startswith("/") and not address.startswith("//") for address in addresses)
+
+
+def test_a_page_from_another_site_cannot_open_a_kiosk_session(
+    serve_command: Callable[[str], ServedKiosk],
+) -> None:
+    kiosk = serve_command(TINY_KIOSK_COMMAND)
+    refused = httpx.get(
+        f"{kiosk.url}ws",
+        headers={
+            "Origin": "http://attacker.example",
+            "Connection": "Upgrade",
+            "Upgrade": "websocket",
+            "Sec-WebSocket-Version": "13",
+            "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+        },
+    )
+    assert refused.status_code == 403
+
+
+def test_the_static_folders_list_no_files(serve_command: Callable[[str], ServedKiosk]) -> None:
+    kiosk = serve_command(TINY_KIOSK_COMMAND)
+    assert httpx.get(f"{kiosk.url}static/").status_code in (403, 404)
+    assert httpx.get(f"{kiosk.url}download/anything").status_code == 404

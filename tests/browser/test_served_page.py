@@ -1,0 +1,47 @@
+"""The served page itself: a tablet loads only the kiosk host, and each tab is its own kiosk."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import ServedKiosk
+from kiosk_tab import KioskTab
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_tablet_talks_only_to_the_kiosk_host_while_a_patient_types_and_taps(
+    tiny_kiosk: ServedKiosk, tablet: Callable[[], KioskTab]
+) -> None:
+    tab = tablet()
+    tab.open(tiny_kiosk.url)
+    tab.wait_for_text("Welcome, session")
+    tab.tap("Your name")
+    tab.type("Ada")
+    tab.tap("Continue")
+    tab.wait_for_text("Thank you Ada")
+
+    kiosk_host = urlsplit(tiny_kiosk.url).netloc
+    other_hosts = {urlsplit(url).netloc for url in tab.requested_urls} - {kiosk_host}
+    assert tab.requested_urls, "the recorder saw no request at all"
+    assert other_hosts == set(), f"the page asked other hosts: {other_hosts}"
+
+
+def test_two_tabs_each_get_their_own_kiosk_session(
+    tiny_kiosk: ServedKiosk, tablet: Callable[[], KioskTab]
+) -> None:
+    first, second = tablet(), tablet()
+    first.open(tiny_kiosk.url)
+    second.open(tiny_kiosk.url)
+    first.tap("Your name")
+    first.type("Ada")
+    first.tap("Continue")
+    first.wait_for_text("Thank you Ada")
+
+    second.wait_for_text("Welcome, session")
+    assert second.screen.find("Ada") is None, "one tablet's answer showed on the other"
+    first_session = first.screen.lines()[0].split("session ")[1].strip()
+    second_session = second.screen.lines()[0].split("session ")[1].strip()
+    assert first_session != second_session

@@ -1,0 +1,26 @@
+"""A stand-in kiosk for testing the serving machinery alone: a name field, a button, a reply.
+
+It shows its own process id so a test can tell that each tab runs its own kiosk process.
+"""
+
+import os
+
+from textual.app import App, ComposeResult
+from textual.widgets import Button, Input, Label
+
+
+class TinyKioskApp(App[None]):
+    """Asks a name; Continue answers with a greeting naming this session's process."""
+
+    def compose(self) -> ComposeResult:
+        yield Label(f"Welcome, session {os.getpid()}", id="welcome")
+        yield Input(placeholder="Your name", id="name")
+        yield Button("Continue", id="continue")
+
+    def on_button_pressed(self) -> None:
+        name = self.query_one("#name", Input).value
+        self.query_one("#welcome", Label).update(f"Thank you {name}, session {os.getpid()}")
+
+
+if __name__ == "__main__":
+    TinyKioskApp().run()
