@@ -86,6 +86,7 @@ class FaultProxy:
 
     def stop(self) -> None:
         self._call(self._close())
+        self._call(self._cancel_handlers())
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=5)
 
@@ -113,11 +114,19 @@ class FaultProxy:
             await self._server.wait_closed()
             self._server = None
 
+    async def _cancel_handlers(self) -> None:
+        for task in asyncio.all_tasks():
+            if task is not asyncio.current_task():
+                task.cancel()
+
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             await self._serve_one(reader, writer)
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
             writer.transport.abort()
+        except asyncio.CancelledError:
+            writer.transport.abort()
+            raise
         finally:
             if not writer.is_closing():
                 writer.close()

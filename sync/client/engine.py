@@ -1,0 +1,317 @@
+"""The sync engine: drains the kiosk's outbox to the clinic server in signed batches, maps the
+server's per-record answers onto the outbox (acked / quarantined with the reason / retried), sends
+the audit chain's links, pulls the signed clinic configuration, and purges delivered payloads
+after the retention period.
+
+One engine owns one store connection, so `run_once` may run in a thread worker while the patient
+flow keeps writing through its own connection. A run never raises for anything the network or
+the server does: it returns a SyncReport and persists a SyncStatus for the IT console.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+import httpx
+
+from kiosk.store.errors import StoreError
+from kiosk.store.kiosk_store import KioskStore
+from kiosk.store.rows import OutboxItem
+from kiosk.store.timestamps import utc_now
+from sync.client.clinic_config import accept_config, verified_clinic_config
+from sync.client.errors import SyncError
+from sync.client.pins import ServerPins
+from sync.client.retry_policy import RetryPolicy
+from sync.client.server_connection import ExchangeFailed, ServerConnection
+from sync.client.status import SyncStatus
+from sync.wire import AuditLink, RequestSigner
+
+DEFAULT_RETENTION = timedelta(hours=24)
+# Batches stay well under the server's body limit and give progress often enough for the console.
+DEFAULT_BATCH_RECORDS = 500
+# The batch framing costs 8 bytes plus 4 per envelope.
+_FRAME_BYTES = 8
+_AUDIT_LINKS_PER_REQUEST = 5000
+
+
+class SyncOutcome(StrEnum):
+    """How one run ended."""
+
+    DELIVERED = "delivered"  # every due record got an answer (acked or quarantined)
+    NOTHING_DUE = "nothing_due"
+    FAILED = "failed"  # stopped by a network fault or a refusal: see error, retried later
+    WAITING = "waiting"  # backing off after failures; `sync now` overrides
+    NOT_ENROLLED = "not_enrolled"
+
+
+@dataclass(frozen=True)
+class SyncProgress:
+    """Posted after each batch, for a progress line on the IT console."""
+
+    acked: int
+    quarantined: int
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What one run did; the worker posts it to the App, which updates the console."""
+
+    outcome: SyncOutcome
+    acked: int = 0
+    quarantined: int = 0
+    returned_to_queue: int = 0  # records in flight when the run failed, queued again
+    error: str | None = None
+    next_attempt_at: datetime | None = None
+    bytes_on_wire: int = 0  # request and answer bytes, headers included
+    sealed_bytes: int = 0  # envelope bytes sent
+
+
+class _RunStopped(Exception):
+    """A failure that ends the run; the records in flight go back to the queue."""
+
+    def __init__(self, reason: str, in_flight: Sequence[str]) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.in_flight = list(in_flight)
+
+
+class SyncEngine:
+    """Delivers one kiosk's sealed records to the clinic server it is enrolled with."""
+
+    def __init__(
+        self,
+        store: KioskStore,
+        device_id: str,
+        signer: RequestSigner,
+        *,
+        timeout_s: float = 15.0,
+        batch_records: int = DEFAULT_BATCH_RECORDS,
+        retry: RetryPolicy | None = None,
+        transport: httpx.BaseTransport | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.store = store
+        self.device_id = device_id
+        self._signer = signer
+        self._timeout_s = timeout_s
+        self._batch_records = max(1, batch_records)
+        self._retry = retry or RetryPolicy()
+        self._transport = transport
+        self._rng = rng or random.Random()
+        self._acked = 0
+        self._quarantined = 0
+        self._sealed_bytes = 0
+
+    def status(self) -> SyncStatus:
+        return SyncStatus.load(self.store)
+
+    # ---- one run ------------------------------------------------------------------------
+
+    def run_once(
+        self,
+        now: datetime | None = None,
+        *,
+        force: bool = False,
+        on_progress: Callable[[SyncProgress], None] | None = None,
+    ) -> SyncReport:
+        """Deliver what is due. `force` ("sync now") ignores the backoff wait."""
+        now = now or utc_now()
+        status = SyncStatus.load(self.store)
+        try:
+            pins = ServerPins.load(self.store)
+        except SyncError as error:
+            return self._not_enrolled(status, now, str(error))
+        if pins is None:
+            reason = "this kiosk is not enrolled with a clinic server: run `kiosk enroll URL CODE`"
+            return self._not_enrolled(status, now, reason)
+        if not force and status.next_attempt_at is not None and now < status.next_attempt_at:
+            return SyncReport(SyncOutcome.WAITING, next_attempt_at=status.next_attempt_at)
+        self._acked = self._quarantined = self._sealed_bytes = 0
+        connection = ServerConnection(
+            pins.server_url,
+            self.device_id,
+            self._signer,
+            tls_certificate=pins.tls_certificate,
+            timeout_s=self._timeout_s,
+            clock_offset_s=status.clock_offset_s,
+            transport=self._transport,
+        )
+        with connection:
+            try:
+                self._drain(connection, pins, now, on_progress)
+                audit_through = self._send_audit(connection, status.audit_through_seq, now)
+                config_version = self._pull_config(connection, pins, now, status)
+            except _RunStopped as stopped:
+                return self._failed(status, connection, now, stopped)
+            except StoreError as error:
+                return self._failed(status, connection, now, _RunStopped(str(error), []))
+        status = status.with_changes(
+            last_attempt_at=now,
+            last_success_at=now,
+            next_attempt_at=None,
+            consecutive_failures=0,
+            clock_offset_s=connection.clock_offset_s,
+            audit_through_seq=audit_through,
+            config_version=config_version,
+        )
+        status.save(self.store)
+        outcome = SyncOutcome.DELIVERED if self._acked or self._quarantined else None
+        return SyncReport(
+            outcome or SyncOutcome.NOTHING_DUE,
+            acked=self._acked,
+            quarantined=self._quarantined,
+            bytes_on_wire=connection.wire.sent + connection.wire.received,
+            sealed_bytes=self._sealed_bytes,
+        )
+
+    def _not_enrolled(self, status: SyncStatus, now: datetime, reason: str) -> SyncReport:
+        status.with_changes(last_attempt_at=now, last_error=reason, last_error_at=now).save(
+            self.store
+        )
+        return SyncReport(SyncOutcome.NOT_ENROLLED, error=reason)
+
+    def _failed(
+        self,
+        status: SyncStatus,
+        connection: ServerConnection,
+        now: datetime,
+        stopped: _RunStopped,
+    ) -> SyncReport:
+        failures = status.consecutive_failures + 1
+        next_at = now + self._retry.delay_after(failures, self._rng)
+        if stopped.in_flight:
+            self.store.mark_failed(stopped.in_flight, stopped.reason, next_at)
+        status.with_changes(
+            last_attempt_at=now,
+            last_error=stopped.reason,
+            last_error_at=now,
+            next_attempt_at=next_at,
+            consecutive_failures=failures,
+            clock_offset_s=connection.clock_offset_s,
+        ).save(self.store)
+        return SyncReport(
+            SyncOutcome.FAILED,
+            acked=self._acked,
+            quarantined=self._quarantined,
+            returned_to_queue=len(stopped.in_flight),
+            error=stopped.reason,
+            next_attempt_at=next_at,
+            bytes_on_wire=connection.wire.sent + connection.wire.received,
+            sealed_bytes=self._sealed_bytes,
+        )
+
+    # ---- records ------------------------------------------------------------------------
+
+    def _drain(
+        self,
+        connection: ServerConnection,
+        pins: ServerPins,
+        now: datetime,
+        on_progress: Callable[[SyncProgress], None] | None,
+    ) -> None:
+        # Each pass leases what it sends past `now`, so the loop ends when nothing is due.
+        while items := self.store.outbox_due(now, self._batch_records):
+            for batch in _fitting_batches(items, pins.max_body_bytes, pins.max_records_per_batch):
+                self._deliver(connection, batch, now)
+                if on_progress is not None:
+                    on_progress(SyncProgress(self._acked, self._quarantined))
+
+    def _deliver(
+        self, connection: ServerConnection, batch: list[OutboxItem], now: datetime
+    ) -> None:
+        ids = [item.record_id for item in batch]
+        self.store.mark_sending(ids, now)
+        try:
+            answer = connection.send_batch([item.envelope for item in batch], now)
+        except ExchangeFailed as failure:
+            if not failure.too_large:
+                raise _RunStopped(failure.reason, ids) from None
+            if len(batch) == 1:
+                self.store.mark_quarantined(
+                    ids[0], "the server refuses this record as too large (HTTP 413)"
+                )
+                self._quarantined += 1
+                return
+            # The server (or something in the way) finds the batch too large: halve it.
+            middle = len(batch) // 2
+            self._deliver(connection, batch[:middle], now)
+            self._deliver(connection, batch[middle:], now)
+            return
+        self._sealed_bytes += sum(len(item.envelope) for item in batch)
+        delivered: list[str] = []
+        for item, result in zip(batch, answer.results, strict=True):
+            if result.record_id is not None and result.record_id != item.record_id:
+                raise _RunStopped(
+                    "the clinic server answered for other records than those sent", ids
+                )
+            if result.status.delivered:
+                delivered.append(item.record_id)
+            else:
+                reason = f"{result.status.value} ({result.code}): {result.reason}"
+                self.store.mark_quarantined(item.record_id, reason)
+                self._quarantined += 1
+        self.store.mark_acked(delivered, at=now)
+        self._acked += len(delivered)
+
+    # ---- audit chain and configuration --------------------------------------------------
+
+    def _send_audit(self, connection: ServerConnection, through_seq: int, now: datetime) -> int:
+        entries = self.store.audit_entries(after_seq=through_seq)
+        for start in range(0, len(entries), _AUDIT_LINKS_PER_REQUEST):
+            chunk = entries[start : start + _AUDIT_LINKS_PER_REQUEST]
+            links = [AuditLink(entry.seq, entry.hash, entry.prev_hash) for entry in chunk]
+            try:
+                through_seq = connection.send_audit(links, now).through_seq
+            except ExchangeFailed as failure:
+                raise _RunStopped(f"audit chain: {failure.reason}", []) from None
+        return through_seq
+
+    def _pull_config(
+        self, connection: ServerConnection, pins: ServerPins, now: datetime, status: SyncStatus
+    ) -> int | None:
+        try:
+            signed = connection.fetch_config(now)
+            if signed is None:
+                return status.config_version
+            return accept_config(self.store, signed, pins)
+        except (ExchangeFailed, SyncError) as failure:
+            raise _RunStopped(f"clinic configuration: {failure}", []) from None
+
+    # ---- retention ----------------------------------------------------------------------
+
+    def purge(self, now: datetime | None = None) -> int:
+        """Drop payloads acknowledged longer ago than the clinic's retention (default 24 h)."""
+        now = now or utc_now()
+        return self.store.purge_acked(older_than=now - self.retention())
+
+    def retention(self) -> timedelta:
+        try:
+            config = verified_clinic_config(self.store)
+        except SyncError:
+            config = None  # an unusable configuration never shortens retention
+        if config is None:
+            return DEFAULT_RETENTION
+        return timedelta(hours=config.acknowledged_retention_hours)
+
+
+def _fitting_batches(
+    items: Sequence[OutboxItem], max_body_bytes: int, max_records: int
+) -> list[list[OutboxItem]]:
+    """Cut due records into batches the server's advertised limits accept."""
+    batches: list[list[OutboxItem]] = []
+    current: list[OutboxItem] = []
+    size = _FRAME_BYTES
+    for item in items:
+        cost = 4 + len(item.envelope)
+        if current and (size + cost > max_body_bytes or len(current) >= max_records):
+            batches.append(current)
+            current, size = [], _FRAME_BYTES
+        current.append(item)
+        size += cost
+    if current:
+        batches.append(current)
+    return batches
