@@ -160,11 +160,22 @@ def serve(data_dir: Path, host: str = "127.0.0.1", port: int = 8000, public: boo
 
 
 def _run_serve_command(arguments: argparse.Namespace) -> int:
-    """`kiosk serve`: turn a refused public bind into a clear message and exit code 2."""
+    """`kiosk serve`: every refusal becomes one clear line on stderr and exit code 2."""
+    data_dir = getattr(arguments, "data", None)
+    if data_dir is None:
+        print("kiosk serve: say which data directory with --data", file=sys.stderr)
+        return 2
     try:
-        serve(arguments.data, host=arguments.host, port=arguments.port, public=arguments.public)
+        serve(Path(data_dir), host=arguments.host, port=arguments.port, public=arguments.public)
     except PublicBindRefused as refusal:
         print(refusal, file=sys.stderr)
+        return 2
+    except OSError as error:
+        # Typically the port is taken by another program or needs privileges.
+        print(
+            f"kiosk serve: cannot listen on {arguments.host}:{arguments.port}: {error.strerror}",
+            file=sys.stderr,
+        )
         return 2
     return 0
 
@@ -176,7 +187,10 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
         help="serve the check-in to tablet browsers",
         description="Serve the kiosk to browsers: each tab is its own check-in session.",
     )
-    parser.add_argument("--data", type=Path, required=True, help="the kiosk's data directory")
+    # SUPPRESS: given after `serve` it wins, otherwise the kiosk command's global --data stands.
+    parser.add_argument(
+        "--data", type=Path, default=argparse.SUPPRESS, help="the kiosk's data directory"
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=8000, help="port to listen on (0: any free)")
     parser.add_argument(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 import shlex
+import socket
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -94,3 +95,18 @@ def test_the_static_folders_list_no_files(serve_command: Callable[[str], ServedK
     kiosk = serve_command(TINY_KIOSK_COMMAND)
     assert httpx.get(f"{kiosk.url}static/").status_code in (403, 404)
     assert httpx.get(f"{kiosk.url}download/anything").status_code == 404
+
+
+def test_a_port_already_taken_is_one_clear_line_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        parser = argparse.ArgumentParser(prog="kiosk")
+        add_commands(parser.add_subparsers())
+        arguments = parser.parse_args(["serve", "--data", str(tmp_path), "--port", str(port)])
+
+        assert arguments.func(arguments) == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
