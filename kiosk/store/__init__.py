@@ -1,7 +1,7 @@
 """The kiosk's local SQLite store: sealed records, outbox states, audit chain, staff, settings."""
 
 from kiosk.store.errors import StoreError
-from kiosk.store.kiosk_store import KIOSK_ID_SETTING, KioskStore, SealedRecordLike
+from kiosk.store.kiosk_store import KioskStore, SealedRecordLike
 from kiosk.store.rows import (
     AuditCheck,
     OutboxItem,
@@ -13,7 +13,6 @@ from kiosk.store.rows import (
 from kiosk.store.schema import SCHEMA_VERSION
 
 __all__ = [
-    "KIOSK_ID_SETTING",
     "SCHEMA_VERSION",
     "AuditCheck",
     "KioskStore",

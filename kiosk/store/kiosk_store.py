@@ -41,7 +41,6 @@ from kiosk.store.rows import (
 )
 from kiosk.store.timestamps import parse_utc_text, utc_now, utc_text
 
-KIOSK_ID_SETTING = "kiosk_id"
 # How long a record stays 'sending' before another attempt may pick it up (a crashed sender).
 SENDING_LEASE = timedelta(minutes=2)
 _ERROR_LIMIT = 2000
@@ -62,6 +61,8 @@ class SealedRecordLike(Protocol):
     def envelope(self) -> bytes: ...
     @property
     def sha256(self) -> str: ...
+    @property
+    def device_id(self) -> str: ...
 
 
 class KioskStore:
@@ -222,20 +223,13 @@ class KioskStore:
         actor: str,
         action: str,
         summary: bytes | None = None,
-        device_id: str | None = None,
     ) -> None:
-        """Store a sealed record with its outbox row and audit entry, in one durable commit.
-
-        `device_id` defaults to this kiosk's id (the `kiosk_id` setting).
-        """
+        """Store a sealed record with its outbox row and audit entry, in one durable commit."""
         envelope = bytes(sealed.envelope)
         if hashlib.sha256(envelope).hexdigest() != sealed.sha256:
             raise StoreError(f"record {sealed.record_id}: its sha256 does not match its envelope")
         now = utc_now()
         with self._write(f"store record {sealed.record_id}") as db:
-            origin = device_id or self._setting(db, KIOSK_ID_SETTING)
-            if origin is None:
-                raise StoreError(f"{self._path}: no kiosk id is set; run `kiosk init` first")
             if sealed.supersedes is not None and not self._exists(db, sealed.supersedes):
                 raise StoreError(
                     f"record {sealed.record_id} corrects {sealed.supersedes}, which is not here"
@@ -249,7 +243,7 @@ class KioskStore:
                     sealed.record_id,
                     sealed.kind,
                     utc_text(sealed.created_at),
-                    origin,
+                    sealed.device_id,
                     sealed.supersedes,
                     envelope,
                     sealed.sha256,

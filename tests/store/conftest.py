@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.store import KIOSK_ID_SETTING, KioskStore
+from kiosk.store import KioskStore
 from kiosk.vault.keys import DeviceSigningKey
 
 
@@ -26,6 +26,7 @@ class FakeSealed:
     supersedes: str | None
     envelope: bytes
     sha256: str
+    device_id: str = "kiosk-test-1"
 
 
 MakeSealed = Callable[..., FakeSealed]
@@ -44,7 +45,6 @@ def db_path(tmp_path: Path) -> Path:
 @pytest.fixture
 def store(db_path: Path, device_key: DeviceSigningKey) -> Iterator[KioskStore]:
     opened = KioskStore.open(db_path, signer=device_key.sign)
-    opened.set_setting(KIOSK_ID_SETTING, "kiosk-test-1")
     yield opened
     opened.close()
 
