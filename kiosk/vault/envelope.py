@@ -237,7 +237,7 @@ class Sealer:
             kind=kind,
             schema=schema,
             device_id=self._device_id,
-            created_at=(created_at or datetime.now(UTC)).astimezone(UTC),
+            created_at=created_at or datetime.now(UTC),
             supersedes=supersedes,
             suite=self._suite,
         )
@@ -252,7 +252,7 @@ class Sealer:
         return SealedRecord(
             record_id=header.record_id,
             kind=header.kind,
-            created_at=header.created_at,
+            created_at=header.created_at.astimezone(UTC),
             supersedes=header.supersedes,
             envelope=data,
             sha256=hashlib.sha256(data).hexdigest(),
