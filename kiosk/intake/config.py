@@ -19,20 +19,14 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
+from kiosk.intake.measures import MEASURES
 from kiosk.intake.records import Severity
 
 DEFAULTS_PATH = Path(__file__).with_name("clinic_defaults.toml")
 #: The languages every consent text and acknowledgement must be given in.
 CONSENT_LANGUAGES = ("en", "es")
 #: The measures a hold threshold may name, and the comparisons it may use.
-VITAL_MEASURES = (
-    "systolic",
-    "diastolic",
-    "heart_rate",
-    "spo2",
-    "temperature",
-    "respiratory_rate",
-)
+VITAL_MEASURES = tuple(measure.id for measure in MEASURES)
 Comparison = Literal["below", "above", "at_or_above"]
 _COMPARISONS: tuple[Comparison, ...] = ("below", "above", "at_or_above")
 _THRESHOLD_KEYS = tuple(f"{level}_{cmp}" for level in ("caution", "stop") for cmp in _COMPARISONS)

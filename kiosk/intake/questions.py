@@ -138,6 +138,7 @@ PHQ9 = QuestionSet(
     *_set_keys("phq9"),
     tuple(_q("phq9", f"item{n}", AnswerKind.SCALE, high=3) for n in range(1, 10)),
     option_keys=tuple(f"questions.phq9.option{n}" for n in range(4)),
+    attribution_key="questions.phq9.attribution",
 )
 
 TODAY_CHECKLIST = QuestionSet(

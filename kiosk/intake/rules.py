@@ -1,0 +1,199 @@
+"""The screening rules: turn a check-in, a draft or a nurse's vitals into flags for the nurse.
+
+Every severity, reason and threshold comes from the clinic configuration; this module only
+decides which rule an answer touches. Flags are sorted most urgent first (urgent ones, then
+STOP, CAUTION, INFO). The kiosk never tells a patient they are ineligible: flags are for staff.
+
+Timing: "less than 4 h since the last solid food" is measured against the check-in's
+`submitted_at` (the moment the patient finished, which the nurse sees beside the flag). A
+draft has no such moment, so drafts are screened for everything except food and liquid timing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from kiosk.intake.config import ClinicConfig
+from kiosk.intake.drugs import match_medication
+from kiosk.intake.measures import MEASURES
+from kiosk.intake.records import (
+    Answer,
+    CheckIn,
+    Draft,
+    Flag,
+    HealthHistory,
+    Medication,
+    MedicationList,
+    Phq9,
+    PregnancyTest,
+    Severity,
+    TodayChecklist,
+    Vitals,
+)
+from kiosk.intake.scoring import phq9_self_harm_risk
+from kiosk.locale import translate
+
+_ONE_LOWER = {
+    Severity.STOP: Severity.CAUTION,
+    Severity.CAUTION: Severity.INFO,
+    Severity.INFO: Severity.INFO,
+}
+_ANSWER_WORDS = {Answer.YES: "yes", Answer.NO: "no", Answer.NOT_SURE: "not sure"}
+
+
+def screen_checkin(checkin: CheckIn, config: ClinicConfig) -> tuple[Flag, ...]:
+    """Every flag a submitted check-in raises, most urgent first."""
+    zone = ZoneInfo(config.time_zone)
+    return sort_flags(
+        [
+            *_history_flags(checkin.history, config),
+            *_medication_flags(checkin.medications, config, zone),
+            *_phq9_flags(checkin.phq9, config),
+            *_checklist_flags(checkin.checklist, config, zone, checkin.submitted_at),
+        ]
+    )
+
+
+def screen_draft(draft: Draft, config: ClinicConfig) -> tuple[Flag, ...]:
+    """The flags the sections done so far raise (PHQ-9 item 9 the moment that section exists)."""
+    zone = ZoneInfo(config.time_zone)
+    flags: list[Flag] = []
+    if draft.history is not None:
+        flags += _history_flags(draft.history, config)
+    if draft.medications is not None:
+        flags += _medication_flags(draft.medications, config, zone)
+    if draft.phq9 is not None:
+        flags += _phq9_flags(draft.phq9, config)
+    if draft.checklist is not None:
+        flags += _checklist_flags(draft.checklist, config, zone, submitted_at=None)
+    return sort_flags(flags)
+
+
+def screen_vitals(vitals: Vitals, config: ClinicConfig) -> tuple[Flag, ...]:
+    """The hold thresholds the nurse's readings cross, most urgent first."""
+    flags: list[Flag] = []
+    for measure in MEASURES:
+        value = float(getattr(vitals, measure.field))
+        for hold in config.holds_for(measure.id):
+            if hold.is_crossed(value):
+                reading = f"{value:g} {measure.unit}"
+                reason = f"{measure.label} {reading} is {hold.describe()} (clinic hold threshold)."
+                flags.append(Flag(f"vitals.{measure.id}", hold.severity, reason, reading))
+                break
+    if vitals.pregnancy_test is PregnancyTest.POSITIVE:
+        flags.append(_flag(config, "vitals.pregnancy_test", "positive"))
+    return sort_flags(flags)
+
+
+def sort_flags(flags: Iterable[Flag]) -> tuple[Flag, ...]:
+    """Urgent first, then STOP, CAUTION, INFO; ties by code so the order is stable."""
+    return tuple(sorted(flags, key=lambda f: (not f.urgent, f.severity.rank, f.code, f.answer)))
+
+
+def highest_severity(flags: Iterable[Flag]) -> Severity | None:
+    """The most urgent severity among the flags, or None when there are none."""
+    return min((flag.severity for flag in flags), key=lambda s: s.rank, default=None)
+
+
+def _flag(config: ClinicConfig, code: str, answer: str, not_sure: bool = False) -> Flag:
+    rule = config.rule(code)
+    severity = _ONE_LOWER[rule.severity] if not_sure else rule.severity
+    return Flag(code, severity, rule.reason, answer)
+
+
+def _answered(answer: Answer, detail: str = "") -> str:
+    words = _ANSWER_WORDS[answer]
+    return f"{words}: {detail}" if detail.strip() else words
+
+
+def _history_flags(history: HealthHistory, config: ClinicConfig) -> list[Flag]:
+    flags = []
+    for item in history.answers:
+        code = f"history.{item.question_id}"
+        if item.answer is Answer.NO or code not in config.rules:
+            continue
+        answer = _answered(item.answer, item.detail)
+        flags.append(_flag(config, code, answer, not_sure=item.answer is Answer.NOT_SURE))
+    return flags
+
+
+def _medication_flags(meds: MedicationList, config: ClinicConfig, zone: ZoneInfo) -> list[Flag]:
+    flags = []
+    for medication in meds.medications:
+        answer = _medication_answer(medication, zone)
+        codes: dict[str, str] = {}
+        for match in match_medication(medication.name):
+            for drug_class in match.classes:
+                code = f"med.{drug_class}"
+                if code in config.rules and code not in codes:
+                    read_as = match.generic or match.matched_name
+                    # Why: the nurse must know when a misspelt name was read as a drug.
+                    codes[code] = "" if match.exact else f" Name read as {read_as} (misspelt)."
+        for code, note in codes.items():
+            flag = _flag(config, code, answer)
+            flags.append(Flag(flag.code, flag.severity, flag.reason + note, flag.answer))
+    for allergy in meds.allergies:
+        if any("ketamine" in match.classes for match in match_medication(allergy.substance)):
+            answer = f"{allergy.substance}: {allergy.reaction}" if allergy.reaction else ""
+            flags.append(_flag(config, "allergy.ketamine", answer or allergy.substance))
+    return flags
+
+
+def _medication_answer(medication: Medication, zone: ZoneInfo) -> str:
+    parts = [medication.name, medication.dose, medication.frequency]
+    text = " ".join(part.strip() for part in parts if part.strip())
+    if medication.as_needed:
+        text += ", as needed"
+    if medication.last_dose_at is not None:
+        text += f", last dose {_local(medication.last_dose_at, zone)}"
+    return text
+
+
+def _local(moment: datetime, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def _phq9_flags(phq9: Phq9, config: ClinicConfig) -> list[Flag]:
+    if not phq9_self_harm_risk(phq9):
+        return []
+    item9 = phq9.items[8]
+    option = translate(f"questions.phq9.option{item9}", "en")
+    flag = _flag(config, "phq9.item9", f"item 9: {item9} ({option})")
+    return [Flag(flag.code, flag.severity, flag.reason, flag.answer, urgent=True)]
+
+
+def _checklist_flags(
+    checklist: TodayChecklist,
+    config: ClinicConfig,
+    zone: ZoneInfo,
+    submitted_at: datetime | None,
+) -> list[Flag]:
+    flags = []
+    if submitted_at is not None:
+        for code, moment, limit in (
+            ("checklist.last_food", checklist.last_food_at, config.last_food_hours),
+            (
+                "checklist.last_clear_liquid",
+                checklist.last_clear_liquid_at,
+                config.last_clear_liquid_hours,
+            ),
+        ):
+            hours = (submitted_at - moment).total_seconds() / 3600
+            if hours < limit:
+                answer = (
+                    f"{_local(moment, zone)}, {hours:.1f} h before check-in (limit {limit:g} h)"
+                )
+                flags.append(_flag(config, code, answer))
+    if not checklist.has_driver:
+        flags.append(_flag(config, "checklist.no_driver", "no"))
+    for code, answer, flagged_answer in (
+        ("checklist.regular_medications", checklist.took_regular_medications, Answer.NO),
+        ("checklist.alcohol_or_drugs", checklist.alcohol_or_drugs_24h, Answer.YES),
+        ("checklist.unwell", checklist.feeling_unwell, Answer.YES),
+        ("checklist.may_be_pregnant", checklist.may_be_pregnant, Answer.YES),
+    ):
+        if answer in (flagged_answer, Answer.NOT_SURE):
+            flags.append(_flag(config, code, _answered(answer), not_sure=answer is Answer.NOT_SURE))
+    return flags

@@ -1,0 +1,86 @@
+"""Every word a patient reads, per language: kiosk/locale/<language>/*.toml, merged.
+
+Keys are dotted paths ("dob.future", "questions.phq9.item9"); each TOML file in a language's
+folder adds its keys, and the same key in two files is an error (one place per text). Text may
+hold {name} placeholders filled from the parameters of `translate`.
+A key missing in a language falls back to English; a key missing in English is a bug and
+raises `KeyError` (a test makes sure none is missing).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from string import Formatter
+from typing import Any
+
+LANGUAGES = ("en", "es")
+FALLBACK_LANGUAGE = "en"
+LOCALE_DIR = Path(__file__).parent
+
+
+class LocaleError(ValueError):
+    """A locale file that cannot be used: bad TOML, a non-text value, or a duplicate key."""
+
+
+def translate(code: str, language: str, **params: object) -> str:
+    """The text for a key in the language (English if missing there), placeholders filled."""
+    texts = catalog(language) if language in LANGUAGES else {}
+    text = texts.get(code)
+    if text is None:
+        text = catalog(FALLBACK_LANGUAGE)[code]
+    return text.format_map(_Params(params)) if params else text
+
+
+class _Params(dict[str, object]):
+    """Leaves an unknown {placeholder} as written instead of raising."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+@cache
+def catalog(language: str) -> Mapping[str, str]:
+    """Every key of one language, from all its TOML files."""
+    merged: dict[str, str] = {}
+    origin: dict[str, str] = {}
+    for path in sorted((LOCALE_DIR / language).glob("*.toml")):
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            raise LocaleError(f"{path}: is not valid TOML: {error}") from None
+        for key, text in _flatten(data, "", path):
+            if key in merged:
+                raise LocaleError(f"{path}: key {key} is already defined in {origin[key]}")
+            merged[key] = text
+            origin[key] = path.name
+    return merged
+
+
+def _flatten(data: Mapping[str, Any], prefix: str, path: Path) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    for key, value in data.items():
+        full = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict):
+            pairs += _flatten(value, full, path)
+        elif isinstance(value, str):
+            pairs.append((full, value))
+        else:
+            raise LocaleError(f"{path}: key {full} must be text")
+    return pairs
+
+
+def placeholders(text: str) -> set[str]:
+    """The {names} a text expects."""
+    return {name for _, name, _, _ in Formatter().parse(text) if name}
+
+
+def missing_translations() -> list[str]:
+    """Keys present in one language but not another, as "<language>: <key>" lines."""
+    keys = {language: set(catalog(language)) for language in LANGUAGES}
+    everything = set().union(*keys.values())
+    return sorted(
+        f"{language}: {key}" for language in LANGUAGES for key in everything - keys[language]
+    )
