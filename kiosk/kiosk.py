@@ -1,0 +1,667 @@
+"""The kiosk facade: what the screens, the `kiosk` command and the sync engine call.
+
+`Kiosk` owns the data directory (device secret, database, clinic configuration). The patient
+side gets a `PatientDesk`, which holds public keys and the device signing key only: it writes
+records it cannot read back. A nurse's PIN opens a `StaffSession`, the only holder of the staff
+private key, until `lock()`.
+
+Data directory layout: `device-secret` (0600, outside the database), `kiosk.db`, `clinic.toml`,
+and for `--demo` only `demo-clinic-key` (the clinic's private key: a real clinic never puts it
+on a kiosk).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from kiosk.intake.codec import PayloadError, from_payload, kind_of, to_payload
+from kiosk.intake.config import DEFAULTS_PATH, ClinicConfig, ConfigError, load_config
+from kiosk.intake.records import (
+    AuditEntry,
+    CheckIn,
+    ConsentDeclined,
+    Draft,
+    Flag,
+    RecordKind,
+    Vitals,
+)
+from kiosk.intake.rules import highest_severity, screen_checkin, screen_draft, screen_vitals
+from kiosk.store import KioskStore, StoreError
+from kiosk.store.nurse_table import SUMMARY_KIND, CheckInSummary, DigestRow, RecordDigest
+from kiosk.store.nurse_table import build_table as _build_table
+from kiosk.vault import (
+    DEFAULT_COST,
+    Argon2Cost,
+    DeviceSecret,
+    DeviceSecretError,
+    DeviceSigningKey,
+    DeviceVerifyKey,
+    EnvelopeError,
+    EnvelopeSuite,
+    KeyFormatError,
+    KeyslotError,
+    RecipientPrivateKey,
+    RecipientPublicKey,
+    Sealer,
+    StaffKeyslot,
+    WrongPin,
+    complete_pending,
+    create_keyslot,
+    create_pending_keyslot,
+    open_envelope,
+    unlock_keyslot,
+)
+
+__all__ = [
+    "CheckInSummary",
+    "Kiosk",
+    "KioskError",
+    "LockedOut",
+    "NewStaff",
+    "PatientDesk",
+    "StaffSession",
+    "SubmittedCheckIn",
+    "WrongPin",
+]
+
+DATABASE_NAME = "kiosk.db"
+SECRET_NAME = "device-secret"
+CONFIG_NAME = "clinic.toml"
+DEMO_CLINIC_KEY_NAME = "demo-clinic-key"
+DEMO_STAFF = (("N100", "Demo Nurse", "nurse", "246810"), ("IT1", "Demo IT", "it", "135790"))
+
+_KIOSK_ID = "kiosk.id"
+_DEVICE_KEY = "kiosk.device_key"
+_STAFF_PUBLIC_KEY = "kiosk.staff_public_key"
+_CLINIC_PUBLIC_KEY = "kiosk.clinic_public_key"
+_SUITE = "kiosk.suite"
+_KEYSLOT_COST = "kiosk.keyslot_cost"
+_DEVICE_KEY_PURPOSE = "device signing key"
+
+_STAFF_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}")
+_MIN_PIN, _MAX_PIN = 6, 128
+
+
+class KioskError(Exception):
+    """Something a person can fix: the message is one line naming the place and what to do."""
+
+
+class LockedOut(Exception):
+    """Too many wrong PINs: unlocking is refused until `until`."""
+
+    def __init__(self, staff_id: str, until: datetime) -> None:
+        super().__init__(f"{staff_id} is locked out until {until:%H:%M:%S} UTC after wrong PINs")
+        self.staff_id = staff_id
+        self.until = until
+
+
+@dataclass(frozen=True)
+class NewStaff:
+    """A staff member to enrol: id, name for the screens, role ('nurse' or 'it'), PIN."""
+
+    staff_id: str
+    display_name: str
+    role: str
+    pin: str
+
+    def __repr__(self) -> str:
+        return f"NewStaff({self.staff_id!r}, role={self.role!r}, pin=<hidden>)"
+
+
+@dataclass(frozen=True)
+class SubmittedCheckIn:
+    """A check-in durably stored: its record id and the flags it raised for the nurse."""
+
+    record_id: str
+    flags: tuple[Flag, ...]
+
+
+def check_staff_id(staff_id: str) -> str:
+    if not isinstance(staff_id, str) or not _STAFF_ID.fullmatch(staff_id):
+        raise KioskError("staff id: use 1-32 letters, digits, '.', '_' or '-', starting alnum")
+    return staff_id
+
+
+def check_pin(pin: str) -> str:
+    if not isinstance(pin, str) or not _MIN_PIN <= len(pin) <= _MAX_PIN:
+        raise KioskError(f"PIN: use {_MIN_PIN} to {_MAX_PIN} characters")
+    if any(ord(char) < 32 or ord(char) == 127 for char in pin):
+        raise KioskError("PIN: control characters are not allowed")
+    return pin
+
+
+class Kiosk:
+    """One kiosk's data directory, opened."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        secret: DeviceSecret,
+        store: KioskStore,
+        device_key: DeviceSigningKey,
+        config: ClinicConfig,
+    ) -> None:
+        self.data_dir = data_dir
+        self.store = store
+        self.config = config
+        self._secret = secret
+        self._device_key = device_key
+        self.kiosk_id = _required(store, _KIOSK_ID)
+        self.suite = EnvelopeSuite(_required(store, _SUITE))
+        self.staff_public_key = RecipientPublicKey.from_bytes(
+            bytes.fromhex(_required(store, _STAFF_PUBLIC_KEY))
+        )
+        self.keyslot_cost = _cost_from_text(_required(store, _KEYSLOT_COST))
+
+    # ---- creating and opening -----------------------------------------------------------
+
+    @classmethod
+    def init(
+        cls,
+        data_dir: Path,
+        *,
+        demo: bool = False,
+        suite: EnvelopeSuite = EnvelopeSuite.MLKEM768_X25519,
+        clinic_public_key: RecipientPublicKey | None = None,
+        first_nurse: NewStaff | None = None,
+        keyslot_cost: Argon2Cost = DEFAULT_COST,
+    ) -> Kiosk:
+        """Create a kiosk: device secret, device key, staff key pair, kiosk id, config file.
+
+        The staff private key exists only inside nurse keyslots, so a first nurse is required
+        (`demo` makes N100 / 246810 and IT1 / 135790, and a demo clinic key pair).
+        """
+        data_dir = Path(data_dir)
+        if (data_dir / DATABASE_NAME).exists():
+            raise KioskError(f"{data_dir} already holds a kiosk; use another --data directory")
+        nurses = [first_nurse] if first_nurse is not None else []
+        staff = [NewStaff(*entry) for entry in DEMO_STAFF] if demo else nurses
+        if not any(member.role == "nurse" for member in staff):
+            raise KioskError(
+                "name the first nurse (kiosk init --nurse ID --name NAME): the staff key that "
+                "opens records exists only inside nurse keyslots"
+            )
+        for member in staff:
+            check_staff_id(member.staff_id)
+            check_pin(member.pin)
+        _make_private_dir(data_dir)
+        try:
+            secret = DeviceSecret.create(data_dir / SECRET_NAME)
+        except DeviceSecretError as error:
+            raise KioskError(str(error)) from None
+        if demo and clinic_public_key is None:
+            clinic_private = RecipientPrivateKey.generate(suite)
+            _write_private_file(data_dir / DEMO_CLINIC_KEY_NAME, clinic_private.to_bytes())
+            clinic_public_key = clinic_private.public_key()
+        device_key = DeviceSigningKey.generate()
+        staff_key = RecipientPrivateKey.generate(suite)
+        (data_dir / CONFIG_NAME).write_text(DEFAULTS_PATH.read_text("utf-8"), "utf-8")
+        store = _open_store(data_dir / DATABASE_NAME, device_key)
+        store.set_setting(_KIOSK_ID, f"kiosk-{uuid.uuid4().hex[:16]}")
+        store.set_setting(_SUITE, suite.value)
+        store.set_setting(_KEYSLOT_COST, _cost_text(keyslot_cost))
+        sealed_device_key = secret.seal_at_rest(device_key.to_bytes(), _DEVICE_KEY_PURPOSE)
+        store.set_setting(_DEVICE_KEY, sealed_device_key.hex())
+        store.set_setting(_STAFF_PUBLIC_KEY, staff_key.public_key().to_bytes().hex())
+        if clinic_public_key is not None:
+            store.set_setting(_CLINIC_PUBLIC_KEY, clinic_public_key.to_bytes().hex())
+        kiosk = cls(data_dir, secret, store, device_key, _load_config(data_dir))
+        store.append_audit("init", "kiosk.created", None, f"kiosk={kiosk.kiosk_id} demo={demo}")
+        for member in staff:
+            kiosk._enrol(member, staff_key, actor="init")
+        return kiosk
+
+    @classmethod
+    def open(cls, data_dir: Path) -> Kiosk:
+        """Open an existing kiosk; KioskError with one line if it is missing or unreadable."""
+        data_dir = Path(data_dir)
+        if not (data_dir / DATABASE_NAME).is_file():
+            raise KioskError(f"no kiosk in {data_dir}: run `kiosk init` (or pass --data DIR)")
+        try:
+            secret = DeviceSecret.load(data_dir / SECRET_NAME)
+        except DeviceSecretError as error:
+            raise KioskError(str(error)) from None
+        try:
+            reader = KioskStore.open(data_dir / DATABASE_NAME)
+            sealed = _required(reader, _DEVICE_KEY)
+            reader.close()
+            device_key = DeviceSigningKey.from_bytes(
+                secret.open_at_rest(bytes.fromhex(sealed), _DEVICE_KEY_PURPOSE)
+            )
+        except (StoreError, DeviceSecretError, KeyFormatError, ValueError) as error:
+            raise KioskError(f"{data_dir}: {error}") from None
+        store = _open_store(data_dir / DATABASE_NAME, device_key)
+        try:
+            return cls(data_dir, secret, store, device_key, _load_config(data_dir))
+        except BaseException:
+            store.close()
+            raise
+
+    def open_store(self) -> KioskStore:
+        """A second connection to this kiosk's database for another thread (the sync worker)."""
+        return _open_store(self.data_dir / DATABASE_NAME, self._device_key)
+
+    def close(self) -> None:
+        self.store.close()
+
+    # ---- keys -----------------------------------------------------------------------------
+
+    @property
+    def device_key(self) -> DeviceSigningKey:
+        """Signs envelopes, the audit head and sync requests."""
+        return self._device_key
+
+    @property
+    def device_verify_key(self) -> DeviceVerifyKey:
+        return self._device_key.verify_key()
+
+    def clinic_public_key(self) -> RecipientPublicKey | None:
+        text = self.store.get_setting(_CLINIC_PUBLIC_KEY)
+        return None if text is None else RecipientPublicKey.from_bytes(bytes.fromhex(text))
+
+    def set_clinic_key(self, key: RecipientPublicKey, *, actor: str) -> None:
+        """Pin the clinic server's public key (enrolment): new records are sealed to it."""
+        if key.suite is not self.suite:
+            raise KioskError(
+                f"the clinic key uses {key.suite.value} but this kiosk seals with "
+                f"{self.suite.value}; initialise the kiosk with the clinic's suite"
+            )
+        self.store.set_setting(_CLINIC_PUBLIC_KEY, key.to_bytes().hex())
+        self.store.append_audit(actor, "kiosk.clinic_key_pinned", None, key.fingerprint)
+
+    def device_fingerprint(self) -> str:
+        return self._device_key.fingerprint
+
+    def clinic_fingerprint(self) -> str | None:
+        key = self.clinic_public_key()
+        return None if key is None else key.fingerprint
+
+    # ---- the two sides ------------------------------------------------------------------
+
+    def patient_desk(self) -> PatientDesk:
+        """The patient side: seals and stores, cannot open anything."""
+        return PatientDesk(self)
+
+    def unlock(self, staff_id: str, pin: str, now: datetime | None = None) -> StaffSession:
+        """Open a staff member's keyslot; WrongPin, or LockedOut(until) after repeated failures."""
+        when = now or datetime.now(UTC)
+        if not isinstance(staff_id, str) or not _STAFF_ID.fullmatch(staff_id):
+            raise WrongPin("unknown staff id or wrong PIN")
+        row = self.store.get_staff(staff_id)
+        if row is None:
+            self.store.record_failed_unlock(staff_id, when)
+            raise WrongPin("unknown staff id or wrong PIN")
+        if row.locked_until is not None and row.locked_until > when:
+            raise LockedOut(staff_id, row.locked_until)
+        slot = self._open_slot(staff_id, row.keyslot)
+        try:
+            credential = unlock_keyslot(slot, staff_id, pin)
+        except WrongPin:
+            until = self.store.record_failed_unlock(staff_id, when)
+            if until is not None:
+                raise LockedOut(staff_id, until) from None
+            raise
+        except KeyslotError as error:
+            raise KioskError(
+                f"the keyslot of {staff_id} is damaged ({error}); reset the PIN"
+            ) from None
+        self.store.reset_failures(staff_id)
+        if credential.upgraded_slot is not None:
+            self._save_slot(
+                staff_id, row.display_name, row.role, credential.upgraded_slot, staff_id
+            )
+        self.store.append_audit(staff_id, "staff.unlocked", None, f"role={row.role}")
+        if credential.staff_key is not None:
+            self._complete_pending_slots(credential.staff_key, staff_id)
+        return StaffSession(self, staff_id, row.role, credential.staff_key)
+
+    # ---- staff ----------------------------------------------------------------------------
+
+    def add_staff(
+        self, member: NewStaff, *, actor: str, session: StaffSession | None = None
+    ) -> None:
+        """Enrol a person. A nurse added without an unlocked nurse's session gets a pending slot
+        that is completed the next time any nurse unlocks."""
+        check_staff_id(member.staff_id)
+        check_pin(member.pin)
+        if self.store.get_staff(member.staff_id) is not None:
+            raise KioskError(f"{member.staff_id} is already enrolled; remove them first")
+        staff_key = session.staff_key_for_enrolment() if session is not None else None
+        self._enrol(member, staff_key, actor=actor)
+
+    def remove_staff(self, staff_id: str, *, actor: str) -> None:
+        try:
+            self.store.remove_staff(staff_id, actor=actor)
+        except StoreError as error:
+            raise KioskError(str(error)) from None
+
+    def _enrol(
+        self, member: NewStaff, staff_key: RecipientPrivateKey | None, *, actor: str
+    ) -> None:
+        if member.role not in ("nurse", "it"):
+            raise KioskError("role: use 'nurse' or 'it'")
+        try:
+            if member.role == "it":
+                slot = create_keyslot(
+                    member.staff_id, "it", member.pin, None, cost=self.keyslot_cost
+                )
+            elif staff_key is not None:
+                slot = create_keyslot(
+                    member.staff_id, "nurse", member.pin, staff_key, cost=self.keyslot_cost
+                )
+            else:
+                slot = create_pending_keyslot(
+                    member.staff_id, member.pin, suite=self.suite, cost=self.keyslot_cost
+                )
+        except KeyslotError as error:
+            raise KioskError(f"cannot enrol {member.staff_id}: {error}") from None
+        self._save_slot(member.staff_id, member.display_name, member.role, slot, actor)
+
+    def _save_slot(self, staff_id: str, name: str, role: str, slot: bytes, actor: str) -> None:
+        sealed = self._secret.seal_at_rest(slot, _slot_purpose(staff_id))
+        try:
+            self.store.put_staff(staff_id, name, role, sealed, actor=actor)
+        except StoreError as error:
+            raise KioskError(str(error)) from None
+
+    def _open_slot(self, staff_id: str, sealed: bytes) -> bytes:
+        try:
+            return self._secret.open_at_rest(sealed, _slot_purpose(staff_id))
+        except DeviceSecretError as error:
+            raise KioskError(f"the keyslot of {staff_id} does not open here ({error})") from None
+
+    def _complete_pending_slots(self, staff_key: RecipientPrivateKey, actor: str) -> None:
+        """Seal the staff key to every nurse slot IT created while no nurse was unlocked."""
+        for row in self.store.list_staff():
+            slot = self._open_slot(row.staff_id, row.keyslot)
+            try:
+                if not StaffKeyslot.from_bytes(slot).awaits_staff_key:
+                    continue
+                completed = complete_pending(slot, staff_key)
+            except KeyslotError:
+                continue  # a damaged slot stays as it is; its owner's unlock reports it
+            self._save_slot(row.staff_id, row.display_name, row.role, completed, actor)
+
+    # ---- nurse table ----------------------------------------------------------------------
+
+    def start_of_today(self, now: datetime | None = None) -> datetime:
+        """Midnight today in the clinic's zone (daylight saving included), as UTC."""
+        zone = ZoneInfo(self.config.time_zone)
+        local = (now or datetime.now(UTC)).astimezone(zone)
+        return datetime.combine(local.date(), time(0), tzinfo=zone).astimezone(UTC)
+
+
+class RecordWriter:
+    """Seals a record and its digest and stores both in one transaction. Public keys only."""
+
+    __slots__ = ("_record_sealer", "_staff_sealer", "_store")
+
+    def __init__(self, kiosk: Kiosk) -> None:
+        clinic_key = kiosk.clinic_public_key()
+        staff_key = kiosk.staff_public_key
+        self._staff_sealer = Sealer(kiosk.kiosk_id, kiosk.device_key, [staff_key])
+        # Before enrolment there is no clinic key: only drafts (staff key alone) can be written.
+        self._record_sealer = (
+            None
+            if clinic_key is None
+            else Sealer(kiosk.kiosk_id, kiosk.device_key, [clinic_key, staff_key])
+        )
+        self._store = kiosk.store
+
+    def write(
+        self,
+        record: CheckIn | Draft | ConsentDeclined | Vitals,
+        digest: RecordDigest,
+        supersedes: str | None,
+        *,
+        to_clinic: bool,
+        action: str,
+        actor: str,
+    ) -> str:
+        """Encode exactly, seal the record and its digest, and store both in one commit."""
+        sealer = self._record_sealer if to_clinic else self._staff_sealer
+        if sealer is None:
+            raise KioskError(
+                "this kiosk has no clinic key yet: enrol it with the clinic server first"
+            )
+        payload = _exact_payload(record)
+        try:
+            sealed = sealer.seal(kind_of(record), payload, supersedes=supersedes)
+            summary = self._staff_sealer.seal(
+                SUMMARY_KIND,
+                digest.to_bytes(),
+                record_id=sealed.record_id,
+                created_at=sealed.created_at,
+            )
+            self._store.add_record(sealed, actor=actor, action=action, summary=summary.envelope)
+        except (EnvelopeError, StoreError) as error:
+            raise KioskError(str(error)) from None
+        return sealed.record_id
+
+
+class PatientDesk:
+    """What the patient screens may do: seal and store. Holds public keys and the device key."""
+
+    __slots__ = ("_config", "_writer")
+
+    def __init__(self, kiosk: Kiosk) -> None:
+        self._writer = RecordWriter(kiosk)
+        self._config = kiosk.config
+
+    def save_draft(self, draft: Draft, supersedes: str | None = None) -> str:
+        """Seal an interrupted check-in to the staff key only, so a nurse can resume it."""
+        flags = screen_draft(draft, self._config)
+        identity = draft.identity
+        digest = RecordDigest(
+            kind=RecordKind.DRAFT,
+            patient_id=draft.patient_id,
+            legal_name=None if identity is None else identity.legal_name,
+            preferred_name=None if identity is None else identity.preferred_name,
+            date_of_birth=None if identity is None else identity.date_of_birth,
+            step=draft.step,
+            highest=highest_severity(flags),
+            urgent=any(flag.urgent for flag in flags),
+            flag_codes=tuple(flag.code for flag in flags),
+        )
+        return self._writer.write(
+            draft, digest, supersedes, to_clinic=False, action="draft.saved", actor="patient"
+        )
+
+    def submit_checkin(self, checkin: CheckIn, supersedes: str | None = None) -> SubmittedCheckIn:
+        """Validate, screen, seal to the clinic and staff keys, sign, commit durably."""
+        if not checkin.consent.accepted:
+            raise KioskError("consent: a check-in needs accepted consent; record a decline instead")
+        flags = screen_checkin(checkin, self._config)
+        digest = RecordDigest(
+            kind=RecordKind.CHECKIN,
+            patient_id=checkin.patient_id,
+            legal_name=checkin.identity.legal_name,
+            preferred_name=checkin.identity.preferred_name,
+            date_of_birth=checkin.identity.date_of_birth,
+            highest=highest_severity(flags),
+            urgent=any(flag.urgent for flag in flags),
+            flag_codes=tuple(flag.code for flag in flags),
+        )
+        action = "checkin.corrected" if supersedes else "checkin.submitted"
+        record_id = self._writer.write(
+            checkin, digest, supersedes, to_clinic=True, action=action, actor="patient"
+        )
+        return SubmittedCheckIn(record_id, flags)
+
+    def record_consent_declined(
+        self, declined: ConsentDeclined, supersedes: str | None = None
+    ) -> str:
+        """The patient declined consent: recorded, and the check-in ends."""
+        digest = RecordDigest(kind=RecordKind.CONSENT_DECLINED, patient_id=declined.patient_id)
+        return self._writer.write(
+            declined, digest, supersedes, to_clinic=True, action="consent.declined", actor="patient"
+        )
+
+
+def _exact_payload(record: CheckIn | Draft | ConsentDeclined | Vitals) -> bytes:
+    """The canonical payload, refused unless it reads back as exactly the same record."""
+    try:
+        payload = to_payload(record)
+        same = from_payload(payload) == record
+    except PayloadError as error:
+        raise KioskError(f"{type(record).__name__}: {error}") from None
+    except (AttributeError, TypeError, ValueError):
+        raise KioskError(f"{type(record).__name__}: a field has the wrong type") from None
+    if not same:
+        raise KioskError(f"{type(record).__name__}: a field has the wrong type")
+    return payload
+
+
+class StaffSession:
+    """An unlocked staff member. The staff private key lives here only, until lock()."""
+
+    def __init__(
+        self,
+        kiosk: Kiosk,
+        staff_id: str,
+        role: str,
+        staff_key: RecipientPrivateKey | None,
+    ) -> None:
+        self.kiosk = kiosk
+        self.staff_id = staff_id
+        self.role = role
+        self._staff_key = staff_key
+
+    @property
+    def locked(self) -> bool:
+        return self._staff_key is None
+
+    @property
+    def can_read_records(self) -> bool:
+        return self._staff_key is not None
+
+    def lock(self) -> None:
+        """Drop the staff key: nothing in this session can open a record afterwards."""
+        self._staff_key = None
+
+    def _key(self) -> RecipientPrivateKey:
+        if self._staff_key is None:
+            if self.role == "it":
+                raise KioskError("IT credentials cannot open patient records")
+            raise KioskError(
+                f"{self.staff_id}: this session is locked or its access is still pending "
+                "(another nurse must unlock once first)"
+            )
+        return self._staff_key
+
+    def staff_key_for_enrolment(self) -> RecipientPrivateKey:
+        """The staff key, to wrap into a new nurse's slot while this nurse is present."""
+        return self._key()
+
+    def open_record(self, record_id: str) -> CheckIn | Draft | ConsentDeclined | Vitals:
+        """Open one stored record with the staff key, checking the device signature."""
+        key = self._key()
+        try:
+            envelope = self.kiosk.store.get_envelope(record_id)
+            opened = open_envelope(envelope, key, self.kiosk.device_verify_key)
+            record = from_payload(opened.payload)
+        except (StoreError, EnvelopeError, PayloadError) as error:
+            raise KioskError(str(error)) from None
+        if (
+            isinstance(record, AuditEntry)
+            or opened.record_id != record_id
+            or opened.kind != kind_of(record)
+        ):
+            raise KioskError(f"record {record_id}: stored under another id or kind")
+        self.kiosk.store.append_audit(self.staff_id, "record.opened", record_id, opened.kind)
+        return record
+
+    def todays_summaries(self, now: datetime | None = None) -> list[CheckInSummary]:
+        """Today's check-ins and unfinished drafts, opened from their staff-sealed digests."""
+        key = self._key()
+        since = self.kiosk.start_of_today(now)
+        rows = []
+        for stored in self.kiosk.store.summaries(since=since):
+            try:
+                opened = open_envelope(stored.summary, key, self.kiosk.device_verify_key)
+                digest = RecordDigest.from_bytes(opened.payload)
+            except (EnvelopeError, StoreError):
+                continue  # a damaged digest hides one row; the full record is still there
+            if opened.record_id != stored.record_id or opened.kind != SUMMARY_KIND:
+                continue
+            rows.append(DigestRow(stored.record_id, stored.created_at, stored.supersedes, digest))
+        return _build_table(rows)
+
+    def record_vitals(
+        self, vitals: Vitals, supersedes: str | None = None
+    ) -> tuple[str, tuple[Flag, ...]]:
+        """Screen and seal the nurse's vitals (to the clinic and staff keys)."""
+        self._key()
+        if vitals.nurse_id != self.staff_id:
+            raise KioskError(f"vitals: signed by {self.staff_id}, not by {vitals.nurse_id}")
+        flags = screen_vitals(vitals, self.kiosk.config)
+        digest = RecordDigest(
+            kind=RecordKind.VITALS,
+            checkin_id=vitals.checkin_id,
+            highest=highest_severity(flags),
+            urgent=any(flag.urgent for flag in flags),
+            flag_codes=tuple(flag.code for flag in flags),
+        )
+        action = "vitals.corrected" if supersedes else "vitals.recorded"
+        record_id = RecordWriter(self.kiosk).write(
+            vitals, digest, supersedes, to_clinic=True, action=action, actor=self.staff_id
+        )
+        return record_id, flags
+
+
+def _required(store: KioskStore, key: str) -> str:
+    value = store.get_setting(key)
+    if value is None:
+        raise KioskError(f"{store.path}: the setting {key} is missing; this kiosk is incomplete")
+    return value
+
+
+def _open_store(path: Path, device_key: DeviceSigningKey) -> KioskStore:
+    try:
+        return KioskStore.open(path, signer=device_key.sign)
+    except StoreError as error:
+        raise KioskError(str(error)) from None
+
+
+def _load_config(data_dir: Path) -> ClinicConfig:
+    try:
+        return load_config(data_dir / CONFIG_NAME)
+    except ConfigError as error:
+        raise KioskError(str(error)) from None
+
+
+def _slot_purpose(staff_id: str) -> str:
+    return f"staff keyslot {staff_id}"
+
+
+def _cost_text(cost: Argon2Cost) -> str:
+    return f"{cost.memory_kib},{cost.iterations},{cost.lanes}"
+
+
+def _cost_from_text(text: str) -> Argon2Cost:
+    memory, iterations, lanes = (int(part) for part in text.split(","))
+    return Argon2Cost(memory_kib=memory, iterations=iterations, lanes=lanes)
+
+
+def _make_private_dir(path: Path) -> None:
+    """The data directory belongs to the kiosk's user alone (0700)."""
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(path, 0o700)
+    except OSError as error:
+        raise KioskError(f"cannot create {path}: {error.strerror}") from None
+
+
+def _write_private_file(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)

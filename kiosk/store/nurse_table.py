@@ -1,0 +1,211 @@
+"""The nurse's table of today's check-ins, built from small per-record digests.
+
+Each record is stored with a `RecordDigest` (name, date of birth, highest flag, ...) sealed to the
+staff key only, so the table for a whole day opens without opening 1,000 full records. This
+module holds the digest's exact JSON and how digests become table rows; sealing is the vault's.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from kiosk.intake.records import RecordKind, Severity
+from kiosk.store.errors import StoreError
+
+SUMMARY_KIND = "summary"
+_FIELDS = (
+    "kind",
+    "patient_id",
+    "legal_name",
+    "preferred_name",
+    "date_of_birth",
+    "step",
+    "checkin_id",
+    "highest",
+    "urgent",
+    "flag_codes",
+)
+
+
+@dataclass(frozen=True)
+class RecordDigest:
+    """What the nurse's table needs to know about one record, and nothing more."""
+
+    kind: RecordKind
+    patient_id: str | None = None
+    legal_name: str | None = None
+    preferred_name: str | None = None
+    date_of_birth: date | None = None
+    step: str | None = None
+    checkin_id: str | None = None
+    highest: Severity | None = None
+    urgent: bool = False
+    flag_codes: tuple[str, ...] = ()
+
+    def to_bytes(self) -> bytes:
+        body = {
+            "kind": self.kind.value,
+            "patient_id": self.patient_id,
+            "legal_name": self.legal_name,
+            "preferred_name": self.preferred_name,
+            "date_of_birth": None if self.date_of_birth is None else self.date_of_birth.isoformat(),
+            "step": self.step,
+            "checkin_id": self.checkin_id,
+            "highest": None if self.highest is None else self.highest.value,
+            "urgent": self.urgent,
+            "flag_codes": list(self.flag_codes),
+        }
+        return json.dumps(body, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> RecordDigest:
+        """Strict parse of to_bytes output; StoreError naming the field otherwise."""
+        try:
+            body = json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise StoreError("a record summary is not valid JSON") from None
+        if not isinstance(body, dict) or sorted(body) != sorted(_FIELDS):
+            raise StoreError("a record summary has unexpected fields")
+        try:
+            return cls(
+                kind=RecordKind(body["kind"]),
+                patient_id=_text(body, "patient_id"),
+                legal_name=_text(body, "legal_name"),
+                preferred_name=_text(body, "preferred_name"),
+                date_of_birth=_date(body["date_of_birth"]),
+                step=_text(body, "step"),
+                checkin_id=_text(body, "checkin_id"),
+                highest=None if body["highest"] is None else Severity(body["highest"]),
+                urgent=body["urgent"] is True,
+                flag_codes=tuple(_codes(body["flag_codes"])),
+            )
+        except ValueError as error:
+            raise StoreError(f"a record summary has a bad value ({error})") from None
+
+
+def _text(body: dict[str, Any], key: str) -> str | None:
+    value = body[key]
+    if value is not None and not isinstance(value, str):
+        raise ValueError(f"{key} is not text")
+    return value
+
+
+def _date(value: object) -> date | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError("date_of_birth is not text")
+    return date.fromisoformat(value)
+
+
+def _codes(value: object) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+        raise ValueError("flag_codes is not a list of text")
+    return list(value)
+
+
+@dataclass(frozen=True)
+class CheckInSummary:
+    """One row of the nurse's table: a submitted check-in, or an interrupted one (a draft)."""
+
+    record_id: str
+    kind: RecordKind
+    arrived_at: datetime
+    patient_id: str | None
+    name: str
+    preferred_name: str | None
+    date_of_birth: date | None
+    highest: Severity | None
+    urgent: bool
+    flag_codes: tuple[str, ...]
+    step: str | None
+    consent_declined: bool
+    vitals_done: bool
+    vitals_record_id: str | None
+    vitals_highest: Severity | None
+
+
+@dataclass(frozen=True)
+class DigestRow:
+    """A digest opened from the store, with the record metadata it belongs to."""
+
+    record_id: str
+    created_at: datetime
+    supersedes: str | None
+    digest: RecordDigest
+
+
+def build_table(rows: Sequence[DigestRow]) -> list[CheckInSummary]:
+    """Current check-ins and unfinished drafts, with vitals status; urgent and STOP first."""
+    superseded = {row.supersedes for row in rows if row.supersedes}
+    current = [row for row in rows if row.record_id not in superseded]
+    submitted_patients = {
+        row.digest.patient_id for row in current if row.digest.kind is RecordKind.CHECKIN
+    }
+    declined_patients = {
+        row.digest.patient_id for row in current if row.digest.kind is RecordKind.CONSENT_DECLINED
+    }
+    lineage = _lineage(rows)
+    vitals_for: dict[str, DigestRow] = {}
+    for row in current:
+        if row.digest.kind is RecordKind.VITALS and row.digest.checkin_id:
+            vitals_for[row.digest.checkin_id] = row
+    table = []
+    for row in current:
+        kind = row.digest.kind
+        if kind is RecordKind.DRAFT and row.digest.patient_id in submitted_patients:
+            continue  # the patient finished: the check-in row stands for them
+        if kind not in (RecordKind.CHECKIN, RecordKind.DRAFT):
+            continue
+        vitals = next(
+            (vitals_for[i] for i in lineage.get(row.record_id, [row.record_id]) if i in vitals_for),
+            None,
+        )
+        table.append(_summary(row, vitals, row.digest.patient_id in declined_patients))
+    return sorted(table, key=_urgency)
+
+
+def _lineage(rows: Iterable[DigestRow]) -> dict[str, list[str]]:
+    """For each record, itself and every earlier record it corrects (newest first)."""
+    parent = {row.record_id: row.supersedes for row in rows}
+    chains: dict[str, list[str]] = {}
+    for record_id in parent:
+        chain: list[str] = []
+        seen: set[str] = set()
+        cursor: str | None = record_id
+        while cursor is not None and cursor not in seen:
+            chain.append(cursor)
+            seen.add(cursor)
+            cursor = parent.get(cursor)
+        chains[record_id] = chain
+    return chains
+
+
+def _summary(row: DigestRow, vitals: DigestRow | None, declined: bool) -> CheckInSummary:
+    digest = row.digest
+    return CheckInSummary(
+        record_id=row.record_id,
+        kind=digest.kind,
+        arrived_at=row.created_at,
+        patient_id=digest.patient_id,
+        name=digest.legal_name or "(name not given yet)",
+        preferred_name=digest.preferred_name,
+        date_of_birth=digest.date_of_birth,
+        highest=digest.highest,
+        urgent=digest.urgent,
+        flag_codes=digest.flag_codes,
+        step=digest.step,
+        consent_declined=declined,
+        vitals_done=vitals is not None,
+        vitals_record_id=None if vitals is None else vitals.record_id,
+        vitals_highest=None if vitals is None else vitals.digest.highest,
+    )
+
+
+def _urgency(summary: CheckInSummary) -> tuple[bool, int, datetime]:
+    rank = 3 if summary.highest is None else summary.highest.rank
+    return (not summary.urgent, rank, summary.arrived_at)
