@@ -78,7 +78,8 @@ def screen_vitals(vitals: Vitals, config: ClinicConfig) -> tuple[Flag, ...]:
         value = float(getattr(vitals, measure.field))
         for hold in config.holds_for(measure.id):
             if hold.is_crossed(value):
-                reading = f"{value:g} {measure.unit}"
+                number = f"{value:.0f}" if measure.whole else f"{value:.1f}"
+                reading = f"{number} {measure.shown_unit}".strip()
                 reason = f"{measure.label} {reading} is {hold.describe()} (clinic hold threshold)."
                 flags.append(Flag(f"vitals.{measure.id}", hold.severity, reason, reading))
                 break

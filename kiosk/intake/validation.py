@@ -346,7 +346,7 @@ def validate_vital(raw: str, measure: Measure, unit: Unit | None = None) -> Vali
             "vitals.implausible",
             min=f"{low:.{decimals}f}",
             max=f"{high:.{decimals}f}",
-            unit=_UNIT_SHOWN.get(typed_unit, typed_unit),
+            unit=_UNIT_SHOWN.get(typed_unit, measure.shown_unit),
         )
     return Valid(stored)
 
@@ -357,4 +357,4 @@ def validate_vital_count(raw: str, measure: Measure) -> Validation[int]:
     return Valid(int(result.value)) if isinstance(result, Valid) else result
 
 
-_UNIT_SHOWN = {"C": "°C", "F": "°F", "Cel": "°C", "{score}": ""}
+_UNIT_SHOWN = {"C": "°C", "F": "°F", "kg": "kg", "lb": "lb"}
