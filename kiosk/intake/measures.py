@@ -30,28 +30,22 @@ class Measure:
 
 
 MEASURES = (
-    Measure(
-        "systolic", "systolic_mmhg", "Systolic blood pressure", "mmHg", "mmHg", 50, 300, "8480-6"
-    ),
-    Measure(
-        "diastolic", "diastolic_mmhg", "Diastolic blood pressure", "mmHg", "mmHg", 20, 200, "8462-4"
-    ),
+    Measure("systolic", "systolic_mmhg", "Systolic BP", "mmHg", "mmHg", 50, 300, "8480-6"),
+    Measure("diastolic", "diastolic_mmhg", "Diastolic BP", "mmHg", "mmHg", 20, 200, "8462-4"),
     Measure("heart_rate", "heart_rate_per_min", "Heart rate", "/min", "/min", 20, 250, "8867-4"),
     Measure("spo2", "spo2_percent", "Oxygen saturation (SpO2)", "%", "%", 50, 100, "59408-5"),
-    Measure(
-        "temperature", "temperature_c", "Temperature", "Cel", "°C", 30, 45, "8310-5", whole=False
-    ),
+    Measure("temperature", "temperature_c", "Temperature", "Cel", "°C", 30, 45, "8310-5", False),
     Measure(
         "respiratory_rate",
         "respiratory_rate_per_min",
-        "Respiratory rate",
+        "Breathing rate",
         "/min",
         "/min",
         4,
         60,
         "9279-1",
     ),
-    Measure("weight", "weight_kg", "Body weight", "kg", "kg", 25, 350, "29463-7", whole=False),
+    Measure("weight", "weight_kg", "Body weight", "kg", "kg", 25, 350, "29463-7", False),
     Measure("pain_now", "pain_now", "Pain now (0-10)", "{score}", "", 0, 10, "72514-3"),
 )
 #: The LOINC code of the blood pressure panel the two pressures belong to.
