@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
@@ -86,6 +87,7 @@ _DEVICE_KEY_PURPOSE = "device signing key"
 
 _STAFF_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}")
 _MIN_PIN, _MAX_PIN = 6, 128
+_BIDI = frozenset({"LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"})
 
 
 class KioskError(Exception):
@@ -126,6 +128,15 @@ def check_staff_id(staff_id: str) -> str:
     if not isinstance(staff_id, str) or not _STAFF_ID.fullmatch(staff_id):
         raise KioskError("staff id: use 1-32 letters, digits, '.', '_' or '-', starting alnum")
     return staff_id
+
+
+def check_display_name(name: str) -> str:
+    """A staff name the screens can show as typed: printable, no bidi controls, 1-64 chars."""
+    if not isinstance(name, str) or not 1 <= len(name.strip()) <= 64:
+        raise KioskError("staff name: use 1 to 64 characters")
+    if any(not char.isprintable() or unicodedata.bidirectional(char) in _BIDI for char in name):
+        raise KioskError("staff name: control and text-direction characters are not allowed")
+    return name
 
 
 def check_pin(pin: str) -> str:
@@ -188,8 +199,7 @@ class Kiosk:
                 "opens records exists only inside nurse keyslots"
             )
         for member in staff:
-            check_staff_id(member.staff_id)
-            check_pin(member.pin)
+            _check_new_staff(member)
         _make_private_dir(data_dir)
         try:
             secret = DeviceSecret.create(data_dir / SECRET_NAME)
@@ -328,8 +338,7 @@ class Kiosk:
     ) -> None:
         """Enrol a person. A nurse added without an unlocked nurse's session gets a pending slot
         that is completed the next time any nurse unlocks."""
-        check_staff_id(member.staff_id)
-        check_pin(member.pin)
+        _check_new_staff(member)
         if self.store.get_staff(member.staff_id) is not None:
             raise KioskError(f"{member.staff_id} is already enrolled; remove them first")
         staff_key = session.staff_key_for_enrolment() if session is not None else None
@@ -344,8 +353,6 @@ class Kiosk:
     def _enrol(
         self, member: NewStaff, staff_key: RecipientPrivateKey | None, *, actor: str
     ) -> None:
-        if member.role not in ("nurse", "it"):
-            raise KioskError("role: use 'nurse' or 'it'")
         try:
             if member.role == "it":
                 slot = create_keyslot(
@@ -613,6 +620,14 @@ class StaffSession:
             vitals, digest, supersedes, to_clinic=True, action=action, actor=self.staff_id
         )
         return record_id, flags
+
+
+def _check_new_staff(member: NewStaff) -> None:
+    check_staff_id(member.staff_id)
+    check_display_name(member.display_name)
+    check_pin(member.pin)
+    if member.role not in ("nurse", "it"):
+        raise KioskError("role: use 'nurse' or 'it'")
 
 
 def _required(store: KioskStore, key: str) -> str:
