@@ -1,0 +1,255 @@
+"""The IT console: the kiosk's identity, enrolment, records by state, sync, quarantine, staff,
+the audit chain check and the sealed-queue export. IT never sees a patient record here.
+
+Every operation goes through `kiosk.staff_console.StaffConsole`, which the `kiosk` command uses
+too; this screen only lays it out and reports each result in words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from kiosk.staff_console import KioskOverview, StaffConsole, StaffConsoleError
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import Button, DataTable, Input, Select, Static
+
+from kiosk.screens.staff_shift import StaffScreen, StaffShift
+from kiosk.widgets.staff_display import inert, staff_text
+from kiosk.widgets.staff_shift_bar import StaffShiftBar
+
+
+class SyncNowRequested(Message):
+    """Posted to the App: IT asked for a sync run now (the App's sync worker does it)."""
+
+
+class ITConsoleScreen(StaffScreen):
+    """Everything IT manages at the kiosk, on one scrolling page."""
+
+    DEFAULT_CSS = """
+    ITConsoleScreen { background: $background; }
+    ITConsoleScreen .it-title { text-style: bold underline; padding: 1 1 0 1; }
+    ITConsoleScreen .it-body { padding: 0 2; height: auto; }
+    ITConsoleScreen .it-row { height: 3; }
+    ITConsoleScreen .it-row Input { width: 1fr; }
+    ITConsoleScreen .it-row Select { width: 16; }
+    ITConsoleScreen .it-row Button { margin: 0 1; }
+    ITConsoleScreen DataTable { height: auto; max-height: 12; margin: 0 2; }
+    ITConsoleScreen .it-result { padding: 0 2; height: auto; text-style: bold; }
+    """
+
+    def __init__(self, shift: StaffShift) -> None:
+        super().__init__(shift)
+        self.console = StaffConsole(shift.kiosk, actor=shift.staff_id)
+
+    def compose(self) -> ComposeResult:
+        yield StaffShiftBar(self.shift)
+        with VerticalScroll(id="it-console"):
+            yield Static(staff_text("it.kiosk"), classes="it-title")
+            yield Static("", id="it-identity", classes="it-body", markup=False)
+            yield Static(staff_text("it.records"), classes="it-title")
+            yield Static("", id="it-counts", classes="it-body", markup=False)
+            yield Static(staff_text("it.sync"), classes="it-title")
+            yield Static("", id="it-sync", classes="it-body", markup=False)
+            with Horizontal(classes="it-row"):
+                yield Button(staff_text("it.sync_now"), id="it-sync-now")
+                yield Button(staff_text("it.refresh"), id="it-refresh")
+            yield Static(staff_text("it.quarantine"), classes="it-title")
+            quarantine: DataTable[Text] = DataTable(id="it-quarantine", cursor_type="row")
+            yield quarantine
+            with Horizontal(classes="it-row"):
+                yield Button(staff_text("it.retry_selected"), id="it-requeue")
+            yield Static("", id="it-quarantine-result", classes="it-result", markup=False)
+            yield Static(staff_text("it.staff"), classes="it-title")
+            staff: DataTable[Text] = DataTable(id="it-staff", cursor_type="row")
+            yield staff
+            with Horizontal(classes="it-row"):
+                yield Input(placeholder=staff_text("it.staff_id"), id="it-staff-id", max_length=64)
+                yield Input(
+                    placeholder=staff_text("it.staff_name"), id="it-staff-name", max_length=100
+                )
+                yield Select(
+                    [(staff_text("it.role_nurse"), "nurse"), (staff_text("it.role_it"), "it")],
+                    value="nurse",
+                    allow_blank=False,
+                    id="it-staff-role",
+                )
+            with Horizontal(classes="it-row"):
+                yield Input(
+                    placeholder=staff_text("it.staff_pin"),
+                    id="it-staff-pin",
+                    password=True,
+                    max_length=64,
+                )
+                yield Button(staff_text("it.add"), id="it-staff-add", variant="primary")
+                yield Button(staff_text("it.reset_pin"), id="it-staff-reset")
+                yield Button(staff_text("it.remove"), id="it-staff-remove", variant="error")
+            yield Static("", id="it-staff-result", classes="it-result", markup=False)
+            yield Static(staff_text("it.audit"), classes="it-title")
+            with Horizontal(classes="it-row"):
+                yield Button(staff_text("it.check_audit"), id="it-audit")
+            yield Static("", id="it-audit-result", classes="it-result", markup=False)
+            yield Static(staff_text("it.export"), classes="it-title")
+            with Horizontal(classes="it-row"):
+                yield Input(placeholder=staff_text("it.export_path"), id="it-export-path")
+                yield Button(staff_text("it.export_button"), id="it-export")
+            yield Static("", id="it-export-result", classes="it-result", markup=False)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#it-quarantine", DataTable).add_columns(
+            *(staff_text(f"it.column.{c}") for c in ("record", "kind", "attempts", "reason"))
+        )
+        self.query_one("#it-staff", DataTable).add_columns(
+            *(staff_text(f"it.column.{c}") for c in ("staff_id", "name", "role", "state"))
+        )
+        self.refresh_all()
+
+    def _when(self, moment: datetime | None) -> str:
+        if moment is None:
+            return staff_text("it.never")
+        zone = ZoneInfo(self.shift.kiosk.config.time_zone)
+        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S %Z")
+
+    def refresh_all(self) -> None:
+        """Read everything again from the kiosk and redraw."""
+        overview = self.console.overview()
+        identity = [
+            staff_text("it.kiosk_id", value=overview.kiosk_id),
+            staff_text("it.device_fingerprint", value=overview.device_fingerprint),
+        ]
+        if overview.enrolment is None:
+            identity.append(staff_text("it.not_enrolled"))
+        else:
+            identity += [
+                staff_text("it.server", value=overview.enrolment.server_url),
+                staff_text(
+                    "it.clinic_fingerprint", value=overview.enrolment.clinic_key_fingerprint
+                ),
+                staff_text("it.enrolled_at", value=overview.enrolment.enrolled_at),
+            ]
+        self.query_one("#it-identity", Static).update("\n".join(identity))
+        self.query_one("#it-counts", Static).update(
+            "   ".join(f"{state}: {count}" for state, count in overview.counts.items())
+        )
+        self.query_one("#it-sync", Static).update(self._sync_text(overview))
+        self._fill_quarantine()
+        self._fill_staff()
+
+    def _sync_text(self, overview: KioskOverview) -> str:
+        if overview.enrolment is None:
+            return staff_text("it.sync_not_enrolled")
+        sync = overview.sync
+        return "\n".join(
+            [
+                staff_text("it.last_attempt", value=self._when(sync.last_attempt_at)),
+                staff_text("it.last_success", value=self._when(sync.last_success_at)),
+                staff_text("it.last_error", value=sync.last_error or staff_text("it.none")),
+                staff_text("it.next_retry", value=self._when(sync.next_attempt_at)),
+            ]
+        )
+
+    def _fill_quarantine(self) -> None:
+        table: DataTable[Text] = self.query_one("#it-quarantine", DataTable)
+        table.clear()
+        for row in self.console.quarantined():
+            table.add_row(
+                Text(row.record_id),
+                Text(row.kind),
+                Text(str(row.attempts)),
+                inert(row.last_error or ""),
+                key=row.record_id,
+            )
+
+    def _fill_staff(self) -> None:
+        table: DataTable[Text] = self.query_one("#it-staff", DataTable)
+        table.clear()
+        for member in self.console.staff():
+            state = staff_text("it.state_ok")
+            if member.locked_until is not None:
+                state = staff_text("it.state_locked", until=self._when(member.locked_until))
+            table.add_row(
+                Text(member.staff_id),
+                inert(member.display_name),
+                Text(member.role),
+                Text(state),
+                key=member.staff_id,
+            )
+
+    def _result(self, target: str, ok: bool, message: str) -> None:
+        shown = self.query_one(target, Static)
+        shown.update(("\u2714 " if ok else "\u2716 ") + message)
+
+    @on(Button.Pressed, "#it-refresh")
+    def _refresh_pressed(self) -> None:
+        self.refresh_all()
+
+    @on(Button.Pressed, "#it-sync-now")
+    def _sync_now(self) -> None:
+        self.app.post_message(SyncNowRequested())
+        self.notify(staff_text("it.sync_requested"))
+
+    @on(Button.Pressed, "#it-requeue")
+    def _requeue(self) -> None:
+        table: DataTable[Text] = self.query_one("#it-quarantine", DataTable)
+        if table.row_count == 0:
+            self._result("#it-quarantine-result", False, staff_text("it.quarantine_empty"))
+            return
+        record_id = str(table.get_row_at(table.cursor_row)[0])
+        self._run("#it-quarantine-result", lambda: self.console.requeue(record_id))
+
+    def _staff_form(self) -> tuple[str, str, str, str]:
+        role = self.query_one("#it-staff-role", Select).value
+        return (
+            self.query_one("#it-staff-id", Input).value.strip(),
+            self.query_one("#it-staff-name", Input).value,
+            role if isinstance(role, str) else "nurse",
+            self.query_one("#it-staff-pin", Input).value,
+        )
+
+    @on(Button.Pressed, "#it-staff-add")
+    def _add(self) -> None:
+        staff_id, name, role, pin = self._staff_form()
+        self._run("#it-staff-result", lambda: self.console.add_staff(staff_id, name, role, pin))
+
+    @on(Button.Pressed, "#it-staff-reset")
+    def _reset(self) -> None:
+        staff_id, _, _, pin = self._staff_form()
+        self._run("#it-staff-result", lambda: self.console.reset_pin(staff_id, pin))
+
+    @on(Button.Pressed, "#it-staff-remove")
+    def _remove(self) -> None:
+        staff_id = self._staff_form()[0]
+        self._run("#it-staff-result", lambda: self.console.remove_staff(staff_id))
+
+    @on(Button.Pressed, "#it-audit")
+    def _audit(self) -> None:
+        check = self.console.check_audit()
+        if check.ok:
+            self._result("#it-audit-result", True, staff_text("it.audit_ok", entries=check.entries))
+        else:
+            self._result(
+                "#it-audit-result", False, staff_text("it.audit_broken", problem=check.problem)
+            )
+
+    @on(Button.Pressed, "#it-export")
+    def _export(self) -> None:
+        raw = self.query_one("#it-export-path", Input).value.strip()
+        self._run("#it-export-result", lambda: self.console.export_queue(Path(raw)))
+
+    def _run(self, target: str, operation: Callable[[], str]) -> None:
+        """Run one console operation and say what happened; a refusal changes nothing."""
+        try:
+            message = operation()
+        except StaffConsoleError as refused:
+            self._result(target, False, str(refused))
+            return
+        self.query_one("#it-staff-pin", Input).value = ""
+        self._result(target, True, message)
+        self.refresh_all()

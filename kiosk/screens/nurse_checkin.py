@@ -1,0 +1,155 @@
+"""One check-in in full for the nurse: every flag with its reason and answer, then every answer.
+
+Opened from today's list. For a complete check-in the nurse goes on to vitals (or corrects the
+vitals already signed); for an interrupted draft the nurse can hand the kiosk back to the patient
+at the step where they stopped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import Button, Static
+
+from kiosk.intake.records import CheckIn, Draft, Flag, Vitals
+from kiosk.intake.rules import screen_checkin, screen_draft
+from kiosk.kiosk import CheckInSummary
+from kiosk.screens.nurse_answers import AnswerSection, answer_sections
+from kiosk.screens.nurse_vitals import NurseVitalsScreen
+from kiosk.screens.staff_shift import StaffScreen, StaffShift
+from kiosk.widgets.staff_display import flags_text, inert, staff_text
+from kiosk.widgets.staff_shift_bar import StaffShiftBar
+
+
+class ResumeDraftRequested(Message):
+    """Posted to the App after the shift ends: continue this draft in patient mode."""
+
+    def __init__(self, record_id: str, draft: Draft) -> None:
+        super().__init__()
+        self.record_id = record_id
+        self.draft = draft
+
+
+def section_text(section: AnswerSection) -> Text:
+    """A section's question/answer pairs, the answers drawn inertly."""
+    text = Text()
+    for question, answer in section.rows:
+        text.append(f"{question}\n", style="dim")
+        text.append("  ")
+        text.append_text(inert(answer or "-"))
+        text.append("\n")
+    return text
+
+
+@dataclass(frozen=True)
+class OpenedCheckIn:
+    """A check-in or draft opened with the staff key, its flags, and its latest signed vitals."""
+
+    record_id: str
+    record: CheckIn | Draft
+    flags: tuple[Flag, ...]
+    vitals: tuple[str, Vitals] | None
+
+
+def open_checkin(shift: StaffShift, summary: CheckInSummary) -> OpenedCheckIn:
+    """Open one row's record (and its latest vitals) for the nurse, with its flags now."""
+    config = shift.kiosk.config
+    record = shift.session.open_record(summary.record_id)
+    if isinstance(record, Draft):
+        return OpenedCheckIn(summary.record_id, record, screen_draft(record, config), None)
+    if not isinstance(record, CheckIn):
+        raise ValueError(f"record {summary.record_id} is not a check-in or a draft")
+    vitals = None
+    if summary.vitals_record_id is not None:
+        signed = shift.session.open_record(summary.vitals_record_id)
+        if isinstance(signed, Vitals):
+            vitals = (summary.vitals_record_id, signed)
+    return OpenedCheckIn(summary.record_id, record, screen_checkin(record, config), vitals)
+
+
+class NurseCheckInScreen(StaffScreen):
+    """Flags first, then every answer grouped as the patient saw them."""
+
+    BINDINGS = [Binding("escape", "back", "Back", show=False)]
+
+    DEFAULT_CSS = """
+    NurseCheckInScreen { background: $background; }
+    NurseCheckInScreen .nurse-section-title { text-style: bold underline; padding: 1 1 0 1; }
+    NurseCheckInScreen .nurse-section { padding: 0 2; }
+    NurseCheckInScreen #nurse-checkin-flags { padding: 0 2; border: heavy $error; }
+    NurseCheckInScreen #nurse-checkin-actions { dock: bottom; height: 3; }
+    NurseCheckInScreen #nurse-checkin-actions Button { margin: 0 1; }
+    """
+
+    def __init__(self, shift: StaffShift, opened: OpenedCheckIn) -> None:
+        super().__init__(shift)
+        self.opened: OpenedCheckIn | None = opened
+
+    def compose(self) -> ComposeResult:
+        opened = self.opened
+        if opened is None:
+            return
+        record = opened.record
+        zone = ZoneInfo(self.shift.kiosk.config.time_zone)
+        yield StaffShiftBar(self.shift)
+        with VerticalScroll(id="nurse-checkin-body"):
+            yield Static(self._heading(opened), classes="nurse-section-title", markup=False)
+            yield Static(staff_text("checkin.flags"), classes="nurse-section-title")
+            yield Static(flags_text(opened.flags), id="nurse-checkin-flags")
+            for section in answer_sections(record, zone):
+                yield Static(section.title, classes="nurse-section-title", markup=False)
+                yield Static(section_text(section), classes="nurse-section")
+        with Horizontal(id="nurse-checkin-actions"):
+            yield Button(staff_text("common.back"), id="nurse-checkin-back")
+            if isinstance(record, CheckIn):
+                label = "checkin.correct_vitals" if opened.vitals else "checkin.enter_vitals"
+                yield Button(staff_text(label), id="nurse-checkin-vitals", variant="primary")
+            else:
+                yield Button(
+                    staff_text("checkin.resume", step=record.step),
+                    id="nurse-checkin-resume",
+                    variant="primary",
+                )
+
+    @staticmethod
+    def _heading(opened: OpenedCheckIn) -> str:
+        record = opened.record
+        if isinstance(record, Draft):
+            return staff_text("checkin.heading_draft", step=record.step)
+        key = "checkin.heading_signed" if opened.vitals else "checkin.heading_unsigned"
+        return staff_text(key)
+
+    @on(Button.Pressed, "#nurse-checkin-back")
+    def action_back(self) -> None:
+        self.opened = None
+        self.dismiss()
+
+    @on(Button.Pressed, "#nurse-checkin-vitals")
+    def _enter_vitals(self) -> None:
+        if self.opened is not None:
+            self.app.push_screen(
+                NurseVitalsScreen(self.shift, self.opened.record_id, self.opened.vitals)
+            )
+
+    @on(Button.Pressed, "#nurse-checkin-resume")
+    def _resume(self) -> None:
+        opened = self.opened
+        if opened is None or not isinstance(opened.record, Draft):
+            return
+        self.shift.kiosk.store.append_audit(
+            self.shift.staff_id,
+            "staff.draft_resumed",
+            opened.record_id,
+            f"step={opened.record.step}",
+        )
+        app = self.app
+        self.opened = None
+        self.end_shift("resume")
+        app.post_message(ResumeDraftRequested(opened.record_id, opened.record))

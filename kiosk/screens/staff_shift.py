@@ -1,0 +1,143 @@
+"""A staff member's signed-in time at the kiosk: the unlocked session, its idle clock, its end.
+
+Every nurse and IT screen is a `StaffScreen`: it shares one `StaffShift`, counts any key, click
+or typing as activity, and when the shift is idle too long (clinic setting, default 2 minutes) or
+the person presses Lock, the shift ends: the staff key is dropped from memory, every staff screen
+is popped, and the patient screen that was underneath shows again.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from textual import events, on
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Input
+
+from kiosk.kiosk import Kiosk, StaffSession
+
+
+class ShiftEnded(Exception):
+    """The staff session was locked; nothing more can be read or signed with it."""
+
+
+class StaffShift:
+    """The one unlocked staff session, with the clock that locks it when nobody touches it."""
+
+    def __init__(
+        self,
+        kiosk: Kiosk,
+        session: StaffSession,
+        idle_seconds: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.kiosk = kiosk
+        self.staff_id = session.staff_id
+        self.role = session.role
+        self.idle_seconds = idle_seconds
+        self._session: StaffSession | None = session
+        self._clock = clock
+        self._last_activity = clock()
+
+    @property
+    def session(self) -> StaffSession:
+        """The live session; raises ShiftEnded once the shift is over."""
+        if self._session is None:
+            raise ShiftEnded(f"the shift of {self.staff_id} has ended")
+        return self._session
+
+    @property
+    def active(self) -> bool:
+        return self._session is not None
+
+    def touch(self) -> None:
+        """Someone used the kiosk: restart the idle clock."""
+        self._last_activity = self._clock()
+
+    def seconds_left(self) -> float:
+        """Seconds until the idle lock, never below zero."""
+        return max(0.0, self.idle_seconds - (self._clock() - self._last_activity))
+
+    def end(self) -> None:
+        """Drop the staff key: the session forgets it and this shift forgets the session."""
+        if self._session is not None:
+            self._session.lock()
+            self._session = None
+
+
+class ShiftLocked(Message):
+    """Posted to the App after a staff shift ended and the staff screens are gone."""
+
+    def __init__(self, staff_id: str, reason: str) -> None:
+        super().__init__()
+        self.staff_id = staff_id
+        self.reason = reason
+
+
+class StaffOnly:
+    """Marks a screen that belongs to the staff side: the lock pops every one of them."""
+
+
+class StaffScreen(StaffOnly, Screen[None]):
+    """Base of every screen shown while a staff member is signed in."""
+
+    # How often the idle clock is checked; the lock itself uses the clinic's setting.
+    IDLE_CHECK_SECONDS = 0.25
+    #: The screen a shift returns to after finishing a task (today's list for a nurse).
+    SHIFT_HOME: ClassVar[bool] = False
+
+    def __init__(self, shift: StaffShift) -> None:
+        super().__init__()
+        self.shift = shift
+
+    def on_mount(self) -> None:
+        self.set_interval(self.IDLE_CHECK_SECONDS, self._check_idle)
+
+    async def on_event(self, event: events.Event) -> None:
+        # Keys and clicks bubble here from any widget on this screen: each one is activity.
+        if isinstance(event, events.Key | events.MouseDown | events.Paste):
+            self.shift.touch()
+        await super().on_event(event)
+
+    def on_input_changed(self, _event: Input.Changed) -> None:
+        # Typed characters stop at the Input, but its Changed message bubbles here.
+        self.shift.touch()
+
+    @on(Button.Pressed, "#staff-lock")
+    def _lock_pressed(self) -> None:
+        self.end_shift("logout")
+
+    def _check_idle(self) -> None:
+        if self.shift.active and self.shift.seconds_left() <= 0 and self.is_current:
+            self.end_shift("idle")
+
+    def end_shift(self, reason: str) -> None:
+        """Lock: drop the key, pop every staff screen, and tell the App."""
+        end_staff_shift(self, self.shift, reason)
+
+    def return_home(self) -> None:
+        """Pop this task's screens back to the shift's home screen."""
+        app = self.app
+        while isinstance(app.screen, StaffScreen) and not app.screen.SHIFT_HOME:
+            app.pop_screen()
+
+
+def end_staff_shift(screen: Screen[Any], shift: StaffShift, reason: str) -> None:
+    """End `shift` and pop every staff screen above the patient's screen."""
+    app = screen.app
+    staff_id = shift.staff_id
+    shift.end()
+    shift.kiosk.store.append_audit(staff_id, f"staff.lock.{reason}", None, "")
+    while len(app.screen_stack) > 1 and isinstance(app.screen, StaffOnly):
+        app.pop_screen()
+    app.post_message(ShiftLocked(staff_id, reason))
+
+
+def seconds_until(moment: datetime) -> int:
+    """Whole seconds from now until `moment`, rounded up, at least 1 (for lockout messages)."""
+    return max(1, math.ceil((moment - datetime.now(UTC)).total_seconds()))
