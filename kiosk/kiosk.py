@@ -33,6 +33,7 @@ from kiosk.intake.records import (
     Vitals,
 )
 from kiosk.intake.rules import highest_severity, screen_checkin, screen_draft, screen_vitals
+from kiosk.intake.validation import Invalid, validate_signature
 from kiosk.store import KioskStore, StoreError
 from kiosk.store.nurse_table import SUMMARY_KIND, CheckInSummary, DigestRow, RecordDigest
 from kiosk.store.nurse_table import build_table as _build_table
@@ -213,14 +214,17 @@ class Kiosk:
         staff_key = RecipientPrivateKey.generate(suite)
         (data_dir / CONFIG_NAME).write_text(DEFAULTS_PATH.read_text("utf-8"), "utf-8")
         store = _open_store(data_dir / DATABASE_NAME, device_key)
-        store.set_setting(_KIOSK_ID, f"kiosk-{uuid.uuid4().hex[:16]}")
-        store.set_setting(_SUITE, suite.value)
-        store.set_setting(_KEYSLOT_COST, _cost_text(keyslot_cost))
         sealed_device_key = secret.seal_at_rest(device_key.to_bytes(), _DEVICE_KEY_PURPOSE)
-        store.set_setting(_DEVICE_KEY, sealed_device_key.hex())
-        store.set_setting(_STAFF_PUBLIC_KEY, staff_key.public_key().to_bytes().hex())
+        settings = {
+            _KIOSK_ID: f"kiosk-{uuid.uuid4().hex[:16]}",
+            _SUITE: suite.value,
+            _KEYSLOT_COST: _cost_text(keyslot_cost),
+            _DEVICE_KEY: sealed_device_key.hex(),
+            _STAFF_PUBLIC_KEY: staff_key.public_key().to_bytes().hex(),
+        }
         if clinic_public_key is not None:
-            store.set_setting(_CLINIC_PUBLIC_KEY, clinic_public_key.to_bytes().hex())
+            settings[_CLINIC_PUBLIC_KEY] = clinic_public_key.to_bytes().hex()
+        store.set_settings(settings)
         kiosk = cls(data_dir, secret, store, device_key, _load_config(data_dir))
         store.append_audit("init", "kiosk.created", None, f"kiosk={kiosk.kiosk_id} demo={demo}")
         for member in staff:
@@ -423,7 +427,7 @@ class RecordWriter:
 
     def write(
         self,
-        record: CheckIn | Draft | ConsentDeclined | Vitals,
+        payload: EncodedRecord,
         digest: RecordDigest,
         supersedes: str | None,
         *,
@@ -437,9 +441,8 @@ class RecordWriter:
             raise KioskError(
                 "this kiosk has no clinic key yet: enrol it with the clinic server first"
             )
-        payload = _exact_payload(record)
         try:
-            sealed = sealer.seal(kind_of(record), payload, supersedes=supersedes)
+            sealed = sealer.seal(payload.kind, payload.data, supersedes=supersedes)
             summary = self._staff_sealer.seal(
                 SUMMARY_KIND,
                 digest.to_bytes(),
@@ -463,6 +466,7 @@ class PatientDesk:
 
     def save_draft(self, draft: Draft, supersedes: str | None = None) -> str:
         """Seal an interrupted check-in to the staff key only, so a nurse can resume it."""
+        payload = EncodedRecord.of(draft)
         flags = screen_draft(draft, self._config)
         identity = draft.identity
         digest = RecordDigest(
@@ -477,13 +481,17 @@ class PatientDesk:
             flag_codes=tuple(flag.code for flag in flags),
         )
         return self._writer.write(
-            draft, digest, supersedes, to_clinic=False, action="draft.saved", actor="patient"
+            payload, digest, supersedes, to_clinic=False, action="draft.saved", actor="patient"
         )
 
     def submit_checkin(self, checkin: CheckIn, supersedes: str | None = None) -> SubmittedCheckIn:
         """Validate, screen, seal to the clinic and staff keys, sign, commit durably."""
+        payload = EncodedRecord.of(checkin)
         if not checkin.consent.accepted:
             raise KioskError("consent: a check-in needs accepted consent; record a decline instead")
+        signature = validate_signature(checkin.consent.typed_name, checkin.identity.legal_name)
+        if isinstance(signature, Invalid):
+            raise KioskError(f"consent.typed_name: {signature.problem.code}")
         flags = screen_checkin(checkin, self._config)
         digest = RecordDigest(
             kind=RecordKind.CHECKIN,
@@ -497,7 +505,7 @@ class PatientDesk:
         )
         action = "checkin.corrected" if supersedes else "checkin.submitted"
         record_id = self._writer.write(
-            checkin, digest, supersedes, to_clinic=True, action=action, actor="patient"
+            payload, digest, supersedes, to_clinic=True, action=action, actor="patient"
         )
         return SubmittedCheckIn(record_id, flags)
 
@@ -505,24 +513,33 @@ class PatientDesk:
         self, declined: ConsentDeclined, supersedes: str | None = None
     ) -> str:
         """The patient declined consent: recorded, and the check-in ends."""
+        payload = EncodedRecord.of(declined)
         digest = RecordDigest(kind=RecordKind.CONSENT_DECLINED, patient_id=declined.patient_id)
         return self._writer.write(
-            declined, digest, supersedes, to_clinic=True, action="consent.declined", actor="patient"
+            payload, digest, supersedes, to_clinic=True, action="consent.declined", actor="patient"
         )
 
 
-def _exact_payload(record: CheckIn | Draft | ConsentDeclined | Vitals) -> bytes:
-    """The canonical payload, refused unless it reads back as exactly the same record."""
-    try:
-        payload = to_payload(record)
-        same = from_payload(payload) == record
-    except PayloadError as error:
-        raise KioskError(f"{type(record).__name__}: {error}") from None
-    except (AttributeError, TypeError, ValueError):
-        raise KioskError(f"{type(record).__name__}: a field has the wrong type") from None
-    if not same:
-        raise KioskError(f"{type(record).__name__}: a field has the wrong type")
-    return payload
+@dataclass(frozen=True)
+class EncodedRecord:
+    """A record's kind and canonical payload, checked to read back as the very same record."""
+
+    kind: str
+    data: bytes
+
+    @classmethod
+    def of(cls, record: CheckIn | Draft | ConsentDeclined | Vitals) -> EncodedRecord:
+        """Encode first, before any rule looks at it: a malformed record is refused here."""
+        try:
+            data = to_payload(record)
+            same = from_payload(data) == record
+        except PayloadError as error:
+            raise KioskError(f"{type(record).__name__}: {error}") from None
+        except (AttributeError, TypeError, ValueError):
+            raise KioskError(f"{type(record).__name__}: a field has the wrong type") from None
+        if not same:
+            raise KioskError(f"{type(record).__name__}: a field has the wrong type")
+        return cls(kind_of(record), data)
 
 
 class StaffSession:
@@ -605,6 +622,7 @@ class StaffSession:
     ) -> tuple[str, tuple[Flag, ...]]:
         """Screen and seal the nurse's vitals (to the clinic and staff keys)."""
         self._key()
+        payload = EncodedRecord.of(vitals)
         if vitals.nurse_id != self.staff_id:
             raise KioskError(f"vitals: signed by {self.staff_id}, not by {vitals.nurse_id}")
         flags = screen_vitals(vitals, self.kiosk.config)
@@ -617,7 +635,7 @@ class StaffSession:
         )
         action = "vitals.corrected" if supersedes else "vitals.recorded"
         record_id = RecordWriter(self.kiosk).write(
-            vitals, digest, supersedes, to_clinic=True, action=action, actor=self.staff_id
+            payload, digest, supersedes, to_clinic=True, action=action, actor=self.staff_id
         )
         return record_id, flags
 

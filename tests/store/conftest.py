@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.kiosk import Kiosk
 from kiosk.store import KioskStore
+from kiosk.vault import Argon2Cost
 from kiosk.vault.keys import DeviceSigningKey
 
 
@@ -68,3 +70,14 @@ def make_sealed() -> MakeSealed:
         )
 
     return make
+
+
+CHEAP_SLOTS = Argon2Cost(memory_kib=8, iterations=1, lanes=1)
+
+
+@pytest.fixture
+def demo_kiosk(tmp_path: Path) -> Iterator[Kiosk]:
+    """A demo kiosk (N100 / 246810, IT1 / 135790) with cheap keyslots so tests stay fast."""
+    kiosk = Kiosk.init(tmp_path / "kiosk-data", demo=True, keyslot_cost=CHEAP_SLOTS)
+    yield kiosk
+    kiosk.close()
