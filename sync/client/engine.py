@@ -15,9 +15,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 import httpx
 
+from kiosk.kiosk import Kiosk
 from kiosk.store.errors import StoreError
 from kiosk.store.kiosk_store import KioskStore
 from kiosk.store.rows import OutboxItem
@@ -105,6 +107,14 @@ class SyncEngine:
         self._acked = 0
         self._quarantined = 0
         self._sealed_bytes = 0
+
+    @classmethod
+    def for_kiosk(cls, kiosk: Kiosk, **options: Any) -> SyncEngine:
+        """An engine with its own database connection, safe to run in a worker thread."""
+        return cls(kiosk.open_store(), kiosk.kiosk_id, kiosk.device_key, **options)
+
+    def close(self) -> None:
+        self.store.close()
 
     def status(self) -> SyncStatus:
         return SyncStatus.load(self.store)
