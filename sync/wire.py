@@ -90,6 +90,8 @@ class RefusalCode(StrEnum):
     AUDIT_DISCONTINUITY = "audit_discontinuity"
     NO_CONFIG = "no_config"
     NOT_FOUND = "not_found"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    STORAGE_UNAVAILABLE = "storage_unavailable"
 
 
 class RecordStatus(StrEnum):
@@ -112,6 +114,7 @@ class RecordRejection(StrEnum):
     MALFORMED_ENVELOPE = "malformed_envelope"
     BAD_ENVELOPE_SIGNATURE = "bad_envelope_signature"
     FOREIGN_DEVICE = "foreign_device"
+    NOT_SEALED_TO_CLINIC = "not_sealed_to_clinic"
     CONFLICT = "conflict"
 
 

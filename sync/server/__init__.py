@@ -1,0 +1,1 @@
+"""The clinic server: receives sealed records from enrolled kiosks, stores them, exports FHIR."""

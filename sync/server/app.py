@@ -1,0 +1,326 @@
+"""The clinic server's ASGI application: enrolment, batches, audit links, configuration.
+
+Every refusal is a JSON `Refusal` with a stable code and a reason for IT, and nothing of a
+refused request is stored. Bodies are read against the advertised limit before they are held
+in memory. Database work runs in worker threads so one slow commit never stalls the others.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from sync.server.clinic_keys import ServerKeys
+from sync.server.ingest import receive_envelopes
+from sync.server.openapi import openapi_document
+from sync.server.storage import AuditDiscontinuity, ClinicStore, Device, EnrolmentRefused
+from sync.wire import (
+    BATCH_CONTENT_TYPE,
+    DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_MAX_RECORDS_PER_BATCH,
+    HEADER_MAX_BODY,
+    PATH_AUDIT,
+    PATH_BATCH,
+    PATH_CONFIG,
+    PATH_ENROL,
+    PATH_HEALTH,
+    TIMESTAMP_WINDOW_S,
+    AuditAnswer,
+    BatchAnswer,
+    EnrolmentAnswer,
+    EnrolmentRequest,
+    RefusalCode,
+    SignedConfig,
+    WireError,
+    check_timestamp,
+    decode_audit_links,
+    decode_batch,
+    key_fingerprint,
+    read_signed_headers,
+    verify_request,
+)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """What a running clinic server is told at start."""
+
+    store: ClinicStore
+    keys: ServerKeys
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    max_records_per_batch: int = DEFAULT_MAX_RECORDS_PER_BATCH
+    timestamp_window_s: int = TIMESTAMP_WINDOW_S
+
+
+class _Refused(Exception):
+    """Ends a request with a Refusal answer."""
+
+    def __init__(self, code: str, reason: str, status: int) -> None:
+        super().__init__(reason)
+        self.code, self.reason, self.status = code, reason, status
+
+
+def _refusal_response(code: str, reason: str, status: int, max_body: int) -> JSONResponse:
+    body: dict[str, Any] = {"error": code, "reason": reason, "server_time": int(time.time())}
+    if status == 413:
+        body["max_body_bytes"] = max_body
+    return JSONResponse(body, status_code=status)
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The request body, refusing with 413 as soon as it is known to exceed `limit`."""
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        if not declared.isdigit():
+            raise _Refused(RefusalCode.MALFORMED_REQUEST, "Content-Length is not a number", 400)
+        if int(declared) > limit:
+            raise _Refused(
+                RefusalCode.BODY_TOO_LARGE,
+                f"the body is {declared} bytes; this server reads at most {limit}",
+                413,
+            )
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _Refused(
+                RefusalCode.BODY_TOO_LARGE,
+                f"the body is over {limit} bytes, the most this server reads",
+                413,
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+class ClinicServer:
+    """The request handlers, bound to one store and one set of keys."""
+
+    def __init__(self, settings: ServerSettings) -> None:
+        self.settings = settings
+        self.store = settings.store
+
+    async def _db(self, work: Callable[..., T], *args: Any) -> T:
+        try:
+            return await run_in_threadpool(work, *args)
+        except SQLAlchemyError as exc:
+            raise _Refused(
+                RefusalCode.STORAGE_UNAVAILABLE,
+                f"the clinic database is not available ({type(exc).__name__}); try again later",
+                503,
+            ) from exc
+
+    async def _authenticate(self, request: Request, body: bytes) -> Device:
+        """The enrolled, current device that signed this request, or a refusal."""
+        headers = dict(request.headers)
+        signed = read_signed_headers(headers)
+        window = self.settings.timestamp_window_s
+        now = time.time()
+        check_timestamp(signed.timestamp, now, window)
+        device = await self._db(self.store.device, signed.device_id)
+        if device is None:
+            raise _Refused(
+                RefusalCode.UNKNOWN_DEVICE,
+                f"device {signed.device_id!r} is not enrolled with this clinic server",
+                401,
+            )
+        if device.revoked:
+            raise _Refused(
+                RefusalCode.REVOKED_DEVICE, f"device {signed.device_id!r} was revoked by IT", 403
+            )
+        verify_request(
+            device.verify_key,
+            request.method,
+            request.url.path,
+            headers,
+            body,
+            now=now,
+            window_s=window,
+        )
+        fresh = await self._db(
+            self.store.use_nonce, device.device_id, signed.nonce, now, 2 * window
+        )
+        if not fresh:
+            raise _Refused(
+                RefusalCode.REPLAYED_NONCE, "this request was already received (nonce reused)", 409
+            )
+        return device
+
+    async def health(self, request: Request) -> Response:
+        return JSONResponse(
+            {
+                "status": "ok",
+                "server_time": int(time.time()),
+                "max_body_bytes": self.settings.max_body_bytes,
+                "max_records_per_batch": self.settings.max_records_per_batch,
+            }
+        )
+
+    async def enrol(self, request: Request) -> Response:
+        body = await _read_body(request, self.settings.max_body_bytes)
+        enrolment = EnrolmentRequest.from_json(body)
+        headers = dict(request.headers)
+        if read_signed_headers(headers).device_id != enrolment.device_id:
+            raise _Refused(
+                RefusalCode.MALFORMED_REQUEST,
+                "the X-Clinic-Device header differs from the device id being enrolled",
+                400,
+            )
+        now = time.time()
+        signed = verify_request(
+            enrolment.device_key,
+            "POST",
+            request.url.path,
+            headers,
+            body,
+            now=now,
+            window_s=self.settings.timestamp_window_s,
+        )
+        try:
+            device = await self._db(
+                self.store.enrol,
+                enrolment.code,
+                enrolment.device_id,
+                enrolment.device_key,
+                enrolment.name,
+                now,
+            )
+        except EnrolmentRefused as refused:
+            status = 409 if refused.code == RefusalCode.DEVICE_ID_TAKEN else 403
+            raise _Refused(refused.code, refused.reason, status) from refused
+        await self._db(
+            self.store.use_nonce,
+            device.device_id,
+            signed.nonce,
+            now,
+            2 * self.settings.timestamp_window_s,
+        )
+        keys = self.settings.keys
+        answer = EnrolmentAnswer(
+            device_id=device.device_id,
+            clinic_key=keys.clinic_public.to_bytes(),
+            clinic_key_fingerprint=keys.clinic_public.fingerprint,
+            config_key=keys.config_public,
+            config_key_fingerprint=key_fingerprint(keys.config_public),
+            max_body_bytes=self.settings.max_body_bytes,
+            max_records_per_batch=self.settings.max_records_per_batch,
+            timestamp_window_s=self.settings.timestamp_window_s,
+            server_time=int(now),
+        )
+        return JSONResponse(answer.to_json())
+
+    async def batch(self, request: Request) -> Response:
+        body = await _read_body(request, self.settings.max_body_bytes)
+        device = await self._authenticate(request, body)
+        content_type = request.headers.get("content-type", "").split(";")[0].strip()
+        if content_type != BATCH_CONTENT_TYPE:
+            raise _Refused(
+                RefusalCode.UNSUPPORTED_MEDIA_TYPE,
+                f"a batch is sent as {BATCH_CONTENT_TYPE}",
+                415,
+            )
+        datas = decode_batch(body, max_records=self.settings.max_records_per_batch)
+        now = time.time()
+        results = await self._db(
+            lambda: receive_envelopes(
+                self.store,
+                self.settings.keys.clinic_public,
+                datas,
+                now,
+                requesting_device=device,
+                source="sync",
+            )
+        )
+        return JSONResponse(BatchAnswer(tuple(results), int(time.time())).to_json())
+
+    async def audit(self, request: Request) -> Response:
+        body = await _read_body(request, self.settings.max_body_bytes)
+        device = await self._authenticate(request, body)
+        links = decode_audit_links(body)
+        try:
+            head = await self._db(self.store.add_audit_links, device.device_id, links, time.time())
+        except AuditDiscontinuity as broken:
+            raise _Refused(RefusalCode.AUDIT_DISCONTINUITY, str(broken), 409) from broken
+        return JSONResponse(AuditAnswer(head.seq, head.hash, int(time.time())).to_json())
+
+    async def config(self, request: Request) -> Response:
+        await self._authenticate(request, await _read_body(request, self.settings.max_body_bytes))
+        latest = await self._db(self.store.latest_config)
+        if latest is None:
+            raise _Refused(RefusalCode.NO_CONFIG, "no clinic configuration is published yet", 404)
+        return JSONResponse(SignedConfig(latest.payload, latest.signature).to_json())
+
+    async def openapi(self, request: Request) -> Response:
+        return JSONResponse(openapi_document(self.settings.max_body_bytes))
+
+
+def _refusing(
+    handler: Callable[[Request], Awaitable[Response]], max_body: int
+) -> Callable[[Request], Awaitable[Response]]:
+    """Turn wire and server refusals raised by a handler into JSON answers."""
+
+    async def endpoint(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except _Refused as refused:
+            return _refusal_response(refused.code, refused.reason, refused.status, max_body)
+        except WireError as refused:
+            return _refusal_response(refused.code, refused.reason, refused.status, max_body)
+
+    return endpoint
+
+
+class _AdvertiseLimit:
+    """ASGI middleware: every answer carries the body limit header."""
+
+    def __init__(self, app: ASGIApp, max_body: int) -> None:
+        self.app, self.header = app, (HEADER_MAX_BODY.lower().encode(), str(max_body).encode())
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_header(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), self.header]
+            await send(message)
+
+        await self.app(scope, receive, with_header)
+
+
+def create_app(settings: ServerSettings) -> ASGIApp:
+    """The clinic server ASGI application."""
+    server = ClinicServer(settings)
+    limit = settings.max_body_bytes
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        status = exc.status_code if isinstance(exc, HTTPException) else 500
+        code = RefusalCode.METHOD_NOT_ALLOWED if status == 405 else RefusalCode.NOT_FOUND
+        return _refusal_response(
+            code, f"no such endpoint: {request.method} on this path", status, limit
+        )
+
+    routes = [
+        Route(PATH_HEALTH, _refusing(server.health, limit), methods=["GET"]),
+        Route(PATH_ENROL, _refusing(server.enrol, limit), methods=["POST"]),
+        Route(PATH_BATCH, _refusing(server.batch, limit), methods=["POST"]),
+        Route(PATH_AUDIT, _refusing(server.audit, limit), methods=["POST"]),
+        Route(PATH_CONFIG, _refusing(server.config, limit), methods=["GET"]),
+        Route("/openapi.json", _refusing(server.openapi, limit), methods=["GET"]),
+    ]
+    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error})
+    return _AdvertiseLimit(app, limit)

@@ -1,0 +1,338 @@
+"""`clinic-server`: the IT administrator's command for the clinic server.
+
+init, run, enroll-token, devices, revoke, publish-config, export (FHIR R4), import (a kiosk's
+sealed-queue file). Every user-caused error is one clear line on stderr and a non-zero exit;
+passphrases come from a file or a prompt, never from the command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import ipaddress
+import json
+import os
+import secrets
+import socket
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from kiosk.intake.config import ConfigError
+from kiosk.vault import EnvelopeSuite
+from sync.server.clinic_keys import (
+    ClinicKeyError,
+    create_clinic_keys,
+    load_server_keys,
+    unlock_clinic_key,
+)
+from sync.server.config_publishing import INITIAL_CONFIG, publish_config
+from sync.server.storage import ClinicStore, StorageError
+from sync.wire import DEFAULT_MAX_BODY_BYTES, WireError, decode_queue_file
+
+MIN_PASSPHRASE = 10
+# Enrolment codes: 20 characters from an alphabet without look-alikes (0/O, 1/I/L), about 96 bits.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+class UserError(Exception):
+    """A mistake the operator can fix; printed as one line."""
+
+
+def _home(args: argparse.Namespace) -> Path:
+    return Path(args.home).expanduser()
+
+
+def _db_url(args: argparse.Namespace) -> str:
+    if args.db:
+        return str(args.db)
+    return f"sqlite:///{_home(args).resolve() / 'clinic.db'}"
+
+
+def _open_store(args: argparse.Namespace) -> ClinicStore:
+    return ClinicStore.open(_db_url(args), time.time())
+
+
+def _read_passphrase(args: argparse.Namespace, *, confirm: bool) -> str:
+    if args.passphrase_file:
+        try:
+            text = Path(args.passphrase_file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UserError(f"cannot read the passphrase file {args.passphrase_file}") from exc
+        passphrase = text.rstrip("\r\n")
+    else:
+        passphrase = getpass.getpass("Clinic key passphrase: ")
+        if confirm and getpass.getpass("Again: ") != passphrase:
+            raise UserError("the two passphrases differ; nothing was created")
+    if confirm and len(passphrase) < MIN_PASSPHRASE:
+        raise UserError(f"the passphrase must be at least {MIN_PASSPHRASE} characters")
+    return passphrase
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    suite = EnvelopeSuite.X25519 if args.suite == "x25519" else EnvelopeSuite.MLKEM768_X25519
+    passphrase = _read_passphrase(args, confirm=True)
+    public = create_clinic_keys(_home(args), passphrase, suite)
+    store = _open_store(args)
+    try:
+        if store.latest_config() is None:
+            publish_config(store, load_server_keys(_home(args)), INITIAL_CONFIG)
+    finally:
+        store.close()
+    print(f"clinic key created in {_home(args)} ({suite.value})")
+    print(f"clinic key fingerprint: {public.fingerprint}")
+    print("Keep the passphrase safe: without it no record can be exported.")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    import uvicorn  # Why: only `run` needs the web server.
+
+    from sync.server.app import ServerSettings, create_app
+
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise UserError("give both --tls-cert and --tls-key, or neither")
+    if not args.tls_cert and not _is_loopback(args.host) and not args.allow_plain_http:
+        raise UserError(
+            f"refusing plain HTTP on {args.host}: give --tls-cert/--tls-key "
+            "(or --allow-plain-http on a trusted network)"
+        )
+    keys = load_server_keys(_home(args))
+    store = _open_store(args)
+    settings = ServerSettings(store=store, keys=keys, max_body_bytes=args.max_body_bytes)
+    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((args.host, args.port))
+    except OSError as exc:
+        raise UserError(f"cannot listen on {args.host}:{args.port} ({exc.strerror})") from exc
+    sock.listen(1024)
+    port = sock.getsockname()[1]
+    scheme = "https" if args.tls_cert else "http"
+    config = uvicorn.Config(
+        create_app(settings),
+        ssl_certfile=args.tls_cert,
+        ssl_keyfile=args.tls_key,
+        log_level="warning" if args.quiet else "info",
+        access_log=not args.quiet,
+        timeout_graceful_shutdown=5,
+    )
+    # Why: tests and scripts start with --port 0 and read the real port from this line.
+    print(f"clinic-server listening on {scheme}://{args.host}:{port}", flush=True)
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        store.close()
+    return 0
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def cmd_enroll_token(args: argparse.Namespace) -> int:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(20))
+    code = "-".join(raw[i : i + 5] for i in range(0, 20, 5))
+    now = time.time()
+    store = _open_store(args)
+    try:
+        store.add_enrolment_token(code, now, now + args.valid_hours * 3600)
+    finally:
+        store.close()
+    expires = datetime.fromtimestamp(now + args.valid_hours * 3600, UTC)
+    print(code)
+    print(f"one use only; valid until {expires:%Y-%m-%d %H:%M} UTC", file=sys.stderr)
+    return 0
+
+
+def _when(moment: float | None) -> str:
+    if moment is None:
+        return "never"
+    return datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+
+
+def cmd_devices(args: argparse.Namespace) -> int:
+    store = _open_store(args)
+    try:
+        summaries = store.device_summaries()
+    finally:
+        store.close()
+    if not summaries:
+        print("no kiosks enrolled")
+        return 0
+    print(f"{'DEVICE':<40} {'STATE':<8} {'LAST SEEN':<21} {'RECORDS':>7} {'AUDIT':>6}  NAME")
+    for s in summaries:
+        state = "revoked" if s.device.revoked else "active"
+        audit = "-" if s.audit_through is None else str(s.audit_through)
+        print(
+            f"{s.device.device_id:<40} {state:<8} {_when(s.device.last_seen):<21} "
+            f"{s.records:>7} {audit:>6}  {s.device.name.encode('ascii', 'replace').decode()}"
+        )
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    store = _open_store(args)
+    try:
+        found = store.revoke(args.device_id, time.time())
+    finally:
+        store.close()
+    if not found:
+        raise UserError(f"no enrolled device has the id {args.device_id!r}")
+    print(f"device {args.device_id} revoked: its requests are refused from now on")
+    return 0
+
+
+def cmd_publish_config(args: argparse.Namespace) -> int:
+    try:
+        text = Path(args.file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"cannot read {args.file} as UTF-8 text") from exc
+    store = _open_store(args)
+    try:
+        version = publish_config(store, load_server_keys(_home(args)), text)
+    finally:
+        store.close()
+    print(f"clinic configuration version {version.version} published")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from sync.server.ingest import receive_envelopes
+
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise UserError(f"cannot read {args.file} ({exc.strerror})") from exc
+    envelopes = decode_queue_file(data)
+    keys = load_server_keys(_home(args))
+    store = _open_store(args)
+    try:
+        results = receive_envelopes(
+            store,
+            keys.clinic_public,
+            envelopes,
+            time.time(),
+            requesting_device=None,
+            source="import",
+        )
+    finally:
+        store.close()
+    counts: dict[str, int] = {}
+    for result in results:
+        counts[result.status.value] = counts.get(result.status.value, 0) + 1
+        if not result.status.delivered:
+            print(f"record {result.index} ({result.record_id}): {result.status}: {result.reason}")
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no records"
+    print(f"imported {len(results)} records: {summary}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from sync.server.fhir_export import export_bundles
+
+    passphrase = _read_passphrase(args, confirm=False)
+    private = unlock_clinic_key(_home(args), passphrase)
+    out = Path(args.out)
+    out.mkdir(mode=0o700, parents=True, exist_ok=True)
+    store = _open_store(args)
+    try:
+        report = export_bundles(store, private)
+    finally:
+        store.close()
+    for name, bundle in report.bundles:
+        target = out / f"{name}.json"
+        # Why: the export is PHI: owner-readable only, written whole or not at all.
+        temporary = out / f".{name}.json.partial"
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(bundle, handle, ensure_ascii=False, indent=1)
+        os.replace(temporary, target)
+    print(f"exported {len(report.bundles)} FHIR transaction bundles to {out}")
+    for problem in report.problems:
+        print(f"not exported: {problem}")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="clinic-server", description=__doc__)
+    parser.add_argument(
+        "--home",
+        default=os.environ.get("CLINIC_SERVER_HOME", "clinic-server-data"),
+        help="folder of the clinic keys (default $CLINIC_SERVER_HOME or ./clinic-server-data)",
+    )
+    parser.add_argument(
+        "--db",
+        default=os.environ.get("CLINIC_SERVER_DB"),
+        help="database URL: sqlite:///path or postgresql://... (default HOME/clinic.db)",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    init = commands.add_parser("init", help="create the clinic key pair and the database")
+    init.add_argument("--suite", choices=["mlkem768-x25519", "x25519"], default="mlkem768-x25519")
+    init.add_argument("--passphrase-file", help="read the passphrase from this file")
+    init.set_defaults(handler=cmd_init)
+
+    run = commands.add_parser("run", help="serve kiosks")
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--port", type=int, default=8443)
+    run.add_argument("--tls-cert")
+    run.add_argument("--tls-key")
+    run.add_argument("--max-body-bytes", type=int, default=DEFAULT_MAX_BODY_BYTES)
+    run.add_argument("--allow-plain-http", action="store_true")
+    run.add_argument("--quiet", action="store_true", help="no access log")
+    run.set_defaults(handler=cmd_run)
+
+    token = commands.add_parser("enroll-token", help="make a one-time enrolment code")
+    token.add_argument("--valid-hours", type=float, default=24.0)
+    token.set_defaults(handler=cmd_enroll_token)
+
+    commands.add_parser("devices", help="list kiosks").set_defaults(handler=cmd_devices)
+
+    revoke = commands.add_parser("revoke", help="stop a kiosk at once")
+    revoke.add_argument("device_id")
+    revoke.set_defaults(handler=cmd_revoke)
+
+    publish = commands.add_parser("publish-config", help="sign and publish a clinic TOML")
+    publish.add_argument("file")
+    publish.set_defaults(handler=cmd_publish_config)
+
+    export = commands.add_parser("export", help="decrypt and write FHIR R4 bundles")
+    export.add_argument("--passphrase-file")
+    export.add_argument("--out", required=True, help="folder for the bundles")
+    export.set_defaults(handler=cmd_export)
+
+    imp = commands.add_parser("import", help="take a kiosk's sealed-queue export file")
+    imp.add_argument("file")
+    imp.set_defaults(handler=cmd_import)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except (UserError, ClinicKeyError, StorageError, ConfigError) as exc:
+        print(f"clinic-server: {exc}", file=sys.stderr)
+        return 2
+    except WireError as exc:
+        print(f"clinic-server: {exc.reason}", file=sys.stderr)
+        return 2
+    except SQLAlchemyError as exc:
+        print(f"clinic-server: the database failed ({type(exc).__name__})", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,139 @@
+"""Receiving sealed records: each envelope checked on its own, then stored in one transaction.
+
+Used alike by `POST /v1/batch` and by `clinic-server import`, so an imported sealed queue is
+treated exactly like synced records. The server never opens an envelope here: it checks form,
+the device signature and that the clinic can read it, and keeps the bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kiosk.vault import (
+    DeviceVerifyKey,
+    EnvelopeError,
+    KeyFormatError,
+    RecipientPublicKey,
+    parse_envelope,
+    verify_envelope,
+)
+from sync.server.storage import ClinicStore, Device, IncomingEnvelope
+from sync.wire import RecordRejection, RecordResult, RecordStatus
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """An envelope that passed its checks, or the result that refuses it."""
+
+    incoming: IncomingEnvelope | None
+    refusal: RecordResult | None
+
+
+def check_envelope(
+    index: int,
+    data: bytes,
+    clinic_key: RecipientPublicKey,
+    device_for: dict[str, Device | None],
+    requesting_device: str | None,
+) -> _Checked:
+    """Parse strictly, check the signer and the recipients; never raises for bad bytes."""
+
+    def reject(code: RecordRejection, reason: str, record_id: str | None) -> _Checked:
+        return _Checked(None, RecordResult(index, record_id, RecordStatus.REJECTED, code, reason))
+
+    try:
+        envelope = parse_envelope(data)
+    except EnvelopeError as exc:
+        return reject(RecordRejection.MALFORMED_ENVELOPE, str(exc), None)
+    header = envelope.header
+    if requesting_device is not None and header.device_id != requesting_device:
+        return reject(
+            RecordRejection.FOREIGN_DEVICE,
+            f"this record was made by device {header.device_id!r}, not by the sending kiosk",
+            header.record_id,
+        )
+    device = device_for.get(header.device_id)
+    if device is None or device.revoked:
+        state = "revoked" if device is not None else "not enrolled"
+        return reject(
+            RecordRejection.BAD_ENVELOPE_SIGNATURE,
+            f"the device that signed this record ({header.device_id!r}) is {state}",
+            header.record_id,
+        )
+    try:
+        verify_envelope(envelope, DeviceVerifyKey(device.verify_key))
+    except (EnvelopeError, KeyFormatError):
+        return reject(
+            RecordRejection.BAD_ENVELOPE_SIGNATURE,
+            "the device signature on this record does not verify: it was altered or forged",
+            header.record_id,
+        )
+    if clinic_key.key_id not in {stanza.key_id for stanza in envelope.stanzas}:
+        return reject(
+            RecordRejection.NOT_SEALED_TO_CLINIC,
+            f"this record is not sealed to the clinic key {clinic_key.fingerprint}",
+            header.record_id,
+        )
+    incoming = IncomingEnvelope(header.record_id, header.device_id, header.kind, bytes(data))
+    return _Checked(incoming, None)
+
+
+def receive_envelopes(
+    store: ClinicStore,
+    clinic_key: RecipientPublicKey,
+    datas: Sequence[bytes],
+    now: float,
+    *,
+    requesting_device: Device | None,
+    source: str,
+) -> list[RecordResult]:
+    """Check and store a batch; one result per envelope in order. One bad one blocks nothing."""
+    device_for: dict[str, Device | None] = {}
+    if requesting_device is not None:
+        device_for[requesting_device.device_id] = requesting_device
+    checked: list[_Checked] = []
+    for index, data in enumerate(datas):
+        if requesting_device is None:  # an imported file: each envelope names its own device
+            _learn_device(store, data, device_for)
+        checked.append(
+            check_envelope(
+                index,
+                data,
+                clinic_key,
+                device_for,
+                requesting_device.device_id if requesting_device else None,
+            )
+        )
+    good = [c.incoming for c in checked if c.incoming is not None]
+    statuses = iter(store.store_envelopes(good, now, source))
+    results: list[RecordResult] = []
+    for index, item in enumerate(checked):
+        if item.refusal is not None:
+            results.append(item.refusal)
+            continue
+        assert item.incoming is not None
+        status = next(statuses)
+        if status is RecordStatus.CONFLICT:
+            results.append(
+                RecordResult(
+                    index,
+                    item.incoming.record_id,
+                    status,
+                    RecordRejection.CONFLICT,
+                    "a different record with this id is already stored at the clinic",
+                )
+            )
+        else:
+            results.append(RecordResult(index, item.incoming.record_id, status))
+    return results
+
+
+def _learn_device(store: ClinicStore, data: bytes, device_for: dict[str, Device | None]) -> None:
+    """Look up the device named inside an envelope once per import."""
+    try:
+        device_id = parse_envelope(data).header.device_id
+    except EnvelopeError:
+        return
+    if device_id not in device_for:
+        device_for[device_id] = store.device(device_id)

@@ -1,0 +1,223 @@
+"""The clinic server's OpenAPI 3.0 description, served at /openapi.json (see docs/wire.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sync.wire import (
+    BATCH_CONTENT_TYPE,
+    HEADER_DEVICE,
+    HEADER_MAX_BODY,
+    HEADER_NONCE,
+    HEADER_SIGNATURE,
+    HEADER_TIMESTAMP,
+    PATH_AUDIT,
+    PATH_BATCH,
+    PATH_CONFIG,
+    PATH_ENROL,
+    PATH_HEALTH,
+    PROTOCOL,
+)
+
+_REFUSAL = {
+    "type": "object",
+    "required": ["error", "reason", "server_time"],
+    "properties": {
+        "error": {"type": "string"},
+        "reason": {"type": "string"},
+        "server_time": {"type": "integer"},
+        "max_body_bytes": {"type": "integer"},
+    },
+}
+
+_SIGNED_HEADERS = [
+    {"name": HEADER_DEVICE, "in": "header", "required": True, "schema": {"type": "string"}},
+    {"name": HEADER_TIMESTAMP, "in": "header", "required": True, "schema": {"type": "string"}},
+    {"name": HEADER_NONCE, "in": "header", "required": True, "schema": {"type": "string"}},
+    {"name": HEADER_SIGNATURE, "in": "header", "required": True, "schema": {"type": "string"}},
+]
+
+
+def _answer(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "description": description,
+        "headers": {HEADER_MAX_BODY: {"schema": {"type": "integer"}}},
+        "content": {"application/json": {"schema": schema}},
+    }
+
+
+def _refusals(*statuses: int) -> dict[str, Any]:
+    names = {
+        400: "malformed request or body",
+        401: "unknown device, bad signature or stale timestamp (with server_time)",
+        403: "revoked device or invalid enrolment code",
+        404: "nothing published yet",
+        409: "replayed nonce, taken device id or audit discontinuity",
+        413: "body over the advertised limit",
+        415: "wrong content type",
+        503: "the clinic database is unavailable",
+    }
+    return {str(s): _answer(names[s], {"$ref": "#/components/schemas/Refusal"}) for s in statuses}
+
+
+_RESULT = {
+    "type": "object",
+    "required": ["index", "record_id", "status", "code", "reason"],
+    "properties": {
+        "index": {"type": "integer"},
+        "record_id": {"type": "string", "nullable": True},
+        "status": {"type": "string", "enum": ["accepted", "duplicate", "rejected", "conflict"]},
+        "code": {"type": "string", "nullable": True},
+        "reason": {"type": "string", "nullable": True},
+    },
+}
+
+
+def openapi_document(max_body_bytes: int) -> dict[str, Any]:
+    """The description of every endpoint; signed endpoints list the four signing headers."""
+    signed_common = _refusals(400, 401, 403, 409, 413, 503)
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Clinic server",
+            "version": PROTOCOL,
+            "description": (
+                "Receives sealed records from enrolled kiosks. Requests are signed with the "
+                "device key (see docs/wire.md). Bodies over "
+                f"{max_body_bytes} bytes are refused with 413."
+            ),
+        },
+        "paths": {
+            PATH_HEALTH: {
+                "get": {
+                    "operationId": "health",
+                    "responses": {
+                        "200": _answer(
+                            "the server is up",
+                            {
+                                "type": "object",
+                                "required": ["status", "server_time", "max_body_bytes"],
+                                "properties": {
+                                    "status": {"type": "string"},
+                                    "server_time": {"type": "integer"},
+                                    "max_body_bytes": {"type": "integer"},
+                                    "max_records_per_batch": {"type": "integer"},
+                                },
+                            },
+                        )
+                    },
+                }
+            },
+            PATH_ENROL: {
+                "post": {
+                    "operationId": "enrol",
+                    "parameters": _SIGNED_HEADERS,
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["code", "device_id", "device_key"],
+                                    "properties": {
+                                        "code": {"type": "string"},
+                                        "device_id": {"type": "string"},
+                                        "device_key": {"type": "string"},
+                                        "name": {"type": "string"},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": _answer("enrolled: pin these keys", {"type": "object"}),
+                        **signed_common,
+                    },
+                }
+            },
+            PATH_BATCH: {
+                "post": {
+                    "operationId": "sendBatch",
+                    "parameters": _SIGNED_HEADERS,
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            BATCH_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}
+                        },
+                    },
+                    "responses": {
+                        "200": _answer(
+                            "one result per envelope, in order",
+                            {
+                                "type": "object",
+                                "required": ["results", "server_time"],
+                                "properties": {
+                                    "results": {"type": "array", "items": _RESULT},
+                                    "server_time": {"type": "integer"},
+                                },
+                            },
+                        ),
+                        **signed_common,
+                        **_refusals(415),
+                    },
+                }
+            },
+            PATH_AUDIT: {
+                "post": {
+                    "operationId": "sendAuditLinks",
+                    "parameters": _SIGNED_HEADERS,
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["links"],
+                                    "properties": {
+                                        "links": {
+                                            "type": "array",
+                                            "items": {
+                                                "type": "object",
+                                                "required": ["seq", "hash", "prev_hash"],
+                                                "properties": {
+                                                    "seq": {"type": "integer"},
+                                                    "hash": {"type": "string"},
+                                                    "prev_hash": {"type": "string"},
+                                                },
+                                            },
+                                        }
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": _answer("the chain held through a seq", {"type": "object"}),
+                        **signed_common,
+                    },
+                }
+            },
+            PATH_CONFIG: {
+                "get": {
+                    "operationId": "getConfig",
+                    "parameters": _SIGNED_HEADERS,
+                    "responses": {
+                        "200": _answer(
+                            "the signed clinic configuration",
+                            {
+                                "type": "object",
+                                "required": ["payload", "signature"],
+                                "properties": {
+                                    "payload": {"type": "string"},
+                                    "signature": {"type": "string"},
+                                },
+                            },
+                        ),
+                        **signed_common,
+                        **_refusals(404),
+                    },
+                }
+            },
+        },
+        "components": {"schemas": {"Refusal": _REFUSAL}},
+    }

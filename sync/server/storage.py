@@ -1,0 +1,494 @@
+"""The clinic server's storage: devices, enrolment codes, nonces, envelopes, audit links, config.
+
+One code path over SQLAlchemy Core for SQLite (`sqlite:///path`) and PostgreSQL
+(`postgresql://...`, driven by psycopg 3). Idempotence lives in the database, not in memory:
+envelopes are keyed by record id and inserted with ON CONFLICT DO NOTHING, so two server
+processes on one PostgreSQL cannot store a record twice; nonces likewise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    delete,
+    event,
+    func,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from sync.server.schema import (
+    audit_links,
+    config_versions,
+    devices,
+    enrolment_tokens,
+    envelopes,
+    migrate,
+    nonces,
+)
+from sync.wire import AuditLink, RecordStatus
+
+
+class StorageError(RuntimeError):
+    """The database cannot be used as given (bad URL, unreachable, newer schema)."""
+
+
+@dataclass(frozen=True)
+class Device:
+    """An enrolled kiosk as the server knows it."""
+
+    device_id: str
+    verify_key: bytes
+    name: str
+    enrolled_at: float
+    revoked_at: float | None
+    last_seen: float | None
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+@dataclass(frozen=True)
+class DeviceSummary:
+    """A line of `clinic-server devices`."""
+
+    device: Device
+    records: int
+    audit_through: int | None
+
+
+@dataclass(frozen=True)
+class IncomingEnvelope:
+    """An envelope that passed its own checks and is ready to store."""
+
+    record_id: str
+    device_id: str
+    kind: str
+    data: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass(frozen=True)
+class StoredEnvelope:
+    """A stored envelope, for export."""
+
+    record_id: str
+    device_id: str
+    kind: str
+    envelope: bytes
+    received_at: float
+
+
+@dataclass(frozen=True)
+class ConfigVersion:
+    version: int
+    issued_at: str
+    toml: str
+    payload: bytes
+    signature: bytes
+
+
+class EnrolmentRefused(Exception):
+    """An enrolment the server will not make; `code` is a wire RefusalCode."""
+
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+class AuditDiscontinuity(Exception):
+    """Audit links that do not continue the chain the server holds; names the seq."""
+
+
+def engine_for(url: str) -> Engine:
+    """An engine for a `sqlite:///` or `postgresql://` URL, set up for safe concurrent writers."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StorageError(
+            "the database URL is not a URL (sqlite:///path or postgresql://...)"
+        ) from exc
+    backend = parsed.get_backend_name()
+    if backend == "postgresql":
+        engine = create_engine(
+            parsed.set(drivername="postgresql+psycopg"), pool_size=10, max_overflow=20
+        )
+    elif backend == "sqlite":
+        engine = create_engine(parsed, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_on_begin)
+    else:
+        raise StorageError(f"unsupported database {backend!r}: use sqlite:/// or postgresql://")
+    return engine
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _entry: ConnectionPoolEntry) -> None:
+    # Why: let SQLAlchemy's "begin" event issue BEGIN IMMEDIATE instead of pysqlite's lazy BEGIN.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")  # an acknowledged record survives a power cut
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _sqlite_on_begin(conn: Connection) -> None:
+    if conn.get_execution_options().get(_READ_ONLY):
+        conn.exec_driver_sql("BEGIN")
+    else:
+        # Why: take the write lock up front, so read-then-write never fails with "locked".
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+_READ_ONLY = "clinic_read_only"
+
+
+class ClinicStore:
+    """Everything the clinic server keeps, behind methods named for what the clinic does."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+
+    @classmethod
+    def open(cls, url: str, now: float) -> ClinicStore:
+        """Open (and migrate) the database at `url`."""
+        engine = engine_for(url)
+        try:
+            migrate(engine, now)
+        except SQLAlchemyError as exc:
+            engine.dispose()
+            raise StorageError(
+                f"cannot use the database ({type(exc).__name__}); check the URL and that the "
+                "server is running"
+            ) from exc
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def _reading(self) -> Connection:
+        """A connection for reads only (on SQLite it does not take the write lock)."""
+        return self.engine.connect().execution_options(**{_READ_ONLY: True})
+
+    # --- devices and enrolment ---------------------------------------------------------------
+
+    def add_enrolment_token(self, code: str, now: float, expires_at: float) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                enrolment_tokens.insert().values(
+                    token_hash=_token_hash(code), created_at=now, expires_at=expires_at
+                )
+            )
+
+    def enrol(self, code: str, device_id: str, verify_key: bytes, name: str, now: float) -> Device:
+        """Spend a one-time code on this device; refuses used/expired codes and taken ids."""
+        with self.engine.begin() as conn:
+            token = conn.execute(
+                select(enrolment_tokens).where(enrolment_tokens.c.token_hash == _token_hash(code))
+            ).first()
+            if token is None:
+                raise EnrolmentRefused("enrolment_code_invalid", "this enrolment code is unknown")
+            if token.used_at is not None:
+                raise EnrolmentRefused(
+                    "enrolment_code_invalid", "this enrolment code was already used"
+                )
+            if token.expires_at < now:
+                raise EnrolmentRefused("enrolment_code_invalid", "this enrolment code has expired")
+            existing = _device(conn, device_id)
+            if existing is not None and existing.revoked:
+                raise EnrolmentRefused("revoked_device", "this device id was revoked")
+            if existing is not None and existing.verify_key != verify_key:
+                raise EnrolmentRefused(
+                    "device_id_taken", "this device id is enrolled with another key"
+                )
+            spent = conn.execute(
+                update(enrolment_tokens)
+                .where(enrolment_tokens.c.token_hash == token.token_hash)
+                .where(enrolment_tokens.c.used_at.is_(None))
+                .values(used_at=now, used_by=device_id)
+                .returning(enrolment_tokens.c.token_hash)
+            ).first()
+            if spent is None:  # another process spent it between our read and write
+                raise EnrolmentRefused(
+                    "enrolment_code_invalid", "this enrolment code was already used"
+                )
+            if existing is None:
+                conn.execute(
+                    devices.insert().values(
+                        device_id=device_id,
+                        verify_key=verify_key,
+                        name=name,
+                        enrolled_at=now,
+                        last_seen=now,
+                    )
+                )
+            device = _device(conn, device_id)
+        assert device is not None
+        return device
+
+    def device(self, device_id: str) -> Device | None:
+        with self._reading() as conn:
+            return _device(conn, device_id)
+
+    def revoke(self, device_id: str, now: float) -> bool:
+        """Stop a kiosk at once; False when no such device."""
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                update(devices)
+                .where(devices.c.device_id == device_id)
+                .where(devices.c.revoked_at.is_(None))
+                .values(revoked_at=now)
+                .returning(devices.c.device_id)
+            ).first()
+            if done is None:
+                return _device(conn, device_id) is not None
+        return True
+
+    def device_summaries(self) -> list[DeviceSummary]:
+        with self._reading() as conn:
+            counts: dict[str, int] = dict(
+                conn.execute(
+                    select(envelopes.c.device_id, func.count()).group_by(envelopes.c.device_id)
+                ).all()
+            )
+            heads = dict(
+                conn.execute(
+                    select(audit_links.c.device_id, func.max(audit_links.c.seq)).group_by(
+                        audit_links.c.device_id
+                    )
+                ).all()
+            )
+            rows = conn.execute(select(devices).order_by(devices.c.device_id)).all()
+        return [
+            DeviceSummary(_row_device(r), int(counts.get(r.device_id, 0)), heads.get(r.device_id))
+            for r in rows
+        ]
+
+    def use_nonce(self, device_id: str, nonce: str, now: float, keep_s: float) -> bool:
+        """Remember a request nonce and mark the device seen; False when it was already used."""
+        with self.engine.begin() as conn:
+            fresh = conn.execute(
+                self._insert(nonces)
+                .values(device_id=device_id, nonce=nonce, seen_at=now)
+                .on_conflict_do_nothing()
+                .returning(nonces.c.nonce)  # Why: rowcount is not reliable on every driver
+            ).first()
+            if fresh is None:
+                return False
+            conn.execute(
+                update(devices).where(devices.c.device_id == device_id).values(last_seen=now)
+            )
+            # Why: a nonce older than the window would be refused as stale anyway.
+            conn.execute(delete(nonces).where(nonces.c.seen_at < now - keep_s))
+        return True
+
+    # --- envelopes ---------------------------------------------------------------------------
+
+    def store_envelopes(
+        self, incoming: Sequence[IncomingEnvelope], now: float, source: str
+    ) -> list[RecordStatus]:
+        """Store what is new; say per envelope accepted / duplicate / conflict. One transaction."""
+        if not incoming:
+            return []
+        with self.engine.begin() as conn:
+            statuses: dict[int, RecordStatus] = {}
+            known = _stored_hashes(conn, {e.record_id for e in incoming})
+            fresh: dict[str, IncomingEnvelope] = {}
+            for index, env in enumerate(incoming):
+                if env.record_id in known:
+                    same = known[env.record_id] == env.sha256
+                    statuses[index] = RecordStatus.DUPLICATE if same else RecordStatus.CONFLICT
+                elif env.record_id in fresh:  # the same id twice in one batch
+                    same = fresh[env.record_id].sha256 == env.sha256
+                    statuses[index] = RecordStatus.DUPLICATE if same else RecordStatus.CONFLICT
+                else:
+                    fresh[env.record_id] = env
+            inserted: set[str] = set()
+            raced: dict[str, str] = {}
+            if fresh:
+                rows = [
+                    {
+                        "record_id": e.record_id,
+                        "device_id": e.device_id,
+                        "kind": e.kind,
+                        "sha256": e.sha256,
+                        "envelope": e.data,
+                        "size": len(e.data),
+                        "received_at": now,
+                        "source": source,
+                    }
+                    for e in fresh.values()
+                ]
+                stmt = (
+                    self._insert(envelopes)
+                    .on_conflict_do_nothing()
+                    .returning(envelopes.c.record_id)
+                )
+                inserted = set(conn.execute(stmt, rows).scalars().all())
+                # Why: rows not inserted were stored meanwhile by another server process.
+                raced = _stored_hashes(conn, set(fresh) - inserted)
+            for index, env in enumerate(incoming):
+                if index in statuses:
+                    continue
+                if env.record_id in inserted and fresh[env.record_id] is env:
+                    statuses[index] = RecordStatus.ACCEPTED
+                else:
+                    same = raced.get(env.record_id) == env.sha256
+                    statuses[index] = RecordStatus.DUPLICATE if same else RecordStatus.CONFLICT
+        return [statuses[i] for i in range(len(incoming))]
+
+    def stored_hash(self, record_id: str) -> str | None:
+        with self._reading() as conn:
+            return _stored_hashes(conn, {record_id}).get(record_id)
+
+    def count_envelopes(self) -> int:
+        with self._reading() as conn:
+            return int(conn.execute(select(func.count()).select_from(envelopes)).scalar_one())
+
+    def iter_envelopes(self, batch: int = 500) -> Iterable[StoredEnvelope]:
+        """Every stored envelope in order of arrival, read in pages."""
+        last: tuple[float, str] | None = None
+        while True:
+            query = select(envelopes).order_by(envelopes.c.received_at, envelopes.c.record_id)
+            if last is not None:
+                query = query.where(
+                    (envelopes.c.received_at > last[0])
+                    | ((envelopes.c.received_at == last[0]) & (envelopes.c.record_id > last[1]))
+                )
+            with self._reading() as conn:
+                rows = conn.execute(query.limit(batch)).all()
+            if not rows:
+                return
+            for r in rows:
+                yield StoredEnvelope(r.record_id, r.device_id, r.kind, r.envelope, r.received_at)
+            last = (rows[-1].received_at, rows[-1].record_id)
+
+    # --- audit links -------------------------------------------------------------------------
+
+    def add_audit_links(self, device_id: str, links: Sequence[AuditLink], now: float) -> AuditLink:
+        """Extend the device's chain; links already held must match. Returns the chain head."""
+        with self.engine.begin() as conn:
+            head_row = conn.execute(
+                select(audit_links)
+                .where(audit_links.c.device_id == device_id)
+                .order_by(audit_links.c.seq.desc())
+                .limit(1)
+            ).first()
+            head = AuditLink(head_row.seq, head_row.hash, head_row.prev_hash) if head_row else None
+            held = {
+                r.seq: r.hash
+                for r in conn.execute(
+                    select(audit_links.c.seq, audit_links.c.hash)
+                    .where(audit_links.c.device_id == device_id)
+                    .where(audit_links.c.seq.in_([link.seq for link in links]))
+                )
+            }
+            new_rows: list[dict[str, Any]] = []
+            for link in links:
+                if link.seq in held:
+                    if held[link.seq] != link.hash:
+                        raise AuditDiscontinuity(
+                            f"audit entry {link.seq} differs from the one already received: "
+                            "the kiosk's chain was rewritten"
+                        )
+                    continue
+                if head is None:
+                    if link.seq not in (0, 1):
+                        raise AuditDiscontinuity(
+                            f"the first audit entry received is {link.seq}; entries before it "
+                            "are missing"
+                        )
+                elif link.seq != head.seq + 1:
+                    raise AuditDiscontinuity(
+                        f"audit entry {link.seq} arrived after {head.seq}: entries are missing"
+                    )
+                elif link.prev_hash != head.hash:
+                    raise AuditDiscontinuity(
+                        f"audit entry {link.seq} does not link to entry {head.seq}"
+                    )
+                new_rows.append(
+                    {
+                        "device_id": device_id,
+                        "seq": link.seq,
+                        "hash": link.hash,
+                        "prev_hash": link.prev_hash,
+                        "received_at": now,
+                    }
+                )
+                head = link
+            if new_rows:
+                conn.execute(audit_links.insert(), new_rows)
+        if head is None:
+            raise AuditDiscontinuity("no audit entries were sent")
+        return head
+
+    # --- clinic configuration ----------------------------------------------------------------
+
+    def publish_config(self, config: ConfigVersion) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                config_versions.insert().values(
+                    version=config.version,
+                    issued_at=config.issued_at,
+                    toml=config.toml,
+                    payload=config.payload,
+                    signature=config.signature,
+                )
+            )
+
+    def latest_config(self) -> ConfigVersion | None:
+        with self._reading() as conn:
+            row = conn.execute(
+                select(config_versions).order_by(config_versions.c.version.desc()).limit(1)
+            ).first()
+        if row is None:
+            return None
+        return ConfigVersion(row.version, row.issued_at, row.toml, row.payload, row.signature)
+
+
+def normalize_enrolment_code(code: str) -> str:
+    """The code as compared: upper case, without the spaces and dashes people type."""
+    return "".join(ch for ch in code.upper() if ch not in " -\t")
+
+
+def _token_hash(code: str) -> str:
+    return hashlib.sha256(normalize_enrolment_code(code).encode("utf-8", "replace")).hexdigest()
+
+
+def _row_device(row: Any) -> Device:
+    return Device(
+        row.device_id, row.verify_key, row.name, row.enrolled_at, row.revoked_at, row.last_seen
+    )
+
+
+def _device(conn: Connection, device_id: str) -> Device | None:
+    row = conn.execute(select(devices).where(devices.c.device_id == device_id)).first()
+    return _row_device(row) if row is not None else None
+
+
+def _stored_hashes(conn: Connection, record_ids: set[str]) -> dict[str, str]:
+    if not record_ids:
+        return {}
+    rows = conn.execute(
+        select(envelopes.c.record_id, envelopes.c.sha256).where(
+            envelopes.c.record_id.in_(sorted(record_ids))
+        )
+    )
+    return {r.record_id: r.sha256 for r in rows}
