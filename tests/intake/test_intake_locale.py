@@ -1,0 +1,69 @@
+"""Every word a patient reads exists in English and Spanish, with the same placeholders."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from kiosk.intake.questions import ANSWER_KEYS, DETAIL_PROMPT_KEY, QUESTION_SETS
+from kiosk.locale import (
+    LANGUAGES,
+    catalog,
+    missing_translations,
+    placeholders,
+    translate,
+)
+
+VALIDATION_SOURCE = Path("kiosk/intake/validation.py")
+
+
+def test_no_key_is_missing_in_either_language() -> None:
+    assert missing_translations() == []
+
+
+def test_each_text_has_the_same_placeholders_in_every_language() -> None:
+    english = catalog("en")
+    for language in LANGUAGES:
+        for key, text in catalog(language).items():
+            assert placeholders(text) == placeholders(english[key]), (language, key)
+
+
+def test_every_problem_code_the_validators_use_has_its_text() -> None:
+    source = (Path(__file__).parents[2] / VALIDATION_SOURCE).read_text("utf-8")
+    codes = set(re.findall(r'"([a-z_]+\.[a-z_]+)"', source)) - {"validation.toml"}
+    codes = {code for code in codes if not code.endswith(".py") and not code.endswith(".toml")}
+    assert {"dob.future", "signature.mismatch", "vitals.implausible"} <= codes
+    for language in LANGUAGES:
+        assert codes <= set(catalog(language)), sorted(codes - set(catalog(language)))
+
+
+def test_every_question_title_option_and_attribution_has_text() -> None:
+    keys = [*ANSWER_KEYS, DETAIL_PROMPT_KEY]
+    for question_set in QUESTION_SETS:
+        keys += [question_set.title_key, *question_set.option_keys]
+        keys += [question.text_key for question in question_set.questions]
+        keys += [k for k in (question_set.intro_key, question_set.attribution_key) if k]
+    for language in LANGUAGES:
+        for key in keys:
+            assert catalog(language)[key].strip(), (language, key)
+
+
+def test_midas_keeps_its_attribution() -> None:
+    assert "Stewart" in translate("questions.midas.attribution", "en")
+    assert "Lipton" in translate("questions.midas.attribution", "es")
+
+
+def test_a_patient_reading_spanish_sees_spanish_with_the_numbers_filled_in() -> None:
+    assert translate("number.range", "es", min=0, max=90) == "Escriba un número de 0 a 90."
+    assert translate("number.range", "en", min=0, max=90) == "Please enter a number from 0 to 90."
+
+
+def test_an_unknown_language_falls_back_to_english() -> None:
+    assert translate("dob.future", "fr") == translate("dob.future", "en")
+
+
+def test_an_unknown_key_is_a_bug_the_tests_catch() -> None:
+    with pytest.raises(KeyError):
+        translate("no.such.key", "en")
