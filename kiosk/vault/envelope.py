@@ -206,7 +206,7 @@ class Sealer:
             raise EnvelopeError("all recipients of a sealer must use the same suite")
         if len({r.key_id for r in recipients}) != len(recipients):
             raise EnvelopeError("a recipient is listed twice")
-        if not _DEVICE_ID_RE.fullmatch(device_id):
+        if not isinstance(device_id, str) or not _DEVICE_ID_RE.fullmatch(device_id):
             raise EnvelopeError("device id: expected 1-64 of A-Z a-z 0-9 . _ -")
         self._device_id = device_id
         self._device_key = device_key

@@ -70,14 +70,14 @@ class EnvelopeSuite(StrEnum):
     @property
     def enc_length(self) -> int:
         """Length of the HPKE encapsulated key this suite's KEM produces."""
-        return self.hpke_suite_kem().enc_length()
+        return self.hpke_kem().enc_length()
 
     @property
     def sealed_key_length(self) -> int:
         """Length of HPKE enc || sealed 32-byte data key (with its 16-byte tag)."""
         return self.enc_length + 32 + 16
 
-    def hpke_suite_kem(self) -> hpke.KEM:
+    def hpke_kem(self) -> hpke.KEM:
         """The HPKE KEM of this suite."""
         if self is EnvelopeSuite.MLKEM768_X25519:
             return hpke.KEM.MLKEM768_X25519
@@ -85,7 +85,7 @@ class EnvelopeSuite(StrEnum):
 
     def hpke_suite(self) -> hpke.Suite:
         """The `cryptography` HPKE suite object for this suite."""
-        return hpke.Suite(self.hpke_suite_kem(), hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM)
+        return hpke.Suite(self.hpke_kem(), hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM)
 
     @classmethod
     def from_code(cls, code: int) -> EnvelopeSuite:
