@@ -88,8 +88,10 @@ def main() -> int:
     per_session = (many - one) / (SESSIONS - 1)
     print(f"BENCH serve_rss_mb_first_session {one:.1f} MB")
     print(f"BENCH serve_rss_mb_per_session {per_session:.1f} MB")
-    print(f"serve_rss_mb_per_session target <= {TARGET_MB:.0f}: "
-          f"{'met' if per_session <= TARGET_MB else 'MISSED'}")
+    print(
+        f"serve_rss_mb_per_session target <= {TARGET_MB:.0f}: "
+        f"{'met' if per_session <= TARGET_MB else 'MISSED'}"
+    )
     return 0
 
 

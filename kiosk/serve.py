@@ -1,10 +1,11 @@
 """`kiosk serve`: the kiosk in a tablet's browser, one kiosk process per browser tab.
 
-textual-serve does the terminal plumbing (a websocket per tab, a subprocess per websocket). This
-module adds what a clinic needs around it: a page that loads nothing from outside the kiosk host
-(own template, local font, a Content-Security-Policy that forbids other origins), a websocket
-that refuses other sites' pages, loopback by default, and a clean stop that lets every session
-close its own check-in (each session seals its draft as it goes, so a stop loses nothing sealed).
+textual-serve's AppService runs a kiosk process per browser websocket and speaks Textual's web
+driver protocol. Around it this module gives a clinic: a page that loads nothing from outside the
+kiosk host (own template, local font, a Content-Security-Policy that forbids other origins), a
+websocket that refuses other sites' pages and ignores malformed or oversized input, loopback by
+default, and a clean stop that asks every session to quit (each seals its draft as it goes, so a
+stop loses nothing sealed) and kills one that hangs.
 """
 
 from __future__ import annotations
@@ -12,21 +13,30 @@ from __future__ import annotations
 import argparse
 import asyncio
 import ipaddress
+import json
 import shlex
 import signal
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp_jinja2
 import jinja2
 import textual_serve
-from aiohttp import web
-from textual_serve.server import Server
+from aiohttp import WSCloseCode, WSMsgType, web
+from textual_serve.app_service import AppService
+from textual_serve.download_manager import DownloadManager
 
 PAGE_DIR = Path(__file__).parent / "serve_page"
 TEXTUAL_SERVE_STATIC = Path(textual_serve.__file__).parent / "static"
+PAGE_TITLE = "Clinic check-in"
+PAGE_FONT_SIZE = 18
+SESSION_QUIT_S = 10.0
+MAX_BROWSER_MESSAGE = 1024 * 1024  # keys and pastes; larger frames end the session
+DEFAULT_COLUMNS, DEFAULT_ROWS = 80, 24
+MIN_COLUMNS, MIN_ROWS = 20, 10
+MAX_COLUMNS, MAX_ROWS = 400, 150
 
 # 'unsafe-inline' styles only: the terminal bundle injects its own <style> tags; no inline script.
 CONTENT_SECURITY_POLICY = (
@@ -58,14 +68,31 @@ def is_loopback(host: str) -> bool:
 
 
 def session_command(data_dir: Path) -> str:
-    """The shell command textual-serve runs for each browser tab: one kiosk session."""
+    """The shell command run for each browser tab: one kiosk session."""
     return shlex.join([sys.executable, "-m", "kiosk.serve_session", "--data", str(data_dir)])
 
 
+def terminal_size(width: object, height: object) -> tuple[int, int]:
+    """A browser's claimed size in cells, kept sane: a hostile 10**6 x 10**6 must not be drawn."""
+    columns = width if isinstance(width, int) else DEFAULT_COLUMNS
+    rows = height if isinstance(height, int) else DEFAULT_ROWS
+    return (
+        min(max(columns, MIN_COLUMNS), MAX_COLUMNS),
+        min(max(rows, MIN_ROWS), MAX_ROWS),
+    )
+
+
+def _query_int(request: web.Request, name: str) -> int | None:
+    value = request.query.get(name, "")
+    return int(value) if value.isdecimal() and len(value) <= 6 else None
+
+
 @web.middleware
-async def page_security_headers(request: web.Request, handler: Any) -> web.StreamResponse:
+async def page_security_headers(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
     """Forbid the page from loading or sending anything to another host, framing, or caching."""
-    response: web.StreamResponse = await handler(request)
+    response = await handler(request)
     response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
@@ -73,52 +100,104 @@ async def page_security_headers(request: web.Request, handler: Any) -> web.Strea
     return response
 
 
-class KioskWebServer(Server):
-    """textual-serve's Server with the kiosk's own page, headers, origin check and lifecycle."""
+class KioskWebServer:
+    """The kiosk's web server: its page, and one kiosk process per browser websocket."""
 
     def __init__(self, command: str, host: str = "127.0.0.1", port: int = 8000) -> None:
-        super().__init__(
-            command,
-            host=host,
-            port=port,
-            title="Clinic check-in",
-            statics_path=TEXTUAL_SERVE_STATIC,
-            templates_path=PAGE_DIR / "templates",
-        )
+        # exec: the shell textual-serve starts becomes the kiosk, so stopping it stops the kiosk.
+        self.command = f"exec {command}"
+        self.host = host
+        self.port = port
         self._runner: web.AppRunner | None = None
+        self._open_sessions: set[web.WebSocketResponse] = set()
+        # textual-serve's sessions require one; the kiosk offers no downloads, so it stays idle.
+        self._downloads = DownloadManager()
 
-    async def _make_app(self) -> web.Application:
+    def _make_app(self) -> web.Application:
         """Only the routes the kiosk needs: no downloads, no directory listings."""
         app = web.Application(middlewares=[page_security_headers])
-        aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(self.templates_path))
+        aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(PAGE_DIR / "templates"))
         app.add_routes(
             [
-                web.get("/", self.handle_index, name="index"),
-                web.get("/ws", self.handle_websocket, name="websocket"),
-                web.static("/static", self.statics_path, name="static"),
-                web.static("/kiosk-static", PAGE_DIR / "static", name="kiosk-static"),
+                web.get("/", self.handle_index),
+                web.get("/ws", self.handle_websocket),
+                web.static("/static", TEXTUAL_SERVE_STATIC),
+                web.static("/kiosk-static", PAGE_DIR / "static"),
             ]
         )
+        app.on_shutdown.append(self._end_open_sessions)
         return app
 
     async def handle_index(self, request: web.Request) -> web.Response:
         """The check-in page; every URL in it is relative to the host the tablet asked for."""
-        context = {"title": self.title, "font_size": 18}
+        context = {"title": PAGE_TITLE, "font_size": PAGE_FONT_SIZE}
         return aiohttp_jinja2.render_template("kiosk_page.html", request, context)
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
-        """Refuse a session opened by a page of another site (cross-site websocket hijacking)."""
+        """One browser tab: start its kiosk process, relay both ways, stop it when the tab goes."""
         origin = request.headers.get("Origin")
         if origin is not None and urlsplit(origin).netloc != request.host:
+            # Cross-site websocket hijacking: another site's page must not drive a session.
             raise web.HTTPForbidden(text="This kiosk only answers its own check-in page.")
-        response: web.WebSocketResponse = await super().handle_websocket(request)
-        return response
+        websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=MAX_BROWSER_MESSAGE)
+        await websocket.prepare(request)
+
+        async def close_tab() -> None:
+            await websocket.close()
+
+        session = AppService(
+            self.command,
+            write_bytes=websocket.send_bytes,
+            write_str=websocket.send_str,
+            close=close_tab,
+            download_manager=self._downloads,
+        )
+        self._open_sessions.add(websocket)
+        try:
+            await session.start(
+                *terminal_size(_query_int(request, "width"), _query_int(request, "height"))
+            )
+            await self._relay_browser_messages(websocket, session)
+        finally:
+            self._open_sessions.discard(websocket)
+            await _stop_session(session)
+        return websocket
+
+    async def _relay_browser_messages(
+        self, websocket: web.WebSocketResponse, session: AppService
+    ) -> None:
+        """Pass keys, taps and resizes to the kiosk process; drop anything malformed."""
+        async for message in websocket:
+            if message.type != WSMsgType.TEXT:
+                continue
+            try:
+                envelope = json.loads(message.data)
+            except (ValueError, RecursionError):  # deeply nested arrays exhaust the parser
+                continue
+            if not isinstance(envelope, list) or not envelope:
+                continue
+            kind, body = envelope[0], envelope[1] if len(envelope) > 1 else None
+            if kind == "stdin" and isinstance(body, str):
+                await session.send_bytes(body.encode("utf-8", "replace"))
+            elif kind == "resize" and isinstance(body, dict):
+                await session.set_terminal_size(
+                    *terminal_size(body.get("width"), body.get("height"))
+                )
+            elif kind == "ping" and isinstance(body, str):
+                await websocket.send_json(["pong", body])
+            elif kind == "focus":
+                await session.focus()
+            elif kind == "blur":
+                await session.blur()
+
+    async def _end_open_sessions(self, app: web.Application) -> None:
+        """On stop, close every tab's websocket so each kiosk process is asked to quit."""
+        for websocket in list(self._open_sessions):
+            await websocket.close(code=WSCloseCode.GOING_AWAY, message=b"kiosk stopping")
 
     async def start(self) -> str:
         """Start listening; returns the address a browser on this host can open."""
-        self._runner = web.AppRunner(
-            await self._make_app(), handle_signals=False, shutdown_timeout=10.0
-        )
+        self._runner = web.AppRunner(self._make_app(), handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
@@ -127,10 +206,23 @@ class KioskWebServer(Server):
         return f"http://{shown_host}:{bound_port}/"
 
     async def stop(self) -> None:
-        """Stop listening and end every session; each kiosk process gets asked to quit."""
+        """Stop listening and end every session."""
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+
+async def _stop_session(session: AppService) -> None:
+    """Ask the kiosk process to quit (it seals nothing new: drafts are sealed as it goes); kill
+    it if it has not gone within SESSION_QUIT_S."""
+    try:
+        await asyncio.wait_for(session.stop(), SESSION_QUIT_S)
+    except (TimeoutError, ProcessLookupError):
+        pass
+    process = session._process  # textual-serve keeps it private; a hung kiosk must not linger
+    if process is not None and process.returncode is None:
+        process.kill()
+        await process.wait()
 
 
 async def _serve_until_signalled(server: KioskWebServer) -> None:

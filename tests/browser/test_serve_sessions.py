@@ -1,0 +1,116 @@
+"""Sessions as the kiosk host sees them: one process per tab, hostile input ignored, clean stop.
+
+These talk to /ws directly (no browser) with a stand-in kiosk app, so they are quick.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shlex
+import sys
+
+import aiohttp
+import psutil
+from conftest import TINY_KIOSK
+
+from kiosk.serve import MAX_COLUMNS, KioskWebServer, terminal_size
+
+TINY_KIOSK_COMMAND = shlex.join([sys.executable, str(TINY_KIOSK)])
+
+
+async def _read_until(websocket: aiohttp.ClientWebSocketResponse, text: bytes) -> bytes:
+    """Collect the kiosk's output until `text` shows up in it."""
+    seen = b""
+    while text not in seen:
+        message = await asyncio.wait_for(websocket.receive(), timeout=30)
+        assert message.type == aiohttp.WSMsgType.BINARY or message.type == aiohttp.WSMsgType.TEXT
+        if message.type == aiohttp.WSMsgType.BINARY:
+            seen += message.data
+    return seen
+
+
+async def _wait_closed(websocket: aiohttp.ClientWebSocketResponse) -> None:
+    """Read what the kiosk drew before going until the server closes the tab's websocket."""
+    ended = (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.CLOSING)
+    while (await asyncio.wait_for(websocket.receive(), timeout=30)).type not in ended:
+        pass
+
+
+def _kiosk_processes() -> list[psutil.Process]:
+    return [
+        child
+        for child in psutil.Process().children(recursive=True)
+        if "tiny_kiosk_app" in " ".join(child.cmdline())
+    ]
+
+
+async def test_stopping_the_service_ends_every_tabs_kiosk_process() -> None:
+    server = KioskWebServer(TINY_KIOSK_COMMAND, port=0)
+    url = await server.start()
+    async with aiohttp.ClientSession() as http:
+        tabs = [await http.ws_connect(f"{url}ws?width=80&height=24") for _ in range(2)]
+        for tab in tabs:
+            await _read_until(tab, b"Welcome")
+        sessions = _kiosk_processes()
+        assert len(sessions) == 2, "each tab should have its own kiosk process"
+
+        await server.stop()
+
+        gone, alive = psutil.wait_procs(sessions, timeout=15)
+        assert alive == [], "a kiosk process outlived the service"
+        for tab in tabs:
+            await _wait_closed(tab)
+
+
+async def test_closing_a_tab_ends_its_kiosk_process_and_no_other() -> None:
+    server = KioskWebServer(TINY_KIOSK_COMMAND, port=0)
+    url = await server.start()
+    try:
+        async with aiohttp.ClientSession() as http:
+            staying = await http.ws_connect(f"{url}ws?width=80&height=24")
+            await _read_until(staying, b"Welcome")
+            before = {process.pid for process in _kiosk_processes()}
+            leaving = await http.ws_connect(f"{url}ws?width=80&height=24")
+            await _read_until(leaving, b"Welcome")
+            leaving_process = [p for p in _kiosk_processes() if p.pid not in before]
+
+            await leaving.close()
+
+            _, alive = psutil.wait_procs(leaving_process, timeout=15)
+            assert alive == []
+            await staying.send_str(json.dumps(["stdin", "Ada"]))
+            assert b"Ada" in await _read_until(staying, b"Ada")
+    finally:
+        await server.stop()
+
+
+async def test_garbage_from_a_browser_is_ignored_and_the_session_keeps_working() -> None:
+    server = KioskWebServer(TINY_KIOSK_COMMAND, port=0)
+    url = await server.start()
+    try:
+        async with aiohttp.ClientSession() as http:
+            tab = await http.ws_connect(f"{url}ws?width=999999&height=-3")
+            await _read_until(tab, b"Welcome")
+            for garbage in (
+                "not json",
+                "{}",
+                "[]",
+                '["stdin", 42]',
+                '["resize", "huge"]',
+                '["resize", {"width": 100000000, "height": 100000000}]',
+                '["no-such-kind", 1]',
+                "[" * 10_000,
+            ):
+                await tab.send_str(garbage)
+            await tab.send_bytes(b"\x00\xff binary from a browser")
+            await tab.send_str(json.dumps(["stdin", "Bob"]))
+            assert b"Bob" in await _read_until(tab, b"Bob")
+    finally:
+        await server.stop()
+
+
+def test_a_browser_claiming_an_absurd_size_gets_a_drawable_one() -> None:
+    assert terminal_size(10**9, 10**9) == (MAX_COLUMNS, 150)
+    assert terminal_size(-5, 0) == (20, 10)
+    assert terminal_size(None, "x") == (80, 24)
