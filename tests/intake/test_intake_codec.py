@@ -70,6 +70,7 @@ RECORDS = st.one_of(
 )
 
 
+@pytest.mark.fuzz
 @ci_examples(80)
 @given(RECORDS)
 def test_any_record_round_trips_exactly_and_canonically(record: Record) -> None:
@@ -172,6 +173,7 @@ def test_a_bad_payload_is_refused_naming_the_place(data: bytes, names: str) -> N
     assert names in str(refused.value)
 
 
+@pytest.mark.fuzz
 @ci_examples(200)
 @given(st.binary(max_size=400) | st.text(max_size=200).map(str.encode))
 def test_any_bytes_give_a_record_or_a_payload_error(data: bytes) -> None:
@@ -181,6 +183,7 @@ def test_any_bytes_give_a_record_or_a_payload_error(data: bytes) -> None:
         pass
 
 
+@pytest.mark.fuzz
 @ci_examples(100)
 @given(
     st.recursive(

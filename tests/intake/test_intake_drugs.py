@@ -94,6 +94,7 @@ def test_edit_distance_counts_swaps_as_one() -> None:
     assert edit_distance("abc", "xyz", 1) == 2
 
 
+@pytest.mark.fuzz
 @ci_examples(150)
 @given(st.text() | st.text(alphabet="lamotrigine xanax 100mg", max_size=5000))
 def test_any_text_gives_a_list_quickly_and_never_fails(typed: str) -> None:

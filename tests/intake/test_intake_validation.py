@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from intake_hypothesis import ci_examples
 
@@ -297,7 +297,8 @@ def test_any_input_gives_a_value_or_a_problem_with_text(typed: str, which: int) 
             result.value.encode("utf-8")
 
 
-@settings(max_examples=60)
+@pytest.mark.fuzz
+@ci_examples(60)
 @given(st.datetimes(min_value=datetime(1905, 1, 1), max_value=datetime(2025, 3, 14)))
 def test_a_date_of_birth_written_any_documented_way_comes_back_the_same(when: datetime) -> None:
     born = when.date()
