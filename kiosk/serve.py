@@ -28,6 +28,8 @@ from aiohttp import WSCloseCode, WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.download_manager import DownloadManager
 
+from kiosk.kiosk import Kiosk, KioskError
+
 PAGE_DIR = Path(__file__).parent / "serve_page"
 TEXTUAL_SERVE_STATIC = Path(textual_serve.__file__).parent / "static"
 PAGE_TITLE = "Clinic check-in"
@@ -247,33 +249,34 @@ def serve(data_dir: Path, host: str = "127.0.0.1", port: int = 8000, public: boo
                 f"Refusing to listen on {host}: add --public to serve other machines."
             )
         print(PUBLIC_BIND_WARNING.format(host=host), file=sys.stderr, flush=True)
+    # Fail here, once, with the reason, rather than in every tab's session.
+    Kiosk.open(data_dir).close()
     server = KioskWebServer(session_command(data_dir), host=host, port=port)
     asyncio.run(_serve_until_signalled(server))
 
 
 def _run_serve_command(arguments: argparse.Namespace) -> int:
-    """`kiosk serve`: every refusal becomes one clear line on stderr and exit code 2."""
+    """`kiosk serve`: every refusal becomes one clear line on stderr and exit code 1."""
     data_dir = getattr(arguments, "data", None)
     if data_dir is None:
-        print("kiosk serve: say which data directory with --data", file=sys.stderr)
-        return 2
+        return _refuse("say which data directory with --data")
     try:
         serve(Path(data_dir), host=arguments.host, port=arguments.port, public=arguments.public)
-    except PublicBindRefused as refusal:
-        print(refusal, file=sys.stderr)
-        return 2
+    except (PublicBindRefused, KioskError) as refusal:
+        return _refuse(str(refusal))
     except OSError as error:
         # Typically the port is taken by another program or needs privileges.
-        print(
-            f"kiosk serve: cannot listen on {arguments.host}:{arguments.port}: {error.strerror}",
-            file=sys.stderr,
-        )
-        return 2
+        return _refuse(f"cannot listen on {arguments.host}:{arguments.port}: {error.strerror}")
     return 0
 
 
+def _refuse(reason: str) -> int:
+    print(f"kiosk serve: {reason}", file=sys.stderr)
+    return 1
+
+
 def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add `kiosk serve` to the kiosk command line; the handler is in `func`."""
+    """Add `kiosk serve` to the kiosk command line (kiosk/cli.py); the handler is in `run`."""
     parser = subparsers.add_parser(
         "serve",
         help="serve the check-in to tablet browsers",
@@ -290,4 +293,4 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
         action="store_true",
         help="allow a non-loopback --host (use only on a trusted LAN or behind TLS)",
     )
-    parser.set_defaults(func=_run_serve_command)
+    parser.set_defaults(run=_run_serve_command)

@@ -17,6 +17,7 @@ import pytest
 from kiosk_tab import KioskTab
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
+from kiosk.kiosk import Kiosk
 from kiosk.serve import KioskWebServer
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -95,3 +96,11 @@ def tablet(chromium: Browser) -> Iterator[Callable[[], KioskTab]]:
     yield open_tab
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def demo_kiosk_dir(tmp_path: Path) -> Path:
+    """A fresh demo kiosk (demo clinic key, nurse N100 / PIN 246810) in its own directory."""
+    data_dir = tmp_path / "kiosk"
+    Kiosk.init(data_dir, demo=True).close()
+    return data_dir

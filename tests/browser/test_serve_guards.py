@@ -39,7 +39,7 @@ def test_the_serve_command_refuses_a_lan_address_and_exits_with_a_message(
     add_commands(parser.add_subparsers())
     arguments = parser.parse_args(["serve", "--data", str(tmp_path), "--host", "192.168.1.20"])
 
-    assert arguments.func(arguments) == 2
+    assert arguments.run(arguments) == 1
     assert "Refusing to listen on 192.168.1.20" in capsys.readouterr().err
 
 
@@ -98,7 +98,7 @@ def test_the_static_folders_list_no_files(serve_command: Callable[[str], ServedK
 
 
 def test_a_port_already_taken_is_one_clear_line_not_a_traceback(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_kiosk_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -106,7 +106,18 @@ def test_a_port_already_taken_is_one_clear_line_not_a_traceback(
         port = taken.getsockname()[1]
         parser = argparse.ArgumentParser(prog="kiosk")
         add_commands(parser.add_subparsers())
-        arguments = parser.parse_args(["serve", "--data", str(tmp_path), "--port", str(port)])
+        arguments = parser.parse_args(["serve", "--data", str(demo_kiosk_dir), "--port", str(port)])
 
-        assert arguments.func(arguments) == 2
+        assert arguments.run(arguments) == 1
     assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
+
+
+def test_serving_a_folder_that_holds_no_kiosk_says_how_to_make_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    parser = argparse.ArgumentParser(prog="kiosk")
+    add_commands(parser.add_subparsers())
+    arguments = parser.parse_args(["serve", "--data", str(tmp_path / "nothing-here")])
+
+    assert arguments.run(arguments) == 1
+    assert "kiosk init" in capsys.readouterr().err
