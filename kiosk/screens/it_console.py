@@ -12,7 +12,6 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from kiosk.staff_console import KioskOverview, StaffConsole, StaffConsoleError
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -21,6 +20,7 @@ from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Select, Static
 
 from kiosk.screens.staff_shift import StaffScreen, StaffShift
+from kiosk.staff_console import KioskOverview, StaffConsole, StaffConsoleError
 from kiosk.widgets.staff_display import inert, staff_text
 from kiosk.widgets.staff_shift_bar import StaffShiftBar
 

@@ -126,6 +126,10 @@ class NurseCheckInScreen(StaffScreen):
         key = "checkin.heading_signed" if opened.vitals else "checkin.heading_unsigned"
         return staff_text(key)
 
+    def forget(self) -> None:
+        self.opened = None
+        super().forget()
+
     @on(Button.Pressed, "#nurse-checkin-back")
     def action_back(self) -> None:
         self.opened = None

@@ -123,5 +123,9 @@ class NurseQueueScreen(StaffScreen):
             return
         self.app.push_screen(NurseCheckInScreen(self.shift, opened))
 
+    def forget(self) -> None:
+        self._rows = []
+        super().forget()
+
     def action_lock(self) -> None:
         self.end_shift("logout")

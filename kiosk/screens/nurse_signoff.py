@@ -47,15 +47,18 @@ class NurseSignOffScreen(StaffScreen):
 
     def __init__(self, shift: StaffShift, vitals: Vitals, supersedes: str | None) -> None:
         super().__init__(shift)
-        self.vitals = vitals
+        self.vitals: Vitals | None = vitals
         self.supersedes = supersedes
 
     def compose(self) -> ComposeResult:
-        flags = screen_vitals(self.vitals, self.shift.kiosk.config)
+        vitals = self.vitals
+        if vitals is None:
+            return
+        flags = screen_vitals(vitals, self.shift.kiosk.config)
         yield StaffShiftBar(self.shift)
         with Vertical(id="signoff-box"):
             yield Static(staff_text("signoff.title"), classes="nurse-section-title")
-            yield Static(vitals_text(self.vitals))
+            yield Static(vitals_text(vitals))
             yield Static(staff_text("signoff.flags"), classes="nurse-section-title")
             yield Static(flags_text(flags))
             yield Static(staff_text("signoff.pin", staff_id=self.shift.staff_id), markup=False)
@@ -69,6 +72,10 @@ class NurseSignOffScreen(StaffScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#signoff-pin", Input).focus()
+
+    def forget(self) -> None:
+        self.vitals = None
+        super().forget()
 
     @on(Button.Pressed, "#signoff-back")
     def action_back(self) -> None:
@@ -99,6 +106,8 @@ class NurseSignOffScreen(StaffScreen):
             return
         except KioskError as refused:
             problem.update(str(refused))
+            return
+        if self.vitals is None:
             return
         record_id, flags = self.shift.session.record_vitals(self.vitals, supersedes=self.supersedes)
         self.return_to_queue(record_id, len(flags))

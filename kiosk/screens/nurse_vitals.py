@@ -205,6 +205,11 @@ class NurseVitalsScreen(StaffScreen):
             labels.append(staff_text("vitals.pregnancy_test"))
         return labels
 
+    def forget(self) -> None:
+        self.earlier = None
+        self.values.clear()
+        super().forget()
+
     @on(Button.Pressed, "#vitals-back")
     def action_back(self) -> None:
         self.dismiss()

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from textual import events, on
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Input
+from textual.widgets import Button, DataTable, Input, Static
 
 from kiosk.kiosk import Kiosk, StaffSession
 
@@ -116,6 +116,16 @@ class StaffScreen(StaffOnly, Screen[None]):
         if self.shift.active and self.shift.seconds_left() <= 0 and self.is_current:
             self.end_shift("idle")
 
+    def forget(self) -> None:
+        """Empty every table, box and text drawn from records (screens also drop their own)."""
+        for widget in self.query("*"):
+            if isinstance(widget, DataTable):
+                widget.clear(columns=True)
+            elif isinstance(widget, Input):
+                widget.value = ""
+            elif isinstance(widget, Static):
+                widget.update("")
+
     def end_shift(self, reason: str) -> None:
         """Lock: drop the key, pop every staff screen, and tell the App."""
         end_staff_shift(self, self.shift, reason)
@@ -134,6 +144,8 @@ def end_staff_shift(screen: Screen[Any], shift: StaffShift, reason: str) -> None
     shift.end()
     shift.kiosk.store.append_audit(staff_id, f"staff.lock.{reason}", None, "")
     while len(app.screen_stack) > 1 and isinstance(app.screen, StaffOnly):
+        if isinstance(app.screen, StaffScreen):
+            app.screen.forget()
         app.pop_screen()
     app.post_message(ShiftLocked(staff_id, reason))
 
