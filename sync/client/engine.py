@@ -150,9 +150,11 @@ class SyncEngine:
             clock_offset_s=status.clock_offset_s,
             transport=self._transport,
         )
+        # Records that failed wait until the engine's next attempt; "sync now" brings that forward.
+        horizon = max(now, status.next_attempt_at or now) if force else now
         with connection:
             try:
-                self._drain(connection, pins, now, on_progress)
+                self._drain(connection, pins, now, horizon, on_progress)
                 audit_through = self._send_audit(connection, status.audit_through_seq, now)
                 config_version = self._pull_config(connection, pins, now, status)
             except _RunStopped as stopped:
@@ -221,20 +223,25 @@ class SyncEngine:
         connection: ServerConnection,
         pins: ServerPins,
         now: datetime,
+        horizon: datetime,
         on_progress: Callable[[SyncProgress], None] | None,
     ) -> None:
-        # Each pass leases what it sends past `now`, so the loop ends when nothing is due.
-        while items := self.store.outbox_due(now, self._batch_records):
+        # Each pass leases what it sends past `horizon`, so the loop ends when nothing is due.
+        while items := self.store.outbox_due(horizon, self._batch_records):
             for batch in _fitting_batches(items, pins.max_body_bytes, pins.max_records_per_batch):
-                self._deliver(connection, batch, now)
+                self._deliver(connection, batch, now, horizon)
                 if on_progress is not None:
                     on_progress(SyncProgress(self._acked, self._quarantined))
 
     def _deliver(
-        self, connection: ServerConnection, batch: list[OutboxItem], now: datetime
+        self,
+        connection: ServerConnection,
+        batch: list[OutboxItem],
+        now: datetime,
+        horizon: datetime,
     ) -> None:
         ids = [item.record_id for item in batch]
-        self.store.mark_sending(ids, now)
+        self.store.mark_sending(ids, horizon)
         try:
             answer = connection.send_batch([item.envelope for item in batch], now)
         except ExchangeFailed as failure:
@@ -248,8 +255,8 @@ class SyncEngine:
                 return
             # The server (or something in the way) finds the batch too large: halve it.
             middle = len(batch) // 2
-            self._deliver(connection, batch[:middle], now)
-            self._deliver(connection, batch[middle:], now)
+            self._deliver(connection, batch[:middle], now, horizon)
+            self._deliver(connection, batch[middle:], now, horizon)
             return
         self._sealed_bytes += sum(len(item.envelope) for item in batch)
         delivered: list[str] = []

@@ -21,7 +21,7 @@ from kiosk.vault import Argon2Cost
 from sync.client.engine import SyncEngine
 from sync.client.retry_policy import RetryPolicy
 from sync.server.cli import main as clinic_server_main
-from sync.server.storage import ClinicStore
+from sync.server.storage import ClinicStore, StoredEnvelope
 
 PASSPHRASE = "correct horse battery staple"
 CHEAP_SLOTS = Argon2Cost(memory_kib=8, iterations=1, lanes=1)
@@ -88,14 +88,19 @@ class ClinicServer:
     def enrolment_code(self) -> str:
         return self.admin("enroll-token").strip()
 
-    def stored(self) -> dict[str, str]:
-        """record id -> sha256 of every envelope the server holds (its database, read directly)."""
+    def stored(self, kiosk: Kiosk) -> dict[str, str]:
+        """record id -> sha256 of every envelope the server holds from this kiosk (read from
+        its database directly; the primary key makes a second copy of an id impossible)."""
+        return {
+            item.record_id: hashlib.sha256(item.envelope).hexdigest()
+            for item in self.envelopes()
+            if item.device_id == kiosk.kiosk_id
+        }
+
+    def envelopes(self) -> list[StoredEnvelope]:
         store = ClinicStore.open(f"sqlite:///{self.home / 'clinic.db'}", time.time())
         try:
-            return {
-                item.record_id: hashlib.sha256(item.envelope).hexdigest()
-                for item in store.iter_envelopes()
-            }
+            return list(store.iter_envelopes())
         finally:
             store.close()
 
@@ -117,7 +122,8 @@ def record_vitals(kiosk: Kiosk, checkin_id: str) -> str:
     """The demo nurse enters vitals for a check-in; the vitals record id."""
     session = kiosk.unlock("N100", "246810")
     try:
-        record_id, _flags = session.record_vitals(example_vitals(checkin_id=checkin_id, nurse_id="N100"))
+        vitals = example_vitals(checkin_id=checkin_id, nurse_id="N100")
+        record_id, _flags = session.record_vitals(vitals)
     finally:
         session.lock()
     return record_id

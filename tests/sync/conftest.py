@@ -12,8 +12,17 @@ from kiosk.kiosk import Kiosk
 from sync.client.enrolment import EnrolmentResult, enroll
 
 
+@pytest.fixture(scope="session")
+def clinic_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClinicServer]:
+    """One server shared by the tests of a worker; each test's kiosk is its own device."""
+    server = ClinicServer(tmp_path_factory.mktemp("shared") / "clinic-server").start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def clinic_server(tmp_path: Path) -> Iterator[ClinicServer]:
+def own_clinic_server(tmp_path: Path) -> Iterator[ClinicServer]:
+    """A server this test alone may kill, restart or fill."""
     server = ClinicServer(tmp_path / "clinic-server").start()
     yield server
     server.stop()

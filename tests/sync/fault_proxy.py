@@ -115,9 +115,10 @@ class FaultProxy:
             self._server = None
 
     async def _cancel_handlers(self) -> None:
-        for task in asyncio.all_tasks():
-            if task is not asyncio.current_task():
-                task.cancel()
+        tasks = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -125,8 +126,8 @@ class FaultProxy:
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
             writer.transport.abort()
         except asyncio.CancelledError:
+            # Finish quietly: the proxy is stopping and the client is gone anyway.
             writer.transport.abort()
-            raise
         finally:
             if not writer.is_closing():
                 writer.close()

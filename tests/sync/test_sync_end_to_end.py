@@ -22,10 +22,9 @@ from kiosk.kiosk import Kiosk
 from kiosk.vault import open_envelope
 from sync.client.clinic_config import verified_clinic_config
 from sync.client.engine import SyncOutcome
-from sync.client.enrolment import EnrolmentResult
+from sync.client.enrolment import EnrolmentResult, enroll
 from sync.client.queue_export import export_queue
 from sync.server.clinic_keys import unlock_clinic_key
-from sync.server.storage import ClinicStore
 
 
 def test_checkins_and_vitals_arrive_once_and_open_with_the_clinic_key(
@@ -39,15 +38,14 @@ def test_checkins_and_vitals_arrive_once_and_open_with_the_clinic_key(
 
     assert report.outcome is SyncOutcome.DELIVERED, report.error
     assert report.acked == 4
-    assert clinic_server.stored() == kiosk_hashes(kiosk)
+    assert clinic_server.stored(kiosk) == kiosk_hashes(kiosk)
     assert kiosk.store.counts_by_state()["acked"] == 4
     clinic_key = unlock_clinic_key(clinic_server.home, PASSPHRASE)
-    store = ClinicStore.open(f"sqlite:///{clinic_server.home / 'clinic.db'}", 0)
     opened = {
         item.record_id: from_payload(open_envelope(item.envelope, clinic_key).payload)
-        for item in store.iter_envelopes()
+        for item in clinic_server.envelopes()
+        if item.device_id == kiosk.kiosk_id
     }
-    store.close()
     assert all(opened[record_id] == example_checkin() for record_id in checkin_ids)
     assert opened[vitals_id] == example_vitals(checkin_id=checkin_ids[0], nurse_id="N100")
     status = engine.status()
@@ -77,16 +75,17 @@ def test_a_second_run_sends_nothing_again(
     again = engine.run_once(force=True)
 
     assert again.outcome is SyncOutcome.NOTHING_DUE and again.acked == 0
-    assert len(clinic_server.stored()) == 2
+    assert len(clinic_server.stored(kiosk)) == 2
     engine.close()
 
 
 def test_the_clinic_configuration_is_pulled_verified_and_its_retention_used(
-    kiosk: Kiosk, clinic_server: ClinicServer, enrolment: EnrolmentResult, tmp_path: Path
+    kiosk: Kiosk, own_clinic_server: ClinicServer, tmp_path: Path
 ) -> None:
+    enrolment = enroll(kiosk, own_clinic_server.url, own_clinic_server.enrolment_code())
     toml = tmp_path / "clinic.toml"
     toml.write_text("[retention]\nacknowledged_hours = 48\n")
-    clinic_server.admin("publish-config", str(toml))
+    own_clinic_server.admin("publish-config", str(toml))
     engine = engine_for(kiosk)
 
     engine.run_once(force=True)
@@ -110,7 +109,7 @@ def test_delivered_payloads_are_purged_after_retention_keeping_proof(
 
     rows = [row for row in kiosk.store.records() if row.kind == "checkin"]
     assert all(row.state == "purged" and not row.has_payload for row in rows)
-    assert {row.record_id: row.sha256 for row in rows} == clinic_server.stored()
+    assert {row.record_id: row.sha256 for row in rows} == clinic_server.stored(kiosk)
     engine.close()
 
 
@@ -126,8 +125,8 @@ def test_an_exported_queue_imports_at_the_server_and_later_sync_only_confirms(
     printed = clinic_server.admin("import", str(export))
 
     assert "3 accepted" in printed
-    assert set(clinic_server.stored()) == set(ids)
+    assert set(clinic_server.stored(kiosk)) == set(ids)
     engine = engine_for(kiosk)
     report = engine.run_once(force=True)
-    assert report.acked == 3 and len(clinic_server.stored()) == 3
+    assert report.acked == 3 and len(clinic_server.stored(kiosk)) == 3
     engine.close()
