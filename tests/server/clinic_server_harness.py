@@ -3,6 +3,8 @@ loopback port, a kiosk double that enrols and sends signed batches, example reco
 
 from __future__ import annotations
 
+import contextlib
+import io
 import subprocess
 import sys
 import uuid
@@ -13,7 +15,6 @@ from pathlib import Path
 
 import httpx
 import psycopg
-import pytest
 
 from kiosk.intake.codec import to_payload
 from kiosk.intake.records import (
@@ -52,10 +53,11 @@ class ServerHome:
     def cli(self, *args: str) -> int:
         return clinic_server(["--home", str(self.home), "--db", self.db_url, *args])
 
-    def enrolment_code(self, capsys: pytest.CaptureFixture[str]) -> str:
-        capsys.readouterr()
-        assert self.cli("enroll-token") == 0
-        return capsys.readouterr().out.strip()
+    def enrolment_code(self) -> str:
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            assert self.cli("enroll-token") == 0
+        return printed.getvalue().strip()
 
     def clinic_key(self) -> RecipientPublicKey:
         return RecipientPublicKey.from_bytes((self.home / "clinic-key.pub").read_bytes())

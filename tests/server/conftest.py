@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -20,9 +19,9 @@ from clinic_server_harness import (
 )
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def postgres_url() -> Iterator[str]:
-    """A fresh PostgreSQL database for this test, dropped afterwards.
+    """A fresh PostgreSQL database for this test module, dropped afterwards.
 
     Under CI (env CI set) an unreachable PostgreSQL fails the test instead of skipping it.
     """
@@ -40,21 +39,19 @@ def postgres_url() -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Each storage story runs on SQLite and on PostgreSQL."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'clinic.db'}"
-    url: str = request.getfixturevalue("postgres_url")
-    return url
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def server_home(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> ServerHome:
+    """A clinic server set up once per module and backend: each story runs on both."""
+    folder = tmp_path_factory.mktemp(f"clinic-{request.param}")
+    url = None if request.param == "sqlite" else str(request.getfixturevalue("postgres_url"))
+    return make_home(folder, url)
 
 
-@pytest.fixture
-def server_home(tmp_path: Path, database_url: str) -> ServerHome:
-    return make_home(tmp_path, database_url)
-
-
-@pytest.fixture
+@pytest.fixture(scope="module")
 def server(server_home: ServerHome) -> Iterator[RunningServer]:
     running = start_server(server_home)
     yield running
@@ -62,12 +59,10 @@ def server(server_home: ServerHome) -> Iterator[RunningServer]:
 
 
 @pytest.fixture
-def kiosk(
-    server: RunningServer, server_home: ServerHome, capsys: pytest.CaptureFixture[str]
-) -> Iterator[KioskDouble]:
-    """An enrolled kiosk talking to the running server."""
+def kiosk(server: RunningServer, server_home: ServerHome) -> Iterator[KioskDouble]:
+    """A freshly enrolled kiosk talking to the running server."""
     double = KioskDouble(server.url, server_home.clinic_key())
-    answer = double.enrol(server_home.enrolment_code(capsys))
+    answer = double.enrol(server_home.enrolment_code())
     assert answer.status_code == 200, answer.text
     yield double
     double.http.close()

@@ -13,14 +13,16 @@ from sync import wire
 from sync.server.schema import envelopes
 
 
-def stored_count(home: ServerHome) -> int:
+def stored_count(home: ServerHome, device: KioskDouble) -> int:
+    """How many records of this kiosk the clinic database holds."""
     url = make_url(home.db_url)
     if url.get_backend_name() == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            return int(conn.execute(select(func.count()).select_from(envelopes)).scalar_one())
+            query = select(func.count()).where(envelopes.c.device_id == device.device_id)
+            return int(conn.execute(query).scalar_one())
     finally:
         engine.dispose()
 
@@ -32,7 +34,7 @@ def test_a_kiosk_delivers_check_ins_and_vitals_once_even_when_it_sends_them_twic
     vitals = kiosk.seal_vitals(checkin.record_id)
     assert kiosk.statuses([checkin.envelope, vitals.envelope]) == ["accepted", "accepted"]
     assert kiosk.statuses([checkin.envelope, vitals.envelope]) == ["duplicate", "duplicate"]
-    assert stored_count(server_home) == 2
+    assert stored_count(server_home, kiosk) == 2
 
 
 def test_the_same_record_id_with_other_bytes_is_a_conflict_and_the_first_stays(
@@ -45,7 +47,7 @@ def test_the_same_record_id_with_other_bytes_is_a_conflict_and_the_first_stays(
     assert answer.results[0].status is wire.RecordStatus.CONFLICT
     assert "already stored" in (answer.results[0].reason or "")
     assert kiosk.statuses([first.envelope]) == ["duplicate"]
-    assert stored_count(server_home) == 1
+    assert stored_count(server_home, kiosk) == 1
 
 
 def test_one_tampered_envelope_is_rejected_and_the_rest_of_the_batch_arrives(
@@ -57,7 +59,7 @@ def test_one_tampered_envelope_is_rejected_and_the_rest_of_the_batch_arrives(
     answer = wire.BatchAnswer.from_json(kiosk.send([good.envelope, bytes(flipped)]).content)
     assert [r.status.value for r in answer.results] == ["accepted", "rejected"]
     assert answer.results[1].code in ("bad_envelope_signature", "malformed_envelope")
-    assert stored_count(server_home) == 1
+    assert stored_count(server_home, kiosk) == 1
 
 
 def test_a_record_signed_by_another_kiosk_is_refused_as_foreign(
@@ -68,7 +70,7 @@ def test_a_record_signed_by_another_kiosk_is_refused_as_foreign(
     answer = wire.BatchAnswer.from_json(kiosk.send([stolen.envelope]).content)
     assert answer.results[0].status is wire.RecordStatus.REJECTED
     assert answer.results[0].code == "foreign_device"
-    assert stored_count(server_home) == 0
+    assert stored_count(server_home, other) == 0
 
 
 def test_a_record_not_sealed_to_this_clinic_is_refused(
@@ -80,7 +82,7 @@ def test_a_record_not_sealed_to_this_clinic_is_refused(
     sealed = Sealer(kiosk.device_id, kiosk.device_key, [stranger]).seal("checkin", b"{}")
     answer = wire.BatchAnswer.from_json(kiosk.send([sealed.envelope]).content)
     assert answer.results[0].code == "not_sealed_to_clinic"
-    assert stored_count(server_home) == 0
+    assert stored_count(server_home, kiosk) == 0
 
 
 def _refusal(response: object) -> wire.Refusal:
@@ -97,7 +99,7 @@ def test_an_unknown_kiosk_is_refused_and_nothing_is_stored(
     response = stranger.send([stranger.seal_checkin().envelope])
     assert response.status_code == 401
     assert _refusal(response).code == "unknown_device"
-    assert stored_count(server_home) == 0
+    assert stored_count(server_home, stranger) == 0
 
 
 def test_a_revoked_kiosk_is_refused_at_once(kiosk: KioskDouble, server_home: ServerHome) -> None:
@@ -105,7 +107,7 @@ def test_a_revoked_kiosk_is_refused_at_once(kiosk: KioskDouble, server_home: Ser
     response = kiosk.send([kiosk.seal_checkin().envelope])
     assert response.status_code == 403
     assert _refusal(response).code == "revoked_device"
-    assert stored_count(server_home) == 0
+    assert stored_count(server_home, kiosk) == 0
 
 
 def test_a_kiosk_with_a_wrong_clock_is_told_the_server_time(
@@ -120,7 +122,7 @@ def test_a_kiosk_with_a_wrong_clock_is_told_the_server_time(
     refusal = _refusal(response)
     assert (response.status_code, refusal.code) == (401, "stale_timestamp")
     assert refusal.server_time > 1_700_000_000
-    assert stored_count(server_home) == 0
+    assert stored_count(server_home, kiosk) == 0
 
 
 def test_a_replayed_request_is_refused(kiosk: KioskDouble, server_home: ServerHome) -> None:
@@ -130,7 +132,7 @@ def test_a_replayed_request_is_refused(kiosk: KioskDouble, server_home: ServerHo
     assert kiosk.http.post(wire.PATH_BATCH, content=body, headers=headers).status_code == 200
     replay = kiosk.http.post(wire.PATH_BATCH, content=body, headers=headers)
     assert (replay.status_code, _refusal(replay).code) == (409, "replayed_nonce")
-    assert stored_count(server_home) == 1
+    assert stored_count(server_home, kiosk) == 1
 
 
 def test_a_request_signed_with_another_key_is_refused(
@@ -142,7 +144,7 @@ def test_a_request_signed_with_another_key_is_refused(
     headers["Content-Type"] = wire.BATCH_CONTENT_TYPE
     response = kiosk.http.post(wire.PATH_BATCH, content=body, headers=headers)
     assert (response.status_code, _refusal(response).code) == (401, "bad_signature")
-    assert stored_count(server_home) == 0
+    assert stored_count(server_home, kiosk) == 0
 
 
 @pytest.mark.parametrize(
@@ -153,7 +155,7 @@ def test_a_malformed_batch_body_is_refused_by_name(
 ) -> None:
     response = kiosk.signed("POST", wire.PATH_BATCH, body, wire.BATCH_CONTENT_TYPE)
     assert (response.status_code, _refusal(response).code) == (400, "malformed_body")
-    assert stored_count(server_home) == 0
+    assert stored_count(server_home, kiosk) == 0
 
 
 def test_an_over_size_body_is_refused_with_413_and_the_limit(
@@ -169,13 +171,11 @@ def test_an_over_size_body_is_refused_with_413_and_the_limit(
         "body_too_large",
         limit,
     )
-    assert stored_count(server_home) == 0
+    assert stored_count(server_home, kiosk) == 0
 
 
-def test_an_enrolment_code_works_once(
-    server: RunningServer, server_home: ServerHome, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code = server_home.enrolment_code(capsys)
+def test_an_enrolment_code_works_once(server: RunningServer, server_home: ServerHome) -> None:
+    code = server_home.enrolment_code()
     first = KioskDouble(server.url, server_home.clinic_key())
     answer = first.enrol(code)
     assert answer.status_code == 200
@@ -188,7 +188,7 @@ def test_an_enrolment_code_works_once(
 
 
 def test_an_enrolled_kiosk_pulls_a_configuration_it_can_verify(
-    kiosk: KioskDouble, server_home: ServerHome, capsys: pytest.CaptureFixture[str]
+    kiosk: KioskDouble, server_home: ServerHome
 ) -> None:
     answer = kiosk.signed("GET", wire.PATH_CONFIG)
     assert answer.status_code == 200
