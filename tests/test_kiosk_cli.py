@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,8 +35,13 @@ class Ran:
         return lines[0]
 
 
+Run = Callable[..., Ran]
+
+
 @pytest.fixture
-def kiosk_cmd(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> object:
+def kiosk_cmd(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Run:
+    """Run `kiosk ARGS` in this process, capturing what a person would see."""
+
     def run(data: Path, *args: str, stdin: str = "") -> Ran:
         monkeypatch.setenv("KIOSK_DATA", str(data))
         monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
