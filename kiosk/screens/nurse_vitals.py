@@ -150,8 +150,13 @@ class NurseVitalsScreen(StaffScreen):
     def _switch_unit(self, event: Button.Pressed) -> None:
         measure = (event.button.id or "").removeprefix("unit-")
         units = VITAL_UNITS[measure]
-        self.units[measure] = units[(units.index(self.units[measure]) + 1) % len(units)]
-        event.button.label = self.units[measure]
+        self.switch_unit(measure, units[(units.index(self.units[measure]) + 1) % len(units)])
+
+    def switch_unit(self, measure: str, unit: str) -> None:
+        """Read this measure in `unit` from now on (C/F, kg/lb) and check it again."""
+        self.units[measure] = unit
+        if len(VITAL_UNITS[measure]) > 1:
+            self.query_one(f"#unit-{measure}", Button).label = unit
         self.check(measure)
 
     def check(self, measure: str) -> None:
@@ -215,7 +220,8 @@ class NurseVitalsScreen(StaffScreen):
         self.dismiss()
 
     @on(Button.Pressed, "#vitals-sign")
-    def _sign_pressed(self) -> None:
+    def sign_off(self) -> None:
+        """Go to sign-off, or say which readings are still missing."""
         missing = self.missing()
         if missing:
             self.query_one("#vitals-status", Static).update(
