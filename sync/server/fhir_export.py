@@ -74,9 +74,16 @@ class _BundleBuilder:
 
     def add(self, resource: dict[str, Any], system: str, value: str) -> str:
         full_url = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{system}|{value}')}"
-        resource["identifier"] = [_identifier(system, value)]
-        if resource["resourceType"] in ("Consent", "QuestionnaireResponse"):
-            resource["identifier"] = resource["identifier"][0]  # R4: a single Identifier here
+        kind = resource["resourceType"]
+        condition = f"identifier={system}|{value}"
+        if kind == "QuestionnaireResponse":
+            resource["identifier"] = _identifier(system, value)  # R4: a single Identifier here
+        elif kind == "Provenance":
+            # Why: R4 Provenance has no identifier; a meta tag makes it conditional all the same.
+            resource["meta"] = {"tag": [{"system": system, "code": value}]}
+            condition = f"_tag={system}|{value}"
+        else:
+            resource["identifier"] = [_identifier(system, value)]
         self.entries.append(
             {
                 "fullUrl": full_url,
@@ -84,7 +91,7 @@ class _BundleBuilder:
                 "request": {
                     "method": "POST",
                     "url": resource["resourceType"],
-                    "ifNoneExist": f"identifier={system}|{value}",
+                    "ifNoneExist": condition,
                 },
             }
         )

@@ -334,7 +334,8 @@ class ClinicStore:
                         "received_at": now,
                         "source": source,
                     }
-                    for e in fresh.values()
+                    # Why: one insert order for every process, so two never deadlock on PostgreSQL.
+                    for e in sorted(fresh.values(), key=lambda e: e.record_id)
                 ]
                 stmt = (
                     self._insert(envelopes)
