@@ -1,0 +1,172 @@
+"""The IT commands of the sync client, added to the `kiosk` command line by kiosk/cli.py:
+
+    kiosk enroll URL CODE [--name N] [--tls-fingerprint FP]
+    kiosk sync now | kiosk sync status
+    kiosk export-queue FILE
+
+Each prints what IT needs (fingerprints, counts, the server's own reasons) and nothing of any
+patient; a failure prints one line on stderr and exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from kiosk.kiosk import Kiosk
+from kiosk.store.timestamps import utc_now
+from sync.client.engine import SyncEngine, SyncOutcome
+from sync.client.enrolment import enroll
+from sync.client.errors import SyncError
+from sync.client.pins import ServerPins
+from sync.client.queue_export import export_queue
+from sync.client.status import SyncStatus
+
+EXIT_FAILED = 1
+_NO_TLS = "none (plain http on loopback)"
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `enroll`, `sync now|status` and `export-queue` (handlers under `run`, as kiosk/cli)."""
+    enrol = subparsers.add_parser("enroll", help="enrol this kiosk with the clinic server")
+    enrol.add_argument("url", metavar="URL", help="https://host:port of the clinic server")
+    enrol.add_argument("code", metavar="CODE", help="from `clinic-server enroll-token`")
+    enrol.add_argument("--name", default="", help="a name for this kiosk, e.g. 'front desk'")
+    enrol.add_argument(
+        "--tls-fingerprint", help="refuse unless the server's certificate has this SHA-256"
+    )
+    enrol.set_defaults(run=_guarded(cmd_enroll))
+
+    sync = subparsers.add_parser("sync", help="deliver sealed records to the clinic server")
+    actions = sync.add_subparsers(dest="sync_command", required=True, metavar="ACTION")
+    actions.add_parser("now", help="sync now, ignoring the retry wait").set_defaults(
+        run=_guarded(cmd_sync_now)
+    )
+    actions.add_parser("status", help="queue, last attempt, last error, next retry").set_defaults(
+        run=_guarded(cmd_sync_status)
+    )
+
+    export = subparsers.add_parser("export-queue", help="write undelivered records to a file")
+    export.add_argument("file", metavar="FILE", type=Path)
+    export.set_defaults(run=_guarded(cmd_export_queue))
+
+
+def cmd_enroll(args: argparse.Namespace) -> int:
+    kiosk = Kiosk.open(Path(args.data))
+    try:
+        result = enroll(
+            kiosk,
+            args.url,
+            args.code,
+            name=args.name,
+            expected_tls_fingerprint=args.tls_fingerprint,
+        )
+    finally:
+        kiosk.close()
+    print(f"enrolled {result.device_id} with {result.server_url}")
+    print("Compare these with what the clinic server printed:")
+    print(f"  clinic key fingerprint:   {result.clinic_key_fingerprint}")
+    print(f"  config key fingerprint:   {result.config_key_fingerprint}")
+    print(
+        f"  TLS certificate SHA-256:  {result.tls_fingerprint or 'none (plain http on loopback)'}"
+    )
+    print(f"  this kiosk's device key:  {result.device_fingerprint}")
+    if result.config_problem:
+        print(f"clinic configuration not pulled yet: {_inert(result.config_problem)}")
+    elif result.config_version is not None:
+        print(f"clinic configuration version {result.config_version} pulled and verified")
+    return 0
+
+
+def cmd_sync_now(args: argparse.Namespace) -> int:
+    kiosk = Kiosk.open(Path(args.data))
+    engine = SyncEngine.for_kiosk(kiosk)
+    try:
+        report = engine.run_once(force=True)
+        purged = engine.purge()
+    finally:
+        engine.close()
+        kiosk.close()
+    print(
+        f"{report.outcome.value}: {report.acked} delivered, {report.quarantined} quarantined, "
+        f"{purged} delivered payloads purged"
+    )
+    if report.outcome in (SyncOutcome.FAILED, SyncOutcome.NOT_ENROLLED):
+        print(f"kiosk: sync failed: {_inert(report.error or '')}", file=sys.stderr)
+        if report.next_attempt_at is not None:
+            print(f"next automatic attempt at {_when(report.next_attempt_at)}", file=sys.stderr)
+        return EXIT_FAILED
+    return 0
+
+
+def cmd_sync_status(args: argparse.Namespace) -> int:
+    kiosk = Kiosk.open(Path(args.data))
+    try:
+        pins = ServerPins.load(kiosk.store)
+        status = SyncStatus.load(kiosk.store)
+        counts = kiosk.store.counts_by_state()
+        quarantined = [row for row in kiosk.store.records() if row.state == "quarantined"]
+    finally:
+        kiosk.close()
+    if pins is None:
+        print("not enrolled: run `kiosk enroll URL CODE`")
+    else:
+        print(f"server:           {pins.server_url} (enrolled {pins.enrolled_at})")
+        print(f"device id:        {pins.device_id}")
+        print(f"clinic key:       {pins.clinic_key_fingerprint}")
+        print(f"TLS certificate:  {pins.tls_fingerprint or _NO_TLS}")
+    print("queue:            " + ", ".join(f"{n} {state}" for state, n in counts.items()))
+    print(f"last attempt:     {_when(status.last_attempt_at)}")
+    print(f"last success:     {_when(status.last_success_at)}")
+    if status.last_error:
+        print(f"last error:       {_when(status.last_error_at)}: {_inert(status.last_error)}")
+    next_retry = _when(status.next_attempt_at) if status.next_attempt_at else "next interval"
+    print(f"next retry:       {next_retry}")
+    print(f"failures in a row: {status.consecutive_failures}")
+    print(f"clock offset:     {status.clock_offset_s:+.0f} s (server minus kiosk)")
+    print(f"configuration:    version {status.config_version or 'none yet'}")
+    for row in quarantined:
+        print(f"quarantined {row.record_id} ({row.kind}): {_inert(row.last_error or '')}")
+    return 0
+
+
+def cmd_export_queue(args: argparse.Namespace) -> int:
+    kiosk = Kiosk.open(Path(args.data))
+    try:
+        count = export_queue(kiosk.store, args.file)
+    finally:
+        kiosk.close()
+    print(f"{count} sealed records written to {args.file}; import them with")
+    print(f"  clinic-server import {args.file.name}")
+    return 0
+
+
+def _guarded(handler: Handler) -> Handler:
+    """SyncError becomes the one-line message kiosk/cli prints for every user-facing error."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except SyncError as error:
+            print(f"kiosk: {_inert(str(error))}", file=sys.stderr)
+            return EXIT_FAILED
+
+    return run
+
+
+def _inert(text: str) -> str:
+    """Server reasons shown inertly: no terminal escapes, no bidi controls."""
+    return "".join(char if char.isprintable() else "?" for char in text)
+
+
+def _when(moment: datetime | None) -> str:
+    if moment is None:
+        return "never"
+    seconds = (moment - utc_now()).total_seconds()
+    relative = f"in {seconds:.0f} s" if seconds > 0 else f"{-seconds:.0f} s ago"
+    return f"{moment:%Y-%m-%d %H:%M:%S} UTC ({relative})"
