@@ -175,9 +175,9 @@ class ClinicServer:
         headers = dict(request.headers)
         if read_signed_headers(headers).device_id != enrolment.device_id:
             raise _Refused(
-                RefusalCode.MALFORMED_REQUEST,
-                "the X-Clinic-Device header differs from the device id being enrolled",
-                400,
+                RefusalCode.BAD_SIGNATURE,
+                "the request is not signed as the device being enrolled",
+                401,
             )
         now = time.time()
         signed = verify_request(

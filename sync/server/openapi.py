@@ -31,10 +31,13 @@ _REFUSAL = {
 }
 
 _SIGNED_HEADERS = [
-    {"name": HEADER_DEVICE, "in": "header", "required": True, "schema": {"type": "string"}},
-    {"name": HEADER_TIMESTAMP, "in": "header", "required": True, "schema": {"type": "string"}},
-    {"name": HEADER_NONCE, "in": "header", "required": True, "schema": {"type": "string"}},
-    {"name": HEADER_SIGNATURE, "in": "header", "required": True, "schema": {"type": "string"}},
+    {"name": name, "in": "header", "required": True, "schema": {"type": "string", "pattern": rx}}
+    for name, rx in (
+        (HEADER_DEVICE, "^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"),
+        (HEADER_TIMESTAMP, "^[0-9]{1,12}$"),
+        (HEADER_NONCE, "^[0-9a-f]{32}$"),
+        (HEADER_SIGNATURE, "^[0-9a-f]{128}$"),
+    )
 ]
 
 
@@ -120,10 +123,16 @@ def openapi_document(max_body_bytes: int) -> dict[str, Any]:
                                     "type": "object",
                                     "required": ["code", "device_id", "device_key"],
                                     "properties": {
-                                        "code": {"type": "string"},
-                                        "device_id": {"type": "string"},
-                                        "device_key": {"type": "string"},
-                                        "name": {"type": "string"},
+                                        "code": {"type": "string", "maxLength": 100},
+                                        "device_id": {
+                                            "type": "string",
+                                            "pattern": "^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$",
+                                        },
+                                        "device_key": {
+                                            "type": "string",
+                                            "pattern": "^[0-9a-f]{64}$",
+                                        },
+                                        "name": {"type": "string", "maxLength": 200},
                                     },
                                 }
                             }
