@@ -12,7 +12,7 @@ from __future__ import annotations
 import tomllib
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -99,13 +99,28 @@ def _index() -> dict[tuple[str, ...], _Entry]:
     return index
 
 
+_MAX_FUZZY_EDITS = 2
+
+
+def _deletions(word: str, depth: int) -> set[str]:
+    """The word with up to `depth` letters removed, itself included."""
+    found = {word}
+    frontier = {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        found |= frontier
+    return found
+
+
 @cache
-def _fuzzy_targets() -> tuple[tuple[str, _Entry], ...]:
-    return tuple(
-        (key[0], entry)
-        for key, entry in _index().items()
-        if len(key) == 1 and len(key[0]) >= _MIN_FUZZY_LENGTH and key[0].isalpha()
-    )
+def _fuzzy_index() -> dict[str, tuple[tuple[str, _Entry], ...]]:
+    """Deletion neighbourhoods of single-word names: two words within d edits share one."""
+    index: dict[str, list[tuple[str, _Entry]]] = {}
+    for key, entry in _index().items():
+        if len(key) == 1 and len(key[0]) >= _MIN_FUZZY_LENGTH and key[0].isalpha():
+            for variant in _deletions(key[0], _MAX_FUZZY_EDITS):
+                index.setdefault(variant, []).append((key[0], entry))
+    return {variant: tuple(targets) for variant, targets in index.items()}
 
 
 def match_medication(text: str) -> list[DrugMatch]:
@@ -130,15 +145,16 @@ def match_medication(text: str) -> list[DrugMatch]:
     return list(dict.fromkeys(found))
 
 
+@lru_cache(maxsize=4096)
 def _closest(word: str) -> _Entry | None:
     """The list name within the length-scaled edit limit of a word, if exactly one is closest."""
     if len(word) < _MIN_FUZZY_LENGTH or not word.isalpha() or word in _NOT_DRUG_WORDS:
         return None
-    limit = 1 if len(word) < 8 else 2
+    limit = 1 if len(word) < 8 else _MAX_FUZZY_EDITS
+    index = _fuzzy_index()
+    candidates = {pair for variant in _deletions(word, limit) for pair in index.get(variant, ())}
     best: list[tuple[int, _Entry]] = []
-    for target, entry in _fuzzy_targets():
-        if abs(len(target) - len(word)) > limit:
-            continue
+    for target, entry in sorted(candidates, key=lambda pair: pair[0]):
         distance = edit_distance(word, target, limit)
         if distance <= limit:
             best.append((distance, entry))
