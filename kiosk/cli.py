@@ -16,6 +16,7 @@ from pathlib import Path
 from kiosk.kiosk import DEMO_CLINIC_KEY_NAME, DEMO_STAFF, Kiosk, KioskError, NewStaff
 from kiosk.store import StoreError
 from kiosk.vault import EnvelopeSuite
+from sync.client.commands import add_commands as add_sync_commands
 
 SUITES = {"mlkem768-x25519": EnvelopeSuite.MLKEM768_X25519, "x25519": EnvelopeSuite.X25519}
 EXIT_USER_ERROR = 1
@@ -191,6 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_parser("verify", help="check every link and the signed head").set_defaults(
         run=cmd_audit_verify
     )
+    add_sync_commands(commands)  # enroll, sync now|status, export-queue
     return parser
 
 
