@@ -16,6 +16,7 @@ import types
 import typing
 from datetime import UTC, date, datetime
 from enum import Enum
+from functools import cache
 from typing import Any, Union
 
 from kiosk.intake.records import (
@@ -117,7 +118,9 @@ def _no_constant(name: str) -> Any:
     raise PayloadError(f"payload holds {name}, which is not a JSON number")
 
 
-def _hints(cls: type[Any]) -> dict[str, Any]:
+@cache
+def _hints(cls: Any) -> dict[str, Any]:
+    # Why: resolving string annotations is slow; the record classes never change at run time.
     return typing.get_type_hints(cls)
 
 
