@@ -1,0 +1,409 @@
+"""The kiosk App: the patient check-in, locked down, with the staff unlock behind one key.
+
+The App owns every key binding (`inherit_bindings=False`, no command palette): no key quits,
+suspends or opens anything but F12, the staff unlock. It holds the one `CheckInSession` in
+memory, seals a draft after every step and the check-in at submit (in a worker thread, through
+the `PatientDesk`, which can write but never read back), and ends every session the same way:
+drop the session, remove every screen that showed it, build fresh empty ones, show welcome.
+
+Switching steps must feel instant (< 50 ms) although Textual 8.2.8 needs 60-150 ms to mount a
+form, so the next patient's step screens are built while the welcome screen waits.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from textual import events, work
+from textual.app import App
+from textual.binding import Binding
+from textual.message import Message
+from textual.worker import get_current_worker
+
+from kiosk.intake.config import ClinicConfig
+from kiosk.intake.records import CheckIn, ConsentDeclined, ConsentSignature, Draft
+from kiosk.kiosk import Kiosk, KioskError, PatientDesk
+from kiosk.screens.checkin_screen_set import build_step_screens
+from kiosk.screens.checkin_session import STEPS, CheckInSession
+from kiosk.screens.consent import ConsentDeclinePressed
+from kiosk.screens.done import DoneScreen
+from kiosk.screens.mood import SelfHarmAnswered
+from kiosk.screens.review import ReviewScreen, SubmitPressed
+from kiosk.screens.staff_shift import ShiftLocked, StaffOnly
+from kiosk.screens.staff_unlock import StaffUnlockScreen
+from kiosk.screens.step_screen import PatientActivity, StepBack, StepDone, StepScreen
+from kiosk.screens.still_there import StillThereScreen
+from kiosk.screens.welcome import WelcomeScreen
+from kiosk.themes import HIGH_CONTRAST_THEME, KIOSK_THEMES, STANDARD_THEME
+
+#: The key that opens the staff unlock: a terminal and a browser (textual-serve) both send it.
+STAFF_KEY = "f12"
+DEFAULT_LANGUAGE = "en"
+_IDLE_CHECK_SECONDS = 0.5
+
+
+@dataclass(frozen=True)
+class IdleTimeouts:
+    """Seconds of no input before "Are you still there?", before the wipe, and after Done."""
+
+    idle_seconds: float
+    warning_seconds: float
+    done_seconds: float = 10.0
+
+    @classmethod
+    def from_config(cls, config: ClinicConfig) -> IdleTimeouts:
+        return cls(float(config.patient_idle_seconds), float(config.patient_warning_seconds))
+
+
+class DraftSealed(Message):
+    """A draft is stored; its id is the one the next draft supersedes."""
+
+    def __init__(self, session: CheckInSession, record_id: str, number: int) -> None:
+        super().__init__()
+        self.session = session
+        self.record_id = record_id
+        self.number = number
+
+
+class CheckInSealed(Message):
+    """The check-in (or the declined consent) is stored: the patient may go."""
+
+    def __init__(self, declined: bool) -> None:
+        super().__init__()
+        self.declined = declined
+
+
+class SealFailed(Message):
+    """Storing failed; the reason names a place, never a patient value."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+
+class KioskApp(App[None], inherit_bindings=False):
+    """The patient kiosk. Pass an opened `Kiosk`; tests pass short timeouts and fake clocks."""
+
+    ENABLE_COMMAND_PALETTE = False
+    ALLOW_SELECT = False
+    TITLE = "Check-in"
+    BINDINGS = [Binding(STAFF_KEY, "staff", show=False, priority=True)]
+
+    CSS = """
+    Screen { background: $kiosk-background; color: $kiosk-text; }
+    Button {
+        height: 3; min-width: 12; background: $kiosk-button; color: $kiosk-button-text;
+        border: tall $kiosk-border; text-style: bold;
+    }
+    Button:hover { background: $kiosk-button; }
+    Button.-active { background: $kiosk-button; tint: transparent; }
+    Button:focus { background: $kiosk-focus; color: $kiosk-focus-text; }
+    Button:disabled { background: $kiosk-disabled; color: $kiosk-disabled-text; }
+    Button.-chosen { background: $kiosk-chosen; color: $kiosk-chosen-text; }
+    Button.-chosen:focus { background: $kiosk-focus; color: $kiosk-focus-text; }
+    .-larger-text Static { text-style: bold; }
+    .-larger-text PatientInput { height: 5; padding: 1 1; }
+    """
+
+    def __init__(
+        self,
+        kiosk: Kiosk,
+        *,
+        timeouts: IdleTimeouts | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        super().__init__()
+        self.kiosk = kiosk
+        self.desk: PatientDesk = kiosk.patient_desk()
+        self.timeouts = timeouts or IdleTimeouts.from_config(kiosk.config)
+        self.clock = clock
+        self.wall_clock = wall_clock
+        self.zone = ZoneInfo(kiosk.config.time_zone)
+        self.session: CheckInSession | None = None
+        self.steps: dict[str, StepScreen] = {}
+        self.language = DEFAULT_LANGUAGE
+        self.larger_text = False
+        self.last_activity = clock()
+        self.done_since: float | None = None
+        for theme in KIOSK_THEMES:
+            self.register_theme(theme)
+        self.theme = STANDARD_THEME
+        self.welcome = WelcomeScreen(kiosk.config.clinic_name, self.language)
+        self.done = DoneScreen(self.language)
+        self._steps_language: str | None = None
+
+    # ---- start ----------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.install_screen(self.welcome, "welcome")
+        self.install_screen(self.done, "done")
+        self.push_screen("welcome")
+        self.set_interval(_IDLE_CHECK_SECONDS, self.check_patient_idle)
+
+    def on_ready(self) -> None:
+        # Why: build the steps after the welcome screen is drawn, so start-up stays quick.
+        self.prepare_steps(self.language)
+
+    def now_local(self) -> datetime:
+        """The wall clock in the clinic's zone (for "today" and clock times typed)."""
+        return self.wall_clock().astimezone(self.zone)
+
+    # ---- step screens, built ahead ----------------------------------------------------------
+
+    def prepare_steps(self, language: str) -> None:
+        """Throw away any built step screens and build empty ones in `language`."""
+        self._build_steps(language)
+
+    @work(exclusive=True, group="steps")
+    async def _build_steps(self, language: str) -> None:
+        await self._discard_steps()
+        screens = build_step_screens(language, self.now_local, self.kiosk.config)
+        self.steps = screens
+        self._steps_language = language
+        for name, screen in screens.items():
+            self.install_screen(screen, f"step-{name}")
+            # Why: Textual 8.2.8 has no public "compose now, show later"; push_screen uses this.
+            _, mounted = self._get_screen(screen)
+            await mounted
+            if get_current_worker().is_cancelled:
+                return
+
+    async def _discard_steps(self) -> None:
+        """Uninstall and remove every step screen: nothing typed survives in a widget."""
+        old, self.steps = self.steps, {}
+        for name, screen in old.items():
+            self.uninstall_screen(f"step-{name}")
+            if screen.is_attached:
+                await screen.remove()
+
+    async def steps_built(self) -> None:
+        """Wait until the step screens for the current language are mounted."""
+        await self.workers.wait_for_complete()
+
+    # ---- the patient's way through ------------------------------------------------------
+
+    def on_welcome_screen_language_chosen(self, message: WelcomeScreen.LanguageChosen) -> None:
+        self.language = message.language
+        self.welcome.show(self.language, self.larger_text, self.theme == HIGH_CONTRAST_THEME)
+        self.done.show(self.language, declined=False)
+        self.prepare_steps(self.language)
+
+    def on_welcome_screen_display_toggled(self, message: WelcomeScreen.DisplayToggled) -> None:
+        self.larger_text = message.larger_text
+        self.set_class(message.larger_text, "-larger-text")
+        self.theme = HIGH_CONTRAST_THEME if message.high_contrast else STANDARD_THEME
+
+    async def on_welcome_screen_start_pressed(self) -> None:
+        if self._steps_language != self.language or not self.steps:
+            self.prepare_steps(self.language)
+        await self.steps_built()
+        self.session = CheckInSession(self.language, self.wall_clock().astimezone(UTC))
+        self.touch()
+        await self.show_step("identity")
+
+    async def show_step(self, step: str) -> None:
+        """Make a step the current screen (its widgets keep what the patient typed there)."""
+        screen = self.steps[step]
+        if self.session is not None:
+            screen.before_show(self.session)
+        await self.switch_screen(screen)
+
+    async def on_step_done(self, message: StepDone[object]) -> None:
+        session = self.session
+        if session is None:
+            return
+        step = message.step
+        if step == "consent":
+            assert isinstance(message.section, ConsentSignature)
+            session.consent = message.section
+            following = "review"
+        else:
+            session.keep(step, message.section)
+            following = STEPS[STEPS.index(step) + 1]
+            if self.steps[step].editing_from_review:
+                following = "review"
+            if step == "identity" and not session.signature_matches():
+                following = "consent"  # a changed legal name needs the consent signed again
+        for screen in self.steps.values():
+            screen.set_editing_from_review(following == "review" or screen.editing_from_review)
+        self.seal_draft(session, following)
+        await self.show_step(following)
+
+    async def on_step_back(self, message: StepBack) -> None:
+        index = STEPS.index(message.step)
+        if index > 0:
+            await self.show_step(STEPS[index - 1])
+
+    async def on_review_screen_edit_pressed(self, message: ReviewScreen.EditPressed) -> None:
+        await self.show_step(message.step)
+
+    def on_self_harm_answered(self, message: SelfHarmAnswered) -> None:
+        # Why: PHQ-9 item 9 above 0 reaches the nurse's list now, not at submit.
+        if self.session is not None:
+            self.session.keep("mood", message.answers_so_far)
+            self.seal_draft(self.session, "mood")
+
+    def on_submit_pressed(self, _message: SubmitPressed) -> None:
+        session = self.session
+        if session is None or session.consent is None:
+            return
+        try:
+            checkin = session.checkin(session.consent, self.wall_clock().astimezone(UTC))
+        except KioskError:
+            return
+        self._seal_checkin(checkin)
+
+    def on_consent_decline_pressed(self, message: ConsentDeclinePressed) -> None:
+        session = self.session
+        if session is None:
+            return
+        consent = self.kiosk.config.consent
+        declined = session.declined(
+            consent.document_id, consent.version, self.wall_clock().astimezone(UTC)
+        )
+        self._seal_declined(declined)
+
+    # ---- sealing (worker threads; they never touch a widget) ------------------------------
+
+    def seal_draft(self, session: CheckInSession, step: str) -> None:
+        """Seal what is done so far, to the staff key, superseding the previous draft."""
+        session.draft_number += 1
+        self._seal_draft(session, session.draft(step), session.draft_number)
+
+    @work(thread=True, group="seal", exit_on_error=False)
+    def _seal_draft(self, session: CheckInSession, draft: Draft, number: int) -> None:
+        with session.seal_lock:
+            if number < session.sealed_number:
+                return  # a newer draft is already stored
+            try:
+                record_id = self.desk.save_draft(draft, supersedes=session.last_draft_id)
+            except KioskError as error:
+                self.post_message(SealFailed(str(error)))
+                return
+            session.last_draft_id = record_id
+            session.sealed_number = number
+        self.post_message(DraftSealed(session, record_id, number))
+
+    @work(thread=True, group="seal", exit_on_error=False)
+    def _seal_checkin(self, checkin: CheckIn) -> None:
+        try:
+            self.desk.submit_checkin(checkin)
+        except KioskError as error:
+            self.post_message(SealFailed(str(error)))
+            return
+        self.post_message(CheckInSealed(declined=False))
+
+    @work(thread=True, group="seal", exit_on_error=False)
+    def _seal_declined(self, declined: ConsentDeclined) -> None:
+        try:
+            self.desk.record_consent_declined(declined)
+        except KioskError as error:
+            self.post_message(SealFailed(str(error)))
+            return
+        self.post_message(CheckInSealed(declined=True))
+
+    async def on_check_in_sealed(self, message: CheckInSealed) -> None:
+        if self.session is None:
+            return
+        self.session = None
+        self.done.show(self.language, declined=message.declined)
+        self.done_since = self.clock()
+        await self.switch_screen("done")
+        self._discard_after_done()
+
+    @work(exclusive=True, group="steps")
+    async def _discard_after_done(self) -> None:
+        await self._discard_steps()
+
+    async def on_done_screen_finish_pressed(self) -> None:
+        await self.end_session()
+
+    def on_seal_failed(self, message: SealFailed) -> None:
+        review = self.steps.get("review")
+        if isinstance(review, ReviewScreen):
+            review.show_failure()
+        self.log.error(f"sealing failed: {message.reason}")
+
+    async def seals_settled(self) -> None:
+        """Wait for every draft and check-in being sealed (tests, and before a wipe)."""
+        await self.workers.wait_for_complete()
+
+    # ---- idle, done, wipe -------------------------------------------------------------------
+
+    def touch(self) -> None:
+        """The patient did something: restart the idle clock and close the warning."""
+        self.last_activity = self.clock()
+        if isinstance(self.screen, StillThereScreen):
+            self.pop_screen()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown | events.Paste):
+            self.touch()
+        await super().on_event(event)
+
+    def on_patient_activity(self, _message: PatientActivity) -> None:
+        self.touch()
+
+    def check_patient_idle(self) -> None:
+        """Warn after the idle time, wipe after the warning, leave Done after its time."""
+        top = self.screen
+        if isinstance(top, StaffOnly):
+            self.last_activity = self.clock()
+            return
+        now = self.clock()
+        if top is self.done and self.done_since is not None:
+            if now - self.done_since >= self.timeouts.done_seconds:
+                self.call_next(self.end_session)
+            return
+        if self.session is None:
+            return
+        quiet = now - self.last_activity
+        left = self.timeouts.idle_seconds + self.timeouts.warning_seconds - quiet
+        if left <= 0:
+            self.call_next(self.end_session)
+        elif quiet >= self.timeouts.idle_seconds:
+            if isinstance(top, StillThereScreen):
+                top.show_seconds(left)
+            else:
+                self.push_screen(StillThereScreen(self.language, left))
+
+    async def end_session(self) -> None:
+        """Drop the check-in and every screen that showed it; back to welcome, defaults on."""
+        self.session = None
+        self.done_since = None
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, StaffOnly):
+            self.pop_screen()
+        if self.screen is not self.welcome:
+            await self.switch_screen("welcome")
+        self.language = DEFAULT_LANGUAGE
+        self.larger_text = False
+        self.set_class(False, "-larger-text")
+        self.theme = STANDARD_THEME
+        self.welcome.show(self.language, False, False)
+        self.done.show(self.language, declined=False)
+        self.prepare_steps(self.language)
+
+    # ---- staff --------------------------------------------------------------------------
+
+    def action_staff(self) -> None:
+        if not isinstance(self.screen, StaffOnly):
+            self.push_screen(StaffUnlockScreen(self.kiosk))
+
+    def on_shift_locked(self, _message: ShiftLocked) -> None:
+        self.touch()
+
+    # ---- lockdown: the actions a stray binding or markup link could name ------------------
+
+    async def action_quit(self) -> None:
+        """Never: a patient cannot leave the kiosk."""
+
+    def action_suspend_process(self) -> None:
+        """Never: a patient cannot reach the shell."""
+
+    def action_help_quit(self) -> None:
+        """Never."""

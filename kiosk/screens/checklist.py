@@ -1,0 +1,143 @@
+"""Today's checklist: last food and clear liquid, a driver home, and four yes / no / not sure."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import Input, Static
+
+from kiosk.intake.questions import ANSWER_KEYS, TODAY_CHECKLIST, AnswerKind
+from kiosk.intake.records import Answer, TodayChecklist
+from kiosk.intake.validation import (
+    Invalid,
+    Valid,
+    validate_hours_ago,
+    validate_person_name,
+    validate_phone,
+    validate_time_of_day,
+)
+from kiosk.screens.step_screen import StepScreen, Validator
+from kiosk.widgets.choice_list import Choice, ChoiceList, ChoiceOption
+
+_DRIVER_FIELDS = ("driver_name", "driver_phone")
+# A clock time has a colon or am/pm ("7:30", "7pm"); a bare number ("3", "2.5") is hours ago.
+_CLOCK_LIKE = re.compile(r":|[ap]\.?m\b|[ap]\.?m\.", re.IGNORECASE)
+
+
+def validate_time_taken(raw: str, now: datetime, field_id: str) -> Valid[datetime] | Invalid:
+    """A clock time ("7:30", "7 pm") or hours ago ("3", "2.5 hours"), as an aware UTC time."""
+    clock = _CLOCK_LIKE.search(raw) is not None
+    result = (validate_time_of_day if clock else validate_hours_ago)(raw, now, field_id)
+    if isinstance(result, Valid):
+        return Valid(result.value.astimezone(UTC))
+    return result
+
+
+class ChecklistScreen(StepScreen):
+    """The readiness questions asked on the day of the infusion."""
+
+    STEP = "checklist"
+    HAS_KEYPAD = True
+
+    DEFAULT_CSS = """
+    ChecklistScreen .driver { display: none; }
+    ChecklistScreen .driver.-shown { display: block; }
+    """
+
+    def title_text(self) -> str:
+        return self.text(TODAY_CHECKLIST.title_key)
+
+    def body(self) -> ComposeResult:
+        assert TODAY_CHECKLIST.intro_key is not None
+        yield Static(self.text(TODAY_CHECKLIST.intro_key), classes="intro", markup=False)
+        hint = self.text("screens.checklist.time_hint")
+        for question_id in ("last_food", "last_clear_liquid"):
+            question = TODAY_CHECKLIST.question(question_id)
+            yield from self.field(
+                question_id,
+                self.text(f"screens.checklist.{question_id}_label"),
+                self._time_validator(question_id),
+                placeholder=hint,
+                question=self.text(question.text_key),
+            )
+        yes_no = (Answer.YES, Answer.NO)
+        yield ChoiceList(
+            [Choice("has_driver", self.text(TODAY_CHECKLIST.question("has_driver").text_key))],
+            [ChoiceOption(a.value, self.text(ANSWER_KEYS[i])) for i, a in enumerate(yes_no)],
+            list_id="driver-question",
+        )
+        yield from self.field(
+            "driver_name",
+            self.text(TODAY_CHECKLIST.question("driver_name").text_key),
+            lambda raw: validate_person_name(raw, "driver_name"),
+        )
+        yield from self.field(
+            "driver_phone",
+            self.text(TODAY_CHECKLIST.question("driver_phone").text_key),
+            lambda raw: validate_phone(raw, "driver_phone"),
+        )
+        yield ChoiceList(
+            [
+                Choice(q.id, self.text(q.text_key))
+                for q in TODAY_CHECKLIST.questions
+                if q.kind is AnswerKind.YES_NO_UNSURE
+            ],
+            [
+                ChoiceOption(answer.value, self.text(key))
+                for answer, key in zip(Answer, ANSWER_KEYS, strict=True)
+            ],
+            list_id="today-questions",
+        )
+
+    def _time_validator(self, field_id: str) -> Validator:
+        return lambda raw: validate_time_taken(raw, self.clock(), field_id)
+
+    def on_mount(self) -> None:
+        for field_id in _DRIVER_FIELDS:
+            self.query_one(f"#{field_id}", Input).add_class("driver")
+        super().on_mount()
+
+    def _has_driver(self) -> bool:
+        answers = self.query_one("#driver-question", ChoiceList).answers
+        return answers.get("has_driver") == Answer.YES.value
+
+    @on(ChoiceList.Changed, "#driver-question")
+    def _driver_answered(self) -> None:
+        for field_id in _DRIVER_FIELDS:
+            self.query_one(f"#{field_id}", Input).set_class(self._has_driver(), "-shown")
+        self.refresh_state()
+
+    def active_fields(self) -> list[str]:
+        driver = self._has_driver()
+        return [f for f in self.fields if f not in _DRIVER_FIELDS or driver]
+
+    def extra_problems(self) -> list[tuple[str, str]]:
+        missing = len(self.query_one("#driver-question", ChoiceList).unanswered()) + len(
+            self.query_one("#today-questions", ChoiceList).unanswered()
+        )
+        if not missing:
+            return []
+        return [
+            (
+                self.text("screens.checklist.questions"),
+                self.text("screens.choices.unanswered", count=missing),
+            )
+        ]
+
+    def collect(self) -> TodayChecklist:
+        today = self.query_one("#today-questions", ChoiceList).answers
+        driver = self._has_driver()
+        return TodayChecklist(
+            last_food_at=self.valid("last_food"),
+            last_clear_liquid_at=self.valid("last_clear_liquid"),
+            has_driver=driver,
+            driver_name=self.valid("driver_name") if driver else "",
+            driver_phone=self.valid("driver_phone") if driver else "",
+            took_regular_medications=Answer(today["took_regular_medications"]),
+            alcohol_or_drugs_24h=Answer(today["alcohol_or_drugs_24h"]),
+            feeling_unwell=Answer(today["feeling_unwell"]),
+            may_be_pregnant=Answer(today["may_be_pregnant"]),
+        )

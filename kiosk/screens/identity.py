@@ -1,0 +1,68 @@
+"""Who you are: legal name, preferred name, date of birth, phone and an emergency contact."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from kiosk.intake.records import Identity
+from kiosk.intake.validation import validate_date_of_birth, validate_person_name, validate_phone
+from kiosk.screens.step_screen import StepScreen
+
+
+class IdentityScreen(StepScreen):
+    """The first step: the details that say who the check-in belongs to."""
+
+    STEP = "identity"
+    HAS_KEYPAD = True
+
+    def title_text(self) -> str:
+        return self.text("screens.identity.title")
+
+    def body(self) -> ComposeResult:
+        text = self.text
+        order: Literal["MDY", "DMY"] = "DMY" if self.date_order == "DMY" else "MDY"
+        yield Static(text("screens.identity.intro"), classes="intro", markup=False)
+        yield from self.field(
+            "legal_name",
+            text("screens.identity.legal_name"),
+            lambda raw: validate_person_name(raw, "legal_name"),
+        )
+        yield from self.field(
+            "preferred_name",
+            text("screens.identity.preferred_name"),
+            lambda raw: validate_person_name(raw, "preferred_name", required=False),
+        )
+        yield from self.field(
+            "date_of_birth",
+            text("screens.identity.date_of_birth"),
+            lambda raw: validate_date_of_birth(raw, self.clock().date(), order),
+            placeholder=text(f"screens.identity.date_hint_{order.lower()}"),
+        )
+        yield from self.field(
+            "phone",
+            text("screens.identity.phone"),
+            lambda raw: validate_phone(raw, "phone"),
+        )
+        yield from self.field(
+            "emergency_contact_name",
+            text("screens.identity.emergency_contact_name"),
+            lambda raw: validate_person_name(raw, "emergency_contact_name"),
+        )
+        yield from self.field(
+            "emergency_contact_phone",
+            text("screens.identity.emergency_contact_phone"),
+            lambda raw: validate_phone(raw, "emergency_contact_phone"),
+        )
+
+    def collect(self) -> Identity:
+        return Identity(
+            legal_name=self.valid("legal_name"),
+            preferred_name=self.valid("preferred_name"),
+            date_of_birth=self.valid("date_of_birth"),
+            phone=self.valid("phone"),
+            emergency_contact_name=self.valid("emergency_contact_name"),
+            emergency_contact_phone=self.valid("emergency_contact_phone"),
+        )

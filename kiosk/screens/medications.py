@@ -1,0 +1,307 @@
+"""Medications and allergies: add, edit and remove rows, or say there are none.
+
+Each kind has a small form (its boxes and an "Add" button) and a list of what was added.
+Choosing a row in a list (Enter or a tap) takes it back into the form to edit; "Remove" drops
+the highlighted row. Drug names are suggested from the bundled list as the patient types
+(Right arrow or End accepts a suggestion).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.suggester import Suggester
+from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from kiosk.intake.drugs import suggest
+from kiosk.intake.records import Allergy, Medication, MedicationList
+from kiosk.intake.validation import (
+    Invalid,
+    Valid,
+    validate_detail,
+    validate_short_text,
+    validate_substance_name,
+)
+from kiosk.screens.checklist import validate_time_taken
+from kiosk.screens.step_screen import StepScreen
+from kiosk.widgets.patient_input import PatientInput, visible_text
+from kiosk.widgets.tick_box import TickBox
+
+MEDICATION_FIELDS = ("med_name", "med_dose", "med_frequency", "med_last_dose")
+ALLERGY_FIELDS = ("allergy_substance", "allergy_reaction")
+
+
+class DrugNameSuggester(Suggester):
+    """Completes a drug name from the bundled list; keeps no cache of what was typed."""
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=False, case_sensitive=False)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        for name in suggest(value, limit=1):
+            if name.casefold().startswith(value.casefold()):
+                return name.casefold()
+        return None
+
+
+class MedicationsScreen(StepScreen):
+    """The medication list and the allergy list."""
+
+    STEP = "medications"
+    HAS_KEYPAD = True
+
+    DEFAULT_CSS = """
+    MedicationsScreen OptionList {
+        height: auto; max-height: 12; background: $kiosk-field; color: $kiosk-text;
+        margin-bottom: 1;
+    }
+    MedicationsScreen OptionList > .option-list--option-highlighted {
+        background: $kiosk-focus; color: $kiosk-focus-text;
+    }
+    MedicationsScreen .form-buttons { height: 3; margin-bottom: 1; }
+    MedicationsScreen .form-buttons Button { margin-right: 2; }
+    MedicationsScreen .section { text-style: bold; margin-top: 1; height: auto; }
+    MedicationsScreen #med_last_dose { display: none; }
+    MedicationsScreen #med_last_dose.-shown { display: block; }
+    """
+
+    def title_text(self) -> str:
+        return self.text("screens.medications.title")
+
+    def body(self) -> ComposeResult:
+        self.medications: list[Medication] = []
+        self.allergies: list[Allergy] = []
+        text = self.text
+        yield Static(text("screens.medications.intro"), classes="intro", markup=False)
+        yield TickBox(text("screens.medications.none"), box_id="no-medications")
+        yield from self.field(
+            "med_name",
+            text("screens.medications.name"),
+            lambda raw: validate_substance_name(raw, "med_name"),
+        )
+        yield from self.field(
+            "med_dose",
+            text("screens.medications.dose"),
+            lambda raw: validate_short_text(raw, "med_dose"),
+        )
+        yield from self.field(
+            "med_frequency",
+            text("screens.medications.frequency"),
+            lambda raw: validate_short_text(raw, "med_frequency"),
+        )
+        yield TickBox(text("screens.medications.as_needed"), box_id="as-needed")
+        yield from self.field(
+            "med_last_dose",
+            text("screens.medications.last_dose"),
+            self._check_last_dose,
+            placeholder=text("screens.checklist.time_hint"),
+        )
+        with Horizontal(classes="form-buttons"):
+            yield Button(text("screens.medications.add"), id="add-medication")
+            yield Button(text("screens.medications.remove"), id="remove-medication")
+        yield OptionList(id="medication-list", markup=False)
+        yield Static(text("screens.medications.allergies"), classes="section", markup=False)
+        yield TickBox(text("screens.medications.no_allergies"), box_id="no-allergies")
+        yield from self.field(
+            "allergy_substance",
+            text("screens.medications.allergy_substance"),
+            lambda raw: validate_substance_name(raw, "allergy_substance"),
+        )
+        yield from self.field(
+            "allergy_reaction",
+            text("screens.medications.allergy_reaction"),
+            lambda raw: validate_detail(raw, "allergy_reaction", 200),
+        )
+        with Horizontal(classes="form-buttons"):
+            yield Button(text("screens.medications.add_allergy"), id="add-allergy")
+            yield Button(text("screens.medications.remove_allergy"), id="remove-allergy")
+        yield OptionList(id="allergy-list", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#med_name", PatientInput).suggester = DrugNameSuggester()
+        super().on_mount()
+
+    def _check_last_dose(self, raw: str) -> Valid[Any] | Invalid:
+        if not raw.strip():
+            return validate_short_text(raw, "med_last_dose")
+        return validate_time_taken(raw, self.clock(), "med_last_dose")
+
+    # ---- what counts now ------------------------------------------------------------------
+
+    def _typed_in(self, fields: tuple[str, ...]) -> bool:
+        return any(self.value_of(field_id).strip() for field_id in fields)
+
+    def active_fields(self) -> list[str]:
+        active: list[str] = []
+        if self._typed_in(MEDICATION_FIELDS):
+            active += ["med_name", "med_dose", "med_frequency"]
+            if self.query_one("#as-needed", TickBox).ticked:
+                active.append("med_last_dose")
+        if self._typed_in(ALLERGY_FIELDS):
+            active += list(ALLERGY_FIELDS)
+        return active
+
+    def extra_problems(self) -> list[tuple[str, str]]:
+        text = self.text
+        problems: list[tuple[str, str]] = []
+        no_meds = self.query_one("#no-medications", TickBox).ticked
+        no_allergies = self.query_one("#no-allergies", TickBox).ticked
+        if self._typed_in(MEDICATION_FIELDS):
+            problems.append(
+                (text("screens.medications.name"), text("screens.medications.not_added"))
+            )
+        elif no_meds and self.medications:
+            problems.append((text("screens.medications.none"), text("screens.medications.both")))
+        elif not no_meds and not self.medications:
+            problems.append((text("screens.medications.title"), text("screens.medications.empty")))
+        if self._typed_in(ALLERGY_FIELDS):
+            problems.append(
+                (
+                    text("screens.medications.allergy_substance"),
+                    text("screens.medications.not_added"),
+                )
+            )
+        elif no_allergies and self.allergies:
+            problems.append(
+                (text("screens.medications.no_allergies"), text("screens.medications.both"))
+            )
+        elif not no_allergies and not self.allergies:
+            problems.append(
+                (text("screens.medications.allergies"), text("screens.medications.empty_allergies"))
+            )
+        return problems
+
+    @on(TickBox.Toggled, "#as-needed")
+    def _as_needed(self, event: TickBox.Toggled) -> None:
+        self.query_one("#med_last_dose", Input).set_class(event.box.ticked, "-shown")
+
+    # ---- adding, editing, removing --------------------------------------------------------
+
+    def _form_problem(self, fields: tuple[str, ...]) -> bool:
+        """Show the problems of a form's boxes; True if any."""
+        self.touched.update(fields)
+        self.refresh_state()
+        return any(
+            isinstance(self.checked(field_id), Invalid)
+            for field_id in fields
+            if field_id in self.active_fields() or field_id in ("med_name", "allergy_substance")
+        )
+
+    @on(Button.Pressed, "#add-medication")
+    def _add_medication(self, event: Button.Pressed) -> None:
+        event.stop()
+        as_needed = self.query_one("#as-needed", TickBox).ticked
+        fields = MEDICATION_FIELDS if as_needed else MEDICATION_FIELDS[:3]
+        if self._form_problem(fields):
+            return
+        last = self.value_of("med_last_dose").strip()
+        self.medications.append(
+            Medication(
+                name=self.valid("med_name"),
+                dose=self.valid("med_dose"),
+                frequency=self.valid("med_frequency"),
+                as_needed=as_needed,
+                last_dose_at=self.valid("med_last_dose") if as_needed and last else None,
+            )
+        )
+        self._clear(MEDICATION_FIELDS)
+        self.query_one("#as-needed", TickBox).set_ticked(False)
+        self.query_one("#med_last_dose", Input).remove_class("-shown")
+        self.query_one("#no-medications", TickBox).set_ticked(False)
+        self._show_lists()
+        self.query_one("#med_name", Input).focus()
+
+    @on(Button.Pressed, "#add-allergy")
+    def _add_allergy(self, event: Button.Pressed) -> None:
+        event.stop()
+        if self._form_problem(ALLERGY_FIELDS):
+            return
+        self.allergies.append(
+            Allergy(self.valid("allergy_substance"), self.valid("allergy_reaction"))
+        )
+        self._clear(ALLERGY_FIELDS)
+        self.query_one("#no-allergies", TickBox).set_ticked(False)
+        self._show_lists()
+        self.query_one("#allergy_substance", Input).focus()
+
+    @on(Button.Pressed, "#remove-medication")
+    def _remove_medication(self, event: Button.Pressed) -> None:
+        event.stop()
+        index = self.query_one("#medication-list", OptionList).highlighted
+        if index is not None and 0 <= index < len(self.medications):
+            del self.medications[index]
+            self._show_lists()
+
+    @on(Button.Pressed, "#remove-allergy")
+    def _remove_allergy(self, event: Button.Pressed) -> None:
+        event.stop()
+        index = self.query_one("#allergy-list", OptionList).highlighted
+        if index is not None and 0 <= index < len(self.allergies):
+            del self.allergies[index]
+            self._show_lists()
+
+    @on(OptionList.OptionSelected, "#medication-list")
+    def _edit_medication(self, event: OptionList.OptionSelected) -> None:
+        medication = self.medications.pop(event.option_index)
+        self._put("med_name", medication.name)
+        self._put("med_dose", medication.dose)
+        self._put("med_frequency", medication.frequency)
+        self.query_one("#as-needed", TickBox).set_ticked(medication.as_needed)
+        self.query_one("#med_last_dose", Input).set_class(medication.as_needed, "-shown")
+        if medication.last_dose_at is not None:
+            local = medication.last_dose_at.astimezone(self.clock().tzinfo)
+            self._put("med_last_dose", local.strftime("%H:%M"))
+        self._show_lists()
+        self.query_one("#med_name", Input).focus()
+
+    @on(OptionList.OptionSelected, "#allergy-list")
+    def _edit_allergy(self, event: OptionList.OptionSelected) -> None:
+        allergy = self.allergies.pop(event.option_index)
+        self._put("allergy_substance", allergy.substance)
+        self._put("allergy_reaction", allergy.reaction)
+        self._show_lists()
+        self.query_one("#allergy_substance", Input).focus()
+
+    def _put(self, field_id: str, value: str) -> None:
+        self.query_one(f"#{field_id}", Input).value = value
+
+    def _clear(self, fields: tuple[str, ...]) -> None:
+        for field_id in fields:
+            self._put(field_id, "")
+            self.touched.discard(field_id)
+
+    def _show_lists(self) -> None:
+        """Redraw both lists from the rows kept; every row is drawn inertly, 3 rows to tap."""
+        as_needed = self.text("screens.medications.as_needed_short")
+        medications = self.query_one("#medication-list", OptionList)
+        medications.clear_options()
+        for medication in self.medications:
+            parts = [medication.name, medication.dose, medication.frequency]
+            if medication.as_needed:
+                parts.append(as_needed)
+            medications.add_option(Option(_row(" \u00b7 ".join(p for p in parts if p))))
+        allergies = self.query_one("#allergy-list", OptionList)
+        allergies.clear_options()
+        for allergy in self.allergies:
+            allergies.add_option(
+                Option(_row(" \u00b7 ".join(p for p in (allergy.substance, allergy.reaction) if p)))
+            )
+        self.refresh_state()
+
+    def collect(self) -> MedicationList:
+        return MedicationList(
+            no_medications=self.query_one("#no-medications", TickBox).ticked,
+            medications=tuple(self.medications),
+            no_allergies=self.query_one("#no-allergies", TickBox).ticked,
+            allergies=tuple(self.allergies),
+        )
+
+
+def _row(words: str) -> Content:
+    # Why: a blank line above and below makes each row three rows high, big enough to tap.
+    return Content(f"\n  {visible_text(words)}\n")

@@ -1,0 +1,129 @@
+"""Migraine history and MIDAS (Stewart and Lipton): counts, pain, aura, earlier treatment."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import Input, Static
+
+from kiosk.intake.questions import ANSWER_KEYS, MIDAS, MIGRAINE_HISTORY, AnswerKind, Question
+from kiosk.intake.records import Answer, Midas, MigraineHistory
+from kiosk.intake.validation import validate_detail, validate_whole_number
+from kiosk.screens.step_screen import StepScreen, Validator
+from kiosk.widgets.choice_list import Choice, ChoiceList, ChoiceOption
+
+REVEALING = frozenset({Answer.YES.value, Answer.NOT_SURE.value})
+_OUTCOME = "earlier_ketamine_outcome"
+
+
+def _number(question: Question) -> Validator:
+    return lambda raw: validate_whole_number(raw, question.id, question.low, question.high)
+
+
+def _text(question: Question) -> Validator:
+    return lambda raw: validate_detail(raw, question.id)
+
+
+class MigraineScreen(StepScreen):
+    """Headache and migraine days, typical pain, aura, preventives, earlier ketamine, MIDAS."""
+
+    STEP = "migraine"
+    HAS_KEYPAD = True
+
+    DEFAULT_CSS = """
+    MigraineScreen #earlier_ketamine_outcome, MigraineScreen .outcome { display: none; }
+    MigraineScreen #earlier_ketamine_outcome.-shown { display: block; }
+    MigraineScreen .attribution { color: $kiosk-muted; height: auto; margin-top: 1; }
+    MigraineScreen .section { text-style: bold; margin-top: 1; height: auto; }
+    """
+
+    def title_text(self) -> str:
+        return self.text(MIGRAINE_HISTORY.title_key)
+
+    def body(self) -> ComposeResult:
+        assert MIGRAINE_HISTORY.intro_key and MIDAS.intro_key and MIDAS.attribution_key
+        yield Static(self.text(MIGRAINE_HISTORY.intro_key), classes="intro", markup=False)
+        choices: list[Choice] = []
+        for question in MIGRAINE_HISTORY.questions:
+            words = self.text(question.text_key)
+            if question.kind is AnswerKind.WHOLE_NUMBER:
+                yield from self.field(
+                    question.id, self._short(question), _number(question), question=words
+                )
+            elif question.kind is AnswerKind.YES_NO_UNSURE:
+                choices.append(Choice(question.id, words))
+            elif question.id != _OUTCOME:
+                yield from self.field(question.id, words, _text(question))
+        yield ChoiceList(
+            choices,
+            [
+                ChoiceOption(answer.value, self.text(key))
+                for answer, key in zip(Answer, ANSWER_KEYS, strict=True)
+            ],
+            list_id="migraine-questions",
+        )
+        outcome = MIGRAINE_HISTORY.question(_OUTCOME)
+        yield from self.field(_OUTCOME, self.text(outcome.text_key), _text(outcome))
+        yield Static(self.text(MIDAS.title_key), classes="section", markup=False)
+        yield Static(self.text(MIDAS.intro_key), classes="intro", markup=False)
+        for question in MIDAS.questions:
+            yield from self.field(
+                f"midas_{question.id}",
+                self._short(question),
+                _number(question),
+                question=self.text(question.text_key),
+            )
+        yield Static(self.text(MIDAS.attribution_key), classes="attribution", markup=False)
+
+    def _short(self, question: Question) -> str:
+        return self.text("screens.migraine.number_label", low=question.low, high=question.high)
+
+    @property
+    def questions(self) -> ChoiceList:
+        return self.query_one("#migraine-questions", ChoiceList)
+
+    @on(ChoiceList.Changed)
+    def _ketamine_answered(self) -> None:
+        shown = self.questions.answers.get("earlier_ketamine") in REVEALING
+        self.query_one(f"#{_OUTCOME}", Input).set_class(shown, "-shown")
+        self.refresh_state()
+
+    def active_fields(self) -> list[str]:
+        shown = self.questions.answers.get("earlier_ketamine") in REVEALING
+        return [f for f in self.fields if f != _OUTCOME or shown]
+
+    def extra_problems(self) -> list[tuple[str, str]]:
+        missing = self.questions.unanswered()
+        if not missing:
+            return []
+        return [
+            (
+                self.text("screens.migraine.questions"),
+                self.text("screens.choices.unanswered", count=len(missing)),
+            )
+        ]
+
+    def collect(self) -> MigraineHistory:
+        answers = self.questions.answers
+        earlier = Answer(answers["earlier_ketamine"])
+        midas = Midas(
+            items=(
+                self.valid("midas_item1"),
+                self.valid("midas_item2"),
+                self.valid("midas_item3"),
+                self.valid("midas_item4"),
+                self.valid("midas_item5"),
+            ),
+            headache_days_3_months=self.valid("midas_headache_days_3_months"),
+            average_pain=self.valid("midas_average_pain"),
+        )
+        return MigraineHistory(
+            headache_days_per_month=self.valid("headache_days_per_month"),
+            migraine_days_per_month=self.valid("migraine_days_per_month"),
+            typical_pain=self.valid("typical_pain"),
+            aura=Answer(answers["aura"]),
+            preventives_tried=self.valid("preventives_tried"),
+            earlier_ketamine=earlier,
+            earlier_ketamine_outcome=self.valid(_OUTCOME) if earlier.value in REVEALING else "",
+            midas=midas,
+        )

@@ -1,0 +1,264 @@
+"""What every check-in step has in common: a title, a scrolling body, Back and Next.
+
+Each field is a `PatientInput` with a line under it for what is wrong; the problem shows once
+the patient has typed there or tried to go on, and "Next" stays disabled with the reason
+written beside it until every field on the step passes. The step's `collect()` turns the
+fields into the record section the session keeps; a step never stores anything itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Input, Static
+
+from kiosk.intake.validation import FieldProblem, Invalid, Valid
+from kiosk.locale import translate
+from kiosk.screens.checkin_session import CheckInSession
+from kiosk.widgets.choice_list import ChoiceList
+from kiosk.widgets.keypad import Keypad
+from kiosk.widgets.patient_input import PatientInput
+from kiosk.widgets.tick_box import TickBox
+
+T = TypeVar("T")
+Validator = Callable[[str], Valid[Any] | Invalid]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One text field on a step: its label (for "Next" reasons) and its validator."""
+
+    label: str
+    validate: Validator
+
+
+class StepDone(Message, Generic[T]):
+    """The patient pressed Next on a step whose answers all pass."""
+
+    def __init__(self, step: str, section: T) -> None:
+        super().__init__()
+        self.step = step
+        self.section = section
+
+
+class StepBack(Message):
+    """The patient pressed Back."""
+
+    def __init__(self, step: str) -> None:
+        super().__init__()
+        self.step = step
+
+
+class PatientActivity(Message):
+    """The patient pressed a key, touched or pasted: the App restarts its idle clock."""
+
+
+class StepScreen(Screen[None]):
+    """Base of the patient steps: subclasses compose `body()` and implement `collect()`."""
+
+    #: The step name stored in drafts and used for navigation.
+    STEP = ""
+    #: Whether this step has numbers or dates to type, and so shows the keypad.
+    HAS_KEYPAD = False
+    AUTO_FOCUS = "PatientInput, ChoiceList, #next"
+
+    DEFAULT_CSS = """
+    StepScreen { background: $kiosk-background; color: $kiosk-text; layout: vertical; }
+    StepScreen #step-title {
+        height: auto; padding: 0 2; text-style: bold; color: $kiosk-text;
+        background: $kiosk-field; border-bottom: tall $kiosk-border;
+    }
+    StepScreen #step-body { height: 1fr; padding: 0 2; }
+    StepScreen .intro { color: $kiosk-muted; margin-bottom: 1; }
+    StepScreen .question { margin-top: 1; height: auto; }
+    StepScreen .problem { color: $kiosk-problem; height: auto; display: none; }
+    StepScreen .problem.-shown { display: block; }
+    StepScreen .notice { color: $kiosk-notice; text-style: bold; height: auto; }
+    StepScreen #step-nav { height: 3; dock: bottom; background: $kiosk-background; }
+    StepScreen #step-nav Static {
+        width: 1fr; height: 3; content-align: center middle; color: $kiosk-problem;
+        padding: 0 1;
+    }
+    StepScreen #keypad { dock: bottom; margin-bottom: 3; }
+    """
+
+    def __init__(self, language: str, clock: Callable[[], datetime], date_order: str) -> None:
+        super().__init__(name=self.STEP)
+        self.language = language
+        self.clock = clock
+        self.date_order = date_order
+        self.fields: dict[str, FieldSpec] = {}
+        self.touched: set[str] = set()
+        self.editing_from_review = False
+        self.tried_next = False
+
+    # ---- texts ----------------------------------------------------------------------------
+
+    def text(self, key: str, **params: object) -> str:
+        """Words from kiosk/locale/<language>/ in the patient's language."""
+        return translate(key, self.language, **params)
+
+    def problem_text(self, problem: FieldProblem) -> str:
+        return self.text(problem.code, **problem.params)
+
+    # ---- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.title_text(), id="step-title", markup=False)
+        with VerticalScroll(id="step-body"):
+            yield from self.body()
+        if self.HAS_KEYPAD:
+            yield Keypad()
+        with Horizontal(id="step-nav"):
+            yield Button(self.text("screens.nav.back"), id="back", classes="nav")
+            yield Static("", id="why-not", markup=False)
+            yield Button(self.text(self.next_key()), id="next", classes="nav primary")
+
+    def title_text(self) -> str:
+        raise NotImplementedError
+
+    def body(self) -> ComposeResult:
+        raise NotImplementedError
+
+    def next_key(self) -> str:
+        return "screens.nav.review" if self.editing_from_review else "screens.nav.next"
+
+    def field(
+        self,
+        field_id: str,
+        label: str,
+        validate: Validator,
+        placeholder: str = "",
+        question: str | None = None,
+    ) -> ComposeResult:
+        """A labelled text box (a long question goes above it) and a line for what is wrong."""
+        self.fields[field_id] = FieldSpec(label, validate)
+        if question is not None:
+            yield Static(question, classes="question", markup=False)
+        yield PatientInput(label, field_id=field_id, placeholder=placeholder)
+        yield Static("", id=f"{field_id}-problem", classes="problem", markup=False)
+
+    def on_mount(self) -> None:
+        self.refresh_state()
+
+    async def on_event(self, event: events.Event) -> None:
+        # Why: clicks reach the screen without passing the App, so activity is counted here too.
+        if isinstance(event, events.Key | events.MouseDown | events.Paste):
+            self.post_message(PatientActivity())
+        await super().on_event(event)
+
+    # ---- validation -----------------------------------------------------------------------
+
+    def value_of(self, field_id: str) -> str:
+        return self.query_one(f"#{field_id}", Input).value
+
+    def checked(self, field_id: str) -> Valid[Any] | Invalid:
+        return self.fields[field_id].validate(self.value_of(field_id))
+
+    def active_fields(self) -> list[str]:
+        """The fields that count now (subclasses hide some, e.g. the driver's name)."""
+        return list(self.fields)
+
+    def extra_problems(self) -> list[tuple[str, str]]:
+        """Problems that are not about one text box (unanswered questions...): (place, words)."""
+        return []
+
+    def problems(self) -> list[tuple[str, str]]:
+        """Every reason this step cannot go on yet, as (what, why) in the patient's language."""
+        found: list[tuple[str, str]] = []
+        for field_id in self.active_fields():
+            result = self.checked(field_id)
+            if isinstance(result, Invalid):
+                found.append((self.fields[field_id].label, self.problem_text(result.problem)))
+        return found + self.extra_problems()
+
+    def refresh_state(self) -> None:
+        """Show each touched field's problem and say why Next is disabled, if it is."""
+        active = set(self.active_fields())
+        for field_id in self.fields:
+            result = self.checked(field_id) if field_id in active else None
+            shown = isinstance(result, Invalid) and (field_id in self.touched or self.tried_next)
+            note = self.query_one(f"#{field_id}-problem", Static)
+            note.update(self.problem_text(result.problem) if isinstance(result, Invalid) else "")
+            note.set_class(shown, "-shown")
+            self.query_one(f"#{field_id}", Input).set_class(shown, "-problem")
+        problems = self.problems()
+        nav_next = self.query_one("#next", Button)
+        nav_next.disabled = bool(problems)
+        why = ""
+        if problems:
+            what, reason = problems[0]
+            why = self.text("screens.nav.why_disabled", field=what, problem=reason)
+        self.query_one("#why-not", Static).update(why)
+        self.query_one("#back", Button).display = self.STEP != "identity"
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        if event.input.id in self.fields and event.value:
+            self.touched.add(event.input.id)
+        self.refresh_state()
+
+    @on(Input.Blurred)
+    def _left_field(self, event: Input.Blurred) -> None:
+        if event.input.id in self.fields:
+            self.touched.add(event.input.id)
+            self.refresh_state()
+
+    @on(Input.Submitted)
+    def _enter_in_field(self) -> None:
+        # Why: Enter in a text box moves on like Tab, so a keyboard user never needs the mouse.
+        self.focus_next()
+
+    @on(ChoiceList.Changed)
+    @on(TickBox.Toggled)
+    def _answered(self) -> None:
+        self.refresh_state()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if isinstance(event.widget, Input) and self.HAS_KEYPAD:
+            self.query_one(Keypad).target = event.widget
+
+    # ---- navigation -----------------------------------------------------------------------
+
+    @on(Button.Pressed, "#next")
+    def _next_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.try_next()
+
+    @on(Button.Pressed, "#back")
+    def _back_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(StepBack(self.STEP))
+
+    def try_next(self) -> None:
+        """Go on if every answer passes; otherwise show every problem on the step."""
+        self.tried_next = True
+        self.refresh_state()
+        if not self.problems():
+            self.post_message(StepDone(self.STEP, self.collect()))
+
+    def before_show(self, session: CheckInSession) -> None:
+        """Called just before the step is shown (review redraws, consent learns the name)."""
+
+    def collect(self) -> object:
+        """The record section built from this step's answers (only called when all pass)."""
+        raise NotImplementedError
+
+    def set_editing_from_review(self, editing: bool) -> None:
+        """From review, Next returns to review (and says so)."""
+        self.editing_from_review = editing
+        self.query_one("#next", Button).label = self.text(self.next_key())
+
+    def valid(self, field_id: str) -> Any:
+        """The cleaned value of a field known to pass."""
+        result = self.checked(field_id)
+        assert isinstance(result, Valid)
+        return result.value
