@@ -16,7 +16,6 @@ import types
 import typing
 from datetime import UTC, date, datetime
 from enum import Enum
-from functools import cache
 from typing import Any, Union
 
 from kiosk.intake.records import (
@@ -118,10 +117,14 @@ def _no_constant(name: str) -> Any:
     raise PayloadError(f"payload holds {name}, which is not a JSON number")
 
 
-@cache
-def _hints(cls: Any) -> dict[str, Any]:
+_HINTS: dict[type[Any], dict[str, Any]] = {}
+
+
+def _hints(cls: type[Any]) -> dict[str, Any]:
     # Why: resolving string annotations is slow; the record classes never change at run time.
-    return typing.get_type_hints(cls)
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
 
 
 def _encode(value: Any, hint: Any, place: str) -> Any:
