@@ -315,6 +315,9 @@ class Kiosk:
             raise LockedOut(staff_id, row.locked_until)
         slot = self._open_slot(staff_id, row.keyslot)
         try:
+            if not isinstance(pin, str) or len(pin) > _MAX_PIN:
+                # No PIN this long was ever accepted: skip the key derivation, count the failure.
+                raise WrongPin("unknown staff id or wrong PIN")
             credential = unlock_keyslot(slot, staff_id, pin)
         except WrongPin:
             until = self.store.record_failed_unlock(staff_id, when)

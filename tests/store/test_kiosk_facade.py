@@ -239,3 +239,10 @@ def test_init_refuses_without_a_first_nurse_and_leaves_nothing(tmp_path: Path) -
 def test_the_data_directory_and_secret_are_private(demo_kiosk: Kiosk) -> None:
     assert demo_kiosk.data_dir.stat().st_mode & 0o777 == 0o700
     assert (demo_kiosk.data_dir / "device-secret").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_pasted_megabyte_pin_is_a_wrong_pin_not_a_hang(demo_kiosk: Kiosk) -> None:
+    with pytest.raises(WrongPin):
+        demo_kiosk.unlock("N100", "9" * 1_000_000)
+    nurse = demo_kiosk.store.get_staff("N100")
+    assert nurse is not None and nurse.failed_attempts == 1
