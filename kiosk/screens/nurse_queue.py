@@ -57,11 +57,10 @@ class NurseQueueScreen(StaffScreen):
                 for c in ("flag", "arrived", "name", "dob", "vitals", "kind")
             )
         )
-        self.reload()
         table.focus()
 
     def on_screen_resume(self) -> None:
-        # Back from a check-in or a sign-off: the vitals column may have changed.
+        # Shown first, or back from a check-in or sign-off: read today's list (again).
         if self.shift.active:
             self.reload()
 
