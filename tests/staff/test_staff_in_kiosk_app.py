@@ -1,0 +1,35 @@
+"""The staff side inside the real kiosk App: F12 from the patient's welcome screen opens the
+unlock, the patient screen is hidden behind the staff screens, and Lock brings it back."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable
+
+from kiosk.app import KioskApp
+from kiosk.kiosk import Kiosk
+from kiosk.screens.nurse_queue import NurseQueueScreen
+from kiosk.screens.staff_unlock import StaffUnlockScreen
+from tests.staff.conftest import NURSE, NURSE_PIN, seed_today
+
+
+async def test_f12_unlock_queue_and_lock_inside_the_kiosk_app(kiosk: Kiosk) -> None:
+    seed_today(kiosk)
+    app = KioskApp(kiosk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        patient_screen = app.screen
+        await pilot.press("f12")
+        await pilot.pause()
+        assert isinstance(app.screen, StaffUnlockScreen)
+        await pilot.press(*NURSE, "enter", *NURSE_PIN, "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, NurseQueueScreen)
+        assert app.screen.query_one(DataTable).row_count == 3
+        # Staff screens are opaque full screens: nothing of the patient's shows through.
+        assert not app.screen.is_modal
+        await pilot.press("f12")  # the staff key does nothing more while a shift is open
+        await pilot.pause()
+        assert isinstance(app.screen, NurseQueueScreen)
+        await pilot.click("#staff-lock")
+        await pilot.pause()
+        assert app.screen is patient_screen
