@@ -24,7 +24,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from sync.server.clinic_keys import ServerKeys
 from sync.server.ingest import receive_envelopes
 from sync.server.openapi import openapi_document
-from sync.server.storage import AuditDiscontinuity, ClinicStore, Device, EnrolmentRefused
+from sync.server.storage import (
+    AuditDiscontinuity,
+    ClinicStore,
+    Device,
+    EnrolmentRefused,
+    NonceClaim,
+    NonceReplayed,
+)
 from sync.wire import (
     BATCH_CONTENT_TYPE,
     DEFAULT_MAX_BODY_BYTES,
@@ -106,6 +113,12 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def _replayed() -> _Refused:
+    return _Refused(
+        RefusalCode.REPLAYED_NONCE, "this request was already received (nonce reused)", 409
+    )
+
+
 class ClinicServer:
     """The request handlers, bound to one store and one set of keys."""
 
@@ -123,8 +136,13 @@ class ClinicServer:
                 503,
             ) from exc
 
-    async def _authenticate(self, request: Request, body: bytes) -> Device:
-        """The enrolled, current device that signed this request, or a refusal."""
+    async def _authenticate(
+        self, request: Request, body: bytes, *, claim_now: bool = True
+    ) -> tuple[Device, NonceClaim]:
+        """The enrolled, current device that signed this request, or a refusal.
+
+        The nonce is claimed here unless the caller claims it in its own transaction.
+        """
         headers = dict(request.headers)
         signed = read_signed_headers(headers)
         window = self.settings.timestamp_window_s
@@ -150,14 +168,10 @@ class ClinicServer:
             now=now,
             window_s=window,
         )
-        fresh = await self._db(
-            self.store.use_nonce, device.device_id, signed.nonce, now, 2 * window
-        )
-        if not fresh:
-            raise _Refused(
-                RefusalCode.REPLAYED_NONCE, "this request was already received (nonce reused)", 409
-            )
-        return device
+        claim = NonceClaim(device.device_id, signed.nonce, 2 * window)
+        if claim_now and not await self._db(self.store.use_nonce, claim, now):
+            raise _replayed()
+        return device, claim
 
     async def health(self, request: Request) -> Response:
         return JSONResponse(
@@ -201,13 +215,8 @@ class ClinicServer:
         except EnrolmentRefused as refused:
             status = 409 if refused.code == RefusalCode.DEVICE_ID_TAKEN else 403
             raise _Refused(refused.code, refused.reason, status) from refused
-        await self._db(
-            self.store.use_nonce,
-            device.device_id,
-            signed.nonce,
-            now,
-            2 * self.settings.timestamp_window_s,
-        )
+        claim = NonceClaim(device.device_id, signed.nonce, 2 * self.settings.timestamp_window_s)
+        await self._db(self.store.use_nonce, claim, now)
         keys = self.settings.keys
         answer = EnrolmentAnswer(
             device_id=device.device_id,
@@ -224,31 +233,41 @@ class ClinicServer:
 
     async def batch(self, request: Request) -> Response:
         body = await _read_body(request, self.settings.max_body_bytes)
-        device = await self._authenticate(request, body)
-        content_type = request.headers.get("content-type", "").split(";")[0].strip()
-        if content_type != BATCH_CONTENT_TYPE:
-            raise _Refused(
-                RefusalCode.UNSUPPORTED_MEDIA_TYPE,
-                f"a batch is sent as {BATCH_CONTENT_TYPE}",
-                415,
-            )
-        datas = decode_batch(body, max_records=self.settings.max_records_per_batch)
+        device, claim = await self._authenticate(request, body, claim_now=False)
+        try:
+            content_type = request.headers.get("content-type", "").split(";")[0].strip()
+            if content_type != BATCH_CONTENT_TYPE:
+                raise _Refused(
+                    RefusalCode.UNSUPPORTED_MEDIA_TYPE,
+                    f"a batch is sent as {BATCH_CONTENT_TYPE}",
+                    415,
+                )
+            datas = decode_batch(body, max_records=self.settings.max_records_per_batch)
+        except (_Refused, WireError):
+            # Why: a replayed request is named as a replay even when its body is bad.
+            if not await self._db(self.store.use_nonce, claim, time.time()):
+                raise _replayed() from None
+            raise
         now = time.time()
-        results = await self._db(
-            lambda: receive_envelopes(
-                self.store,
-                self.settings.keys.clinic_public,
-                datas,
-                now,
-                requesting_device=device,
-                source="sync",
+        try:
+            results = await self._db(
+                lambda: receive_envelopes(
+                    self.store,
+                    self.settings.keys.clinic_public,
+                    datas,
+                    now,
+                    requesting_device=device,
+                    source="sync",
+                    claim=claim,  # claimed in the same transaction that stores the records
+                )
             )
-        )
+        except NonceReplayed:
+            raise _replayed() from None
         return JSONResponse(BatchAnswer(tuple(results), int(time.time())).to_json())
 
     async def audit(self, request: Request) -> Response:
         body = await _read_body(request, self.settings.max_body_bytes)
-        device = await self._authenticate(request, body)
+        device, _ = await self._authenticate(request, body)
         links = decode_audit_links(body)
         try:
             head = await self._db(self.store.add_audit_links, device.device_id, links, time.time())

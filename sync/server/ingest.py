@@ -7,6 +7,7 @@ the device signature and that the clinic can read it, and keeps the bytes.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,7 +19,7 @@ from kiosk.vault import (
     parse_envelope,
     verify_envelope,
 )
-from sync.server.storage import ClinicStore, Device, IncomingEnvelope
+from sync.server.storage import ClinicStore, Device, IncomingEnvelope, NonceClaim
 from sync.wire import RecordRejection, RecordResult, RecordStatus
 
 
@@ -62,7 +63,7 @@ def check_envelope(
             header.record_id,
         )
     try:
-        verify_envelope(envelope, DeviceVerifyKey(device.verify_key))
+        verify_envelope(envelope, _verify_key(device.verify_key))
     except (EnvelopeError, KeyFormatError):
         return reject(
             RecordRejection.BAD_ENVELOPE_SIGNATURE,
@@ -87,6 +88,7 @@ def receive_envelopes(
     *,
     requesting_device: Device | None,
     source: str,
+    claim: NonceClaim | None = None,
 ) -> list[RecordResult]:
     """Check and store a batch; one result per envelope in order. One bad one blocks nothing."""
     device_for: dict[str, Device | None] = {}
@@ -106,7 +108,7 @@ def receive_envelopes(
             )
         )
     good = [c.incoming for c in checked if c.incoming is not None]
-    statuses = iter(store.store_envelopes(good, now, source))
+    statuses = iter(store.store_envelopes(good, now, source, claim))
     results: list[RecordResult] = []
     for index, item in enumerate(checked):
         if item.refusal is not None:
@@ -127,6 +129,12 @@ def receive_envelopes(
         else:
             results.append(RecordResult(index, item.incoming.record_id, status))
     return results
+
+
+@functools.lru_cache(maxsize=1024)
+def _verify_key(raw: bytes) -> DeviceVerifyKey:
+    """Build each device's verify key once, not once per envelope."""
+    return DeviceVerifyKey(raw)
 
 
 def _learn_device(store: ClinicStore, data: bytes, device_for: dict[str, Device | None]) -> None:

@@ -8,8 +8,10 @@ processes on one PostgreSQL cannot store a record twice; nonces likewise.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,6 +114,19 @@ class EnrolmentRefused(Exception):
         self.reason = reason
 
 
+@dataclass(frozen=True)
+class NonceClaim:
+    """A signed request's nonce, to be remembered for `keep_s` seconds."""
+
+    device_id: str
+    nonce: str
+    keep_s: float
+
+
+class NonceReplayed(Exception):
+    """The request nonce was already used: the whole request is refused."""
+
+
 class AuditDiscontinuity(Exception):
     """Audit links that do not continue the chain the server holds; names the seq."""
 
@@ -164,7 +179,11 @@ class ClinicStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+        on_postgresql = engine.dialect.name == "postgresql"
+        # Why: SQLite has one writer; queueing threads here beats its sleep-and-retry busy handler.
+        self._write_lock: contextlib.AbstractContextManager[object] = (
+            contextlib.nullcontext() if on_postgresql else threading.Lock()
+        )
 
     @classmethod
     def open(cls, url: str, now: float) -> ClinicStore:
@@ -183,6 +202,12 @@ class ClinicStore:
     def close(self) -> None:
         self.engine.dispose()
 
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """A write transaction; on SQLite one writer thread at a time (no busy-wait polling)."""
+        with self._write_lock, self.engine.begin() as conn:
+            yield conn
+
     def _reading(self) -> Connection:
         """A connection for reads only (on SQLite it does not take the write lock)."""
         return self.engine.connect().execution_options(**{_READ_ONLY: True})
@@ -190,7 +215,7 @@ class ClinicStore:
     # --- devices and enrolment ---------------------------------------------------------------
 
     def add_enrolment_token(self, code: str, now: float, expires_at: float) -> None:
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             conn.execute(
                 enrolment_tokens.insert().values(
                     token_hash=_token_hash(code), created_at=now, expires_at=expires_at
@@ -199,7 +224,7 @@ class ClinicStore:
 
     def enrol(self, code: str, device_id: str, verify_key: bytes, name: str, now: float) -> Device:
         """Spend a one-time code on this device; refuses used/expired codes and taken ids."""
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             token = conn.execute(
                 select(enrolment_tokens).where(enrolment_tokens.c.token_hash == _token_hash(code))
             ).first()
@@ -249,7 +274,7 @@ class ClinicStore:
 
     def revoke(self, device_id: str, now: float) -> bool:
         """Stop a kiosk at once; False when no such device."""
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             done = conn.execute(
                 update(devices)
                 .where(devices.c.device_id == device_id)
@@ -281,33 +306,30 @@ class ClinicStore:
             for r in rows
         ]
 
-    def use_nonce(self, device_id: str, nonce: str, now: float, keep_s: float) -> bool:
+    def use_nonce(self, claim: NonceClaim, now: float) -> bool:
         """Remember a request nonce and mark the device seen; False when it was already used."""
-        with self.engine.begin() as conn:
-            fresh = conn.execute(
-                self._insert(nonces)
-                .values(device_id=device_id, nonce=nonce, seen_at=now)
-                .on_conflict_do_nothing()
-                .returning(nonces.c.nonce)  # Why: rowcount is not reliable on every driver
-            ).first()
-            if fresh is None:
-                return False
-            conn.execute(
-                update(devices).where(devices.c.device_id == device_id).values(last_seen=now)
-            )
-            # Why: a nonce older than the window would be refused as stale anyway.
-            conn.execute(delete(nonces).where(nonces.c.seen_at < now - keep_s))
-        return True
+        with self._writing() as conn:
+            return _claim_nonce(conn, claim, now)
 
     # --- envelopes ---------------------------------------------------------------------------
 
     def store_envelopes(
-        self, incoming: Sequence[IncomingEnvelope], now: float, source: str
+        self,
+        incoming: Sequence[IncomingEnvelope],
+        now: float,
+        source: str,
+        claim: NonceClaim | None = None,
     ) -> list[RecordStatus]:
-        """Store what is new; say per envelope accepted / duplicate / conflict. One transaction."""
-        if not incoming:
+        """Store what is new; say per envelope accepted / duplicate / conflict.
+
+        One transaction, which also claims the request nonce when given (one commit per
+        batch); a replayed nonce raises NonceReplayed and stores nothing.
+        """
+        if not incoming and claim is None:
             return []
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
+            if claim is not None and not _claim_nonce(conn, claim, now):
+                raise NonceReplayed()
             statuses: dict[int, RecordStatus] = {}
             known = _stored_hashes(conn, {e.record_id for e in incoming})
             fresh: dict[str, IncomingEnvelope] = {}
@@ -338,7 +360,7 @@ class ClinicStore:
                     for e in sorted(fresh.values(), key=lambda e: e.record_id)
                 ]
                 stmt = (
-                    self._insert(envelopes)
+                    insert_for(conn)(envelopes)
                     .on_conflict_do_nothing()
                     .returning(envelopes.c.record_id)
                 )
@@ -385,7 +407,7 @@ class ClinicStore:
 
     def add_audit_links(self, device_id: str, links: Sequence[AuditLink], now: float) -> AuditLink:
         """Extend the device's chain; links already held must match. Returns the chain head."""
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             head_row = conn.execute(
                 select(audit_links)
                 .where(audit_links.c.device_id == device_id)
@@ -443,7 +465,7 @@ class ClinicStore:
     # --- clinic configuration ----------------------------------------------------------------
 
     def publish_config(self, config: ConfigVersion) -> None:
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             conn.execute(
                 config_versions.insert().values(
                     version=config.version,
@@ -462,6 +484,28 @@ class ClinicStore:
         if row is None:
             return None
         return ConfigVersion(row.version, row.issued_at, row.toml, row.payload, row.signature)
+
+
+def _claim_nonce(conn: Connection, claim: NonceClaim, now: float) -> bool:
+    fresh = conn.execute(
+        insert_for(conn)(nonces)
+        .values(device_id=claim.device_id, nonce=claim.nonce, seen_at=now)
+        .on_conflict_do_nothing()
+        .returning(nonces.c.nonce)  # Why: rowcount is not reliable on every driver
+    ).first()
+    if fresh is None:
+        return False
+    conn.execute(
+        update(devices).where(devices.c.device_id == claim.device_id).values(last_seen=now)
+    )
+    # Why: a nonce older than the window would be refused as stale anyway.
+    conn.execute(delete(nonces).where(nonces.c.seen_at < now - claim.keep_s))
+    return True
+
+
+def insert_for(conn: Connection) -> Any:
+    """The INSERT construct with ON CONFLICT support for this connection's database."""
+    return postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
 
 
 def normalize_enrolment_code(code: str) -> str:
