@@ -78,6 +78,7 @@ class NurseVitalsScreen(StaffScreen):
     NurseVitalsScreen .vital-row Label { width: 26; padding: 1 1; }
     NurseVitalsScreen .vital-row Input { width: 12; }
     NurseVitalsScreen .vital-row .vital-unit { width: 8; min-width: 8; }
+    NurseVitalsScreen .vital-row Static.vital-unit { padding: 1 1; }
     NurseVitalsScreen .vital-row .vital-note { width: 1fr; padding: 1 1; }
     NurseVitalsScreen .vital-problem { color: $error; text-style: bold; }
     NurseVitalsScreen #vitals-pregnancy { width: 30; }
