@@ -60,6 +60,8 @@ class ConsentScreen(StepScreen):
         yield Static(self.text("screens.consent.intro"), classes="intro", markup=False)
         yield Static(self.document.text[self.language], id="consent-text", markup=False)
         yield Static(self.text("screens.consent.read_to_end"), id="read-to-end", markup=False)
+        # Why: Decline sits above the boxes, so Enter after the signature reaches "I agree".
+        yield Button(self.text("screens.consent.decline"), id="decline")
         for acknowledgement in self.document.acknowledgements:
             box = TickBox(acknowledgement.text[self.language], box_id=f"ack-{acknowledgement.id}")
             box.disabled = True
@@ -70,7 +72,6 @@ class ConsentScreen(StepScreen):
             lambda raw: validate_signature(raw, self.legal_name),
             question=self.text("screens.consent.signature_help"),
         )
-        yield Button(self.text("screens.consent.decline"), id="decline")
 
     def on_mount(self) -> None:
         body = self.query_one("#step-body", VerticalScroll)

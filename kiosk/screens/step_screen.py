@@ -99,6 +99,7 @@ class StepScreen(Screen[None]):
         self.touched: set[str] = set()
         self.editing_from_review = False
         self.tried_next = False
+        self._shown: dict[str, str] = {}
 
     # ---- texts ----------------------------------------------------------------------------
 
@@ -185,20 +186,27 @@ class StepScreen(Screen[None]):
         active = set(self.active_fields())
         for field_id in self.fields:
             result = self.checked(field_id) if field_id in active else None
-            shown = isinstance(result, Invalid) and (field_id in self.touched or self.tried_next)
-            note = self.query_one(f"#{field_id}-problem", Static)
-            note.update(self.problem_text(result.problem) if isinstance(result, Invalid) else "")
-            note.set_class(shown, "-shown")
-            self.query_one(f"#{field_id}", Input).set_class(shown, "-problem")
+            words = ""
+            if isinstance(result, Invalid) and (field_id in self.touched or self.tried_next):
+                words = self.problem_text(result.problem)
+            self._show(f"{field_id}-problem", words)
+            self.query_one(f"#{field_id}", Input).set_class(bool(words), "-problem")
         problems = self.problems()
-        nav_next = self.query_one("#next", Button)
-        nav_next.disabled = bool(problems)
+        self.query_one("#next", Button).disabled = bool(problems)
         why = ""
         if problems:
             what, reason = problems[0]
             why = self.text("screens.nav.why_disabled", field=what, problem=reason)
-        self.query_one("#why-not", Static).update(why)
+        self._show("why-not", why)
         self.query_one("#back", Button).display = self.STEP != "identity"
+
+    def _show(self, note_id: str, words: str) -> None:
+        """Update a message line only when its words change (each update costs a re-layout)."""
+        if self._shown.get(note_id) != words:
+            self._shown[note_id] = words
+            note = self.query_one(f"#{note_id}", Static)
+            note.update(words)
+            note.set_class(bool(words), "-shown")
 
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
@@ -214,8 +222,10 @@ class StepScreen(Screen[None]):
 
     @on(Input.Submitted)
     def _enter_in_field(self) -> None:
-        # Why: Enter in a text box moves on like Tab, so a keyboard user never needs the mouse.
+        # Why: Enter in a text box moves on like Tab, and from the last box straight to Next.
         self.focus_next()
+        if self.focused is not None and self.focused.id == "back":
+            self.query_one("#next", Button).focus()
 
     @on(ChoiceList.Changed)
     @on(TickBox.Toggled)

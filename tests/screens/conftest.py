@@ -1,0 +1,96 @@
+"""Fixtures for the patient screens: a demo kiosk on tmp_path, the App with fake clocks, and
+helpers that type and tab the way a person at the kiosk would."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widget import Widget
+
+from kiosk.app import IdleTimeouts, KioskApp
+from kiosk.intake.records import CheckIn, ConsentDeclined, Draft, RecordKind
+from kiosk.kiosk import Kiosk
+from kiosk.vault import Argon2Cost
+
+#: Argon2id at its floor: the unlock is the same, the tests just do not wait for it.
+CHEAP_SLOTS = Argon2Cost(memory_kib=64, iterations=1, lanes=1)
+NURSE, NURSE_PIN = "N100", "246810"
+#: The wall clock the patient sees: 10:30 on a Friday morning in the clinic (New York).
+CLINIC_NOW = datetime(2025, 3, 14, 14, 30, tzinfo=UTC)
+#: Timeouts long enough never to fire unless a test moves the fake clock.
+CALM = IdleTimeouts(idle_seconds=90, warning_seconds=30, done_seconds=10)
+
+
+class FakeClock:
+    """A monotonic clock that moves only when the test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def kiosk(tmp_path: Path) -> Iterator[Kiosk]:
+    opened = Kiosk.init(tmp_path / "kiosk", demo=True, keyslot_cost=CHEAP_SLOTS)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def app(kiosk: Kiosk, clock: FakeClock) -> KioskApp:
+    return KioskApp(kiosk, timeouts=CALM, clock=clock, wall_clock=lambda: CLINIC_NOW)
+
+
+async def ready(app: KioskApp, pilot: Pilot[None]) -> None:
+    """Wait until the welcome screen is up and the first patient's steps are built."""
+    await pilot.pause()
+    await app.steps_built()
+    await pilot.pause()
+
+
+async def type_text(pilot: Pilot[None], text: str) -> None:
+    """Type like a person: one key per character."""
+    await pilot.press(*("space" if char == " " else char for char in text))
+
+
+async def tab_to(pilot: Pilot[None], widget_id: str, backwards: bool = False) -> None:
+    """Press Tab (or Shift+Tab) until the widget with this id has the focus."""
+    for _ in range(60):
+        focused: Widget | None = pilot.app.focused
+        if focused is not None and focused.id == widget_id:
+            return
+        await pilot.press("shift+tab" if backwards else "tab")
+    raise AssertionError(f"Tab never reached #{widget_id}")
+
+
+async def click(pilot: Pilot[None], selector: str) -> None:
+    """Tap a widget on the current screen, scrolling it into view first as a finger would."""
+    widget = pilot.app.screen.query_one(selector)
+    widget.scroll_visible(animate=False, immediate=True)
+    await pilot.pause()
+    assert await pilot.click(widget), f"could not tap {selector}"
+    await pilot.pause()
+
+
+def sealed(kiosk: Kiosk, kind: RecordKind) -> list[CheckIn | Draft | ConsentDeclined]:
+    """Every stored record of a kind, opened with the nurse's key."""
+    session = kiosk.unlock(NURSE, NURSE_PIN)
+    try:
+        opened = [session.open_record(row.record_id) for row in kiosk.store.records(kind.value)]
+    finally:
+        session.lock()
+    return [record for record in opened if isinstance(record, CheckIn | Draft | ConsentDeclined)]

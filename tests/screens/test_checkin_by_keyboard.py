@@ -1,0 +1,218 @@
+"""A patient checks in, in English, with the keyboard alone, from welcome to "please have a seat".
+
+The one sealed check-in, opened with the nurse's key, holds exactly the answers typed, and the
+nurse's list shows the flags the rules compute for them (lamotrigine, seizures, a late meal).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from kiosk.app import KioskApp
+from kiosk.intake.questions import HISTORY_TOPICS
+from kiosk.intake.records import (
+    Allergy,
+    Answer,
+    CheckIn,
+    ConsentSignature,
+    Draft,
+    HealthHistory,
+    HistoryAnswer,
+    Identity,
+    Medication,
+    MedicationList,
+    Midas,
+    MigraineHistory,
+    Phq9,
+    RecordKind,
+    TodayChecklist,
+)
+from kiosk.intake.rules import screen_checkin
+from kiosk.kiosk import Kiosk
+from kiosk.screens.done import DoneScreen
+from kiosk.screens.review import ReviewScreen
+from tests.screens.conftest import NURSE, NURSE_PIN, ready, sealed, tab_to, type_text
+
+LEGAL_NAME = "Dana María Example-Patient"
+
+
+async def test_a_patient_checks_in_in_english_by_keyboard_alone(
+    app: KioskApp, kiosk: Kiosk
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        await tab_to(pilot, "check-in")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.name == "identity"
+
+        # Who you are: Enter moves to the next box, and from the last one to Next.
+        for answer in (
+            LEGAL_NAME,
+            "Dana",
+            "07/02/1984",
+            "+1 (555) 010-2030",
+            "Sam Example",
+            "555-010-4050",
+        ):
+            await type_text(pilot, answer)
+            await pilot.press("enter")
+        assert app.focused is not None and app.focused.id == "next"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.name == "medications"
+
+        # Medications: one as a row, then allergies: none.
+        await type_text(pilot, "lamotrigine")
+        await pilot.press("enter")
+        await type_text(pilot, "100 mg")
+        await pilot.press("enter")
+        await type_text(pilot, "twice a day")
+        await tab_to(pilot, "add-medication")
+        await pilot.press("enter")
+        await tab_to(pilot, "allergy_substance")
+        await type_text(pilot, "penicillin")
+        await pilot.press("enter")
+        await type_text(pilot, "rash")
+        await tab_to(pilot, "add-allergy")
+        await pilot.press("enter")
+        await tab_to(pilot, "next")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.name == "history"
+
+        # Health history: "2" answers No and moves on; seizures gets Yes and a detail.
+        seizures = HISTORY_TOPICS.index("seizures") - 2  # two follow-ups stay hidden
+        await pilot.press(*["2"] * seizures, "1", "up", "tab")
+        await type_text(pilot, "as a child")
+        await pilot.press("shift+tab", "down", "2", "2")
+        await tab_to(pilot, "next")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.name == "migraine"
+
+        for answer in ("12", "6", "7", "topiramate"):
+            await type_text(pilot, answer)
+            await pilot.press("enter")
+        await pilot.press("2", "2")  # aura: no; earlier ketamine: no
+        await tab_to(pilot, "midas_item1")
+        for answer in ("3", "4", "5", "2", "1", "30", "6"):
+            await type_text(pilot, answer)
+            await pilot.press("enter")
+        await tab_to(pilot, "next")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.name == "mood"
+
+        await pilot.press(*["1"] * 9)  # "Not at all" to every item
+        await tab_to(pilot, "next")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.name == "checklist"
+
+        await type_text(pilot, "7:30")  # three hours ago: under the clinic's 4 h
+        await pilot.press("enter")
+        await type_text(pilot, "2.5")  # hours ago
+        await pilot.press("enter")
+        await pilot.press("1")  # a driver: yes
+        await tab_to(pilot, "driver_name")
+        await type_text(pilot, "Sam Example")
+        await pilot.press("enter")
+        await type_text(pilot, "555-010-4050")
+        await pilot.press("enter")
+        await pilot.press("1", "2", "2", "2")
+        await tab_to(pilot, "next")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.name == "consent"
+
+        # Consent: the text is read (it fits), each box ticked with Enter, the name signed.
+        for acknowledgement in kiosk.config.consent.acknowledgements:
+            await tab_to(pilot, f"ack-{acknowledgement.id}")
+            await pilot.press("enter")
+        await tab_to(pilot, "signature")
+        await type_text(pilot, "dana maría  example-patient")
+        await pilot.press("enter")
+        assert app.focused is not None and app.focused.id == "next"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+
+        await pilot.press("enter")  # Submit has the focus
+        await app.seals_settled()
+        await pilot.pause()
+        assert isinstance(app.screen, DoneScreen)
+        assert app.session is None
+
+    [checkin] = sealed(kiosk, RecordKind.CHECKIN)
+    assert isinstance(checkin, CheckIn)
+    local = UTC
+    expected = CheckIn(
+        patient_id=checkin.patient_id,
+        language="en",
+        started_at=checkin.started_at,
+        submitted_at=checkin.submitted_at,
+        identity=Identity(
+            LEGAL_NAME, "Dana", date(1984, 7, 2), "+1 (555) 010-2030", "Sam Example", "555-010-4050"
+        ),
+        medications=MedicationList(
+            no_medications=False,
+            medications=(Medication("lamotrigine", "100 mg", "twice a day"),),
+            no_allergies=False,
+            allergies=(Allergy("penicillin", "rash"),),
+        ),
+        history=HealthHistory(
+            tuple(
+                HistoryAnswer(topic, Answer.YES, "as a child")
+                if topic == "seizures"
+                else HistoryAnswer(topic, Answer.NO)
+                for topic in HISTORY_TOPICS
+                if topic not in ("liver_disease_severe", "bipolar_mania")
+            )
+        ),
+        migraine=MigraineHistory(
+            12, 6, 7, Answer.NO, "topiramate", Answer.NO, "", Midas((3, 4, 5, 2, 1), 30, 6)
+        ),
+        phq9=Phq9((0, 0, 0, 0, 0, 0, 0, 0, 0)),
+        checklist=TodayChecklist(
+            last_food_at=datetime(2025, 3, 14, 11, 30, tzinfo=local),
+            last_clear_liquid_at=datetime(2025, 3, 14, 12, 0, tzinfo=local),
+            has_driver=True,
+            driver_name="Sam Example",
+            driver_phone="555-010-4050",
+            took_regular_medications=Answer.YES,
+            alcohol_or_drugs_24h=Answer.NO,
+            feeling_unwell=Answer.NO,
+            may_be_pregnant=Answer.NO,
+        ),
+        consent=ConsentSignature(
+            document_id=kiosk.config.consent.document_id,
+            version=kiosk.config.consent.version,
+            language="en",
+            text_sha256=kiosk.config.consent.text_sha256("en"),
+            acknowledgements=tuple(a.id for a in kiosk.config.consent.acknowledgements),
+            typed_name="dana maría example-patient",
+            signed_at=checkin.consent.signed_at,
+            accepted=True,
+        ),
+    )
+    assert checkin == expected
+
+    flags = screen_checkin(expected, kiosk.config)
+    assert {"med.lamotrigine", "history.seizures"} <= {flag.code for flag in flags}
+    nurse = kiosk.unlock(NURSE, NURSE_PIN)
+    [row] = [row for row in nurse.todays_summaries() if row.kind is RecordKind.CHECKIN]
+    assert row.flag_codes == tuple(flag.code for flag in flags)
+    nurse.lock()
+
+    # A draft was sealed at every step, each superseding the one before.
+    drafts = sealed(kiosk, RecordKind.DRAFT)
+    assert [d.step for d in drafts if isinstance(d, Draft)] == [
+        "medications",
+        "history",
+        "migraine",
+        "mood",
+        "checklist",
+        "consent",
+        "review",
+    ]
