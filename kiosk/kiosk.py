@@ -126,6 +126,7 @@ class SubmittedCheckIn:
 
 
 def check_staff_id(staff_id: str) -> str:
+    """A staff id as the keypad and the audit log can carry it; KioskError otherwise."""
     if not isinstance(staff_id, str) or not _STAFF_ID.fullmatch(staff_id):
         raise KioskError("staff id: use 1-32 letters, digits, '.', '_' or '-', starting alnum")
     return staff_id
@@ -141,6 +142,7 @@ def check_display_name(name: str) -> str:
 
 
 def check_pin(pin: str) -> str:
+    """A PIN or passphrase long enough to resist guessing; KioskError otherwise (never echoed)."""
     if not isinstance(pin, str) or not _MIN_PIN <= len(pin) <= _MAX_PIN:
         raise KioskError(f"PIN: use {_MIN_PIN} to {_MAX_PIN} characters")
     if any(ord(char) < 32 or ord(char) == 127 for char in pin):
