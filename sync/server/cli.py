@@ -35,7 +35,7 @@ from sync.server.storage import ClinicStore, StorageError
 from sync.wire import DEFAULT_MAX_BODY_BYTES, WireError, decode_queue_file
 
 MIN_PASSPHRASE = 10
-# Enrolment codes: 20 characters from an alphabet without look-alikes (0/O, 1/I/L), about 96 bits.
+# Enrolment codes: 20 characters from an alphabet without look-alikes (0/O, 1/I/L), about 99 bits.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
@@ -274,14 +274,22 @@ def _parser() -> argparse.ArgumentParser:
         default=os.environ.get("CLINIC_SERVER_DB"),
         help="database URL: sqlite:///path or postgresql://... (default HOME/clinic.db)",
     )
+    # Why: `--db` is also accepted after the command (`run --db URL`), as the service file uses.
+    database = argparse.ArgumentParser(add_help=False)
+    database.add_argument("--db", default=argparse.SUPPRESS, help="database URL")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    init = commands.add_parser("init", help="create the clinic key pair and the database")
+    def command(name: str, summary: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, parents=[database], help=summary)
+
+    init = commands.add_parser(
+        "init", parents=[database], help="create the clinic key pair and the database"
+    )
     init.add_argument("--suite", choices=["mlkem768-x25519", "x25519"], default="mlkem768-x25519")
     init.add_argument("--passphrase-file", help="read the passphrase from this file")
     init.set_defaults(handler=cmd_init)
 
-    run = commands.add_parser("run", help="serve kiosks")
+    run = command("run", "serve kiosks")
     run.add_argument("--host", default="127.0.0.1")
     run.add_argument("--port", type=int, default=8443)
     run.add_argument("--tls-cert")
@@ -291,26 +299,34 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="no access log")
     run.set_defaults(handler=cmd_run)
 
-    token = commands.add_parser("enroll-token", help="make a one-time enrolment code")
+    token = commands.add_parser(
+        "enroll-token", parents=[database], help="make a one-time enrolment code"
+    )
     token.add_argument("--valid-hours", type=float, default=24.0)
     token.set_defaults(handler=cmd_enroll_token)
 
-    commands.add_parser("devices", help="list kiosks").set_defaults(handler=cmd_devices)
+    command("devices", "list kiosks").set_defaults(handler=cmd_devices)
 
-    revoke = commands.add_parser("revoke", help="stop a kiosk at once")
+    revoke = command("revoke", "stop a kiosk at once")
     revoke.add_argument("device_id")
     revoke.set_defaults(handler=cmd_revoke)
 
-    publish = commands.add_parser("publish-config", help="sign and publish a clinic TOML")
+    publish = commands.add_parser(
+        "publish-config", parents=[database], help="sign and publish a clinic TOML"
+    )
     publish.add_argument("file")
     publish.set_defaults(handler=cmd_publish_config)
 
-    export = commands.add_parser("export", help="decrypt and write FHIR R4 bundles")
+    export = commands.add_parser(
+        "export", parents=[database], help="decrypt and write FHIR R4 bundles"
+    )
     export.add_argument("--passphrase-file")
     export.add_argument("--out", required=True, help="folder for the bundles")
     export.set_defaults(handler=cmd_export)
 
-    imp = commands.add_parser("import", help="take a kiosk's sealed-queue export file")
+    imp = commands.add_parser(
+        "import", parents=[database], help="take a kiosk's sealed-queue export file"
+    )
     imp.add_argument("file")
     imp.set_defaults(handler=cmd_import)
     return parser
