@@ -33,7 +33,7 @@ def test_generated_requests_never_get_a_server_error(tmp_path: Path) -> None:
         command = [
             str(Path(sys.executable).parent / "schemathesis"), "run",
             f"{server.url}/openapi.json", "--checks", CHECKS, "--max-examples", "5",
-            "--seed", "20260301", "--no-color",
+            "--seed", "20260301", "--no-color", 
         ]  # fmt: skip
         run = subprocess.run(
             command, env=environment, capture_output=True, text=True, timeout=240, cwd=tmp_path

@@ -80,6 +80,7 @@ def test_a_captive_portal_page_is_not_a_batch_answer() -> None:
     assert refused.value.code == "malformed_body"
 
 
+@pytest.mark.fuzz
 @settings(max_examples=300)
 @given(st.binary(max_size=200))
 def test_any_bytes_as_a_batch_are_split_or_refused_by_name(data: bytes) -> None:
@@ -90,6 +91,7 @@ def test_any_bytes_as_a_batch_are_split_or_refused_by_name(data: bytes) -> None:
             assert refused.code == "malformed_body"
 
 
+@pytest.mark.fuzz
 @settings(max_examples=300)
 @given(st.binary(max_size=200))
 def test_any_bytes_as_json_answers_are_parsed_or_refused_by_name(data: bytes) -> None:
