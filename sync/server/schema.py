@@ -1,7 +1,7 @@
 """The clinic server's tables and their migrations, for SQLite and PostgreSQL alike.
 
 One SQLAlchemy Core description serves both engines. `migrate(engine)` brings any database to
-the newest schema version, each migration in its own transaction; two server processes
+the newest schema version, all missing migrations in one transaction; two server processes
 starting together on one PostgreSQL take turns through an advisory lock.
 """
 
