@@ -11,7 +11,9 @@ the server does: it returns a SyncReport and persists a SyncStatus for the IT co
 from __future__ import annotations
 
 import random
+from collections import deque
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -30,7 +32,7 @@ from sync.client.pins import ServerPins
 from sync.client.retry_policy import RetryPolicy
 from sync.client.server_connection import ExchangeFailed, ServerConnection
 from sync.client.status import SyncStatus
-from sync.wire import AuditLink, RequestSigner
+from sync.wire import AuditLink, BatchAnswer, RequestSigner
 
 DEFAULT_RETENTION = timedelta(hours=24)
 # Batches stay well under the server's body limit and give progress often enough for the console.
@@ -38,6 +40,8 @@ DEFAULT_BATCH_RECORDS = 500
 # The batch framing costs 8 bytes plus 4 per envelope.
 _FRAME_BYTES = 8
 _AUDIT_LINKS_PER_REQUEST = 5000
+# Two batches on the wire at once: the server verifies one while the kiosk records the other.
+IN_FLIGHT = 2
 
 
 class SyncOutcome(StrEnum):
@@ -226,45 +230,96 @@ class SyncEngine:
         horizon: datetime,
         on_progress: Callable[[SyncProgress], None] | None,
     ) -> None:
-        # Each pass leases what it sends past `horizon`, so the loop ends when nothing is due.
-        while items := self.store.outbox_due(horizon, self._batch_records):
-            for batch in _fitting_batches(items, pins.max_body_bytes, pins.max_records_per_batch):
-                self._deliver(connection, batch, now, horizon)
-                if on_progress is not None:
-                    on_progress(SyncProgress(self._acked, self._quarantined))
+        """Send batches with up to IN_FLIGHT requests outstanding, applying answers in order."""
+        limit = min(self._batch_records, pins.max_records_per_batch)
+        with ThreadPoolExecutor(IN_FLIGHT, thread_name_prefix="sync-send") as senders:
+            # Each pass leases what it sends past `horizon`, so the loop ends when nothing is due.
+            while items := self.store.outbox_due(horizon, limit * IN_FLIGHT):
+                pending: deque[tuple[list[OutboxItem], Future[BatchAnswer]]] = deque()
+                try:
+                    for batch in _fitting_batches(items, pins.max_body_bytes, limit):
+                        self.store.mark_sending([item.record_id for item in batch], horizon)
+                        envelopes = [item.envelope for item in batch]
+                        pending.append(
+                            (batch, senders.submit(connection.send_batch, envelopes, now))
+                        )
+                        if len(pending) == IN_FLIGHT:
+                            self._settle(connection, *pending.popleft(), now, horizon)
+                            _report(on_progress, self._acked, self._quarantined)
+                    while pending:
+                        self._settle(connection, *pending.popleft(), now, horizon)
+                        _report(on_progress, self._acked, self._quarantined)
+                except _RunStopped as stopped:
+                    # Answers already on their way may still be good: apply them, then stop.
+                    failure = self._settle_after_failure(connection, pending, now, horizon, stopped)
+                    raise failure from None
 
-    def _deliver(
+    def _settle_after_failure(
+        self,
+        connection: ServerConnection,
+        pending: deque[tuple[list[OutboxItem], Future[BatchAnswer]]],
+        now: datetime,
+        horizon: datetime,
+        stopped: _RunStopped,
+    ) -> _RunStopped:
+        in_flight = list(stopped.in_flight)
+        for batch, answer in pending:
+            try:
+                self._settle(connection, batch, answer, now, horizon)
+            except _RunStopped as also:
+                in_flight.extend(also.in_flight)
+        return _RunStopped(stopped.reason, in_flight)
+
+    def _settle(
+        self,
+        connection: ServerConnection,
+        batch: list[OutboxItem],
+        answer: Future[BatchAnswer],
+        now: datetime,
+        horizon: datetime,
+    ) -> None:
+        try:
+            self._apply(batch, answer.result(), now)
+        except ExchangeFailed as failure:
+            if not failure.too_large:
+                raise _RunStopped(failure.reason, [item.record_id for item in batch]) from None
+            self._split(connection, batch, now, horizon)
+
+    def _split(
         self,
         connection: ServerConnection,
         batch: list[OutboxItem],
         now: datetime,
         horizon: datetime,
     ) -> None:
-        ids = [item.record_id for item in batch]
-        self.store.mark_sending(ids, horizon)
-        try:
-            answer = connection.send_batch([item.envelope for item in batch], now)
-        except ExchangeFailed as failure:
-            if not failure.too_large:
-                raise _RunStopped(failure.reason, ids) from None
-            if len(batch) == 1:
-                self.store.mark_quarantined(
-                    ids[0], "the server refuses this record as too large (HTTP 413)"
-                )
-                self._quarantined += 1
-                return
-            # The server (or something in the way) finds the batch too large: halve it.
-            middle = len(batch) // 2
-            self._deliver(connection, batch[:middle], now, horizon)
-            self._deliver(connection, batch[middle:], now, horizon)
+        """The server (or something in the way) found the batch too large: send it in halves."""
+        if len(batch) == 1:
+            reason = "the server refuses this record as too large (HTTP 413)"
+            self.store.mark_quarantined(batch[0].record_id, reason)
+            self._quarantined += 1
             return
+        middle = len(batch) // 2
+        for half in (batch[:middle], batch[middle:]):
+            ids = [item.record_id for item in half]
+            self.store.mark_sending(ids, horizon)
+            try:
+                answer = connection.send_batch([item.envelope for item in half], now)
+            except ExchangeFailed as failure:
+                if not failure.too_large:
+                    raise _RunStopped(failure.reason, ids) from None
+                self._split(connection, half, now, horizon)
+                continue
+            self._apply(half, answer, now)
+
+    def _apply(self, batch: list[OutboxItem], answer: BatchAnswer, now: datetime) -> None:
+        """Per-record answers onto the outbox: delivered -> acked, refused -> quarantined."""
+        sent = [item.record_id for item in batch]
+        answered = [result.record_id for result in answer.results]
+        if any(got is not None and got != want for got, want in zip(answered, sent, strict=True)):
+            raise _RunStopped("the clinic server answered for other records than those sent", sent)
         self._sealed_bytes += sum(len(item.envelope) for item in batch)
         delivered: list[str] = []
         for item, result in zip(batch, answer.results, strict=True):
-            if result.record_id is not None and result.record_id != item.record_id:
-                raise _RunStopped(
-                    "the clinic server answered for other records than those sent", ids
-                )
             if result.status.delivered:
                 delivered.append(item.record_id)
             else:
@@ -313,6 +368,11 @@ class SyncEngine:
         if config is None:
             return DEFAULT_RETENTION
         return timedelta(hours=config.acknowledged_retention_hours)
+
+
+def _report(on_progress: Callable[[SyncProgress], None] | None, acked: int, held: int) -> None:
+    if on_progress is not None:
+        on_progress(SyncProgress(acked, held))
 
 
 def _fitting_batches(

@@ -4,8 +4,9 @@ act on (never a raw exception from httpx, ssl or json)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
 
@@ -66,14 +67,20 @@ class ExchangeFailed(Exception):
 
 @dataclass
 class WireCount:
-    """Bytes that crossed the network in both directions, headers included."""
+    """Bytes that crossed the network in both directions, headers included (thread-safe)."""
 
     sent: int = 0
     received: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, sent: int = 0, received: int = 0) -> None:
+        with self._lock:
+            self.sent += sent
+            self.received += received
 
 
 class ServerConnection:
-    """Signed requests from one device to one clinic server."""
+    """Signed requests from one device to one clinic server; several threads may send at once."""
 
     def __init__(
         self,
@@ -164,7 +171,7 @@ class ServerConnection:
 
     def _exchange(self, method: str, path: str, body: bytes, headers: dict[str, str]) -> bytes:
         request = self._client.build_request(method, path, content=body, headers=headers)
-        self.wire.sent += _head_size(request.headers.raw) + len(request.url.raw_path) + len(body)
+        self.wire.add(sent=_head_size(request.headers.raw) + len(request.url.raw_path) + len(body))
         where = f"the clinic server at {self.base_url}"
         try:
             response = self._client.send(request, stream=True)
@@ -183,7 +190,7 @@ class ServerConnection:
             raise ExchangeFailed(f"cannot connect to {where}: {error}") from None
         except httpx.HTTPError as error:
             raise ExchangeFailed(f"the connection to {where} broke: {_name(error)}") from None
-        self.wire.received += _head_size(response.headers.raw) + len(content)
+        self.wire.add(received=_head_size(response.headers.raw) + len(content))
         if response.status_code == 200:
             if not response.headers.get("content-type", "").startswith(JSON_CONTENT_TYPE):
                 raise ExchangeFailed(
