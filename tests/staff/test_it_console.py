@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Button, DataTable, Input, Static
 
 from kiosk.kiosk import Kiosk, KioskError, WrongPin
 from kiosk.screens.it_console import ITConsoleScreen
@@ -78,7 +78,7 @@ async def test_bad_staff_details_are_refused_and_change_nothing(kiosk: Kiosk) ->
             (NURSE, "Someone", "123456", "already enrolled"),
         ]:
             await fill(pilot, **{"staff-id": staff_id, "staff-name": name, "staff-pin": pin})
-            await pilot.click("#it-staff-add")
+            app.screen.query_one("#it-staff-add", Button).press()
             await pilot.pause()
             said = shown(app, "#it-staff-result")
             assert said.startswith("\u2716") and problem in said, said

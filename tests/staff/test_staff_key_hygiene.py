@@ -80,11 +80,12 @@ async def test_after_the_nurse_presses_lock_no_key_or_record_is_reachable(kiosk:
 
 async def test_a_shift_left_alone_locks_itself_and_drops_the_key(kiosk: Kiosk) -> None:
     seed_today(kiosk)
-    kiosk.config = dataclasses.replace(kiosk.config, staff_idle_seconds=1)
+    # Long enough to open a record on a busy machine, short enough to wait for.
+    kiosk.config = dataclasses.replace(kiosk.config, staff_idle_seconds=3)
     app = StaffHostApp(kiosk)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_a_record(pilot, app)
-        for _ in range(40):  # the idle lock comes after 1 s; allow a slow machine 8 s
+        for _ in range(75):  # the idle lock comes after 3 s; allow a slow machine 15 s
             if isinstance(app.screen, PatientStandIn):
                 break
             await pilot.pause(0.2)
