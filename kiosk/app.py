@@ -12,6 +12,7 @@ form, so the next patient's step screens are built while the welcome screen wait
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -60,13 +61,11 @@ class IdleTimeouts:
 
 
 class DraftSealed(Message):
-    """A draft is stored; its id is the one the next draft supersedes."""
+    """A draft is stored (the id only: messages must not carry a patient's answers)."""
 
-    def __init__(self, session: CheckInSession, record_id: str, number: int) -> None:
+    def __init__(self, record_id: str) -> None:
         super().__init__()
-        self.session = session
         self.record_id = record_id
-        self.number = number
 
 
 class CheckInSealed(Message):
@@ -275,33 +274,41 @@ class KioskApp(App[None], inherit_bindings=False):
         session.draft_number += 1
         self._seal_draft(session, session.draft(step), session.draft_number)
 
-    @work(thread=True, group="seal", exit_on_error=False)
-    def _seal_draft(self, session: CheckInSession, draft: Draft, number: int) -> None:
+    # Why: an async worker handing the blocking part to asyncio.to_thread, not a thread worker:
+    # Textual leaves the last thread worker (and so its arguments, a patient's answers) set in
+    # the pool thread's context variables after it finishes, where a wipe cannot reach it.
+    @work(group="seal", exit_on_error=False)
+    async def _seal_draft(self, session: CheckInSession, draft: Draft, number: int) -> None:
+        try:
+            record_id = await asyncio.to_thread(self._store_draft, session, draft, number)
+        except KioskError as error:
+            self.post_message(SealFailed(str(error)))
+            return
+        if record_id is not None:
+            self.post_message(DraftSealed(record_id))
+
+    def _store_draft(self, session: CheckInSession, draft: Draft, number: int) -> str | None:
         with session.seal_lock:
             if number < session.sealed_number:
-                return  # a newer draft is already stored
-            try:
-                record_id = self.desk.save_draft(draft, supersedes=session.last_draft_id)
-            except KioskError as error:
-                self.post_message(SealFailed(str(error)))
-                return
+                return None  # a newer draft is already stored
+            record_id = self.desk.save_draft(draft, supersedes=session.last_draft_id)
             session.last_draft_id = record_id
             session.sealed_number = number
-        self.post_message(DraftSealed(session, record_id, number))
+            return record_id
 
-    @work(thread=True, group="seal", exit_on_error=False)
-    def _seal_checkin(self, checkin: CheckIn) -> None:
+    @work(group="seal", exit_on_error=False)
+    async def _seal_checkin(self, checkin: CheckIn) -> None:
         try:
-            self.desk.submit_checkin(checkin)
+            await asyncio.to_thread(self.desk.submit_checkin, checkin)
         except KioskError as error:
             self.post_message(SealFailed(str(error)))
             return
         self.post_message(CheckInSealed(declined=False))
 
-    @work(thread=True, group="seal", exit_on_error=False)
-    def _seal_declined(self, declined: ConsentDeclined) -> None:
+    @work(group="seal", exit_on_error=False)
+    async def _seal_declined(self, declined: ConsentDeclined) -> None:
         try:
-            self.desk.record_consent_declined(declined)
+            await asyncio.to_thread(self.desk.record_consent_declined, declined)
         except KioskError as error:
             self.post_message(SealFailed(str(error)))
             return
@@ -338,7 +345,7 @@ class KioskApp(App[None], inherit_bindings=False):
     def touch(self) -> None:
         """The patient did something: restart the idle clock and close the warning."""
         self.last_activity = self.clock()
-        if isinstance(self.screen, StillThereScreen):
+        if self.screen_stack and isinstance(self.screen, StillThereScreen):
             self.pop_screen()
 
     async def on_event(self, event: events.Event) -> None:
@@ -351,6 +358,8 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def check_patient_idle(self) -> None:
         """Warn after the idle time, wipe after the warning, leave Done after its time."""
+        if not self.screen_stack:
+            return  # starting or closing down
         top = self.screen
         if isinstance(top, StaffOnly):
             self.last_activity = self.clock()
