@@ -40,17 +40,19 @@ class DoneScreen(Screen[None]):
             yield Button("", id="finish")
 
     def on_mount(self) -> None:
-        self.show(self.language, self.declined)
+        self._draw()
 
     def show(self, language: str, declined: bool) -> None:
         """Thank-you (or front-desk) words in `language`."""
         self.language, self.declined = language, declined
-        if not self.is_mounted:
-            return
-        outcome = "declined" if declined else "thanks"
+        if self.is_mounted:
+            self._draw()
+
+    def _draw(self) -> None:
+        outcome = "declined" if self.declined else "thanks"
 
         def text(key: str) -> str:
-            return translate(f"screens.done.{key}", language)
+            return translate(f"screens.done.{key}", self.language)
 
         self.query_one("#done-title", Static).update(text(f"{outcome}_title"))
         self.query_one("#done-message", Static).update(text(f"{outcome}_message"))

@@ -343,6 +343,14 @@ class ChoiceList(ScrollView, can_focus=True):
                 ancestor.scroll_to_region(Region(0, top, width, block.height), animate=False)
                 return
 
+    def box_for(self, question_id: str, value: str) -> Region:
+        """Where the answer box for this question and value is drawn (in the list's content)."""
+        for block in self._layout(self._content_width()):
+            for box in block.boxes:
+                if block.choice.id == question_id and box.value == value:
+                    return Region(box.x, box.y, box.width, _BOX_ROWS)
+        raise KeyError(f"{question_id}={value} is not shown")
+
     def current_question(self) -> str | None:
         """The id of the question under the cursor."""
         visible = self.visible_choices()

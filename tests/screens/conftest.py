@@ -15,6 +15,8 @@ from kiosk.app import IdleTimeouts, KioskApp
 from kiosk.intake.records import CheckIn, ConsentDeclined, Draft, RecordKind
 from kiosk.kiosk import Kiosk
 from kiosk.vault import Argon2Cost
+from kiosk.widgets.choice_list import ChoiceList
+from kiosk.widgets.keypad import KEYS, Keypad
 
 #: Argon2id at its floor: the unlock is the same, the tests just do not wait for it.
 CHEAP_SLOTS = Argon2Cost(memory_kib=64, iterations=1, lanes=1)
@@ -94,3 +96,31 @@ def sealed(kiosk: Kiosk, kind: RecordKind) -> list[CheckIn | Draft | ConsentDecl
     finally:
         session.lock()
     return [record for record in opened if isinstance(record, CheckIn | Draft | ConsentDeclined)]
+
+
+async def tap_keypad(pilot: Pilot[None], keys: str) -> None:
+    """Tap keys on the on-screen keypad (it types into the box last tapped)."""
+    keypad = pilot.app.screen.query_one(Keypad)
+    width = keypad.size.width // len(KEYS)
+    for key in keys:
+        assert await pilot.click(keypad, offset=(KEYS.index(key) * width + 1, 1))
+    await pilot.pause()
+
+
+async def tap_choice(pilot: Pilot[None], list_id: str, question_id: str, value: str) -> None:
+    """Tap an answer box in a question list, scrolling it into view as a finger would."""
+    screen = pilot.app.screen
+    choices = screen.query_one(f"#{list_id}", ChoiceList)
+    box = choices.box_for(question_id, value)
+    if choices.max_scroll_y > 0:
+        choices.scroll_to(y=box.y, animate=False, immediate=True)
+    else:
+        screen.query_one("#step-body").scroll_to(
+            y=choices.virtual_region.y + box.y, animate=False, immediate=True
+        )
+    await pilot.pause()
+    x = box.x + 2 - int(choices.scroll_x)
+    y = box.y + 1 - int(choices.scroll_y)
+    assert await pilot.click(choices, offset=(x, y)), f"could not tap {question_id}={value}"
+    await pilot.pause()
+    assert choices.answers.get(question_id) == value
