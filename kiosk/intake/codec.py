@@ -1,9 +1,10 @@
 """Canonical JSON for the records: the exact bytes the vault seals and the server stores.
 
-One generic converter walks the frozen dataclasses in records.py by their type hints, so a
-field added there is serialised without touching this file. Encoding is canonical (sorted keys,
-no whitespace, UTF-8, UTC times with microseconds) so the same record always gives the same
-bytes; decoding is strict and turns every defect into a `PayloadError` naming the place.
+One converter per type is built from the frozen dataclasses in records.py by their type hints
+(once, on first use), so a field added there is serialised without touching this file.
+Encoding is canonical (sorted keys, no whitespace, UTF-8, UTC times with microseconds) so the
+same record always gives the same bytes; decoding is strict and turns every defect into a
+`PayloadError` naming the place.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import math
 import re
 import types
 import typing
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any, Union
@@ -63,7 +65,7 @@ def to_payload(record: Record) -> bytes:
     cls = type(record)
     if cls not in KIND_OF_TYPE:
         raise PayloadError(f"{cls.__name__} is not a record kind the codec knows")
-    body = _encode(record, cls, cls.__name__)
+    body = _encoder(cls)(record, cls.__name__)
     body["kind"] = KIND_OF_TYPE[cls]
     body["schema"] = SCHEMA_VERSION
     try:
@@ -100,7 +102,7 @@ def from_payload(data: bytes) -> Record:
     if type(schema) is not int or schema != SCHEMA_VERSION:
         raise PayloadError(f"payload.schema must be {SCHEMA_VERSION}")
     fields = {key: value for key, value in body.items() if key not in _ENVELOPE_KEYS}
-    record: Record = _decode(fields, TYPE_OF_KIND[kind], kind)
+    record: Record = _decoder(TYPE_OF_KIND[kind])(fields, kind)
     return record
 
 
@@ -117,124 +119,225 @@ def _no_constant(name: str) -> Any:
     raise PayloadError(f"payload holds {name}, which is not a JSON number")
 
 
-_HINTS: dict[type[Any], dict[str, Any]] = {}
+# One converter per declared type, built on first use: walking type hints on every call made
+# the round trip cost milliseconds per check-in; the record classes never change at run time.
+Converter = Callable[[Any, str], Any]
+_ENCODERS: dict[Any, Converter] = {}
+_DECODERS: dict[Any, Converter] = {}
 
 
-def _hints(cls: type[Any]) -> dict[str, Any]:
-    # Why: resolving string annotations is slow; the record classes never change at run time.
-    if cls not in _HINTS:
-        _HINTS[cls] = typing.get_type_hints(cls)
-    return _HINTS[cls]
+def _encoder(hint: Any) -> Converter:
+    """The function that turns a value of type `hint` into JSON-ready data."""
+    found = _ENCODERS.get(hint)
+    if found is None:
+        found = _ENCODERS[hint] = _build_encoder(hint)
+    return found
 
 
-def _encode(value: Any, hint: Any, place: str) -> Any:
-    """Turn a typed value into JSON-ready data, guided by its declared type."""
+def _decoder(hint: Any) -> Converter:
+    """The function that turns JSON data into type `hint`, or raises `PayloadError`."""
+    found = _DECODERS.get(hint)
+    if found is None:
+        found = _DECODERS[hint] = _build_decoder(hint)
+    return found
+
+
+def _optional_inner(hint: Any) -> Any:
+    (inner,) = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+    return inner
+
+
+def _dataclass_fields(cls: type[Any]) -> list[tuple[str, Any]]:
+    hints = typing.get_type_hints(cls)
+    return [(f.name, hints[f.name]) for f in dataclasses.fields(cls)]
+
+
+def _build_encoder(hint: Any) -> Converter:
     origin = typing.get_origin(hint)
     if origin in (Union, types.UnionType):
-        if value is None:
-            return None
-        (inner,) = [arg for arg in typing.get_args(hint) if arg is not type(None)]
-        return _encode(value, inner, place)
+        inner = _encoder(_optional_inner(hint))
+        return lambda value, place: None if value is None else inner(value, place)
     if origin is tuple:
-        args = typing.get_args(hint)
-        if len(args) == 2 and args[1] is Ellipsis:
-            return [_encode(item, args[0], f"{place}[{i}]") for i, item in enumerate(value)]
-        pairs = enumerate(zip(value, args, strict=True))
-        return [_encode(item, arg, f"{place}[{i}]") for i, (item, arg) in pairs]
+        return _tuple_encoder(typing.get_args(hint))
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        hints = _hints(hint)
-        return {
-            f.name: _encode(getattr(value, f.name), hints[f.name], f"{place}.{f.name}")
-            for f in dataclasses.fields(hint)
-        }
+        return _dataclass_encoder(hint)
     if isinstance(hint, type) and issubclass(hint, Enum):
-        return value.value
+        return lambda value, place: value.value
     if hint is datetime:
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise PayloadError(f"{place} is a time without a time zone")
-        return value.astimezone(UTC).strftime(_DATETIME_FORMAT)
+        return _encode_datetime
     if hint is date:
-        return value.isoformat()
+        return lambda value, place: value.isoformat()
     if hint is float:
-        if not math.isfinite(value):
-            raise PayloadError(f"{place} is not a finite number")
-        return float(value)
-    return value
+        return _encode_float
+    return lambda value, place: value
 
 
-def _decode(data: Any, hint: Any, place: str) -> Any:
-    """Turn JSON data into the declared type, or raise `PayloadError` naming the place."""
+def _tuple_encoder(args: tuple[Any, ...]) -> Converter:
+    if len(args) == 2 and args[1] is Ellipsis:
+        item = _encoder(args[0])
+        return lambda value, place: [item(v, f"{place}[{i}]") for i, v in enumerate(value)]
+    items = [_encoder(arg) for arg in args]
+
+    def encode_fixed(value: Any, place: str) -> list[Any]:
+        pairs = enumerate(zip(value, items, strict=True))
+        return [encode(v, f"{place}[{i}]") for i, (v, encode) in pairs]
+
+    return encode_fixed
+
+
+def _dataclass_encoder(cls: type[Any]) -> Converter:
+    # Why: filled in after the dict is registered, so a record type may refer to itself.
+    fields: list[tuple[str, Converter]] = []
+
+    def encode_dataclass(value: Any, place: str) -> dict[str, Any]:
+        return {name: encode(getattr(value, name), f"{place}.{name}") for name, encode in fields}
+
+    _ENCODERS[cls] = encode_dataclass
+    fields.extend((name, _encoder(hint)) for name, hint in _dataclass_fields(cls))
+    return encode_dataclass
+
+
+def _encode_datetime(value: Any, place: str) -> str:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise PayloadError(f"{place} is a time without a time zone")
+    text: str = value.astimezone(UTC).strftime(_DATETIME_FORMAT)
+    return text
+
+
+def _encode_float(value: Any, place: str) -> float:
+    if not math.isfinite(value):
+        raise PayloadError(f"{place} is not a finite number")
+    return float(value)
+
+
+def _build_decoder(hint: Any) -> Converter:
     origin = typing.get_origin(hint)
     if origin in (Union, types.UnionType):
-        if data is None:
-            return None
-        (inner,) = [arg for arg in typing.get_args(hint) if arg is not type(None)]
-        return _decode(data, inner, place)
+        inner = _decoder(_optional_inner(hint))
+        return lambda data, place: None if data is None else inner(data, place)
     if origin is tuple:
-        return _decode_tuple(data, typing.get_args(hint), place)
+        return _tuple_decoder(typing.get_args(hint))
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        return _decode_dataclass(data, hint, place)
+        return _dataclass_decoder(hint)
     if isinstance(hint, type) and issubclass(hint, Enum):
-        allowed = [member.value for member in hint]
-        if not isinstance(data, str) or data not in allowed:
-            raise PayloadError(f"{place} must be one of: {', '.join(allowed)}")
-        return hint(data)
-    if hint is datetime:
-        if not isinstance(data, str) or not _DATETIME_SHAPE.fullmatch(data):
-            raise PayloadError(f"{place} must be a UTC time like 2025-01-31T09:30:00.000000Z")
-        try:
-            return datetime.strptime(data, _DATETIME_FORMAT).replace(tzinfo=UTC)
-        except ValueError:
-            raise PayloadError(f"{place} is not a real date and time") from None
-    if hint is date:
-        if not isinstance(data, str) or not _DATE_SHAPE.fullmatch(data):
-            raise PayloadError(f"{place} must be a date like 2025-01-31")
-        try:
-            return date.fromisoformat(data)
-        except ValueError:
-            raise PayloadError(f"{place} is not a real date") from None
-    if hint is bool:
-        if type(data) is not bool:
-            raise PayloadError(f"{place} must be true or false")
-        return data
-    if hint is int:
-        if type(data) is not int:
-            raise PayloadError(f"{place} must be a whole number")
-        return data
-    if hint is float:
-        if type(data) not in (int, float) or not math.isfinite(data):
-            raise PayloadError(f"{place} must be a number")
-        return float(data)
-    if hint is str:
-        if not isinstance(data, str):
-            raise PayloadError(f"{place} must be text")
-        if any("\ud800" <= ch <= "\udfff" for ch in data):
-            raise PayloadError(f"{place} holds an unpaired surrogate, which is not text")
-        return data
+        return _enum_decoder(hint)
+    return _SCALAR_DECODERS.get(hint, _decode_unknown)
+
+
+def _tuple_decoder(args: tuple[Any, ...]) -> Converter:
+    if len(args) == 2 and args[1] is Ellipsis:
+        item = _decoder(args[0])
+
+        def decode_list(data: Any, place: str) -> tuple[Any, ...]:
+            if not isinstance(data, list):
+                raise PayloadError(f"{place} must be a list")
+            return tuple(item(v, f"{place}[{i}]") for i, v in enumerate(data))
+
+        return decode_list
+    items = [_decoder(arg) for arg in args]
+
+    def decode_fixed(data: Any, place: str) -> tuple[Any, ...]:
+        if not isinstance(data, list):
+            raise PayloadError(f"{place} must be a list")
+        if len(data) != len(items):
+            raise PayloadError(f"{place} must have exactly {len(items)} entries")
+        pairs = enumerate(zip(data, items, strict=True))
+        return tuple(decode(v, f"{place}[{i}]") for i, (v, decode) in pairs)
+
+    return decode_fixed
+
+
+def _dataclass_decoder(cls: type[Any]) -> Converter:
+    fields: list[tuple[str, Converter]] = []
+    names: list[str] = []
+    known: set[str] = set()
+
+    def decode_dataclass(data: Any, place: str) -> Any:
+        if not isinstance(data, dict):
+            raise PayloadError(f"{place} must be an object")
+        if len(data) != len(names) or not known.issuperset(data):
+            unknown = sorted(set(data) - known)
+            if unknown:
+                raise PayloadError(f"{place} has unknown field {unknown[0][:40]!r}")
+            missing = [name for name in names if name not in data]
+            raise PayloadError(f"{place} is missing field {missing[0]!r}")
+        return cls(**{name: decode(data[name], f"{place}.{name}") for name, decode in fields})
+
+    _DECODERS[cls] = decode_dataclass
+    fields.extend((name, _decoder(hint)) for name, hint in _dataclass_fields(cls))
+    names.extend(name for name, _ in fields)
+    known.update(names)
+    return decode_dataclass
+
+
+def _enum_decoder(cls: type[Enum]) -> Converter:
+    members = {member.value: member for member in cls}
+    allowed = ", ".join(members)
+
+    def decode_enum(data: Any, place: str) -> Enum:
+        if not isinstance(data, str) or data not in members:
+            raise PayloadError(f"{place} must be one of: {allowed}")
+        return members[data]
+
+    return decode_enum
+
+
+def _decode_datetime(data: Any, place: str) -> datetime:
+    if not isinstance(data, str) or not _DATETIME_SHAPE.fullmatch(data):
+        raise PayloadError(f"{place} must be a UTC time like 2025-01-31T09:30:00.000000Z")
+    try:
+        return datetime.strptime(data, _DATETIME_FORMAT).replace(tzinfo=UTC)
+    except ValueError:
+        raise PayloadError(f"{place} is not a real date and time") from None
+
+
+def _decode_date(data: Any, place: str) -> date:
+    if not isinstance(data, str) or not _DATE_SHAPE.fullmatch(data):
+        raise PayloadError(f"{place} must be a date like 2025-01-31")
+    try:
+        return date.fromisoformat(data)
+    except ValueError:
+        raise PayloadError(f"{place} is not a real date") from None
+
+
+def _decode_bool(data: Any, place: str) -> bool:
+    if type(data) is not bool:
+        raise PayloadError(f"{place} must be true or false")
+    return data
+
+
+def _decode_int(data: Any, place: str) -> int:
+    if type(data) is not int:
+        raise PayloadError(f"{place} must be a whole number")
+    return data
+
+
+def _decode_float(data: Any, place: str) -> float:
+    if type(data) not in (int, float) or not math.isfinite(data):
+        raise PayloadError(f"{place} must be a number")
+    return float(data)
+
+
+def _decode_str(data: Any, place: str) -> str:
+    if not isinstance(data, str):
+        raise PayloadError(f"{place} must be text")
+    try:
+        data.encode("utf-8")
+    except UnicodeEncodeError:
+        # Why: strict UTF-8 refuses exactly the surrogate code points, in C, without a scan.
+        raise PayloadError(f"{place} holds an unpaired surrogate, which is not text") from None
+    return data
+
+
+def _decode_unknown(data: Any, place: str) -> Any:
     raise PayloadError(f"{place} has a type the codec does not know")
 
 
-def _decode_tuple(data: Any, args: tuple[Any, ...], place: str) -> tuple[Any, ...]:
-    if not isinstance(data, list):
-        raise PayloadError(f"{place} must be a list")
-    if len(args) == 2 and args[1] is Ellipsis:
-        return tuple(_decode(item, args[0], f"{place}[{i}]") for i, item in enumerate(data))
-    if len(data) != len(args):
-        raise PayloadError(f"{place} must have exactly {len(args)} entries")
-    pairs = enumerate(zip(data, args, strict=True))
-    return tuple(_decode(item, arg, f"{place}[{i}]") for i, (item, arg) in pairs)
-
-
-def _decode_dataclass(data: Any, cls: type[Any], place: str) -> Any:
-    if not isinstance(data, dict):
-        raise PayloadError(f"{place} must be an object")
-    hints = _hints(cls)
-    names = [f.name for f in dataclasses.fields(cls)]
-    unknown = sorted(set(data) - set(names))
-    if unknown:
-        raise PayloadError(f"{place} has unknown field {unknown[0][:40]!r}")
-    missing = [name for name in names if name not in data]
-    if missing:
-        raise PayloadError(f"{place} is missing field {missing[0]!r}")
-    values = {name: _decode(data[name], hints[name], f"{place}.{name}") for name in names}
-    return cls(**values)
+_SCALAR_DECODERS: dict[Any, Converter] = {
+    datetime: _decode_datetime,
+    date: _decode_date,
+    bool: _decode_bool,
+    int: _decode_int,
+    float: _decode_float,
+    str: _decode_str,
+}
