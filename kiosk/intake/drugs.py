@@ -99,6 +99,12 @@ def _index() -> dict[tuple[str, ...], _Entry]:
     return index
 
 
+@cache
+def _longest_name() -> int:
+    """How many words the longest list name has (the widest window matching must try)."""
+    return max(len(key) for key in _index())
+
+
 _MAX_FUZZY_EDITS = 2
 
 
@@ -127,7 +133,7 @@ def match_medication(text: str) -> list[DrugMatch]:
     """The drugs and classes named in a line the patient typed, in the order they appear."""
     tokens = words(text)
     index = _index()
-    longest = max(len(key) for key in index)
+    longest = _longest_name()
     found: list[DrugMatch] = []
     position = 0
     while position < len(tokens):
