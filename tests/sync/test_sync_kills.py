@@ -121,11 +121,12 @@ def test_killing_the_clinic_server_at_random_during_sync_loses_and_duplicates_no
         pid = _serve_in_a_child(server)
         runner = threading.Thread(target=sync, args=(utc_now() + STEP * kill,))
         runner.start()
-        time.sleep(rng.uniform(0.0, 0.2))
+        time.sleep(rng.uniform(0.0, 0.35))
         _kill(pid)
         runner.join()
-    # The kills landed at varied moments: some runs were cut off, others finished first.
-    assert SyncOutcome.FAILED in outcomes and SyncOutcome.DELIVERED in outcomes
+    # The kills cut runs off, and between kills records did get through.
+    assert SyncOutcome.FAILED in outcomes
+    assert kiosk.store.counts_by_state()["acked"] > 0
 
     pid = _serve_in_a_child(server)
     try:
