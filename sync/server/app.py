@@ -136,19 +136,26 @@ class ClinicServer:
                 503,
             ) from exc
 
-    async def _authenticate(
-        self, request: Request, body: bytes, *, claim_now: bool = True
-    ) -> tuple[Device, NonceClaim]:
-        """The enrolled, current device that signed this request, or a refusal.
-
-        The nonce is claimed here unless the caller claims it in its own transaction.
-        """
+    async def _authenticate(self, request: Request, body: bytes) -> Device:
+        """The enrolled, current device that signed this request (its nonce now spent)."""
         headers = dict(request.headers)
+        device, claim, now = await self._db(
+            self._signed_by, request.method, request.url.path, headers, body
+        )
+        if not await self._db(self.store.use_nonce, claim, now):
+            raise _replayed()
+        return device
+
+    def _signed_by(
+        self, method: str, path: str, headers: dict[str, str], body: bytes
+    ) -> tuple[Device, NonceClaim, float]:
+        """Who signed this request, and the nonce to claim; refuses unknown or revoked devices,
+        stale times and bad signatures. Runs in a worker thread (a database read, Ed25519)."""
         signed = read_signed_headers(headers)
         window = self.settings.timestamp_window_s
         now = time.time()
         check_timestamp(signed.timestamp, now, window)
-        device = await self._db(self.store.device, signed.device_id)
+        device = self.store.device(signed.device_id)
         if device is None:
             raise _Refused(
                 RefusalCode.UNKNOWN_DEVICE,
@@ -159,19 +166,8 @@ class ClinicServer:
             raise _Refused(
                 RefusalCode.REVOKED_DEVICE, f"device {signed.device_id!r} was revoked by IT", 403
             )
-        verify_request(
-            device.verify_key,
-            request.method,
-            request.url.path,
-            headers,
-            body,
-            now=now,
-            window_s=window,
-        )
-        claim = NonceClaim(device.device_id, signed.nonce, 2 * window)
-        if claim_now and not await self._db(self.store.use_nonce, claim, now):
-            raise _replayed()
-        return device, claim
+        verify_request(device.verify_key, method, path, headers, body, now=now, window_s=window)
+        return device, NonceClaim(device.device_id, signed.nonce, 2 * window), now
 
     async def health(self, request: Request) -> Response:
         return JSONResponse(
@@ -233,9 +229,20 @@ class ClinicServer:
 
     async def batch(self, request: Request) -> Response:
         body = await _read_body(request, self.settings.max_body_bytes)
-        device, claim = await self._authenticate(request, body, claim_now=False)
+        content_type = request.headers.get("content-type", "").split(";")[0].strip()
+        answer = await self._db(
+            self._receive_batch, request.method, request.url.path, dict(request.headers), body,
+            content_type,
+        )  # fmt: skip
+        return JSONResponse(answer.to_json())
+
+    def _receive_batch(
+        self, method: str, path: str, headers: dict[str, str], body: bytes, content_type: str
+    ) -> BatchAnswer:
+        """Authenticate, split, check and store one batch: all of it in one worker thread, so a
+        batch costs one hop off the event loop and one commit."""
+        device, claim, _ = self._signed_by(method, path, headers, body)
         try:
-            content_type = request.headers.get("content-type", "").split(";")[0].strip()
             if content_type != BATCH_CONTENT_TYPE:
                 raise _Refused(
                     RefusalCode.UNSUPPORTED_MEDIA_TYPE,
@@ -245,29 +252,26 @@ class ClinicServer:
             datas = decode_batch(body, max_records=self.settings.max_records_per_batch)
         except (_Refused, WireError):
             # Why: a replayed request is named as a replay even when its body is bad.
-            if not await self._db(self.store.use_nonce, claim, time.time()):
+            if not self.store.use_nonce(claim, time.time()):
                 raise _replayed() from None
             raise
-        now = time.time()
         try:
-            results = await self._db(
-                lambda: receive_envelopes(
-                    self.store,
-                    self.settings.keys.clinic_public,
-                    datas,
-                    now,
-                    requesting_device=device,
-                    source="sync",
-                    claim=claim,  # claimed in the same transaction that stores the records
-                )
+            results = receive_envelopes(
+                self.store,
+                self.settings.keys.clinic_public,
+                datas,
+                time.time(),
+                requesting_device=device,
+                source="sync",
+                claim=claim,  # claimed in the same transaction that stores the records
             )
         except NonceReplayed:
             raise _replayed() from None
-        return JSONResponse(BatchAnswer(tuple(results), int(time.time())).to_json())
+        return BatchAnswer(tuple(results), int(time.time()))
 
     async def audit(self, request: Request) -> Response:
         body = await _read_body(request, self.settings.max_body_bytes)
-        device, _ = await self._authenticate(request, body)
+        device = await self._authenticate(request, body)
         links = decode_audit_links(body)
         try:
             head = await self._db(self.store.add_audit_links, device.device_id, links, time.time())

@@ -9,10 +9,12 @@ processes on one PostgreSQL cannot store a record twice; nonces likewise.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
-import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -30,6 +32,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from sync.server.group_commit import GroupCommit
 from sync.server.schema import (
     audit_links,
     config_versions,
@@ -39,7 +42,11 @@ from sync.server.schema import (
     migrate,
     nonces,
 )
+from sync.server.writer_lock import SQLiteWriterLock
 from sync.wire import AuditLink, RecordStatus
+
+# Why: pruning old nonces on every batch costs a statement; a stale nonce is refused anyway.
+NONCE_PRUNE_INTERVAL_S = 30.0
 
 
 class StorageError(RuntimeError):
@@ -80,8 +87,9 @@ class IncomingEnvelope:
     kind: str
     data: bytes
 
-    @property
+    @functools.cached_property
     def sha256(self) -> str:
+        """Hashed once: the hash is compared and stored several times per batch."""
         return hashlib.sha256(self.data).hexdigest()
 
 
@@ -125,6 +133,16 @@ class NonceClaim:
 
 class NonceReplayed(Exception):
     """The request nonce was already used: the whole request is refused."""
+
+
+@dataclass(frozen=True)
+class _StoreJob:
+    """One batch waiting to be stored, with the nonce of the request that brought it."""
+
+    incoming: Sequence[IncomingEnvelope]
+    now: float
+    source: str
+    claim: NonceClaim | None
 
 
 class AuditDiscontinuity(Exception):
@@ -179,10 +197,19 @@ class ClinicStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        on_postgresql = engine.dialect.name == "postgresql"
-        # Why: SQLite has one writer; queueing threads here beats its sleep-and-retry busy handler.
-        self._write_lock: contextlib.AbstractContextManager[object] = (
-            contextlib.nullcontext() if on_postgresql else threading.Lock()
+        self._sqlite_lock: SQLiteWriterLock | None = None
+        self._write_lock: contextlib.AbstractContextManager[object] = contextlib.nullcontext()
+        if engine.dialect.name == "sqlite":
+            # Why: SQLite has one writer; queueing beats its sleep-and-retry busy handler.
+            database = engine.url.database
+            path = Path(database).resolve() if database and database != ":memory:" else None
+            self._sqlite_lock = SQLiteWriterLock(path)
+            self._write_lock = self._sqlite_lock
+        self._next_nonce_prune = 0.0
+        # Why: PostgreSQL already flushes concurrent commits together, and a group of batches
+        # would insert out of record-id order (two processes could deadlock): one per commit.
+        self._batches: GroupCommit[_StoreJob, list[RecordStatus]] = GroupCommit(
+            self._store_group, self._write_lock, max_jobs=1 if self._sqlite_lock is None else 64
         )
 
     @classmethod
@@ -201,6 +228,8 @@ class ClinicStore:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self._sqlite_lock is not None:
+            self._sqlite_lock.close()
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[Connection]:
@@ -309,7 +338,25 @@ class ClinicStore:
     def use_nonce(self, claim: NonceClaim, now: float) -> bool:
         """Remember a request nonce and mark the device seen; False when it was already used."""
         with self._writing() as conn:
-            return _claim_nonce(conn, claim, now)
+            return self._claim_nonce(conn, claim, now)
+
+    def _claim_nonce(self, conn: Connection, claim: NonceClaim, now: float) -> bool:
+        fresh = conn.execute(
+            insert_for(conn)(nonces)
+            .values(device_id=claim.device_id, nonce=claim.nonce, seen_at=now)
+            .on_conflict_do_nothing()
+            .returning(nonces.c.nonce)  # Why: rowcount is not reliable on every driver
+        ).first()
+        if fresh is None:
+            return False
+        conn.execute(
+            update(devices).where(devices.c.device_id == claim.device_id).values(last_seen=now)
+        )
+        if time.monotonic() >= self._next_nonce_prune:
+            self._next_nonce_prune = time.monotonic() + NONCE_PRUNE_INTERVAL_S
+            # Why: a nonce older than the window would be refused as stale anyway.
+            conn.execute(delete(nonces).where(nonces.c.seen_at < now - claim.keep_s))
+        return True
 
     # --- envelopes ---------------------------------------------------------------------------
 
@@ -322,60 +369,24 @@ class ClinicStore:
     ) -> list[RecordStatus]:
         """Store what is new; say per envelope accepted / duplicate / conflict.
 
-        One transaction, which also claims the request nonce when given (one commit per
-        batch); a replayed nonce raises NonceReplayed and stores nothing.
+        The request nonce, when given, is claimed in the same transaction as the records; a
+        replayed nonce raises NonceReplayed and stores nothing. Batches that arrive while
+        another commit is under way share the next transaction (group commit).
         """
         if not incoming and claim is None:
             return []
-        with self._writing() as conn:
-            if claim is not None and not _claim_nonce(conn, claim, now):
-                raise NonceReplayed()
-            statuses: dict[int, RecordStatus] = {}
-            known = _stored_hashes(conn, {e.record_id for e in incoming})
-            fresh: dict[str, IncomingEnvelope] = {}
-            for index, env in enumerate(incoming):
-                if env.record_id in known:
-                    same = known[env.record_id] == env.sha256
-                    statuses[index] = RecordStatus.DUPLICATE if same else RecordStatus.CONFLICT
-                elif env.record_id in fresh:  # the same id twice in one batch
-                    same = fresh[env.record_id].sha256 == env.sha256
-                    statuses[index] = RecordStatus.DUPLICATE if same else RecordStatus.CONFLICT
+        return self._batches.run(_StoreJob(incoming, now, source, claim))
+
+    def _store_group(self, jobs: Sequence[_StoreJob]) -> list[list[RecordStatus] | Exception]:
+        """Every waiting batch in one transaction; a replayed one stores nothing of its own."""
+        answers: list[list[RecordStatus] | Exception] = []
+        with self.engine.begin() as conn:
+            for job in jobs:
+                if job.claim is not None and not self._claim_nonce(conn, job.claim, job.now):
+                    answers.append(NonceReplayed())
                 else:
-                    fresh[env.record_id] = env
-            inserted: set[str] = set()
-            raced: dict[str, str] = {}
-            if fresh:
-                rows = [
-                    {
-                        "record_id": e.record_id,
-                        "device_id": e.device_id,
-                        "kind": e.kind,
-                        "sha256": e.sha256,
-                        "envelope": e.data,
-                        "size": len(e.data),
-                        "received_at": now,
-                        "source": source,
-                    }
-                    # Why: one insert order for every process, so two never deadlock on PostgreSQL.
-                    for e in sorted(fresh.values(), key=lambda e: e.record_id)
-                ]
-                stmt = (
-                    insert_for(conn)(envelopes)
-                    .on_conflict_do_nothing()
-                    .returning(envelopes.c.record_id)
-                )
-                inserted = set(conn.execute(stmt, rows).scalars().all())
-                # Why: rows not inserted were stored meanwhile by another server process.
-                raced = _stored_hashes(conn, set(fresh) - inserted)
-            for index, env in enumerate(incoming):
-                if index in statuses:
-                    continue
-                if env.record_id in inserted and fresh[env.record_id] is env:
-                    statuses[index] = RecordStatus.ACCEPTED
-                else:
-                    same = raced.get(env.record_id) == env.sha256
-                    statuses[index] = RecordStatus.DUPLICATE if same else RecordStatus.CONFLICT
-        return [statuses[i] for i in range(len(incoming))]
+                    answers.append(_store_batch(conn, job))
+        return answers
 
     def stored_hash(self, record_id: str) -> str | None:
         with self._reading() as conn:
@@ -486,23 +497,6 @@ class ClinicStore:
         return ConfigVersion(row.version, row.issued_at, row.toml, row.payload, row.signature)
 
 
-def _claim_nonce(conn: Connection, claim: NonceClaim, now: float) -> bool:
-    fresh = conn.execute(
-        insert_for(conn)(nonces)
-        .values(device_id=claim.device_id, nonce=claim.nonce, seen_at=now)
-        .on_conflict_do_nothing()
-        .returning(nonces.c.nonce)  # Why: rowcount is not reliable on every driver
-    ).first()
-    if fresh is None:
-        return False
-    conn.execute(
-        update(devices).where(devices.c.device_id == claim.device_id).values(last_seen=now)
-    )
-    # Why: a nonce older than the window would be refused as stale anyway.
-    conn.execute(delete(nonces).where(nonces.c.seen_at < now - claim.keep_s))
-    return True
-
-
 def insert_for(conn: Connection) -> Any:
     """The INSERT construct with ON CONFLICT support for this connection's database."""
     return postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
@@ -526,6 +520,45 @@ def _row_device(row: Any) -> Device:
 def _device(conn: Connection, device_id: str) -> Device | None:
     row = conn.execute(select(devices).where(devices.c.device_id == device_id)).first()
     return _row_device(row) if row is not None else None
+
+
+def _store_batch(conn: Connection, job: _StoreJob) -> list[RecordStatus]:
+    """Insert a batch's new envelopes with one statement; ids already there are compared.
+
+    Ids the insert did not return were stored before (by an earlier batch, or meanwhile by
+    another server process): the same SHA-256 is a duplicate, another one a conflict.
+    """
+    first: dict[str, IncomingEnvelope] = {}
+    for env in job.incoming:
+        first.setdefault(env.record_id, env)  # the same id twice in one batch: the first counts
+    inserted: set[str] = set()
+    if first:
+        rows = [
+            {
+                "record_id": e.record_id,
+                "device_id": e.device_id,
+                "kind": e.kind,
+                "sha256": e.sha256,
+                "envelope": e.data,
+                "size": len(e.data),
+                "received_at": job.now,
+                "source": job.source,
+            }
+            # Why: one insert order for every process, so two never deadlock on PostgreSQL.
+            for e in sorted(first.values(), key=lambda e: e.record_id)
+        ]
+        stmt = insert_for(conn)(envelopes).on_conflict_do_nothing().returning(envelopes.c.record_id)
+        inserted = set(conn.execute(stmt, rows).scalars().all())
+    held = _stored_hashes(conn, set(first) - inserted)
+    statuses: list[RecordStatus] = []
+    for env in job.incoming:
+        if env.record_id in inserted and first[env.record_id] is env:
+            statuses.append(RecordStatus.ACCEPTED)
+        else:
+            stored_sha = held.get(env.record_id) or first[env.record_id].sha256
+            same = stored_sha == env.sha256
+            statuses.append(RecordStatus.DUPLICATE if same else RecordStatus.CONFLICT)
+    return statuses
 
 
 def _stored_hashes(conn: Connection, record_ids: set[str]) -> dict[str, str]:
