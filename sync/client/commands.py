@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 from kiosk.kiosk import Kiosk
 from kiosk.store.timestamps import utc_now
@@ -29,9 +30,11 @@ EXIT_FAILED = 1
 _NO_TLS = "none (plain http on loopback)"
 
 Handler = Callable[[argparse.Namespace], int]
+# Whatever ArgumentParser subclass the `kiosk` command uses for its subcommands.
+Parser = TypeVar("Parser", bound=argparse.ArgumentParser)
 
 
-def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_commands(subparsers: argparse._SubParsersAction[Parser]) -> None:
     """Add `enroll`, `sync now|status` and `export-queue` (handlers under `run`, as kiosk/cli)."""
     enrol = subparsers.add_parser("enroll", help="enrol this kiosk with the clinic server")
     enrol.add_argument("url", metavar="URL", help="https://host:port of the clinic server")
