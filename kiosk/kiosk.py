@@ -37,6 +37,7 @@ from kiosk.intake.validation import Invalid, validate_signature
 from kiosk.store import KioskStore, StoreError
 from kiosk.store.nurse_table import SUMMARY_KIND, CheckInSummary, DigestRow, RecordDigest
 from kiosk.store.nurse_table import build_table as _build_table
+from kiosk.summary_chain import SummaryChain, SummaryError, SummaryReader
 from kiosk.vault import (
     DEFAULT_COST,
     Argon2Cost,
@@ -50,6 +51,7 @@ from kiosk.vault import (
     KeyslotError,
     RecipientPrivateKey,
     RecipientPublicKey,
+    SealedRecord,
     Sealer,
     StaffKeyslot,
     WrongPin,
@@ -172,6 +174,7 @@ class Kiosk:
             bytes.fromhex(_required(store, _STAFF_PUBLIC_KEY))
         )
         self.keyslot_cost = _cost_from_text(_required(store, _KEYSLOT_COST))
+        self._summary_chain: SummaryChain | None = None
 
     # ---- creating and opening -----------------------------------------------------------
 
@@ -298,6 +301,16 @@ class Kiosk:
         key = self.clinic_public_key()
         return None if key is None else key.fingerprint
 
+    def summary_chain(self) -> SummaryChain:
+        """This process's sealer of nurse's-table summaries (one chain shared by every writer)."""
+        if self._summary_chain is None:
+            staff_sealer = Sealer(self.kiosk_id, self._device_key, [self.staff_public_key])
+            self._summary_chain = SummaryChain(staff_sealer, self._keep_summary_chain)
+        return self._summary_chain
+
+    def _keep_summary_chain(self, sealed: SealedRecord) -> None:
+        self.store.add_summary_chain(sealed.record_id, sealed.created_at, sealed.envelope)
+
     # ---- the two sides ------------------------------------------------------------------
 
     def patient_desk(self) -> PatientDesk:
@@ -416,12 +429,13 @@ class Kiosk:
 class RecordWriter:
     """Seals a record and its digest and stores both in one transaction. Public keys only."""
 
-    __slots__ = ("_record_sealer", "_staff_sealer", "_store")
+    __slots__ = ("_record_sealer", "_staff_sealer", "_store", "_summaries")
 
     def __init__(self, kiosk: Kiosk) -> None:
         clinic_key = kiosk.clinic_public_key()
         staff_key = kiosk.staff_public_key
         self._staff_sealer = Sealer(kiosk.kiosk_id, kiosk.device_key, [staff_key])
+        self._summaries = kiosk.summary_chain()
         # Before enrolment there is no clinic key: only drafts (staff key alone) can be written.
         self._record_sealer = (
             None
@@ -448,13 +462,8 @@ class RecordWriter:
             )
         try:
             sealed = sealer.seal(payload.kind, payload.data, supersedes=supersedes)
-            summary = self._staff_sealer.seal(
-                SUMMARY_KIND,
-                digest.to_bytes(),
-                record_id=sealed.record_id,
-                created_at=sealed.created_at,
-            )
-            self._store.add_record(sealed, actor=actor, action=action, summary=summary.envelope)
+            summary = self._summaries.seal(sealed.record_id, digest.to_bytes())
+            self._store.add_record(sealed, actor=actor, action=action, summary=summary)
         except (EnvelopeError, StoreError) as error:
             raise KioskError(str(error)) from None
         return sealed.record_id
@@ -609,16 +618,19 @@ class StaffSession:
     def todays_summaries(self, now: datetime | None = None) -> list[CheckInSummary]:
         """Today's check-ins and unfinished drafts, opened from their staff-sealed digests."""
         key = self._key()
-        since = self.kiosk.start_of_today(now)
+        store = self.kiosk.store
+        stored_rows = store.summaries(since=self.kiosk.start_of_today(now))
+        chains = store.summary_chains(
+            {chain for row in stored_rows if (chain := SummaryReader.chain_id_of(row.summary))}
+        )
+        reader = SummaryReader(key, self.kiosk.device_verify_key, chains)
         rows = []
-        for stored in self.kiosk.store.summaries(since=since):
+        for stored in stored_rows:
             try:
-                opened = open_envelope(stored.summary, key, self.kiosk.device_verify_key)
-                digest = RecordDigest.from_bytes(opened.payload)
-            except (EnvelopeError, StoreError):
+                plain = reader.open(stored.record_id, stored.summary, SUMMARY_KIND)
+                digest = RecordDigest.from_bytes(plain)
+            except (SummaryError, StoreError):
                 continue  # a damaged digest hides one row; the full record is still there
-            if opened.record_id != stored.record_id or opened.kind != SUMMARY_KIND:
-                continue
             rows.append(DigestRow(stored.record_id, stored.created_at, stored.supersedes, digest))
         return _build_table(rows)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -334,6 +334,30 @@ class KioskStore:
             )
             for record_id, row_kind, created_at, supersedes, summary in rows
         ]
+
+    def add_summary_chain(self, chain_id: str, created_at: datetime, envelope: bytes) -> None:
+        """Keep a summary chain's staff-sealed key (kiosk.summary_chain), before its first use."""
+        with self._write(f"store summary chain {chain_id}") as db:
+            db.execute(
+                "INSERT INTO summary_chains (chain_id, created_at, envelope) VALUES (?, ?, ?)",
+                [chain_id, utc_text(created_at), bytes(envelope)],
+            )
+
+    def summary_chains(self, chain_ids: Collection[str]) -> dict[str, bytes]:
+        """The sealed keys of the named summary chains that are here, by chain id."""
+        wanted = sorted(set(chain_ids))
+        found: dict[str, bytes] = {}
+        # Why: SQLite caps bound parameters; a day holds few chains, so batches stay small.
+        for start in range(0, len(wanted), 500):
+            batch = wanted[start : start + 500]
+            marks = ", ".join("?" * len(batch))
+            for chain_id, envelope in self._read(
+                f"SELECT chain_id, envelope FROM summary_chains WHERE chain_id IN ({marks})",
+                batch,
+            ):
+                if isinstance(envelope, bytes):
+                    found[str(chain_id)] = envelope
+        return found
 
     # ---- outbox -------------------------------------------------------------------------
 

@@ -119,5 +119,26 @@ def add_summaries_and_indexes(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (create_core_tables, add_summaries_and_indexes)
+def add_summary_chains(db: sqlite_utils.Database) -> None:
+    """Version 3: the staff-sealed chain keys the nurse's-table summaries are encrypted under."""
+    _run(
+        db,
+        [
+            """CREATE TABLE summary_chains (
+                chain_id TEXT PRIMARY KEY,
+                created_at TEXT NOT NULL,
+                envelope BLOB NOT NULL
+            )""",
+            # A chain key is written once; summaries of records still on the kiosk need it.
+            """CREATE TRIGGER summary_chains_no_update BEFORE UPDATE ON summary_chains
+               BEGIN SELECT RAISE(ABORT, 'summary chain keys are written once'); END""",
+        ],
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    create_core_tables,
+    add_summaries_and_indexes,
+    add_summary_chains,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
