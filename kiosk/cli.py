@@ -1,5 +1,8 @@
-"""The `kiosk` command: create a kiosk, manage staff credentials, list records, verify the audit.
+"""The `kiosk` command: what IT does at a kiosk from a shell or a script.
 
+It is a thin layer: `init` calls the kiosk facade, every IT operation the console screen offers
+(status, staff, quarantine, audit check) goes through `StaffConsole`, and the sync client
+(`enroll`, `sync`, `export-queue`) and the tablet server (`serve`) add their own subcommands.
 Every error a person can cause prints one line on stderr and exits non-zero; nothing here ever
 prints patient data (records are listed by id, kind, state and time only).
 """
@@ -10,49 +13,79 @@ import argparse
 import getpass
 import os
 import sys
-from collections.abc import Callable, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
+from typing import NoReturn
 
 from kiosk.kiosk import DEMO_CLINIC_KEY_NAME, DEMO_STAFF, Kiosk, KioskError, NewStaff
+from kiosk.serve import add_commands as add_serve_commands
+from kiosk.staff_console import ROLES, StaffConsole, StaffConsoleError
 from kiosk.store import StoreError
 from kiosk.vault import EnvelopeSuite
 from sync.client.commands import add_commands as add_sync_commands
 
 SUITES = {"mlkem768-x25519": EnvelopeSuite.MLKEM768_X25519, "x25519": EnvelopeSuite.X25519}
+ACTOR = "cli"  # the audit log's actor for every change made from the command line
 EXIT_USER_ERROR = 1
+EXIT_USAGE = 2
 
 
 class CommandError(Exception):
     """A user-caused problem in the command line itself (mismatched PINs, empty input)."""
 
 
-def _data_dir(args: argparse.Namespace) -> Path:
-    return Path(args.data)
+class KioskArgumentParser(argparse.ArgumentParser):
+    """argparse whose usage errors are one inert line, like every other refusal here."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"{self.prog}: {_printable(message)} (see --help)", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
 
 
 def _printable(text: str) -> str:
-    """Staff names and server reasons shown inertly: no terminal escapes, no bidi tricks."""
+    """Staff names, ids and server reasons shown inertly: no terminal escapes, no bidi tricks."""
     return "".join(char if char.isprintable() else "?" for char in text)
 
 
+def _when(moment: datetime | None) -> str:
+    return "never" if moment is None else f"{moment:%Y-%m-%d %H:%M:%S} UTC"
+
+
 def _read_pin(args: argparse.Namespace, whose: str) -> str:
+    """One line from stdin with --pin-stdin; otherwise typed twice at the terminal, unechoed."""
     if args.pin_stdin:
         line = sys.stdin.readline()
         if not line:
             raise CommandError(f"no PIN for {whose} on standard input")
         return line.rstrip("\r\n")
     try:
-        first = getpass.getpass(f"PIN for {whose}: ")
-        second = getpass.getpass(f"PIN for {whose} again: ")
-    except EOFError:
-        raise CommandError("no PIN entered; use --pin-stdin to pass it from a script") from None
+        with warnings.catch_warnings():
+            # Without a terminal getpass would warn and echo; a script must use --pin-stdin.
+            warnings.simplefilter("error", getpass.GetPassWarning)
+            first = getpass.getpass(f"PIN for {whose}: ")
+            second = getpass.getpass(f"PIN for {whose} again: ")
+    except (getpass.GetPassWarning, EOFError):
+        raise CommandError("no terminal to type the PIN on; pass it with --pin-stdin") from None
     if first != second:
         raise CommandError("the two PINs differ; nothing was changed")
     return first
 
 
+@contextmanager
+def _console(args: argparse.Namespace) -> Iterator[StaffConsole]:
+    """The kiosk in --data, opened for one IT operation and closed afterwards."""
+    kiosk = Kiosk.open(Path(args.data))
+    try:
+        yield StaffConsole(kiosk, actor=ACTOR)
+    finally:
+        kiosk.close()
+
+
 def cmd_init(args: argparse.Namespace) -> int:
-    data_dir = _data_dir(args)
+    data_dir = Path(args.data)
     first_nurse = None
     if not args.demo:
         if not args.nurse or not args.name:
@@ -77,44 +110,61 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_status(args: argparse.Namespace) -> int:
+    with _console(args) as console:
+        overview = console.overview()
+    print(f"kiosk id:            {overview.kiosk_id}")
+    print(f"device key:          {overview.device_fingerprint}")
+    print(f"clinic key:          {overview.clinic_fingerprint or 'none yet'}")
+    enrolment = overview.enrolment
+    if enrolment is None:
+        print("enrolment:           not enrolled (run `kiosk enroll URL CODE`)")
+    else:
+        print(f"enrolment:           {_printable(enrolment.server_url)} as {enrolment.device_id}")
+        print(f"enrolled at:         {enrolment.enrolled_at}")
+    print("records:             " + ", ".join(f"{n} {s}" for s, n in overview.counts.items()))
+    sync = overview.sync
+    print(f"last sync attempt:   {_when(sync.last_attempt_at)}")
+    print(f"last sync success:   {_when(sync.last_success_at)}")
+    print(f"last sync error:     {_printable(sync.last_error or 'none')}")
+    print(f"next sync retry:     {_when(sync.next_attempt_at)}")
+    return 0
+
+
 def cmd_staff_add(args: argparse.Namespace) -> int:
-    kiosk = Kiosk.open(_data_dir(args))
-    try:
+    with _console(args) as console:
         pin = _read_pin(args, args.staff_id)
-        kiosk.add_staff(NewStaff(args.staff_id, args.name, args.role, pin), actor="cli")
-    finally:
-        kiosk.close()
-    pending = " (pending: completed when any nurse next unlocks)" if args.role == "nurse" else ""
-    print(f"added {args.staff_id} as {args.role}{pending}")
+        print(_printable(console.add_staff(args.staff_id, args.name, args.role, pin)))
+    return 0
+
+
+def cmd_staff_reset_pin(args: argparse.Namespace) -> int:
+    with _console(args) as console:
+        pin = _read_pin(args, args.staff_id)
+        print(_printable(console.reset_pin(args.staff_id, pin)))
     return 0
 
 
 def cmd_staff_remove(args: argparse.Namespace) -> int:
-    kiosk = Kiosk.open(_data_dir(args))
-    try:
-        kiosk.remove_staff(args.staff_id, actor="cli")
-    finally:
-        kiosk.close()
-    print(f"removed {args.staff_id}")
+    with _console(args) as console:
+        print(_printable(console.remove_staff(args.staff_id)))
     return 0
 
 
 def cmd_staff_list(args: argparse.Namespace) -> int:
-    kiosk = Kiosk.open(_data_dir(args))
-    try:
-        staff = kiosk.store.list_staff()
-    finally:
-        kiosk.close()
-    print(f"{'ID':<16} {'ROLE':<6} {'LOCKED UNTIL':<27} NAME")
+    with _console(args) as console:
+        staff = console.staff()
+    print(f"{'ID':<16} {'ROLE':<6} {'LOCKED UNTIL':<23} NAME")
     for member in staff:
-        locked = member.locked_until.isoformat() if member.locked_until else "-"
+        locked = _when(member.locked_until) if member.locked_until else "-"
         name = _printable(member.display_name)
-        print(f"{_printable(member.staff_id):<16} {member.role:<6} {locked:<27} {name}")
+        print(f"{_printable(member.staff_id):<16} {member.role:<6} {locked:<23} {name}")
     return 0
 
 
 def cmd_records_list(args: argparse.Namespace) -> int:
-    kiosk = Kiosk.open(_data_dir(args))
+    # Metadata only, read straight from the store: StaffConsole has no record listing to reuse.
+    kiosk = Kiosk.open(Path(args.data))
     try:
         rows = kiosk.store.records(kind=args.kind)
         counts = kiosk.store.counts_by_state()
@@ -132,67 +182,109 @@ def cmd_records_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_quarantine_list(args: argparse.Namespace) -> int:
+    with _console(args) as console:
+        rows = console.quarantined()
+    if not rows:
+        print("no quarantined records")
+        return 0
+    print(f"{'RECORD ID':<36} {'KIND':<17} {'TRIES':<5} SERVER'S REASON")
+    for row in rows:
+        reason = _printable(row.last_error or "")
+        print(f"{row.record_id:<36} {_printable(row.kind):<17} {row.attempts:<5} {reason}")
+    return 0
+
+
+def cmd_quarantine_requeue(args: argparse.Namespace) -> int:
+    with _console(args) as console:
+        print(_printable(console.requeue(args.record_id)))
+    return 0
+
+
 def cmd_audit_verify(args: argparse.Namespace) -> int:
-    kiosk = Kiosk.open(_data_dir(args))
-    try:
-        check = kiosk.store.verify_audit(kiosk.device_verify_key)
-    finally:
-        kiosk.close()
+    with _console(args) as console:
+        check = console.check_audit()
     if check.ok:
         print(f"audit chain ok: {check.entries} entries, head signed by this kiosk's device key")
         return 0
-    print(f"kiosk: audit chain BROKEN: {check.problem}", file=sys.stderr)
+    print(f"kiosk: audit chain BROKEN: {_printable(check.problem or '')}", file=sys.stderr)
     return EXIT_USER_ERROR
 
 
+def _pin_stdin_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--pin-stdin", action="store_true", help="read the PIN from one line of stdin"
+    )
+
+
+def _actions(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help_text: str
+) -> argparse._SubParsersAction[argparse.ArgumentParser]:
+    """A command with its own actions (`kiosk staff add`, `kiosk quarantine list`, ...)."""
+    parser = commands.add_parser(name, help=help_text)
+    return parser.add_subparsers(dest=f"{name}_action", required=True, metavar="ACTION")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The whole command line; other parts add their subcommands to `subcommands`."""
-    parser = argparse.ArgumentParser(prog="kiosk", description="The infusion intake kiosk.")
+    """The whole command line; the sync client and `kiosk serve` add their own subcommands."""
+    parser = KioskArgumentParser(prog="kiosk", description="The infusion intake kiosk.")
     parser.add_argument(
         "--data",
         default=os.environ.get("KIOSK_DATA", "kiosk-data"),
         help="the kiosk's data directory (default: $KIOSK_DATA or ./kiosk-data)",
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    # Declared as plain parsers so the sync and serve parts can add theirs; each is ours.
+    commands: argparse._SubParsersAction[argparse.ArgumentParser] = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=KioskArgumentParser
+    )
 
     init = commands.add_parser("init", help="create a kiosk: keys, database, clinic config")
     init.add_argument("--demo", action="store_true", help="also a demo clinic key and staff")
     init.add_argument("--suite", choices=sorted(SUITES), default="mlkem768-x25519")
     init.add_argument("--nurse", help="the first nurse's staff id (not needed with --demo)")
     init.add_argument("--name", help="the first nurse's name as the screens show it")
-    init.add_argument("--pin-stdin", action="store_true", help="read the PIN from stdin")
+    _pin_stdin_option(init)
     init.set_defaults(run=cmd_init)
 
-    staff = commands.add_parser("staff", help="staff credentials").add_subparsers(
-        dest="staff_command", required=True, metavar="ACTION"
-    )
+    commands.add_parser(
+        "status", help="kiosk id, fingerprints, enrolment, records by state, sync"
+    ).set_defaults(run=cmd_status)
+
+    staff = _actions(commands, "staff", "staff credentials")
     add = staff.add_parser("add", help="enrol a nurse or IT person (asks for the PIN twice)")
     add.add_argument("staff_id", metavar="ID")
-    add.add_argument("--name", required=True)
-    add.add_argument("--role", required=True, choices=["nurse", "it"])
-    add.add_argument("--pin-stdin", action="store_true", help="read the PIN from stdin")
+    add.add_argument("--name", required=True, help="the name the screens show")
+    add.add_argument("--role", required=True, choices=ROLES)
+    _pin_stdin_option(add)
     add.set_defaults(run=cmd_staff_add)
+    reset = staff.add_parser("reset-pin", help="give a person a new PIN (asks for it twice)")
+    reset.add_argument("staff_id", metavar="ID")
+    _pin_stdin_option(reset)
+    reset.set_defaults(run=cmd_staff_reset_pin)
     remove = staff.add_parser("remove", help="remove a person's credential")
     remove.add_argument("staff_id", metavar="ID")
     remove.set_defaults(run=cmd_staff_remove)
-    staff.add_parser("list", help="list staff (ids, roles, lockouts)").set_defaults(
-        run=cmd_staff_list
-    )
+    staff.add_parser("list", help="ids, roles, lockouts, names").set_defaults(run=cmd_staff_list)
 
-    records = commands.add_parser("records", help="sealed records").add_subparsers(
-        dest="records_command", required=True, metavar="ACTION"
-    )
+    records = _actions(commands, "records", "sealed records")
     listing = records.add_parser("list", help="ids, kinds, states and times (never PHI)")
     listing.add_argument("--kind", help="only this kind (checkin, draft, vitals, ...)")
     listing.set_defaults(run=cmd_records_list)
 
-    audit = commands.add_parser("audit", help="the hash-chained audit log").add_subparsers(
-        dest="audit_command", required=True, metavar="ACTION"
+    quarantine = _actions(commands, "quarantine", "records the clinic server refused")
+    quarantine.add_parser("list", help="each with the server's reason").set_defaults(
+        run=cmd_quarantine_list
     )
+    requeue = quarantine.add_parser("requeue", help="send a quarantined record again")
+    requeue.add_argument("record_id", metavar="ID")
+    requeue.set_defaults(run=cmd_quarantine_requeue)
+
+    audit = _actions(commands, "audit", "the hash-chained audit log")
     audit.add_parser("verify", help="check every link and the signed head").set_defaults(
         run=cmd_audit_verify
     )
     add_sync_commands(commands)  # enroll, sync now|status, export-queue
+    add_serve_commands(commands)  # serve
     return parser
 
 
@@ -202,8 +294,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     run: Callable[[argparse.Namespace], int] = args.run
     try:
         return run(args)
-    except (KioskError, StoreError, CommandError) as error:
+    except (KioskError, StoreError, StaffConsoleError, CommandError) as error:
         print(f"kiosk: {_printable(str(error))}", file=sys.stderr)
+    except OSError as error:
+        # An unreadable or missing place on disk: name it, with the system's reason.
+        place = f" ({_printable(str(error.filename))})" if error.filename else ""
+        print(f"kiosk: {error.strerror or 'input/output error'}{place}", file=sys.stderr)
     except KeyboardInterrupt:
         print("kiosk: cancelled; nothing was changed", file=sys.stderr)
     return EXIT_USER_ERROR
