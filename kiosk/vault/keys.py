@@ -7,6 +7,7 @@ key can never be mistaken for a private one, and every parser raises `KeyFormatE
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -241,6 +242,12 @@ def _hpke_private(suite: EnvelopeSuite, raw: bytes) -> HpkePrivate:
         raise KeyFormatError("recipient private key: not a valid key") from exc
 
 
+@functools.lru_cache(maxsize=1024)
+def _ed25519_public(raw: bytes) -> ed25519.Ed25519PublicKey:
+    """One key object per device key: the server verifies thousands of envelopes with it."""
+    return ed25519.Ed25519PublicKey.from_public_bytes(raw)
+
+
 @dataclass(frozen=True)
 class DeviceVerifyKey:
     """The public half of a kiosk's device key: checks envelope and request signatures."""
@@ -254,7 +261,7 @@ class DeviceVerifyKey:
 
     def _key(self) -> ed25519.Ed25519PublicKey:
         try:
-            return ed25519.Ed25519PublicKey.from_public_bytes(self.raw)
+            return _ed25519_public(self.raw)
         except ValueError as exc:
             raise KeyFormatError("device verify key: not a valid key") from exc
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -21,7 +22,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sync.server.clinic_keys import ServerKeys
+from sync.server.clinic_keys import ServerKeys, load_server_keys
 from sync.server.ingest import receive_envelopes
 from sync.server.openapi import openapi_document
 from sync.server.storage import (
@@ -347,3 +348,22 @@ def create_app(settings: ServerSettings) -> ASGIApp:
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: http_error})
     return _AdvertiseLimit(app, limit)
+
+
+@dataclass(frozen=True)
+class WorkerLaunch:
+    """What one `run --workers N` process needs to build its own app.
+
+    uvicorn starts workers as fresh interpreters and pickles this to them, so it holds only
+    names: each worker loads the keys and opens its own database connections (a pool is not
+    shared across processes). A worker's store closes with its process.
+    """
+
+    home: str
+    db_url: str
+    max_body_bytes: int
+
+    def __call__(self) -> ASGIApp:
+        keys = load_server_keys(Path(self.home))
+        store = ClinicStore.open(self.db_url, time.time())
+        return create_app(ServerSettings(store, keys, max_body_bytes=self.max_body_bytes))

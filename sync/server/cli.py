@@ -91,9 +91,12 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     import uvicorn  # Why: only `run` needs the web server.
+    from uvicorn.supervisors import Multiprocess
 
-    from sync.server.app import ServerSettings, create_app
+    from sync.server.app import ServerSettings, WorkerLaunch, create_app
 
+    if args.workers < 1:
+        raise UserError("--workers must be at least 1")
     if bool(args.tls_cert) != bool(args.tls_key):
         raise UserError("give both --tls-cert and --tls-key, or neither")
     if not args.tls_cert and not _is_loopback(args.host) and not args.allow_plain_http:
@@ -114,8 +117,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     sock.listen(1024)
     port = sock.getsockname()[1]
     scheme = "https" if args.tls_cert else "http"
+    if args.workers > 1:
+        store.close()  # Why: here it only migrated; each worker process opens its own.
+        app: Callable[..., object] = WorkerLaunch(
+            str(_home(args)), _db_url(args), args.max_body_bytes
+        )
+    else:
+        app = create_app(settings)
     config = uvicorn.Config(
-        create_app(settings),
+        app,
+        factory=args.workers > 1,
+        workers=args.workers,
         ssl_certfile=args.tls_cert,
         ssl_keyfile=args.tls_key,
         log_level="warning" if args.quiet else "info",
@@ -125,7 +137,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     # Why: tests and scripts start with --port 0 and read the real port from this line.
     print(f"clinic-server listening on {scheme}://{args.host}:{port}", flush=True)
     try:
-        uvicorn.Server(config).run(sockets=[sock])
+        if args.workers > 1:
+            Multiprocess(config, sockets=[sock]).run()
+        else:
+            uvicorn.Server(config).run(sockets=[sock])
     finally:
         store.close()
     return 0
@@ -297,6 +312,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--max-body-bytes", type=int, default=DEFAULT_MAX_BODY_BYTES)
     run.add_argument("--allow-plain-http", action="store_true")
     run.add_argument("--quiet", action="store_true", help="no access log")
+    run.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes sharing the port (verification uses one core each); default 1",
+    )
     run.set_defaults(handler=cmd_run)
 
     token = commands.add_parser(
