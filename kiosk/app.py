@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -23,7 +24,7 @@ from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerCancelled, get_current_worker
 
 from kiosk.intake.config import ClinicConfig
 from kiosk.intake.records import CheckIn, ConsentDeclined, ConsentSignature, Draft
@@ -135,6 +136,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self.welcome = WelcomeScreen(kiosk.config.clinic_name, self.language)
         self.done = DoneScreen(self.language)
         self._steps_language: str | None = None
+        self._steps_worker: Worker[None] | None = None
 
     # ---- start ----------------------------------------------------------------------------
 
@@ -156,7 +158,7 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def prepare_steps(self, language: str) -> None:
         """Throw away any built step screens and build empty ones in `language`."""
-        self._build_steps(language)
+        self._steps_worker = self._build_steps(language)
 
     @work(exclusive=True, group="steps")
     async def _build_steps(self, language: str) -> None:
@@ -181,8 +183,15 @@ class KioskApp(App[None], inherit_bindings=False):
                 await screen.remove()
 
     async def steps_built(self) -> None:
-        """Wait until the step screens for the current language are mounted."""
-        await self.workers.wait_for_complete()
+        """Wait until the latest build of step screens has finished (or been given up)."""
+        while True:
+            worker = self._steps_worker
+            if worker is None:
+                return
+            with suppress(WorkerCancelled):
+                await worker.wait()
+            if worker is self._steps_worker:
+                return
 
     # ---- the patient's way through ------------------------------------------------------
 
@@ -338,7 +347,7 @@ class KioskApp(App[None], inherit_bindings=False):
 
     async def seals_settled(self) -> None:
         """Wait for every draft and check-in being sealed (tests, and before a wipe)."""
-        await self.workers.wait_for_complete()
+        await self.workers.wait_for_complete([w for w in self.workers if w.group == "seal"])
 
     # ---- idle, done, wipe -------------------------------------------------------------------
 
