@@ -22,12 +22,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from textual.widgets import DataTable, Input  # noqa: E402
+from textual.widgets import Input  # noqa: E402
 
 from kiosk.kiosk import Kiosk  # noqa: E402
 from kiosk.screens.nurse_queue import NurseQueueScreen  # noqa: E402
 from kiosk.screens.staff_shift import StaffShift  # noqa: E402
 from kiosk.screens.staff_unlock import StaffUnlockScreen  # noqa: E402
+from kiosk.widgets.staff_queue_table import StaffQueueTable  # noqa: E402
 from tests.staff.conftest import NURSE, NURSE_PIN, StaffHostApp  # noqa: E402
 from tests.staff.queue_seed import seed_queue  # noqa: E402
 
@@ -37,7 +38,7 @@ RUNS = 5
 async def until_queue_ready(app: StaffHostApp, rows: int) -> None:
     while True:
         screen = app.screen
-        tables = screen.query(DataTable) if isinstance(screen, NurseQueueScreen) else []
+        tables = screen.query(StaffQueueTable) if isinstance(screen, NurseQueueScreen) else []
         if tables and tables[0].row_count == rows and screen.is_mounted:
             return
         await asyncio.sleep(0.0005)

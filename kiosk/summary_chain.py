@@ -30,6 +30,7 @@ import threading
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 from cryptography.exceptions import InvalidTag
@@ -58,6 +59,12 @@ _NEXT_LINK_STEP: Final = b"\x02"
 
 #: Stores a freshly started chain's sealed key before any summary of it is written.
 ChainKeeper = Callable[[SealedRecord], None]
+
+
+@lru_cache(maxsize=64)
+def _chain_name(raw: bytes) -> str:
+    """The chain id as stored (UUID text); a day's summaries share a handful of chains."""
+    return str(uuid.UUID(bytes=raw))
 
 
 class SummaryError(ValueError):
@@ -145,7 +152,7 @@ class SummaryReader:
         """The chain a summary belongs to, or None for an old-style or malformed one."""
         if len(summary) < _PREFIX.size or not summary.startswith(MAGIC):
             return None
-        return str(uuid.UUID(bytes=summary[5:21]))
+        return _chain_name(summary[5:21])
 
     def open(self, record_id: str, summary: bytes, kind: str) -> bytes:
         """The plaintext summary of `record_id`; SummaryError if it is not exactly what was sealed.
@@ -162,7 +169,7 @@ class SummaryReader:
             raise SummaryError(f"record {record_id}: summary version {version} is not supported")
         if number >= MAX_LINKS:
             raise SummaryError(f"record {record_id}: summary link {number} is out of range")
-        chain = self._chain(str(uuid.UUID(bytes=chain_bytes)), record_id)
+        chain = self._chain(_chain_name(chain_bytes), record_id)
         try:
             return AESGCM(chain.summary_key(number)).decrypt(
                 nonce, summary[_PREFIX.size :], _associated_data(prefix, record_id)

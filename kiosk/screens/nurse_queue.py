@@ -2,7 +2,8 @@
 
 The table is built from the small sealed summaries only (arrival, name, date of birth, highest
 flag, vitals done); the full record is opened when the nurse selects a row. Urgency is shown by
-a marker and a word as well as by colour, so it stands out in every theme.
+a marker and a word as well as by colour, so it stands out in every theme. Rows are drawn only
+as they scroll into view, so a day of 1,000 check-ins opens as fast as a screenful.
 """
 
 from __future__ import annotations
@@ -13,14 +14,25 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Button, DataTable, Static
+from textual.widgets import Button, Static
 
 from kiosk.intake.records import RecordKind
 from kiosk.kiosk import CheckInSummary
 from kiosk.screens.nurse_checkin import NurseCheckInScreen, open_checkin
 from kiosk.screens.staff_shift import StaffScreen, StaffShift
 from kiosk.widgets.staff_display import flag_badge, inert, staff_text
+from kiosk.widgets.staff_queue_table import StaffQueueTable
 from kiosk.widgets.staff_shift_bar import StaffShiftBar
+
+#: Column (label key, width in cells): fixed, so no cell is measured; long names end in "...".
+COLUMNS = (
+    ("flag", 9),
+    ("arrived", 7),
+    ("name", 32),
+    ("dob", 13),
+    ("vitals", 7),
+    ("kind", 11),
+)
 
 
 class NurseQueueScreen(StaffScreen):
@@ -33,31 +45,27 @@ class NurseQueueScreen(StaffScreen):
     NurseQueueScreen { background: $background; }
     NurseQueueScreen #nurse-queue-title { text-style: bold; padding: 0 1; }
     NurseQueueScreen #nurse-queue-empty { padding: 1 2; }
-    NurseQueueScreen DataTable { height: 1fr; }
+    NurseQueueScreen StaffQueueTable { height: 1fr; }
     NurseQueueScreen #nurse-queue-refresh { dock: bottom; width: 100%; height: 3; }
     """
 
     def __init__(self, shift: StaffShift) -> None:
         super().__init__(shift)
         self._rows: list[CheckInSummary] = []
+        self._zone = ZoneInfo(shift.kiosk.config.time_zone)
 
     def compose(self) -> ComposeResult:
         yield StaffShiftBar(self.shift)
         yield Static("", id="nurse-queue-title")
-        table: DataTable[Text] = DataTable(id="nurse-queue", cursor_type="row", zebra_stripes=True)
-        yield table
+        yield StaffQueueTable(
+            [(staff_text(f"queue.column.{key}"), width) for key, width in COLUMNS],
+            id="nurse-queue",
+        )
         yield Button(staff_text("queue.refresh"), id="nurse-queue-refresh")
 
     def on_mount(self) -> None:
         super().on_mount()
-        table = self.query_one("#nurse-queue", DataTable)
-        table.add_columns(
-            *(
-                staff_text(f"queue.column.{c}")
-                for c in ("flag", "arrived", "name", "dob", "vitals", "kind")
-            )
-        )
-        table.focus()
+        self.query_one("#nurse-queue", StaffQueueTable).focus()
 
     def on_screen_resume(self) -> None:
         # Shown first, or back from a check-in or sign-off: read today's list (again).
@@ -66,41 +74,32 @@ class NurseQueueScreen(StaffScreen):
 
     def reload(self) -> None:
         """Read today's summaries again and redraw the table."""
-        table: DataTable[Text] = self.query_one("#nurse-queue", DataTable)
-        table.clear()
-        zone = ZoneInfo(self.shift.kiosk.config.time_zone)
         # The kiosk hands them over urgent first, then STOP, CAUTION, INFO, by arrival.
         ordered = self.shift.session.todays_summaries()
         self._rows = ordered
-        table.add_rows(
-            [
-                (
-                    flag_badge(s.highest, s.urgent),
-                    Text(s.arrived_at.astimezone(zone).strftime("%H:%M")),
-                    inert(s.name),
-                    Text(s.date_of_birth.isoformat() if s.date_of_birth else "-"),
-                    Text(
-                        staff_text("queue.vitals_done" if s.vitals_done else "queue.vitals_not_yet")
-                    ),
-                    Text(
-                        staff_text(
-                            "queue.kind_checkin"
-                            if s.kind == RecordKind.CHECKIN
-                            else "queue.kind_draft"
-                        )
-                    ),
-                )
-                for s in ordered
-            ]
-        )
+        self.query_one("#nurse-queue", StaffQueueTable).show(ordered, self._cells)
         count = len(ordered)
         self.query_one("#nurse-queue-title", Static).update(
             staff_text("queue.title", count=count) if count else staff_text("queue.empty")
         )
 
-    @on(DataTable.RowSelected, "#nurse-queue")
-    def _open_row(self, event: DataTable.RowSelected) -> None:
-        self.open_checkin(self._rows[event.cursor_row])
+    def _cells(self, summary: CheckInSummary) -> tuple[Text, ...]:
+        """One row as the nurse reads it; drawn only when it scrolls into view."""
+        kind = "queue.kind_checkin" if summary.kind == RecordKind.CHECKIN else "queue.kind_draft"
+        vitals = "queue.vitals_done" if summary.vitals_done else "queue.vitals_not_yet"
+        born = summary.date_of_birth
+        return (
+            flag_badge(summary.highest, summary.urgent),
+            Text(summary.arrived_at.astimezone(self._zone).strftime("%H:%M")),
+            inert(summary.name),
+            Text(born.isoformat() if born else "-"),
+            Text(staff_text(vitals)),
+            Text(staff_text(kind)),
+        )
+
+    @on(StaffQueueTable.RowChosen, "#nurse-queue")
+    def _open_row(self, event: StaffQueueTable.RowChosen) -> None:
+        self.open_checkin(self._rows[event.index])
 
     @on(Button.Pressed, "#nurse-queue-refresh")
     def _refresh(self) -> None:
@@ -124,6 +123,7 @@ class NurseQueueScreen(StaffScreen):
 
     def forget(self) -> None:
         self._rows = []
+        self.query_one("#nurse-queue", StaffQueueTable).clear()
         super().forget()
 
     def action_lock(self) -> None:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from kiosk.store.errors import StoreError
 
 _FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+_TEXT_LENGTH = len("2025-01-31T09:30:00.000000Z")
 
 
 def utc_text(moment: datetime) -> str:
@@ -18,8 +19,11 @@ def utc_text(moment: datetime) -> str:
 
 
 def parse_utc_text(text: str) -> datetime:
-    """Read back a time written by utc_text."""
-    return datetime.strptime(text, _FORMAT).replace(tzinfo=UTC)
+    """Read back a time written by utc_text; ValueError for any other shape."""
+    # Why: fromisoformat is several times faster than strptime; the shape check keeps it strict.
+    if len(text) != _TEXT_LENGTH or text[-1] != "Z" or text[10] != "T" or text[19] != ".":
+        raise ValueError(f"time {text[:40]!r} is not in the store's format")
+    return datetime.fromisoformat(text)
 
 
 def utc_now() -> datetime:

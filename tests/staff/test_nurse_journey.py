@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from kiosk.intake.records import Severity, Vitals
 from kiosk.kiosk import Kiosk
@@ -11,6 +11,7 @@ from kiosk.screens.nurse_checkin import NurseCheckInScreen
 from kiosk.screens.nurse_queue import NurseQueueScreen
 from kiosk.screens.nurse_signoff import NurseSignOffScreen
 from kiosk.screens.nurse_vitals import NurseVitalsScreen
+from kiosk.widgets.staff_queue_table import StaffQueueTable
 from tests.staff.conftest import (
     HALF_TYPED,
     NURSE,
@@ -40,7 +41,7 @@ async def test_a_nurse_signs_vitals_past_a_hold_threshold_and_the_sealed_record_
     async with app.run_test(size=(120, 40)) as pilot:
         await unlock(pilot, NURSE, NURSE_PIN)
         assert isinstance(app.screen, NurseQueueScreen)
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(StaffQueueTable)
         assert table.row_count == 3
         first_row = [str(cell) for cell in table.get_row_at(0)]
         assert "URGENT" in first_row[0] and first_row[2] == "Uma Urgent"
@@ -82,7 +83,7 @@ async def test_a_nurse_signs_vitals_past_a_hold_threshold_and_the_sealed_record_
         await pilot.press(*NURSE_PIN, "enter")
         await pilot.pause()
         assert isinstance(app.screen, NurseQueueScreen)
-        rows = [app.screen.query_one(DataTable).get_row_at(i) for i in range(3)]
+        rows = [app.screen.query_one(StaffQueueTable).get_row_at(i) for i in range(3)]
         urgent_row = next(r for r in rows if str(r[2]) == "Uma Urgent")
         assert str(urgent_row[4]) == "done"
 

@@ -9,11 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from kiosk.kiosk import Kiosk
 from kiosk.screens.nurse_checkin import NurseCheckInScreen
 from kiosk.screens.nurse_queue import NurseQueueScreen
+from kiosk.widgets.staff_queue_table import StaffQueueTable
 from tests.staff.conftest import NURSE, NURSE_PIN, StaffHostApp, make_kiosk
 from tests.staff.queue_seed import LAST_NAME, seed_queue
 
@@ -38,7 +39,7 @@ async def test_a_thousand_check_ins_open_scroll_and_the_last_one_opens(busy_kios
         await pilot.press(*NURSE, "enter", *NURSE_PIN, "enter")
         await pilot.pause()
         assert isinstance(app.screen, NurseQueueScreen)
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(StaffQueueTable)
         assert table.row_count == 1000
         assert "1000" in str(app.screen.query_one("#nurse-queue-title", Static).render())
         await pilot.press("pagedown", "ctrl+end")

@@ -3,12 +3,11 @@ unlock, the patient screen is hidden behind the staff screens, and Lock brings i
 
 from __future__ import annotations
 
-from textual.widgets import DataTable
-
 from kiosk.app import KioskApp
 from kiosk.kiosk import Kiosk
 from kiosk.screens.nurse_queue import NurseQueueScreen
 from kiosk.screens.staff_unlock import StaffUnlockScreen
+from kiosk.widgets.staff_queue_table import StaffQueueTable
 from tests.staff.conftest import NURSE, NURSE_PIN, seed_today
 
 
@@ -24,7 +23,7 @@ async def test_f12_unlock_queue_and_lock_inside_the_kiosk_app(kiosk: Kiosk) -> N
         await pilot.press(*NURSE, "enter", *NURSE_PIN, "enter")
         await pilot.pause()
         assert isinstance(app.screen, NurseQueueScreen)
-        assert app.screen.query_one(DataTable).row_count == 3
+        assert app.screen.query_one(StaffQueueTable).row_count == 3
         # Staff screens are opaque full screens: nothing of the patient's shows through.
         assert not app.screen.is_modal
         await pilot.press("f12")  # the staff key does nothing more while a shift is open
