@@ -29,7 +29,15 @@ from kiosk.intake.examples import (
     example_draft,
     example_vitals,
 )
-from kiosk.intake.records import AuditEntry, CheckIn, ConsentDeclined, Draft, Vitals
+from kiosk.intake.records import (
+    Answer,
+    AuditEntry,
+    CheckIn,
+    ConsentDeclined,
+    Draft,
+    Severity,
+    Vitals,
+)
 
 TEXT = st.text(max_size=30)  # hypothesis' default alphabet has no surrogates
 MOMENTS = st.datetimes(
@@ -78,6 +86,48 @@ def test_any_record_round_trips_exactly_and_canonically(record: Record) -> None:
     back = from_payload(payload)
     assert back == record
     assert to_payload(back) == payload
+
+
+# Values of every kind a screen or a careless caller could put in the wrong field.
+ANY_VALUE = st.one_of(
+    TEXT,
+    st.integers(),
+    st.floats(),
+    st.booleans(),
+    st.none(),
+    st.lists(TEXT, max_size=2),
+    st.lists(TEXT, max_size=2).map(tuple),
+    st.dates(),
+    st.datetimes(),
+    st.datetimes(timezones=st.just(UTC)),
+    st.sampled_from([*Severity, *Answer]),
+)
+
+
+def _with_one_field_replaced(record: Any, data: st.DataObject) -> Any:
+    """The record with one field, at any depth of nested records, set to any value."""
+    field = data.draw(st.sampled_from(dataclasses.fields(record)))
+    current = getattr(record, field.name)
+    if dataclasses.is_dataclass(current) and data.draw(st.booleans()):
+        value = _with_one_field_replaced(current, data)
+    else:
+        value = data.draw(ANY_VALUE)
+    return dataclasses.replace(record, **{field.name: value})
+
+
+@pytest.mark.fuzz
+@ci_examples(300)
+@given(RECORDS, st.data())
+def test_a_record_with_any_field_mistyped_is_refused_or_reads_back_equal(
+    record: Record, data: st.DataObject
+) -> None:
+    """Encoding checks types on the way, so the kiosk never needs to decode to find out."""
+    changed = _with_one_field_replaced(record, data)
+    try:
+        payload = to_payload(changed)
+    except PayloadError:
+        return
+    assert from_payload(payload) == changed
 
 
 @pytest.mark.parametrize(
