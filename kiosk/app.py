@@ -18,6 +18,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from textual import events, work
@@ -29,23 +30,30 @@ from textual.worker import Worker, WorkerCancelled, get_current_worker
 from kiosk.intake.config import ClinicConfig
 from kiosk.intake.records import CheckIn, ConsentDeclined, ConsentSignature, Draft
 from kiosk.kiosk import Kiosk, KioskError, PatientDesk
-from kiosk.screens.checkin_screen_set import build_step_screens
+from kiosk.screens.checkin_messages import (
+    ConsentDeclinePressed,
+    EditPressed,
+    PatientActivity,
+    SelfHarmAnswered,
+    StepBack,
+    StepDone,
+    SubmitPressed,
+)
 from kiosk.screens.checkin_session import STEPS, CheckInSession
-from kiosk.screens.consent import ConsentDeclinePressed
 from kiosk.screens.done import DoneScreen
-from kiosk.screens.mood import SelfHarmAnswered
-from kiosk.screens.review import ReviewScreen, SubmitPressed
 from kiosk.screens.staff_shift import ShiftLocked, StaffOnly
-from kiosk.screens.staff_unlock import StaffUnlockScreen
-from kiosk.screens.step_screen import PatientActivity, StepBack, StepDone, StepScreen
 from kiosk.screens.still_there import StillThereScreen
 from kiosk.screens.welcome import WelcomeScreen
 from kiosk.themes import HIGH_CONTRAST_THEME, KIOSK_THEMES, STANDARD_THEME
+
+if TYPE_CHECKING:
+    from kiosk.screens.step_screen import StepScreen
 
 #: The key that opens the staff unlock: a terminal and a browser (textual-serve) both send it.
 STAFF_KEY = "f12"
 DEFAULT_LANGUAGE = "en"
 _IDLE_CHECK_SECONDS = 0.5
+_BUILD_DELAY_SECONDS = 0.2
 
 
 @dataclass(frozen=True)
@@ -147,8 +155,12 @@ class KioskApp(App[None], inherit_bindings=False):
         self.set_interval(_IDLE_CHECK_SECONDS, self.check_patient_idle)
 
     def on_ready(self) -> None:
-        # Why: build the steps after the welcome screen is drawn, so start-up stays quick.
-        self.prepare_steps(self.language)
+        # Why: build the steps just after the welcome screen is drawn, so start-up stays quick.
+        self.set_timer(_BUILD_DELAY_SECONDS, self._first_build)
+
+    def _first_build(self) -> None:
+        if self._steps_worker is None:
+            self.prepare_steps(self.language)
 
     def now_local(self) -> datetime:
         """The wall clock in the clinic's zone (for "today" and clock times typed)."""
@@ -162,17 +174,22 @@ class KioskApp(App[None], inherit_bindings=False):
 
     @work(exclusive=True, group="steps")
     async def _build_steps(self, language: str) -> None:
+        # Why imported here: the step screens are not needed to draw the welcome screen.
+        from kiosk.screens.checkin_screen_set import build_step_screens
+
         await self._discard_steps()
         screens = build_step_screens(language, self.now_local, self.kiosk.config)
         self.steps = screens
         self._steps_language = language
         for name, screen in screens.items():
             self.install_screen(screen, f"step-{name}")
-            # Why: Textual 8.2.8 has no public "compose now, show later"; push_screen uses this.
+            # Why: Textual 8.2.8 has no public "compose and lay out now, show later": these are
+            # what push_screen itself calls; doing it here takes ~2/3 off the first switch.
             _, mounted = self._get_screen(screen)
             await mounted
             if get_current_worker().is_cancelled:
                 return
+            screen._refresh_layout(self.size)
 
     async def _discard_steps(self) -> None:
         """Uninstall and remove every step screen: nothing typed survives in a widget."""
@@ -184,6 +201,7 @@ class KioskApp(App[None], inherit_bindings=False):
 
     async def steps_built(self) -> None:
         """Wait until the latest build of step screens has finished (or been given up)."""
+        self._first_build()
         while True:
             worker = self._steps_worker
             if worker is None:
@@ -247,7 +265,7 @@ class KioskApp(App[None], inherit_bindings=False):
         if index > 0:
             await self.show_step(STEPS[index - 1])
 
-    async def on_review_screen_edit_pressed(self, message: ReviewScreen.EditPressed) -> None:
+    async def on_edit_pressed(self, message: EditPressed) -> None:
         await self.show_step(message.step)
 
     def on_self_harm_answered(self, message: SelfHarmAnswered) -> None:
@@ -340,9 +358,9 @@ class KioskApp(App[None], inherit_bindings=False):
         await self.end_session()
 
     def on_seal_failed(self, message: SealFailed) -> None:
-        review = self.steps.get("review")
-        if isinstance(review, ReviewScreen):
-            review.show_failure()
+        for step in self.steps.values():
+            if step is self.screen:
+                step.show_failure()
         self.log.error(f"sealing failed: {message.reason}")
 
     async def seals_settled(self) -> None:
@@ -409,6 +427,9 @@ class KioskApp(App[None], inherit_bindings=False):
     # ---- staff --------------------------------------------------------------------------
 
     def action_staff(self) -> None:
+        # Why imported here: the staff screens are not needed to draw the welcome screen.
+        from kiosk.screens.staff_unlock import StaffUnlockScreen
+
         if not isinstance(self.screen, StaffOnly):
             self.push_screen(StaffUnlockScreen(self.kiosk))
 

@@ -9,19 +9,15 @@ from datetime import UTC, datetime
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.widgets import Button, Static
 
 from kiosk.intake.config import ConsentDocument
 from kiosk.intake.records import ConsentSignature
 from kiosk.intake.validation import validate_signature
+from kiosk.screens.checkin_messages import ConsentDeclinePressed
 from kiosk.screens.checkin_session import CheckInSession
 from kiosk.screens.step_screen import StepScreen
 from kiosk.widgets.tick_box import TickBox
-
-
-class ConsentDeclinePressed(Message):
-    """The patient declined the consent."""
 
 
 class ConsentScreen(StepScreen):

@@ -29,7 +29,7 @@ from kiosk.intake.validation import (
 )
 from kiosk.screens.checklist import validate_time_taken
 from kiosk.screens.step_screen import StepScreen
-from kiosk.widgets.patient_input import PatientInput, visible_text
+from kiosk.widgets.patient_input import visible_text
 from kiosk.widgets.tick_box import TickBox
 
 MEDICATION_FIELDS = ("med_name", "med_dose", "med_frequency", "med_last_dose")
@@ -83,6 +83,7 @@ class MedicationsScreen(StepScreen):
             "med_name",
             text("screens.medications.name"),
             lambda raw: validate_substance_name(raw, "med_name"),
+            suggester=DrugNameSuggester(),
         )
         yield from self.field(
             "med_dose",
@@ -121,10 +122,6 @@ class MedicationsScreen(StepScreen):
             yield Button(text("screens.medications.add_allergy"), id="add-allergy")
             yield Button(text("screens.medications.remove_allergy"), id="remove-allergy")
         yield OptionList(id="allergy-list", markup=False)
-
-    def on_mount(self) -> None:
-        self.query_one("#med_name", PatientInput).suggester = DrugNameSuggester()
-        super().on_mount()
 
     def _check_last_dose(self, raw: str) -> Valid[Any] | Invalid:
         if not raw.strip():

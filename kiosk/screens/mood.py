@@ -8,23 +8,15 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.message import Message
 from textual.widgets import Static
 
 from kiosk.intake.questions import PHQ9
 from kiosk.intake.records import Phq9
+from kiosk.screens.checkin_messages import SelfHarmAnswered
 from kiosk.screens.step_screen import StepScreen
 from kiosk.widgets.choice_list import Choice, ChoiceList, ChoiceOption
 
 SELF_HARM_ITEM = "item9"
-
-
-class SelfHarmAnswered(Message):
-    """Item 9 was answered above 0; carries the answers so far (unanswered items as 0)."""
-
-    def __init__(self, answers_so_far: Phq9) -> None:
-        super().__init__()
-        self.answers_so_far = answers_so_far
 
 
 class MoodScreen(StepScreen):

@@ -13,22 +13,18 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.widgets import Button, Static
 
 from kiosk.intake.questions import ANSWER_KEYS, HEALTH_HISTORY, MIDAS, MIGRAINE_HISTORY, PHQ9
 from kiosk.intake.questions import TODAY_CHECKLIST as CHECKLIST
 from kiosk.intake.records import Answer
+from kiosk.screens.checkin_messages import EditPressed, SubmitPressed
 from kiosk.screens.checkin_session import CheckInSession
 from kiosk.screens.step_screen import StepScreen
 from kiosk.widgets.staff_display import display_text
 
 #: The sections shown, in order, each with the step its "Edit" returns to.
 SECTIONS = ("identity", "medications", "history", "migraine", "mood", "checklist", "consent")
-
-
-class SubmitPressed(Message):
-    """The patient pressed Submit on the review."""
 
 
 class ReviewScreen(StepScreen):
@@ -45,13 +41,6 @@ class ReviewScreen(StepScreen):
     }
     ReviewScreen #submit-failed { color: $kiosk-problem; text-style: bold; height: auto; }
     """
-
-    class EditPressed(Message):
-        """The patient wants to change a section."""
-
-        def __init__(self, step: str) -> None:
-            super().__init__()
-            self.step = step
 
     def title_text(self) -> str:
         return self.text("screens.review.title")
@@ -90,7 +79,7 @@ class ReviewScreen(StepScreen):
     def _edit(self, event: Button.Pressed) -> None:
         event.stop()
         step = (event.button.id or "").removeprefix("edit-")
-        self.post_message(self.EditPressed(step))
+        self.post_message(EditPressed(step))
 
     def try_next(self) -> None:
         self.query_one("#next", Button).disabled = True  # one press, one check-in

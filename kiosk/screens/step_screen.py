@@ -11,17 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
 from textual.screen import Screen
+from textual.suggester import Suggester
 from textual.widgets import Button, Input, Static
 
 from kiosk.intake.validation import FieldProblem, Invalid, Valid
 from kiosk.locale import translate
+from kiosk.screens.checkin_messages import PatientActivity, StepBack, StepDone
 from kiosk.screens.checkin_session import CheckInSession
 from kiosk.widgets.choice_list import ChoiceList
 from kiosk.widgets.keypad import Keypad
@@ -38,27 +39,6 @@ class FieldSpec:
 
     label: str
     validate: Validator
-
-
-class StepDone(Message, Generic[T]):
-    """The patient pressed Next on a step whose answers all pass."""
-
-    def __init__(self, step: str, section: T) -> None:
-        super().__init__()
-        self.step = step
-        self.section = section
-
-
-class StepBack(Message):
-    """The patient pressed Back."""
-
-    def __init__(self, step: str) -> None:
-        super().__init__()
-        self.step = step
-
-
-class PatientActivity(Message):
-    """The patient pressed a key, touched or pasted: the App restarts its idle clock."""
 
 
 class StepScreen(Screen[None]):
@@ -139,12 +119,13 @@ class StepScreen(Screen[None]):
         validate: Validator,
         placeholder: str = "",
         question: str | None = None,
+        suggester: Suggester | None = None,
     ) -> ComposeResult:
         """A labelled text box (a long question goes above it) and a line for what is wrong."""
         self.fields[field_id] = FieldSpec(label, validate)
         if question is not None:
             yield Static(question, classes="question", markup=False)
-        yield PatientInput(label, field_id=field_id, placeholder=placeholder)
+        yield PatientInput(label, field_id=field_id, placeholder=placeholder, suggester=suggester)
         yield Static("", id=f"{field_id}-problem", classes="problem", markup=False)
 
     def on_mount(self) -> None:
@@ -255,6 +236,12 @@ class StepScreen(Screen[None]):
         if not self.problems():
             self.post_message(StepDone(self.STEP, self.collect()))
 
+    def show_failure(self) -> None:
+        """Storing what this step sent failed: say so; the patient may try again."""
+        self.tried_next = False
+        self._show("why-not", self.text("screens.review.failed"))
+        self.query_one("#next", Button).disabled = False
+
     def before_show(self, session: CheckInSession) -> None:
         """Called just before the step is shown (review redraws, consent learns the name)."""
 
@@ -264,8 +251,9 @@ class StepScreen(Screen[None]):
 
     def set_editing_from_review(self, editing: bool) -> None:
         """From review, Next returns to review (and says so)."""
-        self.editing_from_review = editing
-        self.query_one("#next", Button).label = self.text(self.next_key())
+        if editing != self.editing_from_review:
+            self.editing_from_review = editing
+            self.query_one("#next", Button).label = self.text(self.next_key())
 
     def valid(self, field_id: str) -> Any:
         """The cleaned value of a field known to pass."""

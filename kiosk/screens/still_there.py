@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from kiosk.locale import translate
-from kiosk.screens.step_screen import PatientActivity
+from kiosk.screens.checkin_messages import PatientActivity
 
 
 class StillThereScreen(ModalScreen[None]):

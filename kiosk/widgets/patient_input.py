@@ -12,6 +12,7 @@ import unicodedata
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual.suggester import Suggester
 from textual.widgets import Input
 
 _DEL = 0x7F
@@ -52,8 +53,17 @@ class PatientInput(Input):
     PatientInput.-problem { border: tall $kiosk-problem; }
     """
 
-    def __init__(self, label: str, *, field_id: str, placeholder: str = "") -> None:
-        super().__init__(placeholder=placeholder, id=field_id, select_on_focus=False)
+    def __init__(
+        self,
+        label: str,
+        *,
+        field_id: str,
+        placeholder: str = "",
+        suggester: Suggester | None = None,
+    ) -> None:
+        super().__init__(
+            placeholder=placeholder, id=field_id, select_on_focus=False, suggester=suggester
+        )
         self.border_title = label
         self.cursor_blink = False
 
