@@ -12,14 +12,21 @@ import errno
 import os
 import subprocess
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from attack_canaries import canary_checkin
 from conftest import NURSE_ID, NURSE_PIN, ClinicKiosk, make_clinic_kiosk
+from textual.pilot import Pilot
+from textual.widgets import Button, Static
 
+from kiosk.app import IdleTimeouts, KioskApp
 from kiosk.intake.examples import example_checkin, example_draft
+from kiosk.intake.records import CheckIn
 from kiosk.kiosk import Kiosk, KioskError
+from kiosk.screens.checkin_session import STEPS, CheckInSession
+from kiosk.screens.review import ReviewScreen
 from kiosk.store import StoreError
 
 DISK_SIZE = "3m"
@@ -146,3 +153,64 @@ def test_a_nurse_who_unlocks_on_a_full_disk_gets_a_clear_refusal_not_a_crash(
             assert "\n" not in str(refused)
     finally:
         clinic.kiosk.close()
+
+
+async def test_the_patient_whose_submit_does_not_fit_is_told_calmly_and_can_submit_again(
+    small_disk: Path,
+) -> None:
+    """At the review screen on a full disk: Submit says the check-in could not be saved and
+    keeps every answer; when space returns the same Submit stores it once and says Done."""
+    clinic = make_clinic_kiosk(small_disk / "kiosk-data")
+    app = KioskApp(
+        clinic.kiosk,
+        timeouts=IdleTimeouts(idle_seconds=900, warning_seconds=30),
+        wall_clock=lambda: datetime(2025, 3, 14, 14, 30, tzinfo=UTC),
+    )
+    checkin = canary_checkin()
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await app.steps_built()
+            session = CheckInSession("en", checkin.started_at)
+            for step, section in zip(STEPS[:6], _sections(checkin), strict=True):
+                session.keep(step, section)
+            session.consent = checkin.consent
+            app.session = session
+            await app.show_step("review")
+            await pilot.pause()
+            filler = _fill(small_disk)
+            _submit_until_refused(clinic.kiosk)  # what a draft might still have squeezed in
+            before = len(clinic.kiosk.store.records(kind="checkin"))
+
+            await _press_submit(app, pilot)
+            assert isinstance(app.screen, ReviewScreen) and app.session is session
+            failure = str(app.screen.query_one("#submit-failed", Static).render())
+            assert "could not be saved" in failure
+            assert len(clinic.kiosk.store.records(kind="checkin")) == before
+
+            filler.unlink()
+            await _press_submit(app, pilot)
+            assert app.screen.name == "done"
+            assert len(clinic.kiosk.store.records(kind="checkin")) == before + 1
+    finally:
+        clinic.kiosk.close()
+
+
+def _sections(checkin: CheckIn) -> list[object]:
+    return [
+        checkin.identity,
+        checkin.medications,
+        checkin.history,
+        checkin.migraine,
+        checkin.phq9,
+        checkin.checklist,
+    ]
+
+
+async def _press_submit(app: KioskApp, pilot: Pilot[None]) -> None:
+    button = app.screen.query_one("#next", Button)
+    button.scroll_visible(animate=False, immediate=True)
+    await pilot.pause()
+    assert await pilot.click(button)
+    await app.seals_settled()
+    await pilot.pause()
