@@ -30,6 +30,7 @@ from textual.worker import Worker, WorkerCancelled, get_current_worker
 from kiosk.intake.config import ClinicConfig
 from kiosk.intake.records import CheckIn, ConsentDeclined, ConsentSignature, Draft
 from kiosk.kiosk import Kiosk, KioskError, PatientDesk
+from kiosk.locale import LANGUAGES
 from kiosk.screens.checkin_messages import (
     ConsentDeclinePressed,
     EditPressed,
@@ -47,6 +48,7 @@ from kiosk.screens.welcome import WelcomeScreen
 from kiosk.themes import HIGH_CONTRAST_THEME, KIOSK_THEMES, STANDARD_THEME
 
 if TYPE_CHECKING:
+    from kiosk.screens.nurse_checkin import ResumeDraftRequested
     from kiosk.screens.step_screen import StepScreen
 
 #: The key that opens the staff unlock: a terminal and a browser (textual-serve) both send it.
@@ -435,6 +437,21 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def on_shift_locked(self, _message: ShiftLocked) -> None:
         self.touch()
+
+    async def on_resume_draft_requested(self, message: ResumeDraftRequested) -> None:
+        """A nurse resumed an interrupted check-in: its answers back on screen, at its step."""
+        await self.end_session()
+        draft = message.draft
+        self.language = draft.language if draft.language in LANGUAGES else DEFAULT_LANGUAGE
+        self.prepare_steps(self.language)
+        await self.steps_built()
+        session = CheckInSession.from_draft(draft, message.record_id)
+        self.session = session
+        for screen in self.steps.values():
+            screen.fill(session)
+        step = draft.step if draft.step in STEPS else STEPS[0]
+        self.touch()
+        await self.show_step(step)
 
     # ---- lockdown: the actions a stray binding or markup link could name ------------------
 

@@ -81,6 +81,22 @@ class CheckInSession:
         attribute = "phq9" if step == "mood" else step
         setattr(self, attribute, section)
 
+    @classmethod
+    def from_draft(cls, draft: Draft, record_id: str) -> CheckInSession:
+        """Continue an interrupted check-in; its next draft supersedes the one resumed."""
+        return cls(
+            language=draft.language,
+            started_at=draft.started_at,
+            patient_id=draft.patient_id,
+            identity=draft.identity,
+            medications=draft.medications,
+            history=draft.history,
+            migraine=draft.migraine,
+            phq9=draft.phq9,
+            checklist=draft.checklist,
+            last_draft_id=record_id,
+        )
+
     def signature_matches(self) -> bool:
         """False when a consent was signed and the legal name was changed since."""
         if self.consent is None or self.identity is None:

@@ -19,6 +19,7 @@ from kiosk.intake.validation import (
     validate_phone,
     validate_time_of_day,
 )
+from kiosk.screens.checkin_session import CheckInSession
 from kiosk.screens.step_screen import StepScreen, Validator
 from kiosk.widgets.choice_list import Choice, ChoiceList, ChoiceOption
 
@@ -126,6 +127,29 @@ class ChecklistScreen(StepScreen):
                 self.text("screens.choices.unanswered", count=missing),
             )
         ]
+
+    def fill(self, session: CheckInSession) -> None:
+        c = session.checklist
+        if c is None:
+            return
+        zone = self.clock().tzinfo
+        self.put("last_food", c.last_food_at.astimezone(zone).strftime("%H:%M"))
+        self.put("last_clear_liquid", c.last_clear_liquid_at.astimezone(zone).strftime("%H:%M"))
+        self.put("driver_name", c.driver_name)
+        self.put("driver_phone", c.driver_phone)
+        driver = Answer.YES if c.has_driver else Answer.NO
+        self.query_one("#driver-question", ChoiceList).answers["has_driver"] = driver.value
+        self.query_one("#today-questions", ChoiceList).answers.update(
+            {
+                "took_regular_medications": c.took_regular_medications.value,
+                "alcohol_or_drugs_24h": c.alcohol_or_drugs_24h.value,
+                "feeling_unwell": c.feeling_unwell.value,
+                "may_be_pregnant": c.may_be_pregnant.value,
+            }
+        )
+        for choices in self.query(ChoiceList):
+            choices.refresh(layout=True)
+        self._driver_answered()
 
     def collect(self) -> TodayChecklist:
         today = self.query_one("#today-questions", ChoiceList).answers

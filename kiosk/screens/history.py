@@ -13,6 +13,7 @@ from textual.widgets import Input, Static
 from kiosk.intake.questions import ANSWER_KEYS, DETAIL_PROMPT_KEY, HEALTH_HISTORY
 from kiosk.intake.records import Answer, HealthHistory, HistoryAnswer
 from kiosk.intake.validation import Invalid, Valid, validate_detail
+from kiosk.screens.checkin_session import CheckInSession
 from kiosk.screens.step_screen import StepScreen
 from kiosk.widgets.choice_list import Choice, ChoiceList, ChoiceOption
 
@@ -110,6 +111,18 @@ class HistoryScreen(StepScreen):
                 label = self.text("screens.history.detail_of", number=number)
                 problems.append((label, self.problem_text(result.problem)))
         return problems
+
+    def fill(self, session: CheckInSession) -> None:
+        if session.history is None:
+            return
+        self.questions.answers.update(
+            {a.question_id: a.answer.value for a in session.history.answers}
+        )
+        self.details.update({a.question_id: a.detail for a in session.history.answers if a.detail})
+        self.detail_for = None
+        self._show_detail_for(self.questions.current_question())
+        self.questions.refresh(layout=True)
+        self.refresh_state()
 
     def collect(self) -> HealthHistory:
         answers: list[HistoryAnswer] = []

@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from kiosk.intake.records import Identity
 from kiosk.intake.validation import validate_date_of_birth, validate_person_name, validate_phone
+from kiosk.screens.checkin_session import CheckInSession
 from kiosk.screens.step_screen import StepScreen
 
 
@@ -56,6 +57,23 @@ class IdentityScreen(StepScreen):
             text("screens.identity.emergency_contact_phone"),
             lambda raw: validate_phone(raw, "emergency_contact_phone"),
         )
+
+    def fill(self, session: CheckInSession) -> None:
+        who = session.identity
+        if who is None:
+            return
+        born = who.date_of_birth
+        order = "%d/%m/%Y" if self.date_order == "DMY" else "%m/%d/%Y"
+        for field_id, value in (
+            ("legal_name", who.legal_name),
+            ("preferred_name", who.preferred_name),
+            ("date_of_birth", born.strftime(order)),
+            ("phone", who.phone),
+            ("emergency_contact_name", who.emergency_contact_name),
+            ("emergency_contact_phone", who.emergency_contact_phone),
+        ):
+            self.put(field_id, value)
+        self.refresh_state()
 
     def collect(self) -> Identity:
         return Identity(

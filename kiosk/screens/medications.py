@@ -27,6 +27,7 @@ from kiosk.intake.validation import (
     validate_short_text,
     validate_substance_name,
 )
+from kiosk.screens.checkin_session import CheckInSession
 from kiosk.screens.checklist import validate_time_taken
 from kiosk.screens.step_screen import StepScreen
 from kiosk.widgets.patient_input import visible_text
@@ -289,6 +290,16 @@ class MedicationsScreen(StepScreen):
                 Option(_row(" \u00b7 ".join(p for p in (allergy.substance, allergy.reaction) if p)))
             )
         self.refresh_state()
+
+    def fill(self, session: CheckInSession) -> None:
+        kept = session.medications
+        if kept is None:
+            return
+        self.medications = list(kept.medications)
+        self.allergies = list(kept.allergies)
+        self.query_one("#no-medications", TickBox).set_ticked(kept.no_medications)
+        self.query_one("#no-allergies", TickBox).set_ticked(kept.no_allergies)
+        self._show_lists()
 
     def collect(self) -> MedicationList:
         return MedicationList(

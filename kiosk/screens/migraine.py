@@ -9,6 +9,7 @@ from textual.widgets import Input, Static
 from kiosk.intake.questions import ANSWER_KEYS, MIDAS, MIGRAINE_HISTORY, AnswerKind, Question
 from kiosk.intake.records import Answer, Midas, MigraineHistory
 from kiosk.intake.validation import validate_detail, validate_whole_number
+from kiosk.screens.checkin_session import CheckInSession
 from kiosk.screens.step_screen import StepScreen, Validator
 from kiosk.widgets.choice_list import Choice, ChoiceList, ChoiceOption
 
@@ -102,6 +103,28 @@ class MigraineScreen(StepScreen):
                 self.text("screens.choices.unanswered", count=len(missing)),
             )
         ]
+
+    def fill(self, session: CheckInSession) -> None:
+        m = session.migraine
+        if m is None:
+            return
+        values = {
+            "headache_days_per_month": str(m.headache_days_per_month),
+            "migraine_days_per_month": str(m.migraine_days_per_month),
+            "typical_pain": str(m.typical_pain),
+            "preventives_tried": m.preventives_tried,
+            _OUTCOME: m.earlier_ketamine_outcome,
+            "midas_headache_days_3_months": str(m.midas.headache_days_3_months),
+            "midas_average_pain": str(m.midas.average_pain),
+        }
+        values |= {f"midas_item{n}": str(days) for n, days in enumerate(m.midas.items, start=1)}
+        for field_id, value in values.items():
+            self.put(field_id, value)
+        self.questions.answers.update(
+            {"aura": m.aura.value, "earlier_ketamine": m.earlier_ketamine.value}
+        )
+        self.questions.refresh(layout=True)
+        self._ketamine_answered()
 
     def collect(self) -> MigraineHistory:
         answers = self.questions.answers

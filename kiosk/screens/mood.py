@@ -13,6 +13,7 @@ from textual.widgets import Static
 from kiosk.intake.questions import PHQ9
 from kiosk.intake.records import Phq9
 from kiosk.screens.checkin_messages import SelfHarmAnswered
+from kiosk.screens.checkin_session import CheckInSession
 from kiosk.screens.step_screen import StepScreen
 from kiosk.widgets.choice_list import Choice, ChoiceList, ChoiceOption
 
@@ -77,6 +78,15 @@ class MoodScreen(StepScreen):
                 self.text("screens.choices.unanswered", count=len(missing)),
             )
         ]
+
+    def fill(self, session: CheckInSession) -> None:
+        if session.phq9 is None:
+            return
+        self.questions.answers.update(
+            {q.id: str(value) for q, value in zip(PHQ9.questions, session.phq9.items, strict=True)}
+        )
+        self.questions.refresh(layout=True)
+        self.refresh_state()
 
     def collect(self) -> Phq9:
         return self._items()

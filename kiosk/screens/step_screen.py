@@ -242,6 +242,15 @@ class StepScreen(Screen[None]):
         self._show("why-not", self.text("screens.review.failed"))
         self.query_one("#next", Button).disabled = False
 
+    def fill(self, session: CheckInSession) -> None:
+        """Put a resumed draft's answers for this step back in its boxes (default: none)."""
+
+    def put(self, field_id: str, value: str) -> None:
+        """Set a box as if typed (used when resuming)."""
+        self.query_one(f"#{field_id}", Input).value = value
+        if value:
+            self.touched.add(field_id)
+
     def before_show(self, session: CheckInSession) -> None:
         """Called just before the step is shown (review redraws, consent learns the name)."""
 

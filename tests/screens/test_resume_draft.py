@@ -1,0 +1,42 @@
+"""A nurse resumes an interrupted check-in: the patient screens come back with the answers
+already given, at the step the patient had reached, and the next draft supersedes the old one."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from kiosk.app import KioskApp
+from kiosk.intake.examples import example_draft
+from kiosk.intake.records import Draft, RecordKind
+from kiosk.kiosk import Kiosk
+from kiosk.screens.nurse_checkin import ResumeDraftRequested
+from kiosk.widgets.choice_list import ChoiceList
+from tests.screens.conftest import click, ready, sealed, tap_choice
+
+
+async def test_a_resumed_draft_comes_back_filled_in_at_its_step(
+    app: KioskApp, kiosk: Kiosk
+) -> None:
+    draft = example_draft(step="mood", phq9=None, checklist=None)
+    record_id = kiosk.patient_desk().save_draft(draft)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        app.post_message(ResumeDraftRequested(record_id, draft))
+        await pilot.pause()
+        await app.steps_built()
+        await pilot.pause()
+        assert app.screen.name == "mood"
+        assert draft.identity is not None and draft.history is not None
+        identity = app.steps["identity"]
+        assert identity.query_one("#legal_name", Input).value == draft.identity.legal_name
+        history = app.steps["history"].query_one("#history-questions", ChoiceList)
+        assert history.answers == {a.question_id: a.answer.value for a in draft.history.answers}
+        for number in range(1, 10):
+            await tap_choice(pilot, "phq9-questions", f"item{number}", "0")
+        await click(pilot, "#next")
+        await app.seals_settled()
+        assert app.screen.name == "checklist"
+    drafts = [d for d in sealed(kiosk, RecordKind.DRAFT) if isinstance(d, Draft)]
+    assert [d.step for d in drafts] == ["mood", "checklist"]
+    newest = kiosk.store.records(RecordKind.DRAFT.value)[-1]
+    assert newest.supersedes == record_id
