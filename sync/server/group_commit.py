@@ -38,6 +38,12 @@ class GroupCommit(Generic[Job, Answer]):
         self._waiting: list[tuple[Job, Future[Answer]]] = []
         self._queue_lock = threading.Lock()
 
+    @property
+    def waiting(self) -> int:
+        """How many jobs are queued for the next writer (none taken yet)."""
+        with self._queue_lock:
+            return len(self._waiting)
+
     def run(self, job: Job) -> Answer:
         """The job's answer once the transaction holding it has committed; raises its refusal."""
         done: Future[Answer] = Future()
