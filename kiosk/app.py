@@ -13,11 +13,13 @@ form, so the next patient's step screens are built while the welcome screen wait
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -27,9 +29,8 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.worker import Worker, WorkerCancelled, get_current_worker
 
-from kiosk.intake.config import ClinicConfig
+from kiosk.intake.config import ClinicConfig, load_config
 from kiosk.intake.records import CheckIn, ConsentDeclined, ConsentSignature, Draft
-from kiosk.kiosk import Kiosk, KioskError, PatientDesk
 from kiosk.locale import LANGUAGES
 from kiosk.screens.checkin_messages import (
     ConsentDeclinePressed,
@@ -40,19 +41,21 @@ from kiosk.screens.checkin_messages import (
     StepDone,
     SubmitPressed,
 )
-from kiosk.screens.checkin_session import STEPS, CheckInSession
+from kiosk.screens.checkin_session import STEPS, CheckInSession, IncompleteCheckIn
 from kiosk.screens.done import DoneScreen
-from kiosk.screens.staff_shift import ShiftLocked, StaffOnly
 from kiosk.screens.still_there import StillThereScreen
 from kiosk.screens.welcome import WelcomeScreen
 from kiosk.themes import HIGH_CONTRAST_THEME, KIOSK_THEMES, STANDARD_THEME
 
 if TYPE_CHECKING:
+    from kiosk.kiosk import Kiosk, PatientDesk
     from kiosk.screens.nurse_checkin import ResumeDraftRequested
     from kiosk.screens.step_screen import StepScreen
 
 #: The key that opens the staff unlock: a terminal and a browser (textual-serve) both send it.
 STAFF_KEY = "f12"
+#: The clinic configuration in a kiosk's data directory (the name `kiosk.kiosk` writes).
+CLINIC_CONFIG_FILE = "clinic.toml"
 DEFAULT_LANGUAGE = "en"
 _IDLE_CHECK_SECONDS = 0.5
 _BUILD_DELAY_SECONDS = 0.2
@@ -95,8 +98,20 @@ class SealFailed(Message):
         self.reason = reason
 
 
+def _kiosk_error() -> type[Exception]:
+    # Why imported late: the facade (and its cryptography) is loaded after the welcome screen.
+    from kiosk.kiosk import KioskError
+
+    return KioskError
+
+
 class KioskApp(App[None], inherit_bindings=False):
-    """The patient kiosk. Pass an opened `Kiosk`; tests pass short timeouts and fake clocks."""
+    """The patient kiosk, given an opened `Kiosk` or its data directory.
+
+    Given the directory, the welcome screen is drawn from the clinic configuration alone and the
+    kiosk (keys, database: the slow imports) is opened in a thread just after; "Check in" waits
+    for it. Tests pass an opened `Kiosk`, short timeouts and fake clocks.
+    """
 
     ENABLE_COMMAND_PALETTE = False
     ALLOW_SELECT = False
@@ -121,19 +136,26 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def __init__(
         self,
-        kiosk: Kiosk,
+        kiosk: Kiosk | Path,
         *,
         timeouts: IdleTimeouts | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         super().__init__()
-        self.kiosk = kiosk
-        self.desk: PatientDesk = kiosk.patient_desk()
-        self.timeouts = timeouts or IdleTimeouts.from_config(kiosk.config)
+        self.kiosk: Kiosk | None = None
+        self._desk: PatientDesk | None = None
+        if isinstance(kiosk, Path):
+            self.data_dir = kiosk
+            self.config = load_config(kiosk / CLINIC_CONFIG_FILE)
+        else:
+            self._opened(kiosk)
+            self.data_dir = kiosk.data_dir
+            self.config = kiosk.config
+        self.timeouts = timeouts or IdleTimeouts.from_config(self.config)
         self.clock = clock
         self.wall_clock = wall_clock
-        self.zone = ZoneInfo(kiosk.config.time_zone)
+        self.zone = ZoneInfo(self.config.time_zone)
         self.session: CheckInSession | None = None
         self.steps: dict[str, StepScreen] = {}
         self.language = DEFAULT_LANGUAGE
@@ -143,10 +165,11 @@ class KioskApp(App[None], inherit_bindings=False):
         for theme in KIOSK_THEMES:
             self.register_theme(theme)
         self.theme = STANDARD_THEME
-        self.welcome = WelcomeScreen(kiosk.config.clinic_name, self.language)
+        self.welcome = WelcomeScreen(self.config.clinic_name, self.language)
         self.done = DoneScreen(self.language)
         self._steps_language: str | None = None
         self._steps_worker: Worker[None] | None = None
+        self._opened_here = False
 
     # ---- start ----------------------------------------------------------------------------
 
@@ -164,6 +187,29 @@ class KioskApp(App[None], inherit_bindings=False):
         if self._steps_worker is None:
             self.prepare_steps(self.language)
 
+    def _opened(self, kiosk: Kiosk) -> None:
+        self.kiosk = kiosk
+        self._desk = kiosk.patient_desk()
+
+    @property
+    def desk(self) -> PatientDesk:
+        """The patient side of the kiosk: seals and stores, never reads back."""
+        if self._desk is None:
+            raise RuntimeError("the kiosk is not open yet; wait for steps_built()")
+        return self._desk
+
+    async def _open_kiosk(self) -> None:
+        """Open the kiosk from its data directory in a thread, once."""
+        if self.kiosk is None:
+            from kiosk.kiosk import Kiosk
+
+            self._opened(await asyncio.to_thread(Kiosk.open, self.data_dir))
+            self._opened_here = True
+
+    async def on_unmount(self) -> None:
+        if self.kiosk is not None and self._opened_here:
+            self.kiosk.close()
+
     def now_local(self) -> datetime:
         """The wall clock in the clinic's zone (for "today" and clock times typed)."""
         return self.wall_clock().astimezone(self.zone)
@@ -179,8 +225,9 @@ class KioskApp(App[None], inherit_bindings=False):
         # Why imported here: the step screens are not needed to draw the welcome screen.
         from kiosk.screens.checkin_screen_set import build_step_screens
 
+        await self._open_kiosk()
         await self._discard_steps()
-        screens = build_step_screens(language, self.now_local, self.kiosk.config)
+        screens = build_step_screens(language, self.now_local, self.config)
         self.steps = screens
         self._steps_language = language
         for name, screen in screens.items():
@@ -282,7 +329,8 @@ class KioskApp(App[None], inherit_bindings=False):
             return
         try:
             checkin = session.checkin(session.consent, self.wall_clock().astimezone(UTC))
-        except KioskError:
+        except IncompleteCheckIn as missing:
+            self.call_next(self.show_step, str(missing))
             return
         self._seal_checkin(checkin)
 
@@ -290,7 +338,7 @@ class KioskApp(App[None], inherit_bindings=False):
         session = self.session
         if session is None:
             return
-        consent = self.kiosk.config.consent
+        consent = self.config.consent
         declined = session.declined(
             consent.document_id, consent.version, self.wall_clock().astimezone(UTC)
         )
@@ -310,7 +358,7 @@ class KioskApp(App[None], inherit_bindings=False):
     async def _seal_draft(self, session: CheckInSession, draft: Draft, number: int) -> None:
         try:
             record_id = await asyncio.to_thread(self._store_draft, session, draft, number)
-        except KioskError as error:
+        except _kiosk_error() as error:
             self.post_message(SealFailed(str(error)))
             return
         if record_id is not None:
@@ -329,7 +377,7 @@ class KioskApp(App[None], inherit_bindings=False):
     async def _seal_checkin(self, checkin: CheckIn) -> None:
         try:
             await asyncio.to_thread(self.desk.submit_checkin, checkin)
-        except KioskError as error:
+        except _kiosk_error() as error:
             self.post_message(SealFailed(str(error)))
             return
         self.post_message(CheckInSealed(declined=False))
@@ -338,7 +386,7 @@ class KioskApp(App[None], inherit_bindings=False):
     async def _seal_declined(self, declined: ConsentDeclined) -> None:
         try:
             await asyncio.to_thread(self.desk.record_consent_declined, declined)
-        except KioskError as error:
+        except _kiosk_error() as error:
             self.post_message(SealFailed(str(error)))
             return
         self.post_message(CheckInSealed(declined=True))
@@ -390,7 +438,7 @@ class KioskApp(App[None], inherit_bindings=False):
         if not self.screen_stack:
             return  # starting or closing down
         top = self.screen
-        if isinstance(top, StaffOnly):
+        if self._staff_on_top():
             self.last_activity = self.clock()
             return
         now = self.clock()
@@ -414,7 +462,7 @@ class KioskApp(App[None], inherit_bindings=False):
         """Drop the check-in and every screen that showed it; back to welcome, defaults on."""
         self.session = None
         self.done_since = None
-        while len(self.screen_stack) > 2 and not isinstance(self.screen, StaffOnly):
+        while len(self.screen_stack) > 2 and not self._staff_on_top():
             self.pop_screen()
         if self.screen is not self.welcome:
             await self.switch_screen("welcome")
@@ -432,10 +480,15 @@ class KioskApp(App[None], inherit_bindings=False):
         # Why imported here: the staff screens are not needed to draw the welcome screen.
         from kiosk.screens.staff_unlock import StaffUnlockScreen
 
-        if not isinstance(self.screen, StaffOnly):
+        if self.kiosk is not None and not self._staff_on_top():
             self.push_screen(StaffUnlockScreen(self.kiosk))
 
-    def on_shift_locked(self, _message: ShiftLocked) -> None:
+    def _staff_on_top(self) -> bool:
+        """Whether a staff screen is showing (none can be before the staff side is imported)."""
+        staff_shift = sys.modules.get("kiosk.screens.staff_shift")
+        return staff_shift is not None and isinstance(self.screen, staff_shift.StaffOnly)
+
+    def on_shift_locked(self) -> None:
         self.touch()
 
     async def on_resume_draft_requested(self, message: ResumeDraftRequested) -> None:

@@ -14,24 +14,20 @@ from kiosk.kiosk import Kiosk, KioskError
 DEMO_DATA = Path("demo-data")
 
 
-def open_demo_kiosk(data_dir: Path = DEMO_DATA) -> Kiosk:
-    """The demo kiosk in `data_dir`, created with demo keys, staff and configuration if new."""
-    if (data_dir / "kiosk.db").exists():
-        return Kiosk.open(data_dir)
-    return Kiosk.init(data_dir, demo=True)
+def ensure_demo_kiosk(data_dir: Path = DEMO_DATA) -> None:
+    """Create the demo kiosk in `data_dir` (demo keys, staff, configuration) unless it exists."""
+    if not (data_dir / "kiosk.db").exists():
+        Kiosk.init(data_dir, demo=True).close()
 
 
 def main() -> int:
     try:
-        kiosk = open_demo_kiosk()
+        ensure_demo_kiosk()
     except KioskError as error:
         print(f"demo: {error}", file=sys.stderr)
         return 1
     print(f"demo kiosk data: {DEMO_DATA.resolve()} (staff: F12, nurse N100 / PIN 246810)")
-    try:
-        KioskApp(kiosk).run()
-    finally:
-        kiosk.close()
+    KioskApp(DEMO_DATA).run()
     return 0
 
 
