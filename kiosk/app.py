@@ -303,7 +303,8 @@ class KioskApp(App[None], inherit_bindings=False):
             if self.steps[step].editing_from_review:
                 following = "review"
             if step == "identity" and not session.signature_matches():
-                following = "consent"  # a changed legal name needs the consent signed again
+                session.consent = None  # a changed legal name needs the consent signed again
+                following = "consent"
         for screen in self.steps.values():
             screen.set_editing_from_review(following == "review" or screen.editing_from_review)
         self.seal_draft(session, following)
@@ -325,7 +326,10 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def on_submit_pressed(self, _message: SubmitPressed) -> None:
         session = self.session
-        if session is None or session.consent is None:
+        if session is None:
+            return
+        if session.consent is None:
+            self.call_next(self.show_step, "consent")
             return
         try:
             checkin = session.checkin(session.consent, self.wall_clock().astimezone(UTC))
