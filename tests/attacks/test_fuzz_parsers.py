@@ -184,7 +184,7 @@ _JSON_SCALARS = (
 _JSON_VALUES = st.recursive(
     _JSON_SCALARS,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
-    max_leaves=12,
+    max_leaves=6,
 )
 
 
