@@ -33,6 +33,8 @@ from kiosk.screens.step_screen import StepScreen
 from kiosk.widgets.patient_input import visible_text
 from kiosk.widgets.tick_box import TickBox
 
+#: How many drug names are offered as buttons under the name box (for touch).
+SUGGESTIONS = 3
 MEDICATION_FIELDS = ("med_name", "med_dose", "med_frequency", "med_last_dose")
 ALLERGY_FIELDS = ("allergy_substance", "allergy_reaction")
 
@@ -67,6 +69,9 @@ class MedicationsScreen(StepScreen):
     MedicationsScreen .form-buttons { height: 3; margin-bottom: 1; }
     MedicationsScreen .form-buttons Button { margin-right: 2; }
     MedicationsScreen .section { text-style: bold; margin-top: 1; height: auto; }
+    MedicationsScreen #suggestions { height: auto; }
+    MedicationsScreen .suggestion { display: none; margin-right: 1; }
+    MedicationsScreen .suggestion.-shown { display: block; }
     MedicationsScreen #med_last_dose { display: none; }
     MedicationsScreen #med_last_dose.-shown { display: block; }
     """
@@ -86,6 +91,9 @@ class MedicationsScreen(StepScreen):
             lambda raw: validate_substance_name(raw, "med_name"),
             suggester=DrugNameSuggester(),
         )
+        with Horizontal(id="suggestions"):
+            for index in range(SUGGESTIONS):
+                yield Button("", id=f"suggestion-{index}", classes="suggestion")
         yield from self.field(
             "med_dose",
             text("screens.medications.dose"),
@@ -173,6 +181,23 @@ class MedicationsScreen(StepScreen):
                 (text("screens.medications.allergies"), text("screens.medications.empty_allergies"))
             )
         return problems
+
+    @on(Input.Changed, "#med_name")
+    def _offer_names(self, event: Input.Changed) -> None:
+        """Show up to three matching drug names as buttons a finger can tap."""
+        typed = event.value.strip()
+        names = suggest(typed, SUGGESTIONS) if len(typed) >= 2 else []
+        names = [name for name in names if name.casefold() != typed.casefold()]
+        for index in range(SUGGESTIONS):
+            button = self.query_one(f"#suggestion-{index}", Button)
+            button.set_class(index < len(names), "-shown")
+            button.label = Content(names[index]) if index < len(names) else Content("")
+
+    @on(Button.Pressed, ".suggestion")
+    def _use_name(self, event: Button.Pressed) -> None:
+        event.stop()
+        self._put("med_name", str(event.button.label))
+        self.query_one("#med_name", Input).focus()
 
     @on(TickBox.Toggled, "#as-needed")
     def _as_needed(self, event: TickBox.Toggled) -> None:

@@ -123,3 +123,20 @@ async def test_a_signature_that_is_not_the_legal_name_is_refused_in_spanish(
         )
         message = str(app.screen.query_one("#signature-problem", Static).render())
         assert message.startswith("El nombre")
+
+
+async def test_a_drug_name_can_be_completed_by_tapping_a_suggestion(app: KioskApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        app.session = CheckInSession("en", datetime.now(UTC))
+        await app.show_step("medications")
+        await pilot.pause()
+        box = app.screen.query_one("#med_name", Input)
+        box.focus()
+        await type_text(pilot, "lamo")
+        first = app.screen.query_one("#suggestion-0", Button)
+        assert first.has_class("-shown")
+        assert str(first.label) == "lamotrigine"
+        await pilot.click(first)
+        await pilot.pause()
+        assert box.value == "lamotrigine"
