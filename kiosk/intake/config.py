@@ -3,14 +3,18 @@
 `clinic_defaults.toml` beside this file holds the CLINICAL.md defaults and is also the schema: a
 clinic's own TOML may override any value in it but add nothing, so a misspelt key or an unknown
 rule is refused instead of silently ignored. Every refusal is a `ConfigError` naming the file,
-the place (table.key, with the line where it can be found) and what to do.
+the place (table.key, with the line where it can be found) and what to do. Anything in a message
+that comes from the file (a key, the file's name) is shown inertly: control, format and bidi
+characters escaped, long text cut, so a hostile file cannot drive IT's terminal.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import tomllib
+import unicodedata
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -30,6 +34,26 @@ VITAL_MEASURES = tuple(measure.id for measure in MEASURES)
 Comparison = Literal["below", "above", "at_or_above"]
 _COMPARISONS: tuple[Comparison, ...] = ("below", "above", "at_or_above")
 _THRESHOLD_KEYS = tuple(f"{level}_{cmp}" for level in ("caution", "stop") for cmp in _COMPARISONS)
+#: The sane range of each timeout, retention and fasting time: (lowest, highest, unit). An idle
+#: timeout beyond it would in effect switch off the wipe between patients or the staff lock.
+SETTING_RANGES: Mapping[str, tuple[float, float, str]] = MappingProxyType(
+    {
+        "timeouts.patient_idle_seconds": (15, 900, "seconds"),
+        "timeouts.patient_warning_seconds": (5, 120, "seconds"),
+        "timeouts.staff_idle_seconds": (30, 1800, "seconds"),
+        "retention.draft_hours": (1, 720, "hours"),
+        "retention.acknowledged_hours": (1, 720, "hours"),
+        "thresholds.last_food_hours": (0.5, 24, "hours"),
+        "thresholds.last_clear_liquid_hours": (0.5, 24, "hours"),
+    }
+)
+#: How much of a key or file name taken from the file a message shows.
+_SHOWN_KEY_CHARS = 60
+_SHOWN_NAME_CHARS = 200
+#: Line breaks and tabs may appear in the consent text; every other C0/C1 control may not.
+_ALLOWED_CONTROLS = frozenset("\n\t")
+#: Bidi embedding, override and isolate characters: they can make text read backwards.
+_DIRECTION_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 class ConfigError(ValueError):
@@ -135,7 +159,7 @@ def load_config(path: Path | str) -> ClinicConfig:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(
-            f"{path}: cannot be read ({type(error).__name__}). "
+            f"{_shown(str(path), _SHOWN_NAME_CHARS)}: cannot be read ({type(error).__name__}). "
             "Check that the file exists, is readable and is saved as UTF-8."
         ) from None
     return load_config_text(text, str(path))
@@ -149,7 +173,8 @@ def load_config_text(text: str, source_name: str) -> ClinicConfig:
     except tomllib.TOMLDecodeError as error:
         # Why: tomllib's message carries "(at line N, column M)", the place to look.
         raise ConfigError(
-            f"{source_name}: is not valid TOML: {error}. Fix the TOML syntax there."
+            f"{_shown(source_name, _SHOWN_NAME_CHARS)}: is not valid TOML: "
+            f"{_shown(str(error), _SHOWN_NAME_CHARS)}. Fix the TOML syntax there."
         ) from None
     _check_known(overrides, _defaults_data(), "", source)
     return _build(_merge(_defaults_data(), overrides), source)
@@ -168,9 +193,12 @@ class _Source:
     text: str
 
     def error(self, place: str, problem: str, fix: str) -> ConfigError:
+        """A refusal; `place` comes from the file and is shown inertly, `problem` and `fix` are
+        the loader's own words."""
         line = self._line_of(place)
-        where = f"{place} (line {line})" if line else place
-        return ConfigError(f"{self.name}: {where}: {problem}. {fix}")
+        shown = _shown(place, _SHOWN_KEY_CHARS)
+        where = f"{shown} (line {line})" if line else shown
+        return ConfigError(f"{_shown(self.name, _SHOWN_NAME_CHARS)}: {where}: {problem}. {fix}")
 
     def _line_of(self, place: str) -> int | None:
         """Best effort: the first line assigning the last key of the place (TOML gives none)."""
@@ -180,6 +208,13 @@ class _Source:
             if pattern.search(line):
                 return number
         return None
+
+
+def _shown(text: str, limit: int) -> str:
+    """Text from the file made inert for a message: non-printable characters escaped as in repr
+    (ESC -> \\x1b, U+202E -> \\u202e), cut to `limit` characters with an ellipsis."""
+    cut = text if len(text) <= limit else text[: limit - 1] + "\u2026"
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in cut)
 
 
 def _place(prefix: str, key: str) -> str:
@@ -207,7 +242,11 @@ def _check_known(
             allowed = schema[key]
         if isinstance(allowed, dict):
             if not isinstance(value, dict):
-                raise src.error(place, "must be a table", f"Write it as [{place}] with its keys")
+                raise src.error(
+                    place,
+                    "must be a table",
+                    f"Write it as [{_shown(place, _SHOWN_KEY_CHARS)}] with its keys",
+                )
             _check_known(value, allowed, place, src)
         elif isinstance(value, dict):
             raise src.error(place, "must be a single value, not a table", "Remove the table")
@@ -236,7 +275,29 @@ def _get(table: Mapping[str, Any], key: str, kind: type, place: str, src: _Sourc
     if not ok:
         given = _TOML_TYPE_NAMES.get(type(value), type(value).__name__)
         raise src.error(full, f"must be {names[kind]}, not {given}", "Write it as in the defaults")
-    return float(value) if kind is float else value
+    if kind is str:
+        _check_plain(value, full, src)
+    if kind is not float:
+        return value
+    # Why: a whole number past float's range (1 followed by 400 zeros) is as unusable as inf.
+    number = float(value) if abs(value) < 2**1023 else math.inf
+    if not math.isfinite(number):
+        # Why: every comparison with nan is false, so a nan limit would never raise its flag.
+        raise src.error(full, "must be a finite number, not nan or inf", "Give a plain number")
+    return number
+
+
+def _check_plain(text: str, place: str, src: _Source) -> None:
+    """Refuse text that would reach a screen with a terminal control or a direction override."""
+    for position, char in enumerate(text, start=1):
+        if char in _ALLOWED_CONTROLS:
+            continue
+        if unicodedata.category(char) == "Cc" or char in _DIRECTION_CONTROLS:
+            raise src.error(
+                place,
+                f"has a control or text-direction character at position {position}",
+                "Remove it; write the text plainly",
+            )
 
 
 _TOML_TYPE_NAMES = {
@@ -249,9 +310,12 @@ _TOML_TYPE_NAMES = {
 }
 
 
-def _positive(value: float, place: str, src: _Source) -> None:
-    if value <= 0:
-        raise src.error(place, "must be greater than 0", "Give a positive value")
+def _in_range(value: float, place: str, src: _Source) -> None:
+    low, high, unit = SETTING_RANGES[place]
+    if not low <= value <= high:
+        raise src.error(
+            place, f"must be between {low:g} and {high:g} {unit}", "Give a value in that range"
+        )
 
 
 def _severity(value: str, place: str, src: _Source) -> Severity:
@@ -282,9 +346,10 @@ def _build(data: Mapping[str, Any], src: _Source) -> ClinicConfig:
     time_zone = _get(data, "time_zone", str, "", src)
     try:
         zoneinfo.ZoneInfo(time_zone)
-    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+    except (ValueError, OSError, zoneinfo.ZoneInfoNotFoundError):
+        # Why OSError: a tzdata folder ("America") or an over-long name fails as a file would.
         raise src.error(
-            "time_zone", "is not a known time zone", 'Use an IANA name like "America/Chicago"'
+            "time_zone", "is not a known time zone", 'Use an IANA name like "America/New_York"'
         ) from None
     date_order = _get(data, "date_order", str, "", src)
     if date_order not in ("MDY", "DMY"):
@@ -303,7 +368,7 @@ def _build(data: Mapping[str, Any], src: _Source) -> ClinicConfig:
         for key in ("last_food_hours", "last_clear_liquid_hours")
     }
     for place, value in (whole_numbers | hours).items():
-        _positive(value, place, src)
+        _in_range(value, place, src)
     return ClinicConfig(
         clinic_name=_get(data, "clinic_name", str, "", src),
         time_zone=time_zone,

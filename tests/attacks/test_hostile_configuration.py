@@ -19,33 +19,34 @@ def _refusal(text: str) -> str:
     return str(refused.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OSError,
-    reason="kiosk/intake/config.py _build catches only ValueError and ZoneInfoNotFoundError "
-    "from ZoneInfo(time_zone): a zone that names a tzdata folder ('America', 'Etc') raises "
-    "IsADirectoryError and a name over 255 characters raises OSError (File name too long)",
-)
 @pytest.mark.parametrize("zone", ["America", "Etc", "x" * 300], ids=["America", "Etc", "300 x"])
 def test_a_time_zone_that_is_a_folder_or_too_long_is_refused_by_name(zone: str) -> None:
-    assert "time_zone" in _refusal(f'time_zone = "{zone}"')
+    message = _refusal(f'time_zone = "{zone}"')
+    assert "time_zone" in message and 'like "America/New_York"' in message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ConfigError messages echo an unknown key as written: a key holding ESC or another "
-    "control character reaches IT's terminal raw (`clinic-server publish-config`, `kiosk`)",
-)
 def test_an_unknown_key_with_a_terminal_escape_is_named_inertly() -> None:
     message = _refusal('"\\u001b]0;owned\\u0007\\u001b[2J" = 1')
     assert all(char.isprintable() for char in message), repr(message)
+    assert "\\x1b]0;owned\\x07\\x1b[2J" in message  # IT can still see what the key was
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="thresholds accept nan: every comparison with nan is false, so a hold threshold or a "
-    "fasting rule of nan silently never raises its flag (config.py _positive and _holds)",
+@pytest.mark.parametrize(
+    "key",
+    ["\\u202eevil", "\\u2066hidden\\u2069", "tab\\there", "nul\\u0000", "\\U000e0001x"],
+    ids=["bidi override", "bidi isolate", "tab", "NUL", "tag character"],
 )
+def test_an_unknown_key_with_bidi_or_control_characters_is_named_inertly(key: str) -> None:
+    message = _refusal(f'"{key}" = 1')
+    assert "unknown setting" in message
+    assert all(char.isprintable() for char in message), repr(message)
+
+
+def test_a_huge_unknown_key_is_named_in_a_short_message() -> None:
+    message = _refusal(f'[timeouts]\n"{"A" * 100_000}" = 1')
+    assert "unknown setting" in message and len(message) < 600
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -58,13 +59,50 @@ def test_a_threshold_of_nan_is_refused(text: str) -> None:
     assert "thresholds" in _refusal(text)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="timeouts have no upper bound: patient_idle_seconds = 10**20 is accepted, which "
-    "turns off the idle wipe that protects one patient's answers from the next (and is far "
-    "beyond what a timer can hold)",
+@pytest.mark.parametrize(
+    "value",
+    ["inf", "-inf", "+nan", "1e400", "1" + "0" * 400],
+    ids=["inf", "-inf", "+nan", "1e400", "10**400"],
 )
+def test_a_hold_threshold_that_is_not_a_finite_number_is_refused(value: str) -> None:
+    message = _refusal(f"[thresholds.vitals.spo2]\nstop_below = {value}")
+    assert "thresholds.vitals.spo2.stop_below" in message and "finite number" in message
+
+
 def test_an_idle_timeout_that_disables_the_wipe_is_refused() -> None:
     assert "patient_idle_seconds" in _refusal(
         "[timeouts]\npatient_idle_seconds = 100000000000000000000"
     )
+
+
+@pytest.mark.parametrize(
+    ("table", "key", "value", "allowed"),
+    [
+        ("timeouts", "patient_idle_seconds", "901", "between 15 and 900 seconds"),
+        ("timeouts", "patient_warning_seconds", "-1", "between 5 and 120 seconds"),
+        ("timeouts", "staff_idle_seconds", "86400", "between 30 and 1800 seconds"),
+        ("retention", "draft_hours", "99999999999", "between 1 and 720 hours"),
+        ("retention", "acknowledged_hours", "0", "between 1 and 720 hours"),
+        ("thresholds", "last_food_hours", "1000.5", "between 0.5 and 24 hours"),
+        ("thresholds", "last_clear_liquid_hours", "inf", "finite number"),
+    ],
+)
+def test_a_timeout_retention_or_fasting_time_out_of_range_is_refused_with_the_range(
+    table: str, key: str, value: str, allowed: str
+) -> None:
+    message = _refusal(f"[{table}]\n{key} = {value}")
+    assert f"{table}.{key}" in message and allowed in message
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ('clinic_name = "Lake\\u001b[2Jside"', "clinic_name"),
+        ('[rules."med.opioids"]\nreason = "Opioid\\u202e"', 'rules."med.opioids".reason'),
+        ('[consent.text]\nen = "I agree\\u0007"', "consent.text.en"),
+    ],
+    ids=["clinic name with ESC", "rule reason with bidi override", "consent text with BEL"],
+)
+def test_text_a_screen_shows_with_a_control_character_is_refused(text: str, place: str) -> None:
+    message = _refusal(text)
+    assert place in message and "control or text-direction character" in message

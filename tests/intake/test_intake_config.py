@@ -67,6 +67,21 @@ def test_a_clinic_file_overrides_only_what_it_names(tmp_path: Path) -> None:
     assert config.patient_idle_seconds == 90
 
 
+def test_a_clinic_may_use_the_edges_of_every_range(tmp_path: Path) -> None:
+    path = tmp_path / "clinic.toml"
+    path.write_text(
+        "[timeouts]\npatient_idle_seconds = 15\npatient_warning_seconds = 120\n"
+        "staff_idle_seconds = 1800\n[retention]\ndraft_hours = 1\nacknowledged_hours = 720\n"
+        "[thresholds]\nlast_food_hours = 24\nlast_clear_liquid_hours = 0.5\n",
+        "utf-8",
+    )
+    config = load_config(path)
+    assert (config.patient_idle_seconds, config.patient_warning_seconds) == (15, 120)
+    assert config.staff_idle_seconds == 1800
+    assert (config.draft_retention_hours, config.acknowledged_retention_hours) == (1, 720)
+    assert (config.last_food_hours, config.last_clear_liquid_hours) == (24, 0.5)
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -99,7 +114,14 @@ def test_a_clinic_file_overrides_only_what_it_names(tmp_path: Path) -> None:
         ("[thresholds.vitals.spo2]\nwarn_below = 9\n", ["thresholds.vitals.spo2.warn_below"]),
         ('time_zone = "Mars/Olympus"\n', ["time_zone", "not a known time zone", "IANA"]),
         ('date_order = "YMD"\n', ["date_order", "MDY or DMY"]),
-        ("[timeouts]\nstaff_idle_seconds = 0\n", ["staff_idle_seconds", "greater than 0"]),
+        (
+            "[timeouts]\nstaff_idle_seconds = 0\n",
+            ["timeouts.staff_idle_seconds", "between 30 and 1800 seconds", "in that range"],
+        ),
+        (
+            "[thresholds]\nlast_food_hours = nan\n",
+            ["thresholds.last_food_hours", "finite number", "Give a plain number"],
+        ),
         ("timeouts = 5\n", ["timeouts", "must be a table"]),
         ('[consent.text]\nen = "   "\n', ["consent.text.en", "is empty"]),
         ('[consent.text]\nfr = "Bonjour"\n', ["consent.text.fr", "unknown setting"]),
