@@ -58,6 +58,8 @@ STAFF_KEY = "f12"
 CLINIC_CONFIG_FILE = "clinic.toml"
 DEFAULT_LANGUAGE = "en"
 _IDLE_CHECK_SECONDS = 0.5
+#: How often the sync worker tries the clinic server (it backs off by itself after failures).
+SYNC_INTERVAL_SECONDS = 60.0
 _BUILD_DELAY_SECONDS = 0.2
 
 
@@ -88,6 +90,14 @@ class CheckInSealed(Message):
     def __init__(self, declined: bool) -> None:
         super().__init__()
         self.declined = declined
+
+
+class SyncFinished(Message):
+    """The sync worker finished one run; the IT console (if showing) redraws its status."""
+
+    def __init__(self, outcome: str) -> None:
+        super().__init__()
+        self.outcome = outcome
 
 
 class SealFailed(Message):
@@ -141,8 +151,10 @@ class KioskApp(App[None], inherit_bindings=False):
         timeouts: IdleTimeouts | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        sync_interval: float = SYNC_INTERVAL_SECONDS,
     ) -> None:
         super().__init__()
+        self.sync_interval = sync_interval
         self.kiosk: Kiosk | None = None
         self._desk: PatientDesk | None = None
         if isinstance(kiosk, Path):
@@ -178,6 +190,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self.install_screen(self.done, "done")
         self.push_screen("welcome")
         self.set_interval(_IDLE_CHECK_SECONDS, self.check_patient_idle)
+        self.set_interval(self.sync_interval, self.start_sync)
 
     def on_ready(self) -> None:
         # Why: build the steps just after the welcome screen is drawn, so start-up stays quick.
@@ -509,6 +522,34 @@ class KioskApp(App[None], inherit_bindings=False):
         step = draft.step if draft.step in STEPS else STEPS[0]
         self.touch()
         await self.show_step(step)
+
+    # ---- sync: a thread worker that posts one message and never touches a widget ----------
+
+    def start_sync(self, force: bool = False) -> None:
+        """One sync run in the background: the patient flow never waits for the network."""
+        if self.kiosk is not None:
+            self._sync(self.kiosk, force)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="sync")
+    def _sync(self, kiosk: Kiosk, force: bool) -> None:
+        from sync.client.engine import SyncEngine
+
+        engine = SyncEngine.for_kiosk(kiosk)  # its own connection: WAL keeps it apart
+        try:
+            report = engine.run_once(force=force)
+            engine.purge()
+        finally:
+            engine.close()
+        self.post_message(SyncFinished(report.outcome.value))
+
+    def on_sync_now_requested(self) -> None:
+        self.start_sync(force=True)
+
+    def on_sync_finished(self) -> None:
+        from kiosk.screens.it_console import ITConsoleScreen
+
+        if isinstance(self.screen, ITConsoleScreen):
+            self.screen.refresh_all()
 
     # ---- lockdown: the actions a stray binding or markup link could name ------------------
 
