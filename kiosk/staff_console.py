@@ -17,7 +17,8 @@ from kiosk.intake.validation import Invalid, validate_person_name
 from kiosk.kiosk import Kiosk, KioskError, NewStaff, check_pin, check_staff_id
 from kiosk.locale import translate
 from kiosk.store import StoreError
-from kiosk.store.rows import AuditCheck, OutboxState, RecordRow
+from kiosk.store.rows import AuditCheck, OutboxState, RecordRow, StaffRow
+from kiosk.vault import KeyslotError, StaffKeyslot
 from sync.client.errors import SyncError
 from sync.client.pins import ServerPins
 from sync.client.queue_export import export_queue
@@ -107,29 +108,28 @@ class StaffConsole:
         return f"{staff_id} added"
 
     def reset_pin(self, staff_id: str, pin: str) -> str:
-        """Give one person a new PIN: only their keyslot is rewritten (as a pending slot)."""
+        """Give one person a new PIN: only their keyslot is rewritten (as a pending slot), so
+        never for the last nurse holding the staff key (nobody could complete their slot)."""
         row = self.kiosk.store.get_staff(staff_id.strip())
         if row is None:
             raise StaffConsoleError(f"there is no staff member {staff_id!r}")
         member = self._checked(row.staff_id, row.display_name, row.role, pin)
+        self._refuse_losing_the_staff_key(row)
         self._guarded(lambda: self.kiosk.remove_staff(row.staff_id, actor=self.actor))
         self._guarded(lambda: self.kiosk.add_staff(member, actor=self.actor))
         self.kiosk.store.append_audit(self.actor, "staff.pin_reset", None, f"staff={staff_id}")
         return f"new PIN set for {row.staff_id}"
 
     def remove_staff(self, staff_id: str) -> str:
-        """Remove a person's keyslot; never yourself, never the last nurse (the staff key would
-        be lost with them)."""
+        """Remove a person's keyslot; never yourself, never the last nurse holding the staff key
+        (every record would be lost with them; a nurse whose slot is still pending does not
+        count)."""
         row = self.kiosk.store.get_staff(staff_id.strip())
         if row is None:
             raise StaffConsoleError(f"there is no staff member {staff_id!r}")
         if row.staff_id == self.actor:
             raise StaffConsoleError("you cannot remove your own credential while signed in")
-        nurses = [s for s in self.kiosk.store.list_staff() if s.role == "nurse"]
-        if row.role == "nurse" and len(nurses) == 1:
-            raise StaffConsoleError(
-                f"{row.staff_id} is the last nurse: add another nurse and let them unlock first"
-            )
+        self._refuse_losing_the_staff_key(row)
         self._guarded(lambda: self.kiosk.remove_staff(row.staff_id, actor=self.actor))
         return f"{row.staff_id} removed"
 
@@ -149,6 +149,27 @@ class StaffConsole:
         return f"{count} sealed records written to {path}"
 
     # ---- helpers ------------------------------------------------------------------------
+
+    def _refuse_losing_the_staff_key(self, row: StaffRow) -> None:
+        """Refuse a change to the only slot through which the records can still be read."""
+        holders = [s.staff_id for s in self.kiosk.store.list_staff() if self._holds_staff_key(s)]
+        if holders == [row.staff_id]:
+            raise StaffConsoleError(
+                f"{row.staff_id} is the last nurse holding the staff key: add another nurse, "
+                f"then have {row.staff_id} unlock once so the new nurse receives it"
+            )
+
+    def _holds_staff_key(self, row: StaffRow) -> bool:
+        """True when this nurse's slot carries the staff key (a pending slot no unlocked nurse
+        has completed does not); a slot that does not open or parse counts as not holding it."""
+        if row.role != "nurse":
+            return False
+        try:
+            # Adapter: Kiosk has no public way to ask this yet, so its slot opener is used.
+            slot = StaffKeyslot.from_bytes(self.kiosk._open_slot(row.staff_id, row.keyslot))
+        except (KioskError, KeyslotError):
+            return False
+        return not slot.awaits_staff_key
 
     def _checked(self, staff_id: str, display_name: str, role: str, pin: str) -> NewStaff:
         if role not in ROLES:

@@ -313,11 +313,6 @@ def test_a_staff_name_with_escapes_already_stored_is_listed_inertly(demo_data: P
     assert "\x1b" not in listing and "A?[2Jb" in listing
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="StaffConsole.remove_staff counts a pending nurse as a nurse: removing the only "
-    "nurse who holds the staff key is allowed, and every record becomes unreadable",
-)
 def test_the_only_nurse_holding_the_staff_key_cannot_be_removed(demo_data: Path) -> None:
     run_kiosk(
         demo_data,
