@@ -1,33 +1,128 @@
-"""`make demo`: a demo kiosk in ./demo-data (created on first run), started in this terminal.
+"""`make demo`: a local clinic server on loopback and an enrolled demo kiosk, in ./demo-data.
 
-Demo staff: nurse N100 with PIN 246810, IT IT1 with PIN 135790; F12 opens the staff unlock.
+First run: creates the clinic server (demo passphrase in a file: demo only), the demo kiosk (demo
+staff: nurse N100 with PIN 246810, IT IT1 with PIN 135790) and enrols the kiosk with the server.
+Every run: starts the server in the background, then the kiosk in this terminal; quitting the
+kiosk (it has no quit key: close the terminal or press Ctrl+C in `make`'s shell) stops both.
 """
 
 from __future__ import annotations
 
+import select
+import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from kiosk.app import KioskApp
 from kiosk.kiosk import Kiosk, KioskError
 
 DEMO_DATA = Path("demo-data")
+DEMO_PASSPHRASE = "demo passphrase: never use in a clinic"
 
 
-def ensure_demo_kiosk(data_dir: Path = DEMO_DATA) -> None:
+def ensure_demo_kiosk(data_dir: Path) -> None:
     """Create the demo kiosk in `data_dir` (demo keys, staff, configuration) unless it exists."""
     if not (data_dir / "kiosk.db").exists():
         Kiosk.init(data_dir, demo=True).close()
 
 
-def main() -> int:
+class DemoClinicServer:
+    """`clinic-server run` on a free loopback port, its home in demo-data/clinic-server."""
+
+    def __init__(self, home: Path) -> None:
+        self.home = home
+        self.passphrase_file = home.parent / "clinic-server-passphrase.txt"
+        self.process: subprocess.Popen[bytes] | None = None
+        self.url = ""
+
+    def admin(self, *args: str) -> str:
+        """One `clinic-server` admin command; its output, or DemoError with its one-line reason."""
+        done = subprocess.run(
+            [sys.executable, "-m", "sync.server.cli", "--home", str(self.home), *args],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise DemoError(f"clinic-server {args[0]}: {done.stderr.strip()}")
+        return done.stdout
+
+    def ensure_initialised(self) -> None:
+        if (self.home / "clinic.db").exists():
+            return
+        self.home.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.passphrase_file.write_text(DEMO_PASSPHRASE + "\n")
+        self.passphrase_file.chmod(0o600)
+        self.admin("init", "--passphrase-file", str(self.passphrase_file))
+
+    def start(self) -> None:
+        log = (self.home / "server.log").open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "sync.server.cli", "--home", str(self.home), "run"]
+            + ["--host", "127.0.0.1", "--port", "0", "--allow-plain-http", "--quiet"],
+            stdout=subprocess.PIPE,
+            stderr=log,
+        )
+        assert self.process.stdout is not None
+        ready, _, _ = select.select([self.process.stdout], [], [], 30)
+        line = self.process.stdout.readline().decode() if ready else ""
+        if "listening on" not in line:
+            self.stop()
+            raise DemoError(f"the clinic server did not start; see {self.home / 'server.log'}")
+        self.url = f"http://127.0.0.1:{line.rsplit(':', 1)[1].strip()}"
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+            self.process = None
+
+
+class DemoError(Exception):
+    """A demo set-up step failed; the message says which and why."""
+
+
+def enrol_if_needed(data_dir: Path, server: DemoClinicServer) -> None:
+    """Enrol the demo kiosk with the demo server once (the pins then live in the kiosk)."""
+    from sync.client.enrolment import enroll
+    from sync.client.pins import ServerPins
+
+    kiosk = Kiosk.open(data_dir)
     try:
-        ensure_demo_kiosk()
-    except KioskError as error:
+        pins = ServerPins.load(kiosk.store)
+        if pins is None:
+            result = enroll(kiosk, server.url, server.admin("enroll-token").strip(), name="demo")
+            print(f"enrolled: device key {result.device_fingerprint}")
+            print(f"          clinic key {result.clinic_key_fingerprint}")
+        else:
+            # Why: the server's port is new on every run; keep the pins, follow the address.
+            replace(pins, server_url=server.url).save(kiosk.store)
+    finally:
+        kiosk.close()
+
+
+def main() -> int:
+    kiosk_data = DEMO_DATA / "kiosk"
+    server = DemoClinicServer(DEMO_DATA / "clinic-server")
+    try:
+        server.ensure_initialised()
+        ensure_demo_kiosk(kiosk_data)
+        server.start()
+        enrol_if_needed(kiosk_data, server)
+    except (KioskError, DemoError) as error:
         print(f"demo: {error}", file=sys.stderr)
+        server.stop()
         return 1
-    print(f"demo kiosk data: {DEMO_DATA.resolve()} (staff: F12, nurse N100 / PIN 246810)")
-    KioskApp(DEMO_DATA).run()
+    print(f"demo: clinic server {server.url}, kiosk data {kiosk_data.resolve()}")
+    print("demo: staff key F12 (nurse N100 / PIN 246810, IT IT1 / PIN 135790)")
+    try:
+        KioskApp(kiosk_data).run()
+    finally:
+        server.stop()
     return 0
 
 
