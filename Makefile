@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml requirements.lock
 
 services: $(STAMP)
 	scripts/ensure-services
+	scripts/ensure-chromium
 
 lint: $(STAMP)
 	$(BIN)/ruff check kiosk sync tests bench
