@@ -257,6 +257,8 @@ def _encode_float(value: Any, place: str) -> float:
         raise PayloadError(f"{place} must be a number")
     if not math.isfinite(value):
         raise PayloadError(f"{place} is not a finite number")
+    if float(value) != value:  # a whole number past 2**53 would come back changed
+        raise PayloadError(f"{place} is too large to store exactly")
     return float(value)
 
 
