@@ -252,13 +252,17 @@ def _encode_int(value: Any, place: str) -> int:
     return value
 
 
+#: Past 2**53 a whole number in a decimal field would not read back as itself.
+_LARGEST_EXACT_WHOLE_FLOAT = 2**53
+
+
 def _encode_float(value: Any, place: str) -> float:
     if type(value) not in (int, float):
         raise PayloadError(f"{place} must be a number")
+    if type(value) is int and abs(value) > _LARGEST_EXACT_WHOLE_FLOAT:
+        raise PayloadError(f"{place} is too large to store exactly")
     if not math.isfinite(value):
         raise PayloadError(f"{place} is not a finite number")
-    if float(value) != value:  # a whole number past 2**53 would come back changed
-        raise PayloadError(f"{place} is too large to store exactly")
     return float(value)
 
 

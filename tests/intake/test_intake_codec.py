@@ -252,3 +252,10 @@ def test_any_json_value_in_any_field_gives_a_record_or_a_payload_error(
         from_payload(json.dumps({**VITALS, key: value}).encode())
     except PayloadError:
         pass
+
+
+@pytest.mark.parametrize("huge", [2**53 + 1, 10**400, -(10**400)])
+def test_a_whole_number_too_large_for_a_decimal_field_is_refused_by_name(huge: int) -> None:
+    vitals = dataclasses.replace(example_vitals(), temperature_c=huge)
+    with pytest.raises(PayloadError, match="temperature_c is too large"):
+        to_payload(vitals)
