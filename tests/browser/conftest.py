@@ -29,7 +29,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-TABLET_VIEWPORT = {"width": 1024, "height": 768}
+TABLET_VIEWPORT = {"width": 1280, "height": 1024}  # a large tablet in landscape
 TINY_KIOSK = Path(__file__).with_name("tiny_kiosk_app.py")
 
 

@@ -84,6 +84,12 @@ class TerminalScreen:
                     self._grid[self._row][self._col + 1] = ""
                 self._col += width
 
+    @property
+    def cursor(self) -> tuple[int, int]:
+        """Where the kiosk last put the cursor: Textual parks it in the focused text box."""
+        with self._lock:
+            return self._row, self._col
+
     def lines(self) -> list[str]:
         """The screen as text, one string per row."""
         with self._lock:
@@ -95,9 +101,17 @@ class TerminalScreen:
 
     def find(self, needle: str) -> tuple[int, int] | None:
         """The (row, column) where `needle` starts on screen, top-left first, or None."""
+        return self._first(re.compile(re.escape(needle)))
+
+    def find_button(self, label: str) -> tuple[int, int] | None:
+        """Where a button's `label` sits between its side borders (not the same words in text)."""
+        return self._first(re.compile(rf"▊ *({re.escape(label)}) *▎"))
+
+    def _first(self, pattern: re.Pattern[str]) -> tuple[int, int] | None:
         for row_number, line in enumerate(self.lines()):
-            column = line.find(needle)
-            if column >= 0:
+            found = pattern.search(line)
+            if found is not None:
+                start = found.start(found.lastindex or 0)
                 # A wide character is one string position but two cells.
-                return row_number, cell_len(line[:column])
+                return row_number, cell_len(line[:start])
         return None
