@@ -8,12 +8,54 @@ When the tab closes, the app is asked to quit; what the patient had finished is 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol, TextIO
 
 from kiosk.app import KioskApp
 from kiosk.kiosk import Kiosk, KioskError
+
+CRASH_NOTE = (
+    "kiosk session: ended by an error; details withheld because they may hold patient data "
+    "(reproduce it with `make demo` on test data)"
+)
+
+
+class SessionApp(Protocol):
+    """What a session runs: the kiosk App (or, in tests, a stand-in)."""
+
+    @property
+    def return_code(self) -> int | None: ...
+
+    def run(self) -> object: ...
+
+
+def _stderr_withheld() -> TextIO:
+    """Point this process's stderr at /dev/null and return the real one.
+
+    Why: Textual prints a crash's traceback with local variables (patient answers among them)
+    on stderr, and textual-serve copies a session's stderr into the service log.
+    """
+    real_stderr = os.fdopen(os.dup(2), "w")
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 2)
+    os.close(null)
+    return real_stderr
+
+
+def run_withholding_errors(app: SessionApp) -> int:
+    """Run `app`; a crash leaves one fixed line in the log and no traceback. Its exit code."""
+    real_stderr = _stderr_withheld()
+    try:
+        app.run()
+    except Exception:
+        pass  # its traceback, too, may name patient values
+    code = app.return_code if app.return_code is not None else 1
+    if code != 0:
+        print(CRASH_NOTE, file=real_stderr, flush=True)
+    return code
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -27,10 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"kiosk session: {error}", file=sys.stderr)
         return 1
     try:
-        KioskApp(kiosk).run()
+        return run_withholding_errors(KioskApp(kiosk))
     finally:
         kiosk.close()
-    return 0
 
 
 if __name__ == "__main__":

@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import shlex
+import subprocess
 import sys
+from pathlib import Path
 
 import aiohttp
 import psutil
 from conftest import TINY_KIOSK
 
 from kiosk.serve import MAX_COLUMNS, KioskWebServer, terminal_size
+from kiosk.serve_session import CRASH_NOTE
 
 TINY_KIOSK_COMMAND = shlex.join([sys.executable, str(TINY_KIOSK)])
 
@@ -114,3 +118,19 @@ def test_a_browser_claiming_an_absurd_size_gets_a_drawable_one() -> None:
     assert terminal_size(10**9, 10**9) == (MAX_COLUMNS, 150)
     assert terminal_size(-5, 0) == (20, 10)
     assert terminal_size(None, "x") == (80, 24)
+
+
+def test_a_crashing_session_leaves_one_line_in_the_log_and_no_patient_answer() -> None:
+    crashing_app = Path(__file__).with_name("crashing_kiosk_app.py")
+    ended = subprocess.run(
+        [sys.executable, str(crashing_app)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "TEXTUAL_DRIVER": "textual.drivers.headless_driver:HeadlessDriver"},
+        cwd=Path(__file__).parents[2],
+    )
+
+    assert ended.returncode != 0
+    assert "CANARY-PATIENT-ANSWER" not in ended.stdout + ended.stderr
+    assert ended.stderr.strip() == CRASH_NOTE
