@@ -19,7 +19,7 @@ from typing import Protocol
 
 import sqlite_utils
 
-from kiosk.intake.records import AuditEntry
+from kiosk.intake.records import AuditEntry, RecordKind
 from kiosk.store.audit_chain import (
     GENESIS_HASH,
     HeadSigner,
@@ -29,7 +29,7 @@ from kiosk.store.audit_chain import (
     head_message,
 )
 from kiosk.store.connection import open_database
-from kiosk.store.errors import StoreError
+from kiosk.store.errors import DiskFull, StoreError
 from kiosk.store.lockout import next_lock
 from kiosk.store.rows import (
     AuditCheck,
@@ -44,6 +44,7 @@ from kiosk.store.timestamps import parse_utc_text, utc_now, utc_text
 # How long a record stays 'sending' before another attempt may pick it up (a crashed sender).
 SENDING_LEASE = timedelta(minutes=2)
 _ERROR_LIMIT = 2000
+_DRAFT = RecordKind.DRAFT.value
 
 
 class SealedRecordLike(Protocol):
@@ -96,16 +97,24 @@ class KioskStore:
             try:
                 self._db.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as error:
-                raise StoreError(f"{self._path}: cannot {what}: {error}") from None
+                raise self._refusal(what, error) from None
             try:
                 yield self._db
                 self._db.execute("COMMIT")
             except sqlite3.Error as error:
                 self._rollback()
-                raise StoreError(f"{self._path}: cannot {what}: {error}") from None
+                raise self._refusal(what, error) from None
             except BaseException:
                 self._rollback()
                 raise
+
+    def _refusal(self, what: str, error: sqlite3.Error) -> StoreError:
+        """One line naming the file and the write; a full disk gets its own error and fix."""
+        if getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+            return DiskFull(
+                f"{self._path}: cannot {what}: the disk is full; free space, then try again"
+            )
+        return StoreError(f"{self._path}: cannot {what}: {error}")
 
     def _rollback(self) -> None:
         if self._db.conn.in_transaction:
@@ -223,8 +232,14 @@ class KioskStore:
         actor: str,
         action: str,
         summary: bytes | None = None,
+        finishes_draft: str | None = None,
     ) -> None:
-        """Store a sealed record with its outbox row and audit entry, in one durable commit."""
+        """Store a sealed record with its outbox row and audit entry, in one durable commit.
+
+        A draft waits in state 'draft' and is never sent (it is sealed to the staff key only).
+        The draft it supersedes, and `finishes_draft` (the draft a submitted check-in completes),
+        are purged in the same commit: only a patient's latest unfinished draft keeps a payload.
+        """
         envelope = bytes(sealed.envelope)
         if hashlib.sha256(envelope).hexdigest() != sealed.sha256:
             raise StoreError(f"record {sealed.record_id}: its sha256 does not match its envelope")
@@ -251,15 +266,42 @@ class KioskStore:
                     summary,
                 ],
             )
+            is_draft = sealed.kind == _DRAFT
             db.execute(
                 "INSERT INTO outbox (record_id, state, attempts, updated_at, next_attempt_at)"
-                " VALUES (?, 'queued', 0, ?, ?)",
-                [sealed.record_id, utc_text(now), utc_text(now)],
+                " VALUES (?, ?, 0, ?, ?)",
+                [
+                    sealed.record_id,
+                    (OutboxState.DRAFT if is_draft else OutboxState.QUEUED).value,
+                    utc_text(now),
+                    None if is_draft else utc_text(now),
+                ],
             )
             detail = f"kind={sealed.kind}" + (
                 f" supersedes={sealed.supersedes}" if sealed.supersedes else ""
             )
-            self._audit(db, [(actor, action, sealed.record_id, detail)], now)
+            events = [(actor, action, sealed.record_id, detail)]
+            ended = {sealed.supersedes: "superseded", finishes_draft: "check-in submitted"}
+            for draft_id, reason in ended.items():
+                if draft_id is not None and self._purge_draft(db, draft_id, now):
+                    events.append((actor, "draft.purged", draft_id, reason))
+            self._audit(db, events, now)
+
+    @staticmethod
+    def _purge_draft(db: sqlite_utils.Database, record_id: str, now: datetime) -> bool:
+        """Drop an unfinished draft's payload and summary (id and hash stay); False if none."""
+        changed = db.execute(
+            "UPDATE outbox SET state = 'purged', updated_at = ? WHERE record_id = ?"
+            " AND state = 'draft'",
+            [utc_text(now), record_id],
+        ).rowcount
+        if changed:
+            # The outbox row says 'purged' first: the records trigger allows nothing else.
+            db.execute(
+                "UPDATE records SET envelope = NULL, summary = NULL WHERE record_id = ?",
+                [record_id],
+            )
+        return bool(changed)
 
     @staticmethod
     def _exists(db: sqlite_utils.Database, record_id: str) -> bool:
@@ -333,6 +375,25 @@ class KioskStore:
                 summary=bytes(summary) if isinstance(summary, bytes) else b"",
             )
             for record_id, row_kind, created_at, supersedes, summary in rows
+        ]
+
+    def records_without_summary(self, since: datetime | None = None) -> list[RecordSummary]:
+        """Records stored with a payload but no summary (written before schema version 2)."""
+        rows = self._read(
+            "SELECT record_id, kind, created_at, supersedes FROM records"
+            " WHERE summary IS NULL AND envelope IS NOT NULL"
+            " AND (? IS NULL OR created_at >= ?) ORDER BY created_at, record_id",
+            [None if since is None else utc_text(since)] * 2,
+        )
+        return [
+            RecordSummary(
+                record_id=str(record_id),
+                kind=str(row_kind),
+                created_at=parse_utc_text(str(created_at)),
+                supersedes=None if supersedes is None else str(supersedes),
+                summary=b"",
+            )
+            for record_id, row_kind, created_at, supersedes in rows
         ]
 
     def add_summary_chain(self, chain_id: str, created_at: datetime, envelope: bytes) -> None:
@@ -455,9 +516,20 @@ class KioskStore:
             self._audit(db, [(actor, "record.requeued", record_id, "")], now)
 
     def purge_acked(self, older_than: datetime, actor: str = "retention") -> int:
-        """Drop payloads acknowledged before `older_than`, keeping id, hash and state."""
+        """The retention purge: drop payloads acknowledged before `older_than`, and drafts saved
+        before it (an abandoned check-in, never sent), keeping id, hash and state."""
         now = utc_now()
         with self._write("purge delivered payloads") as db:
+            stale_drafts = [
+                str(row[0])
+                for row in db.execute(
+                    "SELECT o.record_id FROM outbox o JOIN records r ON r.record_id = o.record_id"
+                    " WHERE o.state = 'draft' AND r.created_at < ?",
+                    [utc_text(older_than)],
+                ).fetchall()
+            ]
+            for record_id in stale_drafts:
+                self._purge_draft(db, record_id, now)
             due = [
                 str(row[0])
                 for row in db.execute(
@@ -474,8 +546,10 @@ class KioskStore:
                     "UPDATE records SET envelope = NULL, summary = NULL WHERE record_id = ?",
                     [record_id],
                 )
-            self._audit(db, [(actor, "record.purged", record_id, "") for record_id in due], now)
-        return len(due)
+            events = [(actor, "record.purged", record_id, "") for record_id in due]
+            events += [(actor, "draft.purged", record_id, "expired") for record_id in stale_drafts]
+            self._audit(db, events, now)
+        return len(due) + len(stale_drafts)
 
     def counts_by_state(self) -> dict[str, int]:
         """How many records are in each outbox state (every state present, zeros included)."""
@@ -587,6 +661,16 @@ class KioskStore:
                     " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                     [key, value],
                 )
+
+    def discard_setting(self, key: str, *, actor: str, action: str) -> None:
+        """Remove a setting that must not be used, auditing the sha256 of what was there."""
+        with self._write(f"discard setting {key}") as db:
+            value = self._setting(db, key)
+            if value is None:
+                return
+            db.execute("DELETE FROM settings WHERE key = ?", [key])
+            digest = hashlib.sha256(value.encode("utf-8")).hexdigest()
+            self._audit(db, [(actor, action, None, f"setting={key} sha256={digest}")])
 
     def integrity_ok(self) -> bool:
         """SQLite's own full check of the file."""

@@ -136,9 +136,20 @@ def add_summary_chains(db: sqlite_utils.Database) -> None:
     )
 
 
+def keep_drafts_on_the_kiosk(db: sqlite_utils.Database) -> None:
+    """Version 4: drafts (sealed to the staff key only) leave the send queue for state 'draft'."""
+    # The server refuses every draft (not_sealed_to_clinic): queued or quarantined ones go home.
+    db.execute(
+        "UPDATE outbox SET state = 'draft', next_attempt_at = NULL, last_error = NULL"
+        " WHERE state IN ('queued', 'sending', 'quarantined')"
+        " AND record_id IN (SELECT record_id FROM records WHERE kind = 'draft')"
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     create_core_tables,
     add_summaries_and_indexes,
     add_summary_chains,
+    keep_drafts_on_the_kiosk,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -162,12 +162,6 @@ def test_every_spoiled_request_is_refused_by_name_and_stores_nothing(
     assert len(server.stored(kiosk)) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="drafts are sealed to the staff key only, yet every draft enters the outbox: the "
-    "engine sends each one and the server rejects it (not_sealed_to_clinic), so IT's "
-    "quarantine fills with one entry per step per patient and real refusals drown in it",
-)
 def test_a_quiet_day_leaves_nothing_in_quarantine(kiosk: Kiosk, server: ClinicServer) -> None:
     """Drafts saved while patients move through the steps, then their check-ins: one sync,
     and IT's quarantine is empty."""
