@@ -51,8 +51,9 @@ def run_withholding_errors(app: SessionApp) -> int:
     try:
         app.run()
     except Exception:
-        pass  # its traceback, too, may name patient values
-    code = app.return_code if app.return_code is not None else 1
+        code = 1  # its traceback, too, may name patient values
+    else:
+        code = app.return_code or 0  # None: closed by its tab or by the server, not an error
     if code != 0:
         print(CRASH_NOTE, file=real_stderr, flush=True)
     return code
