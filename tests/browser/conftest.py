@@ -36,7 +36,7 @@ TINY_KIOSK = Path(__file__).with_name("tiny_kiosk_app.py")
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
-    """Debian's Chromium, headless. Missing: a failure in CI (make test installs it), else a skip."""
+    """Debian's Chromium, headless; if missing: a failure under CI, else a skip."""
     if not CHROMIUM.exists():
         reason = "no /usr/bin/chromium: run scripts/ensure-chromium"
         if os.environ.get("CI"):
