@@ -10,7 +10,6 @@ stop loses nothing sealed) and kills one that hangs.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import ipaddress
 import json
@@ -28,7 +27,7 @@ from aiohttp import WSCloseCode, WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.download_manager import DownloadManager
 
-from kiosk.kiosk import Kiosk, KioskError
+from kiosk.kiosk import Kiosk
 
 PAGE_DIR = Path(__file__).parent / "serve_page"
 TEXTUAL_SERVE_STATIC = Path(textual_serve.__file__).parent / "static"
@@ -253,44 +252,3 @@ def serve(data_dir: Path, host: str = "127.0.0.1", port: int = 8000, public: boo
     Kiosk.open(data_dir).close()
     server = KioskWebServer(session_command(data_dir), host=host, port=port)
     asyncio.run(_serve_until_signalled(server))
-
-
-def _run_serve_command(arguments: argparse.Namespace) -> int:
-    """`kiosk serve`: every refusal becomes one clear line on stderr and exit code 1."""
-    data_dir = getattr(arguments, "data", None)
-    if data_dir is None:
-        return _refuse("say which data directory with --data")
-    try:
-        serve(Path(data_dir), host=arguments.host, port=arguments.port, public=arguments.public)
-    except (PublicBindRefused, KioskError) as refusal:
-        return _refuse(str(refusal))
-    except OSError as error:
-        # Typically the port is taken by another program or needs privileges.
-        return _refuse(f"cannot listen on {arguments.host}:{arguments.port}: {error.strerror}")
-    return 0
-
-
-def _refuse(reason: str) -> int:
-    print(f"kiosk serve: {reason}", file=sys.stderr)
-    return 1
-
-
-def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add `kiosk serve` to the kiosk command line (kiosk/cli.py); the handler is in `run`."""
-    parser = subparsers.add_parser(
-        "serve",
-        help="serve the check-in to tablet browsers",
-        description="Serve the kiosk to browsers: each tab is its own check-in session.",
-    )
-    # SUPPRESS: given after `serve` it wins, otherwise the kiosk command's global --data stands.
-    parser.add_argument(
-        "--data", type=Path, default=argparse.SUPPRESS, help="the kiosk's data directory"
-    )
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    parser.add_argument("--port", type=int, default=8000, help="port to listen on (0: any free)")
-    parser.add_argument(
-        "--public",
-        action="store_true",
-        help="allow a non-loopback --host (use only on a trusted LAN or behind TLS)",
-    )
-    parser.set_defaults(run=_run_serve_command)

@@ -6,6 +6,7 @@ import argparse
 import re
 import shlex
 import socket
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -14,13 +15,8 @@ import httpx
 import pytest
 from conftest import TINY_KIOSK, ServedKiosk
 
-from kiosk.serve import (
-    PublicBindRefused,
-    add_commands,
-    is_loopback,
-    serve,
-    session_command,
-)
+from kiosk.serve import PublicBindRefused, is_loopback, serve, session_command
+from kiosk.serve_command import add_commands
 
 TINY_KIOSK_COMMAND = shlex.join([sys.executable, str(TINY_KIOSK)])
 
@@ -121,3 +117,20 @@ def test_serving_a_folder_that_holds_no_kiosk_says_how_to_make_one(
 
     assert arguments.run(arguments) == 1
     assert "kiosk init" in capsys.readouterr().err
+
+
+def test_the_kiosk_command_loads_no_web_server_until_serve_runs() -> None:
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, argparse, kiosk.serve_command as c;"
+            "c.add_commands(argparse.ArgumentParser().add_subparsers());"
+            "print(sorted({'aiohttp', 'textual', 'textual_serve', 'rich'} & set(sys.modules)))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parents[2],
+    )
+    assert loaded.stdout.strip() == "[]"

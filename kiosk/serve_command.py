@@ -1,0 +1,55 @@
+"""`kiosk serve` on the kiosk command line: its arguments and its one-line refusals.
+
+Kept apart from kiosk/serve.py so that the `kiosk` command loads the web server (aiohttp,
+textual-serve, rich) only when `serve` runs, never for `kiosk staff list` and friends.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _run_serve_command(arguments: argparse.Namespace) -> int:
+    """`kiosk serve`: every refusal becomes one clear line on stderr and exit code 1."""
+    from kiosk.kiosk import KioskError
+    from kiosk.serve import PublicBindRefused, serve
+
+    data_dir = getattr(arguments, "data", None)
+    if data_dir is None:
+        return _refuse("say which data directory with --data")
+    try:
+        serve(Path(data_dir), host=arguments.host, port=arguments.port, public=arguments.public)
+    except (PublicBindRefused, KioskError) as refusal:
+        return _refuse(str(refusal))
+    except OSError as error:
+        # Typically the port is taken by another program or needs privileges.
+        return _refuse(f"cannot listen on {arguments.host}:{arguments.port}: {error.strerror}")
+    return 0
+
+
+def _refuse(reason: str) -> int:
+    print(f"kiosk serve: {reason}", file=sys.stderr)
+    return 1
+
+
+def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `kiosk serve` to the kiosk command line (kiosk/cli.py); the handler is in `run`."""
+    parser = subparsers.add_parser(
+        "serve",
+        help="serve the check-in to tablet browsers",
+        description="Serve the kiosk to browsers: each tab is its own check-in session.",
+    )
+    # SUPPRESS: given after `serve` it wins, otherwise the kiosk command's global --data stands.
+    parser.add_argument(
+        "--data", type=Path, default=argparse.SUPPRESS, help="the kiosk's data directory"
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=8000, help="port to listen on (0: any free)")
+    parser.add_argument(
+        "--public",
+        action="store_true",
+        help="allow a non-loopback --host (use only on a trusted LAN or behind TLS)",
+    )
+    parser.set_defaults(run=_run_serve_command)
