@@ -112,7 +112,14 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 class SchemaTooNew(RuntimeError):
-    """The database was written by a newer clinic server."""
+    """The database was written by a newer clinic server; nothing in it was changed."""
+
+    def __init__(self, found: int, known: int) -> None:
+        super().__init__(
+            f"the database is at schema version {found} but this clinic server knows only up "
+            f"to {known}: upgrade the clinic server software"
+        )
+        self.found, self.known = found, known
 
 
 def current_version(conn: Connection) -> int:
@@ -131,10 +138,7 @@ def migrate(engine: Engine, now: float) -> int:
             conn.execute(text("SELECT pg_advisory_xact_lock(7351001)"))
         version = current_version(conn)
         if version > SCHEMA_VERSION:
-            raise SchemaTooNew(
-                f"the database is at schema version {version} but this clinic server knows "
-                f"only up to {SCHEMA_VERSION}: upgrade the clinic server software"
-            )
+            raise SchemaTooNew(version, SCHEMA_VERSION)
         for number in range(version + 1, SCHEMA_VERSION + 1):
             MIGRATIONS[number - 1](conn)
             conn.execute(schema_version.insert().values(version=number, applied_at=now))

@@ -34,6 +34,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from sync.server.group_commit import GroupCommit
 from sync.server.schema import (
+    SchemaTooNew,
     audit_links,
     config_versions,
     devices,
@@ -218,6 +219,14 @@ class ClinicStore:
         engine = engine_for(url)
         try:
             migrate(engine, now)
+        except SchemaTooNew as exc:
+            engine.dispose()
+            # Why: the operator may have put old software back; say which file and what to do.
+            raise StorageError(
+                f"the database {_shown(engine)} is at schema version {exc.found}, newer than "
+                f"this clinic server knows ({exc.known}): upgrade the clinic server software "
+                "(nothing was changed)"
+            ) from exc
         except SQLAlchemyError as exc:
             engine.dispose()
             raise StorageError(
@@ -495,6 +504,11 @@ class ClinicStore:
         if row is None:
             return None
         return ConfigVersion(row.version, row.issued_at, row.toml, row.payload, row.signature)
+
+
+def _shown(engine: Engine) -> str:
+    """The database URL as an operator may see it (no password)."""
+    return engine.url.render_as_string(hide_password=True)
 
 
 def insert_for(conn: Connection) -> Any:
