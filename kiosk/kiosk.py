@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -29,12 +28,15 @@ from kiosk.intake.records import (
     ConsentDeclined,
     Draft,
     Flag,
+    Identity,
     RecordKind,
     Vitals,
 )
 from kiosk.intake.rules import highest_severity, screen_checkin, screen_draft, screen_vitals
-from kiosk.intake.validation import Invalid, validate_signature
-from kiosk.store import KioskStore, StoreError
+from kiosk.intake.validation import Invalid, validate_person_name, validate_signature
+from kiosk.locale import translate
+from kiosk.store import KioskStore, OutboxState, StoreError
+from kiosk.store.errors import DiskFull
 from kiosk.store.nurse_table import SUMMARY_KIND, CheckInSummary, DigestRow, RecordDigest
 from kiosk.store.nurse_table import build_table as _build_table
 from kiosk.summary_chain import SummaryChain, SummaryError, SummaryReader
@@ -72,6 +74,7 @@ __all__ = [
     "StaffSession",
     "SubmittedCheckIn",
     "WrongPin",
+    "check_new_staff",
 ]
 
 DATABASE_NAME = "kiosk.db"
@@ -89,8 +92,11 @@ _KEYSLOT_COST = "kiosk.keyslot_cost"
 _DEVICE_KEY_PURPOSE = "device signing key"
 
 _STAFF_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}")
-_MIN_PIN, _MAX_PIN = 6, 128
-_BIDI = frozenset({"LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"})
+# A new PIN must fit the unlock screen's PIN box (64); unlocking skips anything over 128 unread.
+_MIN_PIN, _MAX_NEW_PIN, _MAX_PIN = 6, 64, 128
+_ROLES = ("nurse", "it")
+# Undelivered records are sealed to the pinned clinic key: another key could never open them.
+_UNDELIVERED = (OutboxState.QUEUED, OutboxState.SENDING, OutboxState.QUARANTINED)
 
 
 class KioskError(Exception):
@@ -134,22 +140,34 @@ def check_staff_id(staff_id: str) -> str:
     return staff_id
 
 
-def check_display_name(name: str) -> str:
-    """A staff name the screens can show as typed: printable, no bidi controls, 1-64 chars."""
-    if not isinstance(name, str) or not 1 <= len(name.strip()) <= 64:
-        raise KioskError("staff name: use 1 to 64 characters")
-    if any(not char.isprintable() or unicodedata.bidirectional(char) in _BIDI for char in name):
-        raise KioskError("staff name: control and text-direction characters are not allowed")
-    return name
+def check_staff_name(name: str) -> str:
+    """A staff name by the same rule as a patient's name (letters, marks, ' - . ,); the name
+    as validated, or KioskError saying what to fix."""
+    if not isinstance(name, str):
+        raise KioskError("staff name: type the person's name")
+    checked = validate_person_name(name, "staff_name")
+    if isinstance(checked, Invalid):
+        problem = checked.problem
+        raise KioskError(f"staff name: {translate(problem.code, 'en', **problem.params)}")
+    return checked.value
 
 
 def check_pin(pin: str) -> str:
-    """A PIN or passphrase long enough to resist guessing; KioskError otherwise (never echoed)."""
-    if not isinstance(pin, str) or not _MIN_PIN <= len(pin) <= _MAX_PIN:
-        raise KioskError(f"PIN: use {_MIN_PIN} to {_MAX_PIN} characters")
-    if any(ord(char) < 32 or ord(char) == 127 for char in pin):
-        raise KioskError("PIN: control characters are not allowed")
+    """A new PIN the on-screen keypad can type: 6 to 64 digits; KioskError otherwise (never
+    echoed)."""
+    if not isinstance(pin, str) or not (pin.isascii() and pin.isdigit()):
+        raise KioskError("PIN: digits only, so it can be typed on the keypad")
+    if not _MIN_PIN <= len(pin) <= _MAX_NEW_PIN:
+        raise KioskError(f"PIN: use {_MIN_PIN} to {_MAX_NEW_PIN} digits")
     return pin
+
+
+def check_new_staff(staff_id: str, display_name: str, role: str, pin: str) -> NewStaff:
+    """The one rule for enrolling a person (the first nurse at init, IT's Add and PIN reset):
+    the person as they will be stored, or KioskError naming the field to fix."""
+    if role not in _ROLES:
+        raise KioskError("role: choose nurse or it")
+    return NewStaff(check_staff_id(staff_id), check_staff_name(display_name), role, check_pin(pin))
 
 
 class Kiosk:
@@ -162,10 +180,13 @@ class Kiosk:
         store: KioskStore,
         device_key: DeviceSigningKey,
         config: ClinicConfig,
+        config_problem: str | None = None,
     ) -> None:
         self.data_dir = data_dir
         self.store = store
         self.config = config
+        #: Why the clinic's published configuration was refused at open (None when it was not).
+        self.config_problem = config_problem
         self._secret = secret
         self._device_key = device_key
         self.kiosk_id = _required(store, _KIOSK_ID)
@@ -198,14 +219,13 @@ class Kiosk:
         if (data_dir / DATABASE_NAME).exists():
             raise KioskError(f"{data_dir} already holds a kiosk; use another --data directory")
         nurses = [first_nurse] if first_nurse is not None else []
-        staff = [NewStaff(*entry) for entry in DEMO_STAFF] if demo else nurses
-        if not any(member.role == "nurse" for member in staff):
+        named = [NewStaff(*entry) for entry in DEMO_STAFF] if demo else nurses
+        if not any(member.role == "nurse" for member in named):
             raise KioskError(
                 "name the first nurse (kiosk init --nurse ID --name NAME): the staff key that "
                 "opens records exists only inside nurse keyslots"
             )
-        for member in staff:
-            _check_new_staff(member)
+        staff = [_checked_member(member) for member in named]
         _make_private_dir(data_dir)
         try:
             secret = DeviceSecret.create(data_dir / SECRET_NAME)
@@ -257,7 +277,8 @@ class Kiosk:
             raise KioskError(f"{data_dir}: {error}") from None
         store = _open_store(data_dir / DATABASE_NAME, device_key)
         try:
-            return cls(data_dir, secret, store, device_key, _load_config(data_dir))
+            config, problem = _clinic_config(data_dir, store)
+            return cls(data_dir, secret, store, device_key, config, problem)
         except BaseException:
             store.close()
             raise
@@ -285,12 +306,24 @@ class Kiosk:
         return None if text is None else RecipientPublicKey.from_bytes(bytes.fromhex(text))
 
     def set_clinic_key(self, key: RecipientPublicKey, *, actor: str) -> None:
-        """Pin the clinic server's public key (enrolment): new records are sealed to it."""
+        """Pin the clinic server's public key (enrolment): new records are sealed to it.
+
+        Refused while records sealed to another clinic key (a demo kiosk's own) wait to be
+        sent: that server could never open them, and they would only fill IT's quarantine.
+        """
         if key.suite is not self.suite:
             raise KioskError(
                 f"the clinic key uses {key.suite.value} but this kiosk seals with "
                 f"{self.suite.value}; initialise the kiosk with the clinic's suite"
             )
+        pinned = self.clinic_public_key()
+        if pinned is not None and pinned.to_bytes() != key.to_bytes():
+            waiting = [row for row in self.store.records() if row.state in _UNDELIVERED]
+            if waiting:
+                raise KioskError(
+                    f"{len(waiting)} records here are sealed to clinic key {pinned.fingerprint}, "
+                    "which this server cannot open; enrol a freshly initialised kiosk instead"
+                )
         self.store.set_setting(_CLINIC_PUBLIC_KEY, key.to_bytes().hex())
         self.store.append_audit(actor, "kiosk.clinic_key_pinned", None, key.fingerprint)
 
@@ -318,8 +351,25 @@ class Kiosk:
         return PatientDesk(self)
 
     def unlock(self, staff_id: str, pin: str, now: datetime | None = None) -> StaffSession:
-        """Open a staff member's keyslot; WrongPin, or LockedOut(until) after repeated failures."""
-        when = now or datetime.now(UTC)
+        """Open a staff member's keyslot; WrongPin, or LockedOut(until) after repeated failures.
+
+        Every attempt is written down (failure counter, audit); when that write is refused
+        (a full disk) the unlock is refused with one line, the same whether the PIN was right.
+        """
+        try:
+            return self._unlock(staff_id, pin, now or datetime.now(UTC))
+        except DiskFull:
+            raise KioskError(
+                "unlock refused: the kiosk's disk is full, so the unlock cannot be recorded; "
+                "ask IT to free space"
+            ) from None
+        except StoreError:
+            raise KioskError(
+                "unlock refused: the kiosk's database cannot record the unlock; ask IT to check "
+                "it (kiosk audit verify)"
+            ) from None
+
+    def _unlock(self, staff_id: str, pin: str, when: datetime) -> StaffSession:
         if not isinstance(staff_id, str) or not _STAFF_ID.fullmatch(staff_id):
             raise WrongPin("unknown staff id or wrong PIN")
         row = self.store.get_staff(staff_id)
@@ -343,15 +393,27 @@ class Kiosk:
             raise KioskError(
                 f"the keyslot of {staff_id} is damaged ({error}); reset the PIN"
             ) from None
+        staff_key = credential.staff_key
+        if staff_key is not None and staff_key.public_key().to_bytes() != (
+            self.staff_public_key.to_bytes()
+        ):
+            # A planted slot would hand its own key to every nurse enrolled or completed here.
+            self.store.append_audit(
+                staff_id, "staff.unlock_refused", None, "keyslot holds another staff key"
+            )
+            raise KioskError(
+                f"the keyslot of {staff_id} holds a key that is not this kiosk's staff key; "
+                "IT must reset this PIN"
+            )
         self.store.reset_failures(staff_id)
         if credential.upgraded_slot is not None:
             self._save_slot(
                 staff_id, row.display_name, row.role, credential.upgraded_slot, staff_id
             )
         self.store.append_audit(staff_id, "staff.unlocked", None, f"role={row.role}")
-        if credential.staff_key is not None:
-            self._complete_pending_slots(credential.staff_key, staff_id)
-        return StaffSession(self, staff_id, row.role, credential.staff_key)
+        if staff_key is not None:
+            self._complete_pending_slots(staff_key, staff_id)
+        return StaffSession(self, staff_id, row.role, staff_key)
 
     # ---- staff ----------------------------------------------------------------------------
 
@@ -360,7 +422,7 @@ class Kiosk:
     ) -> None:
         """Enrol a person. A nurse added without an unlocked nurse's session gets a pending slot
         that is completed the next time any nurse unlocks."""
-        _check_new_staff(member)
+        member = _checked_member(member)
         if self.store.get_staff(member.staff_id) is not None:
             raise KioskError(f"{member.staff_id} is already enrolled; remove them first")
         staff_key = session.staff_key_for_enrolment() if session is not None else None
@@ -453,8 +515,10 @@ class RecordWriter:
         to_clinic: bool,
         action: str,
         actor: str,
+        finishes_draft: str | None = None,
     ) -> str:
-        """Encode exactly, seal the record and its digest, and store both in one commit."""
+        """Encode exactly, seal the record and its digest, and store both in one commit (which
+        also purges the draft it supersedes and `finishes_draft`)."""
         sealer = self._record_sealer if to_clinic else self._staff_sealer
         if sealer is None:
             raise KioskError(
@@ -463,7 +527,9 @@ class RecordWriter:
         try:
             sealed = sealer.seal(payload.kind, payload.data, supersedes=supersedes)
             summary = self._summaries.seal(sealed.record_id, digest.to_bytes())
-            self._store.add_record(sealed, actor=actor, action=action, summary=summary)
+            self._store.add_record(
+                sealed, actor=actor, action=action, summary=summary, finishes_draft=finishes_draft
+            )
         except (EnvelopeError, StoreError) as error:
             raise KioskError(str(error)) from None
         return sealed.record_id
@@ -472,66 +538,106 @@ class RecordWriter:
 class PatientDesk:
     """What the patient screens may do: seal and store. Holds public keys and the device key."""
 
-    __slots__ = ("_config", "_writer")
+    __slots__ = ("_config", "_open_drafts", "_writer")
 
     def __init__(self, kiosk: Kiosk) -> None:
         self._writer = RecordWriter(kiosk)
         self._config = kiosk.config
+        # Random check-in id -> its latest draft id (ids only): the draft a submit finishes.
+        self._open_drafts: dict[str, str] = {}
 
     def save_draft(self, draft: Draft, supersedes: str | None = None) -> str:
-        """Seal an interrupted check-in to the staff key only, so a nurse can resume it."""
+        """Seal an interrupted check-in to the staff key only, so a nurse can resume it; it
+        stays on the kiosk (never sent) and the draft it supersedes is purged."""
         payload = EncodedRecord.of(draft)
-        flags = screen_draft(draft, self._config)
-        identity = draft.identity
-        digest = RecordDigest(
-            kind=RecordKind.DRAFT,
-            patient_id=draft.patient_id,
-            legal_name=None if identity is None else identity.legal_name,
-            preferred_name=None if identity is None else identity.preferred_name,
-            date_of_birth=None if identity is None else identity.date_of_birth,
-            step=draft.step,
-            highest=highest_severity(flags),
-            urgent=any(flag.urgent for flag in flags),
-            flag_codes=tuple(flag.code for flag in flags),
-        )
-        return self._writer.write(
+        digest, _ = screened(draft, self._config)
+        record_id = self._writer.write(
             payload, digest, supersedes, to_clinic=False, action="draft.saved", actor="patient"
         )
+        self._open_drafts[draft.patient_id] = record_id
+        return record_id
 
     def submit_checkin(self, checkin: CheckIn, supersedes: str | None = None) -> SubmittedCheckIn:
-        """Validate, screen, seal to the clinic and staff keys, sign, commit durably."""
+        """Validate, screen, seal to the clinic and staff keys, sign, commit durably; the
+        patient's draft from this desk is purged in the same commit."""
         payload = EncodedRecord.of(checkin)
         if not checkin.consent.accepted:
             raise KioskError("consent: a check-in needs accepted consent; record a decline instead")
         signature = validate_signature(checkin.consent.typed_name, checkin.identity.legal_name)
         if isinstance(signature, Invalid):
             raise KioskError(f"consent.typed_name: {signature.problem.code}")
-        flags = screen_checkin(checkin, self._config)
-        digest = RecordDigest(
-            kind=RecordKind.CHECKIN,
-            patient_id=checkin.patient_id,
-            legal_name=checkin.identity.legal_name,
-            preferred_name=checkin.identity.preferred_name,
-            date_of_birth=checkin.identity.date_of_birth,
-            highest=highest_severity(flags),
-            urgent=any(flag.urgent for flag in flags),
-            flag_codes=tuple(flag.code for flag in flags),
-        )
+        digest, flags = screened(checkin, self._config)
         action = "checkin.corrected" if supersedes else "checkin.submitted"
         record_id = self._writer.write(
-            payload, digest, supersedes, to_clinic=True, action=action, actor="patient"
+            payload,
+            digest,
+            supersedes,
+            to_clinic=True,
+            action=action,
+            actor="patient",
+            finishes_draft=self._open_drafts.get(checkin.patient_id),
         )
+        self._open_drafts.pop(checkin.patient_id, None)
         return SubmittedCheckIn(record_id, flags)
 
     def record_consent_declined(
         self, declined: ConsentDeclined, supersedes: str | None = None
     ) -> str:
-        """The patient declined consent: recorded, and the check-in ends."""
+        """The patient declined consent: recorded, the check-in ends and its draft is purged."""
         payload = EncodedRecord.of(declined)
-        digest = RecordDigest(kind=RecordKind.CONSENT_DECLINED, patient_id=declined.patient_id)
-        return self._writer.write(
-            payload, digest, supersedes, to_clinic=True, action="consent.declined", actor="patient"
+        digest, _ = screened(declined, self._config)
+        record_id = self._writer.write(
+            payload,
+            digest,
+            supersedes,
+            to_clinic=True,
+            action="consent.declined",
+            actor="patient",
+            finishes_draft=self._open_drafts.get(declined.patient_id),
         )
+        self._open_drafts.pop(declined.patient_id, None)
+        return record_id
+
+
+def screened(
+    record: CheckIn | Draft | ConsentDeclined | Vitals, config: ClinicConfig
+) -> tuple[RecordDigest, tuple[Flag, ...]]:
+    """A record's flags under `config`, and the digest the nurse's table shows for it."""
+    if isinstance(record, Vitals):
+        flags = screen_vitals(record, config)
+        return _flagged(RecordDigest(RecordKind.VITALS, checkin_id=record.checkin_id), flags)
+    if isinstance(record, ConsentDeclined):
+        return RecordDigest(RecordKind.CONSENT_DECLINED, patient_id=record.patient_id), ()
+    if isinstance(record, CheckIn):
+        identity: Identity | None = record.identity
+        flags = screen_checkin(record, config)
+        kind, step = RecordKind.CHECKIN, None
+    else:
+        identity = record.identity
+        flags = screen_draft(record, config)
+        kind, step = RecordKind.DRAFT, record.step
+    digest = RecordDigest(
+        kind=kind,
+        patient_id=record.patient_id,
+        legal_name=None if identity is None else identity.legal_name,
+        preferred_name=None if identity is None else identity.preferred_name,
+        date_of_birth=None if identity is None else identity.date_of_birth,
+        step=step,
+    )
+    return _flagged(digest, flags)
+
+
+def _flagged(
+    digest: RecordDigest, flags: tuple[Flag, ...]
+) -> tuple[RecordDigest, tuple[Flag, ...]]:
+    """The digest carrying its flags' highest severity, urgency and codes."""
+    flagged = replace(
+        digest,
+        highest=highest_severity(flags),
+        urgent=any(flag.urgent for flag in flags),
+        flag_codes=tuple(flag.code for flag in flags),
+    )
+    return flagged, flags
 
 
 @dataclass(frozen=True)
@@ -596,7 +702,15 @@ class StaffSession:
         return self._key()
 
     def open_record(self, record_id: str) -> CheckIn | Draft | ConsentDeclined | Vitals:
-        """Open one stored record with the staff key, checking the device signature."""
+        """Open one stored record with the staff key, checking the device signature; audited."""
+        record, kind = self._open(record_id)
+        try:
+            self.kiosk.store.append_audit(self.staff_id, "record.opened", record_id, kind)
+        except StoreError as error:
+            raise KioskError(f"record {record_id} not shown: {error}") from None
+        return record
+
+    def _open(self, record_id: str) -> tuple[CheckIn | Draft | ConsentDeclined | Vitals, str]:
         key = self._key()
         try:
             envelope = self.kiosk.store.get_envelope(record_id)
@@ -610,17 +724,22 @@ class StaffSession:
             or opened.kind != kind_of(record)
         ):
             raise KioskError(f"record {record_id}: stored under another id or kind")
-        self.kiosk.store.append_audit(self.staff_id, "record.opened", record_id, opened.kind)
-        return record
+        return record, opened.kind
 
     def todays_summaries(self, now: datetime | None = None) -> list[CheckInSummary]:
-        """Today's check-ins and unfinished drafts, opened from their staff-sealed digests."""
+        """Today's check-ins and unfinished drafts, opened from their staff-sealed digests; a
+        record stored before summaries existed (schema version 1) is opened whole instead."""
         key = self._key()
         store = self.kiosk.store
-        stored_rows = store.summaries(since=self.kiosk.start_of_today(now))
-        chains = store.summary_chains(
-            {chain for row in stored_rows if (chain := SummaryReader.chain_id_of(row.summary))}
-        )
+        since = self.kiosk.start_of_today(now)
+        try:
+            stored_rows = store.summaries(since=since)
+            unsummarised = store.records_without_summary(since=since)
+            chains = store.summary_chains(
+                {chain for row in stored_rows if (chain := SummaryReader.chain_id_of(row.summary))}
+            )
+        except StoreError as error:
+            raise KioskError(f"today's check-ins cannot be read: {error}") from None
         reader = SummaryReader(key, self.kiosk.device_verify_key, chains)
         rows = []
         for stored in stored_rows:
@@ -629,6 +748,12 @@ class StaffSession:
                 digest = RecordDigest.from_bytes(plain)
             except (SummaryError, StoreError):
                 continue  # a damaged digest hides one row; the full record is still there
+            rows.append(DigestRow(stored.record_id, stored.created_at, stored.supersedes, digest))
+        for stored in unsummarised:
+            try:
+                digest, _ = screened(self._open(stored.record_id)[0], self.kiosk.config)
+            except KioskError:
+                continue  # a record that does not open is IT's to see, not a table row
             rows.append(DigestRow(stored.record_id, stored.created_at, stored.supersedes, digest))
         return _build_table(rows)
 
@@ -640,14 +765,7 @@ class StaffSession:
         payload = EncodedRecord.of(vitals)
         if vitals.nurse_id != self.staff_id:
             raise KioskError(f"vitals: signed by {self.staff_id}, not by {vitals.nurse_id}")
-        flags = screen_vitals(vitals, self.kiosk.config)
-        digest = RecordDigest(
-            kind=RecordKind.VITALS,
-            checkin_id=vitals.checkin_id,
-            highest=highest_severity(flags),
-            urgent=any(flag.urgent for flag in flags),
-            flag_codes=tuple(flag.code for flag in flags),
-        )
+        digest, flags = screened(vitals, self.kiosk.config)
         action = "vitals.corrected" if supersedes else "vitals.recorded"
         record_id = RecordWriter(self.kiosk).write(
             payload, digest, supersedes, to_clinic=True, action=action, actor=self.staff_id
@@ -655,12 +773,8 @@ class StaffSession:
         return record_id, flags
 
 
-def _check_new_staff(member: NewStaff) -> None:
-    check_staff_id(member.staff_id)
-    check_display_name(member.display_name)
-    check_pin(member.pin)
-    if member.role not in ("nurse", "it"):
-        raise KioskError("role: use 'nurse' or 'it'")
+def _checked_member(member: NewStaff) -> NewStaff:
+    return check_new_staff(member.staff_id, member.display_name, member.role, member.pin)
 
 
 def _required(store: KioskStore, key: str) -> str:
@@ -682,6 +796,29 @@ def _load_config(data_dir: Path) -> ClinicConfig:
         return load_config(data_dir / CONFIG_NAME)
     except ConfigError as error:
         raise KioskError(str(error)) from None
+
+
+def _clinic_config(data_dir: Path, store: KioskStore) -> tuple[ClinicConfig, str | None]:
+    """The configuration the clinic server published and signed, verified now; else clinic.toml.
+
+    A stored configuration that fails verification is refused, never used: it is set aside
+    (its hash audited) so the next sync pulls the server's own again, and until then the kiosk
+    runs on clinic.toml and says why in `Kiosk.config_problem`.
+    """
+    # Why here: the kiosk core must not load the sync package (or anything it loads) at import.
+    from sync.client.clinic_config import CONFIG_SETTING, verified_clinic_config
+    from sync.client.errors import SyncError
+
+    try:
+        published = verified_clinic_config(store)
+    except SyncError as refused:
+        problem = f"{refused}; using {CONFIG_NAME} until the next sync pulls it again"
+        try:
+            store.discard_setting(CONFIG_SETTING, actor="kiosk", action="config.refused")
+        except StoreError:
+            pass  # a full disk: the refused configuration stays refused at every open
+        return _load_config(data_dir), problem
+    return (published or _load_config(data_dir)), None
 
 
 def _slot_purpose(staff_id: str) -> str:

@@ -19,7 +19,7 @@ import pytest
 from attack_canaries import canary_checkin
 from conftest import NURSE_ID, NURSE_PIN, ClinicKiosk, make_clinic_kiosk
 from textual.pilot import Pilot
-from textual.widgets import Button, Static
+from textual.widgets import Button, Input, Static
 
 from kiosk.app import IdleTimeouts, KioskApp
 from kiosk.intake.examples import example_checkin, example_draft
@@ -27,7 +27,7 @@ from kiosk.intake.records import CheckIn
 from kiosk.kiosk import Kiosk, KioskError
 from kiosk.screens.checkin_session import STEPS, CheckInSession
 from kiosk.screens.review import ReviewScreen
-from kiosk.store import StoreError
+from kiosk.screens.staff_unlock import StaffUnlockScreen
 
 DISK_SIZE = "3m"
 MAX_ATTEMPTS = 400
@@ -131,13 +131,6 @@ def test_a_disk_that_fills_mid_check_in_refuses_calmly_keeps_the_rest_and_recove
         reopened.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=StoreError,
-    reason="Kiosk.unlock (and StaffSession.open_record) append to the audit log outside any "
-    "try: on a full disk the StoreError escapes the facade, and StaffUnlockScreen catches only "
-    "WrongPin, LockedOut and KioskError, so the kiosk app crashes instead of saying why",
-)
 def test_a_nurse_who_unlocks_on_a_full_disk_gets_a_clear_refusal_not_a_crash(
     small_disk: Path,
 ) -> None:
@@ -153,6 +146,47 @@ def test_a_nurse_who_unlocks_on_a_full_disk_gets_a_clear_refusal_not_a_crash(
             assert "\n" not in str(refused)
     finally:
         clinic.kiosk.close()
+
+
+async def test_the_unlock_screen_on_a_full_disk_says_so_in_one_line_and_unlocks_later(
+    small_disk: Path,
+) -> None:
+    """The nurse at the unlock screen on a full disk reads why in one line, the kiosk keeps
+    running, and once space returns the same PIN opens her shift."""
+    clinic = make_clinic_kiosk(small_disk / "kiosk-data")
+    app = KioskApp(clinic.kiosk, timeouts=IdleTimeouts(idle_seconds=900, warning_seconds=30))
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            filler = _fill(small_disk)
+            stored, _ = _submit_until_refused(clinic.kiosk)
+            said = await _unlock_at_the_screen(pilot)
+            assert isinstance(app.screen, StaffUnlockScreen)
+            assert "disk is full" in said and "\n" not in said.strip()
+
+            filler.unlink()
+            assert await _unlock_at_the_screen(pilot) == ""
+            assert not isinstance(app.screen, StaffUnlockScreen)
+        _assert_intact(clinic, expected=stored)
+    finally:
+        clinic.kiosk.close()
+
+
+async def _unlock_at_the_screen(pilot: Pilot[None]) -> str:
+    """Type the nurse's id and PIN at the staff unlock; what the screen says (nothing: open)."""
+    app = pilot.app
+    if not isinstance(app.screen, StaffUnlockScreen):
+        await pilot.press("f12")
+        await pilot.pause()
+    app.screen.query_one("#staff-id", Input).value = ""
+    await pilot.click("#staff-id")
+    await pilot.press(*NURSE_ID)
+    await pilot.click("#staff-pin")
+    await pilot.press(*NURSE_PIN, "enter")
+    await pilot.pause()
+    if not isinstance(app.screen, StaffUnlockScreen):
+        return ""
+    return str(app.screen.query_one("#staff-unlock-problem", Static).render())
 
 
 async def test_the_patient_whose_submit_does_not_fit_is_told_calmly_and_can_submit_again(
