@@ -515,17 +515,25 @@ class KioskStore:
                 raise StoreError(f"record {record_id} is not in quarantine")
             self._audit(db, [(actor, "record.requeued", record_id, "")], now)
 
-    def purge_acked(self, older_than: datetime, actor: str = "retention") -> int:
-        """The retention purge: drop payloads acknowledged before `older_than`, and drafts saved
-        before it (an abandoned check-in, never sent), keeping id, hash and state."""
+    def purge_acked(
+        self,
+        older_than: datetime,
+        actor: str = "retention",
+        *,
+        drafts_older_than: datetime | None = None,
+    ) -> int:
+        """The retention purge: drop payloads acknowledged before `older_than`, and drafts (an
+        abandoned check-in, never sent) saved before `drafts_older_than` (default: the same
+        time), keeping id, hash and state. Returns how many payloads were dropped."""
         now = utc_now()
+        draft_limit = older_than if drafts_older_than is None else drafts_older_than
         with self._write("purge delivered payloads") as db:
             stale_drafts = [
                 str(row[0])
                 for row in db.execute(
                     "SELECT o.record_id FROM outbox o JOIN records r ON r.record_id = o.record_id"
                     " WHERE o.state = 'draft' AND r.created_at < ?",
-                    [utc_text(older_than)],
+                    [utc_text(draft_limit)],
                 ).fetchall()
             ]
             for record_id in stale_drafts:

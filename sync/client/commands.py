@@ -5,7 +5,8 @@
     kiosk export-queue FILE
 
 Each prints what IT needs (fingerprints, counts, the server's own reasons) and nothing of any
-patient; a failure prints one line on stderr and exits 1.
+patient; a failure prints one line on stderr and exits 1. The export goes through
+`StaffConsole.export_queue`, the one way to export (the IT console uses it too).
 """
 
 from __future__ import annotations
@@ -18,15 +19,17 @@ from pathlib import Path
 from typing import TypeVar
 
 from kiosk.kiosk import Kiosk
+from kiosk.staff_console import StaffConsole, StaffConsoleError
 from kiosk.store.timestamps import utc_now
 from sync.client.engine import SyncEngine, SyncOutcome
 from sync.client.enrolment import enroll
 from sync.client.errors import SyncError
 from sync.client.pins import ServerPins
-from sync.client.queue_export import export_queue
 from sync.client.status import SyncStatus
 
 EXIT_FAILED = 1
+# The audit actor of every change made from the command line (as kiosk/cli.py's ACTOR).
+CLI_ACTOR = "cli"
 _NO_TLS = "none (plain http on loopback)"
 
 Handler = Callable[[argparse.Namespace], int]
@@ -114,6 +117,7 @@ def cmd_sync_status(args: argparse.Namespace) -> int:
         status = SyncStatus.load(kiosk.store)
         counts = kiosk.store.counts_by_state()
         quarantined = [row for row in kiosk.store.records() if row.state == "quarantined"]
+        config_problem = kiosk.config_problem
     finally:
         kiosk.close()
     if pins is None:
@@ -133,6 +137,8 @@ def cmd_sync_status(args: argparse.Namespace) -> int:
     print(f"failures in a row: {status.consecutive_failures}")
     print(f"clock offset:     {status.clock_offset_s:+.0f} s (server minus kiosk)")
     print(f"configuration:    version {status.config_version or 'none yet'}")
+    if config_problem:
+        print(f"configuration refused: {_inert(config_problem)}")
     for row in quarantined:
         print(f"quarantined {row.record_id} ({row.kind}): {_inert(row.last_error or '')}")
     return 0
@@ -141,21 +147,22 @@ def cmd_sync_status(args: argparse.Namespace) -> int:
 def cmd_export_queue(args: argparse.Namespace) -> int:
     kiosk = Kiosk.open(Path(args.data))
     try:
-        count = export_queue(kiosk.store, args.file)
+        done = StaffConsole(kiosk, actor=CLI_ACTOR).export_queue(args.file)
     finally:
         kiosk.close()
-    print(f"{count} sealed records written to {args.file}; import them with")
+    print(f"{done}; import them with")
     print(f"  clinic-server import {args.file.name}")
     return 0
 
 
 def _guarded(handler: Handler) -> Handler:
-    """SyncError becomes the one-line message kiosk/cli prints for every user-facing error."""
+    """SyncError and StaffConsoleError become the one-line message kiosk/cli prints for every
+    user-facing error."""
 
     def run(args: argparse.Namespace) -> int:
         try:
             return handler(args)
-        except SyncError as error:
+        except (SyncError, StaffConsoleError) as error:
             print(f"kiosk: {_inert(str(error))}", file=sys.stderr)
             return EXIT_FAILED
 

@@ -86,9 +86,12 @@ def test_a_draft_abandoned_for_longer_than_the_retention_is_purged(demo_kiosk: K
     draft_id = demo_kiosk.patient_desk().save_draft(example_draft())
     store = demo_kiosk.store
 
-    assert store.purge_acked(older_than=datetime.now(UTC) - timedelta(hours=24)) == 0
+    now = datetime.now(UTC)
+    assert store.purge_acked(older_than=now - timedelta(hours=24)) == 0
     assert _state(demo_kiosk, draft_id) is OutboxState.DRAFT
-    assert store.purge_acked(older_than=datetime.now(UTC) + timedelta(seconds=1)) == 1
+    kept = now + timedelta(hours=1)
+    assert store.purge_acked(older_than=kept, drafts_older_than=now - timedelta(hours=1)) == 0
+    assert store.purge_acked(older_than=now + timedelta(seconds=1)) == 1
 
     row = next(row for row in store.records() if row.record_id == draft_id)
     assert row.state is OutboxState.PURGED and not row.has_payload
