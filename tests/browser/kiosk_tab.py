@@ -19,9 +19,9 @@ from terminal_screen import TerminalScreen
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 DEFAULT_WAIT_S = 30.0
 #: The kiosk has finished drawing when it has sent nothing for this long.
-QUIET_S = 0.12
+QUIET_S = 0.2
 #: After a tap, longer: a pressed button flashes for 0.2 s before the screen changes.
-QUIET_AFTER_TAP_S = 0.35
+QUIET_AFTER_TAP_S = 0.5
 #: How long a key or tap may take to show any change on screen (some change nothing).
 REACTION_S = 1.0
 #: A form is never longer than this many swipes.
