@@ -90,6 +90,7 @@ async def test_a_shift_left_alone_locks_itself_and_drops_the_key(kiosk: Kiosk) -
                 break
             await pilot.pause(0.2)
         assert isinstance(app.screen, PatientStandIn)
+        await pilot.pause()  # the lock's message and the first patient frame, as a person sees
         gc.collect()
         assert leaks(app) == []
         assert app.locks == [(NURSE, "idle")]
