@@ -42,10 +42,10 @@ async def measure(data: Path) -> tuple[float, float, float]:
             await pilot.pause()
             start = rss_mb()
             for _ in range(WARMUP):
-                await one_checkin(app, lambda _ms: None, lambda _ms: None)
+                await one_checkin(app, pilot, lambda _ms: None, lambda _ms: None)
             warm = rss_mb()
             for _ in range(CHECKINS):
-                await one_checkin(app, lambda _ms: None, lambda _ms: None)
+                await one_checkin(app, pilot, lambda _ms: None, lambda _ms: None)
             end = rss_mb()
     finally:
         kiosk.close()

@@ -74,9 +74,9 @@ async def kiosk_ms(data: Path) -> tuple[list[float], list[float]]:
     try:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            await one_checkin(app, lambda _ms: None, lambda _ms: None)  # warm-up
+            await one_checkin(app, pilot, lambda _ms: None, lambda _ms: None)  # warm-up
             for _ in range(CHECKINS):
-                await one_checkin(app, switches.append, submits.append)
+                await one_checkin(app, pilot, switches.append, submits.append)
     finally:
         kiosk.close()
     return switches, submits

@@ -13,6 +13,7 @@ form, so the next patient's step screens are built while the welcome screen wait
 from __future__ import annotations
 
 import asyncio
+import gc
 import sys
 import time
 from collections.abc import Callable
@@ -108,6 +109,33 @@ class SealFailed(Message):
         self.reason = reason
 
 
+class FullCollectionHold:
+    """Holds Python's full garbage collection off while a patient is mid-check-in.
+
+    A full collection of the kiosk's heap takes 100-400 ms and would land on some step switch;
+    young objects are still collected as usual, and the full collection runs at the wipe,
+    when the patient's screens have just been thrown away.
+    """
+
+    _HELD = 1_000_000  # full-collection threshold (young collections between full ones)
+
+    def __init__(self) -> None:
+        self._saved: tuple[int, int, int] | None = None
+
+    def hold(self) -> None:
+        if self._saved is None:
+            self._saved = gc.get_threshold()
+            gc.set_threshold(self._saved[0], self._saved[1], self._HELD)
+
+    def release(self, collect: bool = True) -> None:
+        """Collect now (what was held off) and restore the usual thresholds."""
+        if self._saved is not None:
+            gc.set_threshold(*self._saved)
+            self._saved = None
+            if collect:
+                gc.collect()
+
+
 def _kiosk_error() -> type[Exception]:
     # Why imported late: the facade (and its cryptography) is loaded after the welcome screen.
     from kiosk.kiosk import KioskError
@@ -182,6 +210,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self._steps_language: str | None = None
         self._steps_worker: Worker[None] | None = None
         self._opened_here = False
+        self.full_collections = FullCollectionHold()
 
     # ---- start ----------------------------------------------------------------------------
 
@@ -220,6 +249,7 @@ class KioskApp(App[None], inherit_bindings=False):
             self._opened_here = True
 
     async def on_unmount(self) -> None:
+        self.full_collections.release(collect=False)
         if self.kiosk is not None and self._opened_here:
             self.kiosk.close()
 
@@ -245,21 +275,23 @@ class KioskApp(App[None], inherit_bindings=False):
         self._steps_language = language
         for name, screen in screens.items():
             self.install_screen(screen, f"step-{name}")
-            # Why: Textual 8.2.8 has no public "compose and lay out now, show later": these are
-            # what push_screen itself calls; doing it here takes ~2/3 off the first switch.
+            # Why: Textual 8.2.8 has no public "compose now, show later": this is what
+            # push_screen itself calls.
             _, mounted = self._get_screen(screen)
             await mounted
             if get_current_worker().is_cancelled:
                 return
-            screen._refresh_layout(self.size)
+            await screen.lay_out_ahead(self.size)
 
     async def _discard_steps(self) -> None:
         """Uninstall and remove every step screen: nothing typed survives in a widget."""
+        self.workers.cancel_group(self, "review")
         old, self.steps = self.steps, {}
         for name, screen in old.items():
             self.uninstall_screen(f"step-{name}")
             if screen.is_attached:
                 await screen.remove()
+        self.full_collections.release()
 
     async def steps_built(self) -> None:
         """Wait until the latest build of step screens has finished (or been given up)."""
@@ -291,6 +323,7 @@ class KioskApp(App[None], inherit_bindings=False):
             self.prepare_steps(self.language)
         await self.steps_built()
         self.session = CheckInSession(self.language, self.wall_clock().astimezone(UTC))
+        self.full_collections.hold()
         self.touch()
         await self.show_step("identity")
 
@@ -322,6 +355,17 @@ class KioskApp(App[None], inherit_bindings=False):
             screen.set_editing_from_review(following == "review" or screen.editing_from_review)
         self.seal_draft(session, following)
         await self.show_step(following)
+        if following != "review":
+            self.call_after_refresh(self._draw_review_ahead)  # Why: once the step is drawn
+
+    @work(exclusive=True, group="review")
+    async def _draw_review_ahead(self) -> None:
+        """Draw and lay out the review off-screen, so showing it later costs little."""
+        review = self.steps.get("review")
+        # Why the session is read here, not passed: a finished worker must not keep answers.
+        if self.session is not None and review is not None and review is not self.screen:
+            review.before_show(self.session)
+            await review.lay_out_ahead(self.size)
 
     async def on_step_back(self, message: StepBack) -> None:
         index = STEPS.index(message.step)
@@ -517,6 +561,7 @@ class KioskApp(App[None], inherit_bindings=False):
         await self.steps_built()
         session = CheckInSession.from_draft(draft, message.record_id)
         self.session = session
+        self.full_collections.hold()
         for screen in self.steps.values():
             screen.fill(session)
         step = draft.step if draft.step in STEPS else STEPS[0]

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.geometry import Size
 from textual.widgets import Button, Static
 
 from kiosk.intake.config import ConsentDocument
@@ -76,6 +77,13 @@ class ConsentScreen(StepScreen):
 
     def on_screen_resume(self) -> None:
         self.call_after_refresh(self._scrolled)
+
+    async def lay_out_ahead(self, size: Size) -> None:
+        await super().lay_out_ahead(size)
+        if not self.read_to_end:
+            self._scrolled()  # a text that fits on the screen is all on screen once shown
+            if self.read_to_end:
+                await super().lay_out_ahead(size)
 
     def before_show(self, session: CheckInSession) -> None:
         self.legal_name = session.identity.legal_name if session.identity else ""

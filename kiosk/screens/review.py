@@ -61,11 +61,17 @@ class ReviewScreen(StepScreen):
         """Review is where edits return to; its own button always says Submit."""
 
     def before_show(self, session: CheckInSession) -> None:
-        self.query_one("#submit-failed", Static).update("")
+        """Draw the answers so far (also called ahead, while the patient is on another step)."""
+        failed = self.query_one("#submit-failed", Static)
+        if failed.content:
+            failed.update("")
         self.query_one("#next", Button).disabled = False
         draw = ReviewText(self.text, self.clock)
         for section in SECTIONS:
-            self.query_one(f"#answers-{section}", Static).update(draw.section(section, session))
+            answers = self.query_one(f"#answers-{section}", Static)
+            drawn = draw.section(section, session)
+            if answers.content != drawn:  # Why: each update costs a re-layout of the screen
+                answers.update(drawn)
 
     def refresh_state(self) -> None:
         self.query_one("#back", Button).display = False

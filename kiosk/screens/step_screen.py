@@ -8,7 +8,8 @@ fields into the record section the session keeps; a step never stores anything i
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -16,6 +17,7 @@ from typing import Any, TypeVar
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.suggester import Suggester
 from textual.widgets import Button, Input, Static
@@ -31,6 +33,10 @@ from kiosk.widgets.tick_box import TickBox
 
 T = TypeVar("T")
 Validator = Callable[[str], Valid[Any] | Invalid]
+#: Layout passes a screen built ahead may take to settle (widgets that size to their width).
+_SETTLE_ROUNDS = 4
+#: Longest wait for a screen's widgets to handle what one layout pass sent them.
+_SETTLE_WAIT_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,8 @@ class StepScreen(Screen[None]):
         self.editing_from_review = False
         self.tried_next = False
         self._shown: dict[str, str] = {}
+        #: The App's look (theme and classes) this screen's styles were computed for.
+        self.styled_look: Hashable = None
 
     # ---- texts ----------------------------------------------------------------------------
 
@@ -93,6 +101,7 @@ class StepScreen(Screen[None]):
     # ---- layout ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        self.styled_look = self.app_look()
         yield Static(self.title_text(), id="step-title", markup=False)
         with VerticalScroll(id="step-body"):
             yield from self.body()
@@ -130,6 +139,47 @@ class StepScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.refresh_state()
+
+    # ---- shown fast: laid out and drawn before the patient gets here ----------------------
+
+    def app_look(self) -> Hashable:
+        """What the App's CSS depends on: its theme and classes (larger text, contrast)."""
+        return (self.app.theme, frozenset(self.app.classes))
+
+    async def lay_out_ahead(self, size: Size) -> None:
+        """Lay this mounted, not yet shown screen out until it stops changing, then draw it
+        once off-screen, so that showing it costs neither a layout nor drawing every widget.
+
+        Uses Textual 8.2.8 internals (`_refresh_layout`, the compositor): there is no public
+        "lay out now, show later".
+        """
+        for _ in range(_SETTLE_ROUNDS):
+            self._layout_required = False
+            self._refresh_layout(size)
+            await self._messages_handled()  # widgets answer their Resize (some then re-size)
+            if not self._layout_required:
+                break
+        self._dirty_widgets.clear()
+        self._compositor.render_update(full=True)  # fills every widget's line cache
+
+    async def _messages_handled(self) -> None:
+        """Wait until every widget on this screen has handled what is queued for it now."""
+        loop = asyncio.get_running_loop()
+        handled: list[asyncio.Future[None]] = []
+        for node in self.walk_children(with_self=True):
+            done: asyncio.Future[None] = loop.create_future()
+            if node.call_later(done.set_result, None):
+                handled.append(done)
+        if handled:
+            await asyncio.wait(handled, timeout=_SETTLE_WAIT_SECONDS)
+
+    @on(events.ScreenResume)
+    def _keep_current_styles(self, event: events.ScreenResume) -> None:
+        # Why: Textual recomputes every style on each show; unchanged look, unchanged styles.
+        look = self.app_look()
+        if look == self.styled_look:
+            event.refresh_styles = False
+        self.styled_look = look
 
     async def on_event(self, event: events.Event) -> None:
         # Why: clicks reach the screen without passing the App, so activity is counted here too.

@@ -95,6 +95,7 @@ class ChoiceList(ScrollView, can_focus=True):
         background: $kiosk-background;
         color: $kiosk-text;
         scrollbar-size-vertical: 2;
+        overflow-x: hidden;  /* rows wrap to the width: a scrollbar would only make it jitter */
     }
     ChoiceList > .choice--question { color: $kiosk-text; }
     ChoiceList > .choice--current { color: $kiosk-text; text-style: bold; }

@@ -89,10 +89,12 @@ async def click(pilot: Pilot[None], selector: str) -> None:
 
 
 def sealed(kiosk: Kiosk, kind: RecordKind) -> list[CheckIn | Draft | ConsentDeclined]:
-    """Every stored record of a kind, opened with the nurse's key."""
+    """Every stored record of a kind still holding its payload (a superseded draft is purged
+    when the next one is stored), opened with the nurse's key."""
     session = kiosk.unlock(NURSE, NURSE_PIN)
+    rows = [row for row in kiosk.store.records(kind.value) if row.has_payload]
     try:
-        opened = [session.open_record(row.record_id) for row in kiosk.store.records(kind.value)]
+        opened = [session.open_record(row.record_id) for row in rows]
     finally:
         session.lock()
     return [record for record in opened if isinstance(record, CheckIn | Draft | ConsentDeclined)]
