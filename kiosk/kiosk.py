@@ -68,6 +68,8 @@ __all__ = [
     "CheckInSummary",
     "Kiosk",
     "KioskError",
+    "MAX_PIN_LENGTH",
+    "ROLES",
     "LockedOut",
     "NewStaff",
     "PatientDesk",
@@ -92,9 +94,11 @@ _KEYSLOT_COST = "kiosk.keyslot_cost"
 _DEVICE_KEY_PURPOSE = "device signing key"
 
 _STAFF_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}")
-# A new PIN must fit the unlock screen's PIN box (64); unlocking skips anything over 128 unread.
-_MIN_PIN, _MAX_NEW_PIN, _MAX_PIN = 6, 64, 128
-_ROLES = ("nurse", "it")
+_MIN_PIN = 6
+#: The longest PIN: enrolment refuses more, the unlock screen's PIN box holds this many, and an
+#: unlock attempt with more is a wrong PIN without running the key derivation.
+MAX_PIN_LENGTH = 128
+ROLES = ("nurse", "it")
 # Undelivered records are sealed to the pinned clinic key: another key could never open them.
 _UNDELIVERED = (OutboxState.QUEUED, OutboxState.SENDING, OutboxState.QUARANTINED)
 
@@ -153,19 +157,19 @@ def check_staff_name(name: str) -> str:
 
 
 def check_pin(pin: str) -> str:
-    """A new PIN the on-screen keypad can type: 6 to 64 digits; KioskError otherwise (never
-    echoed)."""
+    """A new PIN the on-screen keypad can type: 6 to 128 ASCII digits; KioskError otherwise
+    (never echoed)."""
     if not isinstance(pin, str) or not (pin.isascii() and pin.isdigit()):
         raise KioskError("PIN: digits only, so it can be typed on the keypad")
-    if not _MIN_PIN <= len(pin) <= _MAX_NEW_PIN:
-        raise KioskError(f"PIN: use {_MIN_PIN} to {_MAX_NEW_PIN} digits")
+    if not _MIN_PIN <= len(pin) <= MAX_PIN_LENGTH:
+        raise KioskError(f"PIN: use {_MIN_PIN} to {MAX_PIN_LENGTH} characters")
     return pin
 
 
 def check_new_staff(staff_id: str, display_name: str, role: str, pin: str) -> NewStaff:
     """The one rule for enrolling a person (the first nurse at init, IT's Add and PIN reset):
     the person as they will be stored, or KioskError naming the field to fix."""
-    if role not in _ROLES:
+    if role not in ROLES:
         raise KioskError("role: choose nurse or it")
     return NewStaff(check_staff_id(staff_id), check_staff_name(display_name), role, check_pin(pin))
 
@@ -380,7 +384,7 @@ class Kiosk:
             raise LockedOut(staff_id, row.locked_until)
         slot = self._open_slot(staff_id, row.keyslot)
         try:
-            if not isinstance(pin, str) or len(pin) > _MAX_PIN:
+            if not isinstance(pin, str) or len(pin) > MAX_PIN_LENGTH:
                 # No PIN this long was ever accepted: skip the key derivation, count the failure.
                 raise WrongPin("unknown staff id or wrong PIN")
             credential = unlock_keyslot(slot, staff_id, pin)

@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from kiosk.intake.validation import Invalid, validate_person_name
-from kiosk.kiosk import Kiosk, KioskError, NewStaff, check_pin, check_staff_id
-from kiosk.locale import translate
+from kiosk.kiosk import ROLES as ROLES  # the `kiosk` command offers these roles
+from kiosk.kiosk import Kiosk, KioskError, NewStaff, check_new_staff
 from kiosk.store import StoreError
 from kiosk.store.rows import AuditCheck, OutboxState, RecordRow, StaffRow
 from kiosk.vault import KeyslotError, StaffKeyslot
@@ -23,8 +22,6 @@ from sync.client.errors import SyncError
 from sync.client.pins import ServerPins
 from sync.client.queue_export import export_queue
 from sync.client.status import SyncStatus
-
-ROLES = ("nurse", "it")
 
 
 class StaffConsoleError(Exception):
@@ -172,16 +169,9 @@ class StaffConsole:
         return not slot.awaits_staff_key
 
     def _checked(self, staff_id: str, display_name: str, role: str, pin: str) -> NewStaff:
-        if role not in ROLES:
-            raise StaffConsoleError("role: choose nurse or it")
-        name = validate_person_name(display_name, "staff_name")
-        if isinstance(name, Invalid):
-            problem = name.problem
-            raise StaffConsoleError(f"name: {translate(problem.code, 'en', **problem.params)}")
-        if not pin.isdigit():
-            raise StaffConsoleError("PIN: digits only, so it can be typed on the keypad")
+        """The kiosk's one enrolment rule (the same `kiosk init` applies to the first nurse)."""
         try:
-            return NewStaff(check_staff_id(staff_id.strip()), name.value, role, check_pin(pin))
+            return check_new_staff(staff_id.strip(), display_name, role, pin)
         except KioskError as error:
             raise StaffConsoleError(str(error)) from None
 

@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
-from kiosk.kiosk import Kiosk, KioskError, LockedOut, WrongPin
+from kiosk.kiosk import MAX_PIN_LENGTH, Kiosk, KioskError, LockedOut, WrongPin
 from kiosk.screens.it_console import ITConsoleScreen
 from kiosk.screens.nurse_queue import NurseQueueScreen
 from kiosk.screens.staff_shift import StaffOnly, StaffShift, seconds_until
@@ -51,7 +51,7 @@ class StaffUnlockScreen(StaffOnly, Screen[None]):
                 id="staff-id", max_length=32, placeholder=staff_text("unlock.staff_id_hint")
             )
             yield Label(staff_text("unlock.pin"))
-            yield Input(id="staff-pin", password=True, max_length=64)
+            yield Input(id="staff-pin", password=True, max_length=MAX_PIN_LENGTH)
             yield StaffPinPad(id="staff-unlock-pad")
             yield Static("", id="staff-unlock-problem", markup=False)
             with Horizontal(id="staff-unlock-buttons"):

@@ -26,8 +26,8 @@ REFUSED = [
         "１２３４５６",
         "PIN: digits only",
     ),  # full-width digits: no keypad has them
-    ("N1", "Nurse One", "12345", "PIN: use 6 to 64 digits"),
-    ("N1", "Nurse One", "1" * 65, "PIN: use 6 to 64 digits"),
+    ("N1", "Nurse One", "12345", "PIN: use 6 to 128 characters"),
+    ("N1", "Nurse One", "1" * 129, "PIN: use 6 to 128 characters"),
     ("N1", "Nurse \x1b[31mOne", "123456", "staff name:"),
     ("N1", "Nurse\u202eOne", "123456", "staff name:"),
     ("N1", "12345", "123456", "staff name:"),
