@@ -1,14 +1,17 @@
 """The clinic server's ASGI application: enrolment, batches, audit links, configuration.
 
 Every refusal is a JSON `Refusal` with a stable code and a reason for IT, and nothing of a
-refused request is stored. Bodies are read against the advertised limit before they are held
-in memory. Database work runs in worker threads so one slow commit never stalls the others.
+refused request is stored; the refusal itself is remembered in the refusal log (its own small
+transaction), under the device whose signature verified or as "unknown". Bodies are read
+against the advertised limit before they are held in memory. Database work runs in worker
+threads so one slow commit never stalls the others.
 """
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -25,6 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from sync.server.clinic_keys import ServerKeys, load_server_keys
 from sync.server.ingest import receive_envelopes
 from sync.server.openapi import openapi_document
+from sync.server.refusal_log import RefusalNote
 from sync.server.storage import (
     AuditDiscontinuity,
     ClinicStore,
@@ -60,6 +64,9 @@ from sync.wire import (
 )
 
 T = TypeVar("T")
+_log = logging.getLogger(__name__)
+# Why: the database being down, or no configuration yet, is no attempt of the sender's.
+_NOT_LOGGED = frozenset({RefusalCode.STORAGE_UNAVAILABLE, RefusalCode.NO_CONFIG})
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,19 @@ class _Refused(Exception):
     def __init__(self, code: str, reason: str, status: int) -> None:
         super().__init__(reason)
         self.code, self.reason, self.status = code, reason, status
+
+
+@dataclass
+class _Sender:
+    """Who a request is from, as far as it has been checked: for the refusal log."""
+
+    named: str | None = None  # the device id in its signing headers, not yet verified
+    proven: str | None = None  # set once its signature verified with that device's key
+
+    def log_reason(self, reason: str) -> str:
+        if self.proven is None and self.named is not None:
+            return f"{reason} (the request named device {self.named!r})"
+        return reason
 
 
 def _refusal_response(code: str, reason: str, status: int, max_body: int) -> JSONResponse:
@@ -137,22 +157,52 @@ class ClinicServer:
                 503,
             ) from exc
 
-    async def _authenticate(self, request: Request, body: bytes) -> Device:
+    def note_refusals(self, sender: str | None, at: float, notes: Sequence[RefusalNote]) -> None:
+        """Remember refusals for IT; a log that cannot be written never changes the answer."""
+        try:
+            self.store.note_refusals(sender, at, notes)
+        except SQLAlchemyError as exc:
+            _log.warning("the refusal log could not be written (%s)", type(exc).__name__)
+
+    def endpoint(
+        self, handler: Callable[[Request, _Sender], Awaitable[Response]]
+    ) -> Callable[[Request], Awaitable[Response]]:
+        """Turn wire and server refusals raised by a handler into JSON answers, and log them."""
+        limit = self.settings.max_body_bytes
+
+        async def answer(request: Request) -> Response:
+            sender = _Sender()
+            try:
+                return await handler(request, sender)
+            except (_Refused, WireError) as refused:
+                code, reason, status = refused.code, refused.reason, refused.status
+            if code not in _NOT_LOGGED:
+                note = RefusalNote(code, sender.log_reason(reason))
+                await run_in_threadpool(self.note_refusals, sender.proven, time.time(), [note])
+            return _refusal_response(code, reason, status, limit)
+
+        return answer
+
+    async def _authenticate(self, request: Request, body: bytes, sender: _Sender) -> Device:
         """The enrolled, current device that signed this request (its nonce now spent)."""
         headers = dict(request.headers)
         device, claim, now = await self._db(
-            self._signed_by, request.method, request.url.path, headers, body
+            self._signed_by, request.method, request.url.path, headers, body, sender
         )
         if not await self._db(self.store.use_nonce, claim, now):
             raise _replayed()
         return device
 
     def _signed_by(
-        self, method: str, path: str, headers: dict[str, str], body: bytes
+        self, method: str, path: str, headers: dict[str, str], body: bytes, sender: _Sender
     ) -> tuple[Device, NonceClaim, float]:
         """Who signed this request, and the nonce to claim; refuses unknown or revoked devices,
-        stale times and bad signatures. Runs in a worker thread (a database read, Ed25519)."""
+        stale times and bad signatures. Runs in a worker thread (a database read, Ed25519).
+
+        The signature is checked before the revocation, so a revoked kiosk's attempt is logged
+        under its id only when it really is that kiosk."""
         signed = read_signed_headers(headers)
+        sender.named = signed.device_id
         window = self.settings.timestamp_window_s
         now = time.time()
         check_timestamp(signed.timestamp, now, window)
@@ -163,11 +213,12 @@ class ClinicServer:
                 f"device {signed.device_id!r} is not enrolled with this clinic server",
                 401,
             )
+        verify_request(device.verify_key, method, path, headers, body, now=now, window_s=window)
+        sender.proven = device.device_id
         if device.revoked:
             raise _Refused(
                 RefusalCode.REVOKED_DEVICE, f"device {signed.device_id!r} was revoked by IT", 403
             )
-        verify_request(device.verify_key, method, path, headers, body, now=now, window_s=window)
         return device, NonceClaim(device.device_id, signed.nonce, 2 * window), now
 
     async def health(self, request: Request) -> Response:
@@ -180,9 +231,10 @@ class ClinicServer:
             }
         )
 
-    async def enrol(self, request: Request) -> Response:
+    async def enrol(self, request: Request, sender: _Sender) -> Response:
         body = await _read_body(request, self.settings.max_body_bytes)
         enrolment = EnrolmentRequest.from_json(body)
+        sender.named = enrolment.device_id  # Why: not enrolled yet, so never proven here.
         headers = dict(request.headers)
         if read_signed_headers(headers).device_id != enrolment.device_id:
             raise _Refused(
@@ -228,21 +280,28 @@ class ClinicServer:
         )
         return JSONResponse(answer.to_json())
 
-    async def batch(self, request: Request) -> Response:
+    async def batch(self, request: Request, sender: _Sender) -> Response:
         body = await _read_body(request, self.settings.max_body_bytes)
         content_type = request.headers.get("content-type", "").split(";")[0].strip()
         answer = await self._db(
             self._receive_batch, request.method, request.url.path, dict(request.headers), body,
-            content_type,
+            content_type, sender,
         )  # fmt: skip
         return JSONResponse(answer.to_json())
 
     def _receive_batch(
-        self, method: str, path: str, headers: dict[str, str], body: bytes, content_type: str
+        self,
+        method: str,
+        path: str,
+        headers: dict[str, str],
+        body: bytes,
+        content_type: str,
+        sender: _Sender,
     ) -> BatchAnswer:
         """Authenticate, split, check and store one batch: all of it in one worker thread, so a
-        batch costs one hop off the event loop and one commit."""
-        device, claim, _ = self._signed_by(method, path, headers, body)
+        batch costs one hop off the event loop and one commit. Its refused records are logged
+        after that commit, in their own transaction."""
+        device, claim, _ = self._signed_by(method, path, headers, body, sender)
         try:
             if content_type != BATCH_CONTENT_TYPE:
                 raise _Refused(
@@ -268,11 +327,18 @@ class ClinicServer:
             )
         except NonceReplayed:
             raise _replayed() from None
+        refused = [
+            RefusalNote(r.code or r.status.value, r.reason or "", r.record_id)
+            for r in results
+            if not r.status.delivered
+        ]
+        if refused:
+            self.note_refusals(device.device_id, time.time(), refused)
         return BatchAnswer(tuple(results), int(time.time()))
 
-    async def audit(self, request: Request) -> Response:
+    async def audit(self, request: Request, sender: _Sender) -> Response:
         body = await _read_body(request, self.settings.max_body_bytes)
-        device = await self._authenticate(request, body)
+        device = await self._authenticate(request, body, sender)
         links = decode_audit_links(body)
         try:
             head = await self._db(self.store.add_audit_links, device.device_id, links, time.time())
@@ -280,8 +346,9 @@ class ClinicServer:
             raise _Refused(RefusalCode.AUDIT_DISCONTINUITY, str(broken), 409) from broken
         return JSONResponse(AuditAnswer(head.seq, head.hash, int(time.time())).to_json())
 
-    async def config(self, request: Request) -> Response:
-        await self._authenticate(request, await _read_body(request, self.settings.max_body_bytes))
+    async def config(self, request: Request, sender: _Sender) -> Response:
+        body = await _read_body(request, self.settings.max_body_bytes)
+        await self._authenticate(request, body, sender)
         latest = await self._db(self.store.latest_config)
         if latest is None:
             raise _Refused(RefusalCode.NO_CONFIG, "no clinic configuration is published yet", 404)
@@ -289,22 +356,6 @@ class ClinicServer:
 
     async def openapi(self, request: Request) -> Response:
         return JSONResponse(openapi_document(self.settings.max_body_bytes))
-
-
-def _refusing(
-    handler: Callable[[Request], Awaitable[Response]], max_body: int
-) -> Callable[[Request], Awaitable[Response]]:
-    """Turn wire and server refusals raised by a handler into JSON answers."""
-
-    async def endpoint(request: Request) -> Response:
-        try:
-            return await handler(request)
-        except _Refused as refused:
-            return _refusal_response(refused.code, refused.reason, refused.status, max_body)
-        except WireError as refused:
-            return _refusal_response(refused.code, refused.reason, refused.status, max_body)
-
-    return endpoint
 
 
 class _AdvertiseLimit:
@@ -339,12 +390,12 @@ def create_app(settings: ServerSettings) -> ASGIApp:
         )
 
     routes = [
-        Route(PATH_HEALTH, _refusing(server.health, limit), methods=["GET"]),
-        Route(PATH_ENROL, _refusing(server.enrol, limit), methods=["POST"]),
-        Route(PATH_BATCH, _refusing(server.batch, limit), methods=["POST"]),
-        Route(PATH_AUDIT, _refusing(server.audit, limit), methods=["POST"]),
-        Route(PATH_CONFIG, _refusing(server.config, limit), methods=["GET"]),
-        Route("/openapi.json", _refusing(server.openapi, limit), methods=["GET"]),
+        Route(PATH_HEALTH, server.health, methods=["GET"]),
+        Route(PATH_ENROL, server.endpoint(server.enrol), methods=["POST"]),
+        Route(PATH_BATCH, server.endpoint(server.batch), methods=["POST"]),
+        Route(PATH_AUDIT, server.endpoint(server.audit), methods=["POST"]),
+        Route(PATH_CONFIG, server.endpoint(server.config), methods=["GET"]),
+        Route("/openapi.json", server.openapi, methods=["GET"]),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: http_error})
     return _AdvertiseLimit(app, limit)

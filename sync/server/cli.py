@@ -1,7 +1,7 @@
 """`clinic-server`: the IT administrator's command for the clinic server.
 
-init, run, enroll-token, devices, revoke, publish-config, export (FHIR R4), import (a kiosk's
-sealed-queue file). Every user-caused error is one clear line on stderr and a non-zero exit;
+init, run, enroll-token, devices, refusals, revoke, publish-config, export (FHIR R4), import (a
+kiosk's sealed-queue file). Every user-caused error is one clear line on stderr and a non-zero exit;
 passphrases come from a file or a prompt, never from the command line.
 """
 
@@ -31,6 +31,13 @@ from sync.server.clinic_keys import (
     unlock_clinic_key,
 )
 from sync.server.config_publishing import INITIAL_CONFIG, publish_config
+from sync.server.refusal_log import (
+    KEEP_PER_SENDER,
+    UNKNOWN_SENDER,
+    RefusalTally,
+    RefusedAttempt,
+    inert_text,
+)
 from sync.server.storage import ClinicStore, StorageError
 from sync.wire import DEFAULT_MAX_BODY_BYTES, WireError, decode_queue_file
 
@@ -183,23 +190,69 @@ def _when(moment: float | None) -> str:
     return datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
 
 
+def _refused(tally: RefusalTally | None) -> tuple[str, str]:
+    """The REFUSED and LAST REFUSAL columns of `devices`."""
+    if tally is None:
+        return "-", "-"
+    count = f"{tally.count}+" if tally.count >= KEEP_PER_SENDER else str(tally.count)
+    return count, f"{tally.last.summary} {_when(tally.last.at)}"
+
+
 def cmd_devices(args: argparse.Namespace) -> int:
     store = _open_store(args)
     try:
         summaries = store.device_summaries()
+        strangers = store.unknown_sender_refusals()
     finally:
         store.close()
     if not summaries:
         print("no kiosks enrolled")
-        return 0
-    print(f"{'DEVICE':<40} {'STATE':<8} {'LAST SEEN':<21} {'RECORDS':>7} {'AUDIT':>6}  NAME")
+    else:
+        print(
+            f"{'DEVICE':<40} {'STATE':<8} {'LAST SEEN':<21} {'RECORDS':>7} {'AUDIT':>6} "
+            f"{'REFUSED':>7}  {'LAST REFUSAL':<58}  NAME"
+        )
     for s in summaries:
         state = "revoked" if s.device.revoked else "active"
         audit = "-" if s.audit_through is None else str(s.audit_through)
+        count, last = _refused(s.refused)
         print(
             f"{s.device.device_id:<40} {state:<8} {_when(s.device.last_seen):<21} "
-            f"{s.records:>7} {audit:>6}  {s.device.name.encode('ascii', 'replace').decode()}"
+            f"{s.records:>7} {audit:>6} {count:>7}  {last:<58}  "
+            f"{s.device.name.encode('ascii', 'replace').decode()}"
         )
+    if strangers is not None:
+        count, last = _refused(strangers)
+        print(
+            f"senders that proved no identity: {count} refused, last {last} "
+            "(clinic-server refusals --device unknown)"
+        )
+    return 0
+
+
+def _refusal_line(refusal: RefusedAttempt) -> str:
+    record = refusal.record_id or "-"
+    return (
+        f"{_when(refusal.at):<21} {refusal.sender:<40} {refusal.code:<24} {record:<40} "
+        f"{inert_text(refusal.reason)}"
+    )
+
+
+def cmd_refusals(args: argparse.Namespace) -> int:
+    if not 1 <= args.limit <= KEEP_PER_SENDER * 10:
+        raise UserError(f"--limit must be between 1 and {KEEP_PER_SENDER * 10}")
+    store = _open_store(args)
+    try:
+        found = store.refusals(args.limit, args.device)
+    finally:
+        store.close()
+    if not found:
+        whose = f" for {inert_text(args.device, 64)}" if args.device else ""
+        print(f"no refusals recorded{whose}")
+        return 0
+    print(f"{'TIME (UTC)':<21} {'DEVICE':<40} {'CODE':<24} {'RECORD':<40} REASON")
+    for refusal in found:
+        print(_refusal_line(refusal))
     return 0
 
 
@@ -335,7 +388,16 @@ def _parser() -> argparse.ArgumentParser:
     token.add_argument("--valid-hours", type=float, default=24.0)
     token.set_defaults(handler=cmd_enroll_token)
 
-    command("devices", "list kiosks").set_defaults(handler=cmd_devices)
+    command("devices", "list kiosks, with what the server refused of each").set_defaults(
+        handler=cmd_devices
+    )
+
+    refused = command("refusals", "list what the server refused, newest first")
+    refused.add_argument(
+        "--device", help=f"only this device's (or {UNKNOWN_SENDER!r}: senders that proved none)"
+    )
+    refused.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
+    refused.set_defaults(handler=cmd_refusals)
 
     revoke = command("revoke", "stop a kiosk at once")
     revoke.add_argument("device_id")

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Double,
     Engine,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -99,6 +100,19 @@ config_versions = Table(
 )
 
 
+refusals = Table(
+    "refusals",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),  # order of arrival
+    Column("device_id", String(64), nullable=True),  # the proven sender; NULL: not proven
+    Column("at", Double, nullable=False),
+    Column("code", String(40), nullable=False),  # a RefusalCode or RecordRejection value
+    Column("record_id", String(64), nullable=True),
+    Column("reason", String(400), nullable=False),  # never payload bytes
+    Index("refusals_by_device", "device_id", "id"),
+)
+
+
 def _v1_initial(conn: Connection) -> None:
     """Version 1: every table above."""
     metadata.create_all(
@@ -107,7 +121,12 @@ def _v1_initial(conn: Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1_initial]
+def _v2_refusals(conn: Connection) -> None:
+    """Version 2: what the server refused, for IT (`clinic-server refusals`)."""
+    refusals.create(conn)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1_initial, _v2_refusals]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

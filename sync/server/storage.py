@@ -33,6 +33,17 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from sync.server.group_commit import GroupCommit
+from sync.server.refusal_log import (
+    KEEP_PER_SENDER,
+    MAX_ROWS_PER_REQUEST,
+    NOT_LISTED,
+    UNKNOWN_SENDER,
+    RefusalBudget,
+    RefusalNote,
+    RefusalTally,
+    RefusedAttempt,
+    inert_text,
+)
 from sync.server.schema import (
     SchemaTooNew,
     audit_links,
@@ -42,6 +53,7 @@ from sync.server.schema import (
     envelopes,
     migrate,
     nonces,
+    refusals,
 )
 from sync.server.writer_lock import SQLiteWriterLock
 from sync.wire import AuditLink, RecordStatus
@@ -77,6 +89,7 @@ class DeviceSummary:
     device: Device
     records: int
     audit_through: int | None
+    refused: RefusalTally | None
 
 
 @dataclass(frozen=True)
@@ -207,6 +220,7 @@ class ClinicStore:
             self._sqlite_lock = SQLiteWriterLock(path)
             self._write_lock = self._sqlite_lock
         self._next_nonce_prune = 0.0
+        self._refusal_budget = RefusalBudget()
         # Why: PostgreSQL already flushes concurrent commits together, and a group of batches
         # would insert out of record-id order (two processes could deadlock): one per commit.
         self._batches: GroupCommit[_StoreJob, list[RecordStatus]] = GroupCommit(
@@ -274,6 +288,9 @@ class ClinicStore:
                 )
             if token.expires_at < now:
                 raise EnrolmentRefused("enrolment_code_invalid", "this enrolment code has expired")
+            # Why: in `clinic-server refusals --device unknown` the name means unproven senders.
+            if device_id == UNKNOWN_SENDER:
+                raise EnrolmentRefused("device_id_taken", "the device id 'unknown' is reserved")
             existing = _device(conn, device_id)
             if existing is not None and existing.revoked:
                 raise EnrolmentRefused("revoked_device", "this device id was revoked")
@@ -339,10 +356,76 @@ class ClinicStore:
                 ).all()
             )
             rows = conn.execute(select(devices).order_by(devices.c.device_id)).all()
+            tallies = _refusal_tallies(conn)
         return [
-            DeviceSummary(_row_device(r), int(counts.get(r.device_id, 0)), heads.get(r.device_id))
+            DeviceSummary(
+                _row_device(r),
+                int(counts.get(r.device_id, 0)),
+                heads.get(r.device_id),
+                tallies.get(r.device_id),
+            )
             for r in rows
         ]
+
+    # --- refusals ----------------------------------------------------------------------------
+
+    def note_refusals(self, sender: str | None, at: float, notes: Sequence[RefusalNote]) -> bool:
+        """Remember what one request had refused, in its own small transaction; False when the
+        sender's budget held it back (it is counted and said in the sender's next row).
+
+        `sender` is the device whose signature verified, or None when none did.
+        """
+        if not notes:
+            return False
+        held_back = self._refusal_budget.take(sender, at)
+        if held_back is None:
+            return False
+        rows = [
+            {
+                "device_id": sender,
+                "at": at,
+                "code": inert_text(note.code, 40),
+                "record_id": None if note.record_id is None else inert_text(note.record_id, 64),
+                "reason": inert_text(note.reason),
+            }
+            for note in notes[:MAX_ROWS_PER_REQUEST]
+        ]
+        unlisted = len(notes) - len(rows)
+        for count, why in (
+            (unlisted, "more refusals of this request"),
+            (held_back, "refusals before this one (too many at once from this sender)"),
+        ):
+            if count:
+                rows.append(
+                    {"device_id": sender, "at": at, "code": NOT_LISTED, "record_id": None,
+                     "reason": f"{count} {why} were not listed one by one"}
+                )  # fmt: skip
+        same_sender = _is_sender(sender)
+        with self._writing() as conn:
+            conn.execute(refusals.insert(), rows)
+            oldest_kept = (
+                select(refusals.c.id)
+                .where(same_sender)
+                .order_by(refusals.c.id.desc())
+                .offset(KEEP_PER_SENDER - 1)
+                .limit(1)
+                .scalar_subquery()
+            )
+            conn.execute(delete(refusals).where(same_sender).where(refusals.c.id < oldest_kept))
+        return True
+
+    def refusals(self, limit: int, device: str | None = None) -> list[RefusedAttempt]:
+        """The latest refusals, newest first; of one device, or "unknown" for unproven senders."""
+        query = select(refusals).order_by(refusals.c.id.desc()).limit(limit)
+        if device is not None:
+            query = query.where(_is_sender(None if device == UNKNOWN_SENDER else device))
+        with self._reading() as conn:
+            return [_row_refusal(r) for r in conn.execute(query)]
+
+    def unknown_sender_refusals(self) -> RefusalTally | None:
+        """Refusals of senders that proved no identity (unknown devices, bad signatures)."""
+        with self._reading() as conn:
+            return _refusal_tallies(conn).get(None)
 
     def use_nonce(self, claim: NonceClaim, now: float) -> bool:
         """Remember a request nonce and mark the device seen; False when it was already used."""
@@ -523,6 +606,33 @@ def normalize_enrolment_code(code: str) -> str:
 
 def _token_hash(code: str) -> str:
     return hashlib.sha256(normalize_enrolment_code(code).encode("utf-8", "replace")).hexdigest()
+
+
+def _is_sender(device_id: str | None) -> Any:
+    """The WHERE clause for one sender's refusals (NULL: senders that proved no identity)."""
+    if device_id is None:
+        return refusals.c.device_id.is_(None)
+    return refusals.c.device_id == device_id
+
+
+def _row_refusal(row: Any) -> RefusedAttempt:
+    return RefusedAttempt(row.device_id, row.at, row.code, row.reason, row.record_id)
+
+
+def _refusal_tallies(conn: Connection) -> dict[str | None, RefusalTally]:
+    """Per sender: how many refusals are kept and the latest one."""
+    counted = conn.execute(
+        select(refusals.c.device_id, func.count(), func.max(refusals.c.id)).group_by(
+            refusals.c.device_id
+        )
+    ).all()
+    if not counted:
+        return {}
+    latest = {
+        r.id: _row_refusal(r)
+        for r in conn.execute(select(refusals).where(refusals.c.id.in_([c[2] for c in counted])))
+    }
+    return {device_id: RefusalTally(int(n), latest[last]) for device_id, n, last in counted}
 
 
 def _row_device(row: Any) -> Device:

@@ -117,6 +117,7 @@ def test_a_revoked_kiosk_is_refused_loses_nothing_and_shows_as_revoked(
     assert "revoked" in imported and "accepted" not in imported
     assert waiting not in server.stored(lost.kiosk)
     assert " revoked " in _devices_line(server, lost.device_id)
+    assert "request refused: revoked_device" in _devices_line(server, lost.device_id)
 
 
 def test_a_kiosk_cannot_speak_or_deliver_for_another_kiosk(
@@ -133,6 +134,8 @@ def test_a_kiosk_cannot_speak_or_deliver_for_another_kiosk(
     headers["Content-Type"] = "application/vnd.clinic.batch"
     answer = httpx.post(f"{server.url}/v1/batch", content=body, headers=headers)
     assert (answer.status_code, Refusal.from_json(answer.content).code) == (401, "bad_signature")
+    unproven = server.admin("refusals", "--device", "unknown")
+    assert "bad_signature" in unproven and f"named device {honest.device_id!r}" in unproven
 
     forged = Sealer(honest.device_id, rogue.kiosk.device_key, [rogue.clinic_key()]).seal(
         "checkin", to_payload(example_checkin())
@@ -141,6 +144,8 @@ def test_a_kiosk_cannot_speak_or_deliver_for_another_kiosk(
         result = connection.send_batch([forged.envelope], datetime.now(UTC)).results[0]
     assert (result.status.value, result.code) == ("rejected", "foreign_device")
     assert server.stored(honest.kiosk) == before
+    assert "refused:" not in _devices_line(server, honest.device_id)
+    assert "record rejected: foreign_device" in _devices_line(server, rogue.device_id)
 
 
 def test_a_record_id_reused_with_other_bytes_is_a_conflict_and_the_original_stays(
@@ -235,17 +240,24 @@ def _spoiled_by(attack: str, kiosk: EnrolledKiosk, other: EnrolledKiosk) -> None
         connection.send_batch([envelope], datetime.now(UTC))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the clinic server keeps no trace of refused records or audit links: "
-    "`clinic-server devices` (its only admin view of kiosks) looks the same after a kiosk "
-    "sent a conflicting record, another kiosk's record, or a rewritten audit chain",
+@pytest.mark.parametrize(
+    ("attack", "shown"),
+    [
+        ("conflict", "record rejected: conflict"),
+        ("foreign record", "record rejected: foreign_device"),
+        ("rewritten audit", "request refused: audit_discontinuity"),
+    ],
 )
-@pytest.mark.parametrize("attack", ["conflict", "foreign record", "rewritten audit"])
 def test_it_sees_at_the_server_what_a_compromised_kiosk_attempted(
-    enrolled: Iterator[EnrolledKiosk], server: ClinicServer, attack: str
+    enrolled: Iterator[EnrolledKiosk], server: ClinicServer, attack: str, shown: str
 ) -> None:
+    """`clinic-server devices` shows the attempt on the line of the kiosk that made it (never on
+    the kiosk it named), and `clinic-server refusals --device` lists it with its reason."""
     kiosk, other = next(enrolled), next(enrolled)
     _spoiled_by(attack, kiosk, other)
     line = _devices_line(server, kiosk.device_id).lower()
     assert any(word in line for word in ("conflict", "refused", "rejected", "discontinu"))
+    assert shown in line
+    assert shown.split(": ")[1] in server.admin("refusals", "--device", kiosk.device_id)
+    assert "refused:" not in _devices_line(server, other.device_id)
+    assert "rejected:" not in _devices_line(server, other.device_id)
