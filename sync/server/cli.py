@@ -210,7 +210,7 @@ def cmd_devices(args: argparse.Namespace) -> int:
     else:
         print(
             f"{'DEVICE':<40} {'STATE':<8} {'LAST SEEN':<21} {'RECORDS':>7} {'AUDIT':>6} "
-            f"{'REFUSED':>7}  {'LAST REFUSAL':<58}  NAME"
+            f"{'REFUSED':>7}  {'LAST REFUSAL':<61}  NAME"
         )
     for s in summaries:
         state = "revoked" if s.device.revoked else "active"
@@ -218,7 +218,7 @@ def cmd_devices(args: argparse.Namespace) -> int:
         count, last = _refused(s.refused)
         print(
             f"{s.device.device_id:<40} {state:<8} {_when(s.device.last_seen):<21} "
-            f"{s.records:>7} {audit:>6} {count:>7}  {last:<58}  "
+            f"{s.records:>7} {audit:>6} {count:>7}  {last:<61}  "
             f"{s.device.name.encode('ascii', 'replace').decode()}"
         )
     if strangers is not None:
