@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from kiosk.kiosk import DEMO_CLINIC_KEY_NAME, DEMO_STAFF, Kiosk, KioskError, NewStaff
-from kiosk.serve import add_commands as add_serve_commands
+from kiosk.serve_command import add_commands as add_serve_commands
 from kiosk.staff_console import ROLES, StaffConsole, StaffConsoleError
 from kiosk.store import StoreError
 from kiosk.vault import EnvelopeSuite

@@ -29,9 +29,6 @@ from textual_serve.download_manager import DownloadManager
 
 from kiosk.kiosk import Kiosk
 
-# Kept until kiosk/cli.py imports it from kiosk.serve_command (which loads no web server).
-from kiosk.serve_command import add_commands as add_commands
-
 PAGE_DIR = Path(__file__).parent / "serve_page"
 TEXTUAL_SERVE_STATIC = Path(textual_serve.__file__).parent / "static"
 PAGE_TITLE = "Clinic check-in"
