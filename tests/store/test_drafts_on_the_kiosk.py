@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import MakeSealed
 
 import kiosk.store.connection as store_connection
 from kiosk.intake.examples import example_checkin, example_draft
@@ -18,6 +17,7 @@ from kiosk.kiosk import Kiosk, KioskError
 from kiosk.store import SCHEMA_VERSION, KioskStore, OutboxState
 from kiosk.store.schema import MIGRATIONS
 from kiosk.vault.keys import DeviceSigningKey
+from tests.store.conftest import MakeSealed
 
 NURSE = ("N100", "246810")
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import CHEAP_SLOTS
 
 from kiosk.intake.examples import example_checkin
 from kiosk.kiosk import DATABASE_NAME, SECRET_NAME, Kiosk, KioskError, NewStaff
@@ -17,6 +16,7 @@ from kiosk.vault import (
     RecipientPrivateKey,
     create_keyslot,
 )
+from tests.store.conftest import CHEAP_SLOTS
 
 REFUSED = [
     ("N1", "Nurse One", "abcdef", "PIN: digits only"),
