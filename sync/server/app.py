@@ -199,8 +199,8 @@ class ClinicServer:
         """Who signed this request, and the nonce to claim; refuses unknown or revoked devices,
         stale times and bad signatures. Runs in a worker thread (a database read, Ed25519).
 
-        The signature is checked before the revocation, so a revoked kiosk's attempt is logged
-        under its id only when it really is that kiosk."""
+        A revoked kiosk is refused as revoked whatever its signature (the wire order), but its
+        attempt is logged under its id only when the signature shows it really is that kiosk."""
         signed = read_signed_headers(headers)
         sender.named = signed.device_id
         window = self.settings.timestamp_window_s
@@ -213,8 +213,12 @@ class ClinicServer:
                 f"device {signed.device_id!r} is not enrolled with this clinic server",
                 401,
             )
-        verify_request(device.verify_key, method, path, headers, body, now=now, window_s=window)
-        sender.proven = device.device_id
+        try:
+            verify_request(device.verify_key, method, path, headers, body, now=now, window_s=window)
+            sender.proven = device.device_id
+        except WireError:
+            if not device.revoked:
+                raise
         if device.revoked:
             raise _Refused(
                 RefusalCode.REVOKED_DEVICE, f"device {signed.device_id!r} was revoked by IT", 403

@@ -95,13 +95,21 @@ def test_a_stranger_and_an_impostor_are_listed_as_unknown_never_against_the_kios
     assert not shows_a_refusal(devices_line(server_home, kiosk.device_id))
 
 
-def test_a_revoked_kiosk_trying_again_is_listed_under_its_own_id(
-    kiosk: KioskDouble, server_home: ServerHome
+def test_a_revoked_kiosk_trying_again_is_listed_under_its_own_id_and_an_impostor_is_not(
+    server: RunningServer, kiosk: KioskDouble, server_home: ServerHome
 ) -> None:
+    """Both are answered revoked_device; only the real kiosk's attempt counts against it."""
     assert server_home.cli("revoke", kiosk.device_id) == 0
     assert kiosk.send([kiosk.seal_checkin().envelope]).status_code == 403
+    impostor = KioskDouble(server.url, server_home.clinic_key(), device_id=kiosk.device_id)
+    assert impostor.send([impostor.seal_checkin().envelope]).status_code == 403
+    impostor.http.close()
     line = devices_line(server_home, kiosk.device_id)
     assert " revoked " in line and "request refused: revoked_device" in line
+    assert kept_refusals(server_home, kiosk.device_id) == 1
+    assert f"named device {kiosk.device_id!r}" in admin(
+        server_home, "refusals", "--device", "unknown"
+    )
 
 
 def test_a_flood_from_strangers_adds_only_a_bounded_number_of_rows(
