@@ -1,6 +1,8 @@
 """The IT console: the kiosk's identity, enrolment, records by state, sync, quarantine, staff,
 the audit chain check and the sealed-queue export. IT never sees a patient record here.
 
+Times are in the clinic's zone, one format; removing a person asks for a second press of Remove.
+
 Every operation goes through `kiosk.staff_console.StaffConsole`, which the `kiosk` command uses
 too; this screen only lays it out and reports each result in words.
 """
@@ -19,9 +21,12 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Select, Static
 
+from kiosk.kiosk import _MIN_PIN, MAX_PIN_LENGTH
 from kiosk.screens.staff_shift import StaffScreen, StaffShift
 from kiosk.staff_console import KioskOverview, StaffConsole, StaffConsoleError
-from kiosk.widgets.staff_display import inert, staff_text
+from kiosk.store.rows import OutboxState
+from kiosk.store.timestamps import parse_utc_text
+from kiosk.widgets.staff_display import counted, display_text, inert, staff_text, staff_time
 from kiosk.widgets.staff_shift_bar import StaffShiftBar
 
 
@@ -47,6 +52,8 @@ class ITConsoleScreen(StaffScreen):
     def __init__(self, shift: StaffShift) -> None:
         super().__init__(shift)
         self.console = StaffConsole(shift.kiosk, actor=shift.staff_id)
+        #: The staff id Remove was pressed for once: a second press for the same id removes it.
+        self.removing: str | None = None
 
     def compose(self) -> ComposeResult:
         yield StaffShiftBar(self.shift)
@@ -82,10 +89,10 @@ class ITConsoleScreen(StaffScreen):
                 )
             with Horizontal(classes="it-row"):
                 yield Input(
-                    placeholder=staff_text("it.staff_pin"),
+                    placeholder=staff_text("it.staff_pin", low=_MIN_PIN, high=MAX_PIN_LENGTH),
                     id="it-staff-pin",
                     password=True,
-                    max_length=64,
+                    max_length=MAX_PIN_LENGTH,
                 )
                 yield Button(staff_text("it.add"), id="it-staff-add", variant="primary")
                 yield Button(staff_text("it.reset_pin"), id="it-staff-reset")
@@ -114,8 +121,14 @@ class ITConsoleScreen(StaffScreen):
     def _when(self, moment: datetime | None) -> str:
         if moment is None:
             return staff_text("it.never")
-        zone = ZoneInfo(self.shift.kiosk.config.time_zone)
-        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S %Z")
+        return staff_time(moment, ZoneInfo(self.shift.kiosk.config.time_zone))
+
+    def _stored_when(self, stored: str) -> str:
+        """A time the store kept as UTC text, shown like every other time (or as kept if odd)."""
+        try:
+            return self._when(parse_utc_text(stored))
+        except ValueError:
+            return stored
 
     def refresh_all(self) -> None:
         """Read everything again from the kiosk and redraw."""
@@ -132,7 +145,9 @@ class ITConsoleScreen(StaffScreen):
                 staff_text(
                     "it.clinic_fingerprint", value=overview.enrolment.clinic_key_fingerprint
                 ),
-                staff_text("it.enrolled_at", value=overview.enrolment.enrolled_at),
+                staff_text(
+                    "it.enrolled_at", value=self._stored_when(overview.enrolment.enrolled_at)
+                ),
             ]
         self.query_one("#it-identity", Static).update("\n".join(identity))
         self.query_one("#it-counts", Static).update(
@@ -145,15 +160,22 @@ class ITConsoleScreen(StaffScreen):
     def _sync_text(self, overview: KioskOverview) -> str:
         if overview.enrolment is None:
             return staff_text("it.sync_not_enrolled")
-        sync = overview.sync
-        return "\n".join(
-            [
-                staff_text("it.last_attempt", value=self._when(sync.last_attempt_at)),
-                staff_text("it.last_success", value=self._when(sync.last_success_at)),
-                staff_text("it.last_error", value=sync.last_error or staff_text("it.none")),
-                staff_text("it.next_retry", value=self._when(sync.next_attempt_at)),
-            ]
-        )
+        sync, counts = overview.sync, overview.counts
+        waiting = counts.get(OutboxState.QUEUED, 0) + counts.get(OutboxState.SENDING, 0)
+        if sync.next_attempt_at is not None:
+            next_retry = self._when(sync.next_attempt_at)
+        else:
+            next_retry = staff_text("it.next_run" if waiting else "it.nothing_waiting")
+        lines = [
+            staff_text("it.last_attempt", value=self._when(sync.last_attempt_at)),
+            staff_text("it.last_success", value=self._when(sync.last_success_at)),
+            staff_text("it.last_error", value=sync.last_error or staff_text("it.none")),
+            staff_text("it.next_retry", value=next_retry),
+        ]
+        quarantined = counts.get(OutboxState.QUARANTINED, 0)
+        if quarantined:  # Why: "Last error: none" must not read as "nothing is wrong".
+            lines.append(staff_text("it.in_quarantine", records=counted(quarantined, "record")))
+        return "\n".join(lines)
 
     def _fill_quarantine(self) -> None:
         table: DataTable[Text] = self.query_one("#it-quarantine", DataTable)
@@ -225,8 +247,26 @@ class ITConsoleScreen(StaffScreen):
 
     @on(Button.Pressed, "#it-staff-remove")
     def _remove(self) -> None:
+        """The first press names who would be removed; a second press for the same id removes."""
         staff_id = self._staff_form()[0]
+        if not staff_id:
+            self.removing = None
+            self._result("#it-staff-result", False, staff_text("it.remove_which"))
+            return
+        if self.removing != staff_id:
+            self.removing = staff_id
+            self.query_one("#it-staff-result", Static).update(
+                "\u26a0 " + staff_text("it.remove_confirm", staff_id=display_text(staff_id))
+            )
+            return
+        self.removing = None
         self._run("#it-staff-result", lambda: self.console.remove_staff(staff_id))
+
+    @on(Input.Changed, "#it-staff-id")
+    @on(Button.Pressed, "#it-staff-add, #it-staff-reset")
+    def _forget_removal(self) -> None:
+        # Why: a changed id or another action must not let a stale first press count.
+        self.removing = None
 
     @on(Button.Pressed, "#it-audit")
     def _audit(self) -> None:

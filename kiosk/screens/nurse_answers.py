@@ -1,7 +1,9 @@
 """A check-in's answers laid out for the nurse: sections in the order the patient met them.
 
-Pure data to text: each section is a title and (question, answer) pairs, with the question in the
-nurse's language (English) from the same locale text the patient saw. Draws nothing itself.
+Pure data to text: each section is a nurse-voiced title and (question, answer) pairs, with the
+question in the nurse's language (English) from the same locale text the patient saw. Follow-up
+questions that did not apply (the driver's name when there is no driver) are left out, and every
+time is in the clinic's zone, one format. Draws nothing itself.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from kiosk.intake.records import (
 )
 from kiosk.intake.scoring import midas_grade, midas_total, phq9_band, phq9_total
 from kiosk.locale import translate
+from kiosk.widgets.staff_display import staff_text, staff_time
 
 NURSE_LANGUAGE = "en"
 
@@ -46,12 +49,16 @@ def _answer(answer: Answer) -> str:
 
 
 def _when(at: datetime, zone: ZoneInfo) -> str:
-    return at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    return staff_time(at, zone)
+
+
+def _title(section: str) -> str:
+    return staff_text(f"section.{section}")
 
 
 def _identity(identity: Identity) -> AnswerSection:
     return AnswerSection(
-        "Who you are",
+        _title("identity"),
         (
             ("Legal name", identity.legal_name),
             ("Preferred name", identity.preferred_name),
@@ -77,7 +84,7 @@ def _medications(meds: MedicationList, zone: ZoneInfo) -> AnswerSection:
         rows.append(("Allergies", "no known allergies"))
     for allergy in meds.allergies:
         rows.append((f"Allergy: {allergy.substance}", allergy.reaction))
-    return AnswerSection("Medications and allergies", tuple(rows))
+    return AnswerSection(_title("medications"), tuple(rows))
 
 
 def _history(history: HealthHistory) -> AnswerSection:
@@ -88,30 +95,29 @@ def _history(history: HealthHistory) -> AnswerSection:
             answer = given[question.id]
             text = _answer(answer.answer) + (f": {answer.detail}" if answer.detail else "")
             rows.append((_q(question.text_key), text))
-    return AnswerSection(_q(HEALTH_HISTORY.title_key), tuple(rows))
+    return AnswerSection(_title("history"), tuple(rows))
 
 
 def _migraine(migraine: MigraineHistory) -> tuple[AnswerSection, AnswerSection]:
     keys = {q.id: _q(q.text_key) for q in MIGRAINE_HISTORY.questions}
-    history = AnswerSection(
-        _q(MIGRAINE_HISTORY.title_key),
-        (
-            (keys["headache_days_per_month"], str(migraine.headache_days_per_month)),
-            (keys["migraine_days_per_month"], str(migraine.migraine_days_per_month)),
-            (keys["typical_pain"], str(migraine.typical_pain)),
-            (keys["aura"], _answer(migraine.aura)),
-            (keys["preventives_tried"], migraine.preventives_tried),
-            (keys["earlier_ketamine"], _answer(migraine.earlier_ketamine)),
-            (keys["earlier_ketamine_outcome"], migraine.earlier_ketamine_outcome),
-        ),
-    )
+    rows = [
+        (keys["headache_days_per_month"], str(migraine.headache_days_per_month)),
+        (keys["migraine_days_per_month"], str(migraine.migraine_days_per_month)),
+        (keys["typical_pain"], str(migraine.typical_pain)),
+        (keys["aura"], _answer(migraine.aura)),
+        (keys["preventives_tried"], migraine.preventives_tried),
+        (keys["earlier_ketamine"], _answer(migraine.earlier_ketamine)),
+    ]
+    if migraine.earlier_ketamine is not Answer.NO:  # Why: how it went applies only if it was had.
+        rows.append((keys["earlier_ketamine_outcome"], migraine.earlier_ketamine_outcome))
+    history = AnswerSection(_title("migraine"), tuple(rows))
     midas = migraine.midas
     total = midas_total(midas)
     items = [q for q in MIDAS.questions]
     values = [*midas.items, midas.headache_days_3_months, midas.average_pain]
-    rows = [(_q(q.text_key), str(v)) for q, v in zip(items, values, strict=True)]
-    rows.append(("MIDAS total", f"{total} (grade {midas_grade(total).value})"))
-    return history, AnswerSection(_q(MIDAS.title_key), tuple(rows))
+    midas_rows = [(_q(q.text_key), str(v)) for q, v in zip(items, values, strict=True)]
+    midas_rows.append(("MIDAS total", f"{total} (grade {midas_grade(total).value})"))
+    return history, AnswerSection(_title("midas"), tuple(midas_rows))
 
 
 def _phq9(phq9: Phq9) -> AnswerSection:
@@ -122,30 +128,33 @@ def _phq9(phq9: Phq9) -> AnswerSection:
     ]
     total = phq9_total(phq9)
     rows.append(("PHQ-9 total", f"{total} ({phq9_band(total).value.replace('_', ' ')})"))
-    return AnswerSection(_q(PHQ9.title_key), tuple(rows))
+    return AnswerSection(_title("phq9"), tuple(rows))
 
 
 def _checklist(checklist: TodayChecklist, zone: ZoneInfo) -> AnswerSection:
     keys = {q.id: _q(q.text_key) for q in TODAY_CHECKLIST.questions}
-    return AnswerSection(
-        _q(TODAY_CHECKLIST.title_key),
-        (
-            (keys["last_food"], _when(checklist.last_food_at, zone)),
-            (keys["last_clear_liquid"], _when(checklist.last_clear_liquid_at, zone)),
-            (keys["has_driver"], "yes" if checklist.has_driver else "no"),
+    rows = [
+        (keys["last_food"], _when(checklist.last_food_at, zone)),
+        (keys["last_clear_liquid"], _when(checklist.last_clear_liquid_at, zone)),
+        (keys["has_driver"], "yes" if checklist.has_driver else "no"),
+    ]
+    if checklist.has_driver:  # Why: the driver's name and phone are asked only when there is one.
+        rows += [
             (keys["driver_name"], checklist.driver_name),
             (keys["driver_phone"], checklist.driver_phone),
-            (keys["took_regular_medications"], _answer(checklist.took_regular_medications)),
-            (keys["alcohol_or_drugs_24h"], _answer(checklist.alcohol_or_drugs_24h)),
-            (keys["feeling_unwell"], _answer(checklist.feeling_unwell)),
-            (keys["may_be_pregnant"], _answer(checklist.may_be_pregnant)),
-        ),
-    )
+        ]
+    rows += [
+        (keys["took_regular_medications"], _answer(checklist.took_regular_medications)),
+        (keys["alcohol_or_drugs_24h"], _answer(checklist.alcohol_or_drugs_24h)),
+        (keys["feeling_unwell"], _answer(checklist.feeling_unwell)),
+        (keys["may_be_pregnant"], _answer(checklist.may_be_pregnant)),
+    ]
+    return AnswerSection(_title("checklist"), tuple(rows))
 
 
 def _consent(consent: ConsentSignature, zone: ZoneInfo) -> AnswerSection:
     return AnswerSection(
-        "Consent",
+        _title("consent"),
         (
             ("Document", f"{consent.document_id} version {consent.version} ({consent.language})"),
             ("Accepted", "yes" if consent.accepted else "no"),

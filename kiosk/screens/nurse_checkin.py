@@ -21,6 +21,7 @@ from textual.widgets import Button, Static
 from kiosk.intake.records import CheckIn, Draft, Flag, Vitals
 from kiosk.intake.rules import screen_checkin, screen_draft
 from kiosk.kiosk import CheckInSummary
+from kiosk.screens.checkin_session import STEPS
 from kiosk.screens.nurse_answers import AnswerSection, answer_sections
 from kiosk.screens.nurse_vitals import NurseVitalsScreen
 from kiosk.screens.staff_shift import StaffScreen, StaffShift
@@ -35,6 +36,11 @@ class ResumeDraftRequested(Message):
         super().__init__()
         self.record_id = record_id
         self.draft = draft
+
+
+def step_title(step: str) -> str:
+    """A draft's step as the nurse reads it ("Migraine history"), never the internal id."""
+    return staff_text(f"step.{step}" if step in STEPS else "step.unknown")
 
 
 def section_text(section: AnswerSection) -> Text:
@@ -113,7 +119,7 @@ class NurseCheckInScreen(StaffScreen):
                 yield Button(staff_text(label), id="nurse-checkin-vitals", variant="primary")
             else:
                 yield Button(
-                    staff_text("checkin.resume", step=record.step),
+                    staff_text("checkin.resume", step=step_title(record.step)),
                     id="nurse-checkin-resume",
                     variant="primary",
                 )
@@ -122,7 +128,7 @@ class NurseCheckInScreen(StaffScreen):
     def _heading(opened: OpenedCheckIn) -> str:
         record = opened.record
         if isinstance(record, Draft):
-            return staff_text("checkin.heading_draft", step=record.step)
+            return staff_text("checkin.heading_draft", step=step_title(record.step))
         key = "checkin.heading_signed" if opened.vitals else "checkin.heading_unsigned"
         return staff_text(key)
 

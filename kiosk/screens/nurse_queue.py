@@ -20,14 +20,14 @@ from kiosk.intake.records import RecordKind
 from kiosk.kiosk import CheckInSummary
 from kiosk.screens.nurse_checkin import NurseCheckInScreen, open_checkin
 from kiosk.screens.staff_shift import StaffScreen, StaffShift
-from kiosk.widgets.staff_display import flag_badge, inert, staff_text
+from kiosk.widgets.staff_display import flag_badge, inert, staff_text, staff_time
 from kiosk.widgets.staff_queue_table import StaffQueueTable
 from kiosk.widgets.staff_shift_bar import StaffShiftBar
 
 #: Column (label key, width in cells): fixed, so no cell is measured; long names end in "...".
 COLUMNS = (
     ("flag", 9),
-    ("arrived", 7),
+    ("arrived", 20),
     ("name", 32),
     ("dob", 13),
     ("vitals", 7),
@@ -90,7 +90,7 @@ class NurseQueueScreen(StaffScreen):
         born = summary.date_of_birth
         return (
             flag_badge(summary.highest, summary.urgent),
-            Text(summary.arrived_at.astimezone(self._zone).strftime("%H:%M")),
+            Text(staff_time(summary.arrived_at, self._zone)),
             inert(summary.name),
             Text(born.isoformat() if born else "-"),
             Text(staff_text(vitals)),

@@ -18,7 +18,7 @@ from kiosk.intake.records import Vitals
 from kiosk.intake.rules import screen_vitals
 from kiosk.kiosk import KioskError, LockedOut, WrongPin
 from kiosk.screens.staff_shift import StaffScreen, StaffShift, seconds_until
-from kiosk.widgets.staff_display import VITAL_UNITS, flags_text, staff_text
+from kiosk.widgets.staff_display import VITAL_UNITS, counted, flags_text, staff_text
 from kiosk.widgets.staff_pin_pad import StaffPinPad
 from kiosk.widgets.staff_shift_bar import StaffShiftBar
 
@@ -114,4 +114,6 @@ class NurseSignOffScreen(StaffScreen):
 
     def return_to_queue(self, record_id: str, flag_count: int) -> None:
         self.return_home()
-        self.app.notify(staff_text("signoff.done", record_id=record_id[:8], flags=flag_count))
+        self.app.notify(
+            staff_text("signoff.done", record_id=record_id[:8], flags=counted(flag_count, "flag"))
+        )

@@ -8,6 +8,7 @@ correction of signed vitals is a new record that supersedes the earlier one; bot
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from rich.text import Text
@@ -29,6 +30,11 @@ from kiosk.widgets.staff_display import VITAL_UNITS, flag_badge, staff_text
 from kiosk.widgets.staff_shift_bar import StaffShiftBar
 
 _TYPED_UNITS: dict[str, Unit] = {"C": "C", "F": "F", "kg": "kg", "lb": "lb"}
+
+# The validator reads at most four whole digits; a longer plain number is past every limit, so
+# it is checked as 9999 to get the message naming the limit instead of "enter a number".
+_LONG_NUMBER = re.compile(r"[0-9]{5,}(?:[.,][0-9]*)?")
+_PAST_EVERY_LIMIT = "9999"
 
 # Neutral stand-ins for measures not typed yet, so one value's hold flag shows on its own.
 _NEUTRAL: dict[str, float] = {
@@ -143,6 +149,14 @@ class NurseVitalsScreen(StaffScreen):
         if event.input.id is not None:
             self.check(event.input.id.removeprefix("vital-"))
 
+    @on(Input.Submitted, ".vital-row Input")
+    def _next_box(self, event: Input.Submitted) -> None:
+        """Enter moves on to the next reading (then the pregnancy test), as on the other forms."""
+        ids = [f"vital-{m.id}" for m in MEASURES]
+        position = ids.index(event.input.id) if event.input.id in ids else len(ids) - 1
+        following = f"#{ids[position + 1]}" if position + 1 < len(ids) else "#vitals-pregnancy"
+        self.query_one(following).focus()
+
     @on(Select.Changed, "#vitals-pregnancy")
     def _pregnancy_chosen(self) -> None:
         self.show_flags()
@@ -166,8 +180,9 @@ class NurseVitalsScreen(StaffScreen):
         self.values.pop(measure, None)
         self.problems.pop(measure, None)
         if raw.strip():
+            typed = _PAST_EVERY_LIMIT if _LONG_NUMBER.fullmatch(raw.strip()) else raw
             result = validate_vital(
-                raw, measure_named(measure), _TYPED_UNITS.get(self.units[measure])
+                typed, measure_named(measure), _TYPED_UNITS.get(self.units[measure])
             )
             if isinstance(result, Invalid):
                 problem = result.problem

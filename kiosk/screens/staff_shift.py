@@ -86,6 +86,11 @@ class StaffOnly:
 class StaffScreen(StaffOnly, Screen[None]):
     """Base of every screen shown while a staff member is signed in."""
 
+    # Why: toasts ("Vitals signed ...") sit above the bottom button row instead of covering it.
+    DEFAULT_CSS = """
+    StaffScreen ToastRack { margin-bottom: 4; }
+    """
+
     # How often the idle clock is checked; the lock itself uses the clinic's setting.
     IDLE_CHECK_SECONDS = 0.25
     #: The screen a shift returns to after finishing a task (today's list for a nurse).

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from rich.text import Text
 
@@ -37,6 +39,17 @@ DISPLAY_LIMIT = 400
 def staff_text(key: str, **params: object) -> str:
     """A staff screen label from kiosk/locale/<language>/staff.toml (`staff.<key>`)."""
     return translate(f"staff.{key}", STAFF_LANGUAGE, **params)
+
+
+def staff_time(moment: datetime, zone: ZoneInfo) -> str:
+    """Every time on a staff screen, one way: the clinic's zone, named ("2026-11-21 21:15 EST")."""
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def counted(count: int, noun: str) -> str:
+    """`1 flag`, `2 flags`: the count with the singular or plural word from staff.toml."""
+    form = "one" if count == 1 else "other"
+    return staff_text(f"count.{noun}_{form}", count=count)
 
 
 def display_text(value: str, limit: int = DISPLAY_LIMIT) -> str:

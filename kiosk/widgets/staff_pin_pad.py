@@ -1,4 +1,4 @@
-"""An on-screen digit pad for staff ids, PINs and vitals on a tablet: it types into the focused box.
+"""An on-screen digit pad for staff PINs on a tablet: it types into the focused box.
 
 Its keys never take the focus, so the text box the nurse tapped last keeps it and receives the
 digits; every key is three rows high so a finger can hit it.
@@ -9,13 +9,15 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid
-from textual.widgets import Button, Input
+from textual.widgets import Button, Input, Static
 
-_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", ".", "0", "\u232b")
+_BACKSPACE = "\u232b"
+# A PIN is digits only, so the pad has no decimal point: its corner stays empty.
+_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "", "0", _BACKSPACE)
 
 
 class StaffPinPad(Grid):
-    """Twelve keys: digits, a decimal point (for vitals) and backspace."""
+    """Ten digit keys and backspace, laid out as on a phone."""
 
     DEFAULT_CSS = """
     StaffPinPad { grid-size: 3 4; grid-gutter: 0 1; height: 12; width: 40; margin: 0 0 1 0; }
@@ -23,8 +25,12 @@ class StaffPinPad(Grid):
     """
 
     def compose(self) -> ComposeResult:
-        for index, key in enumerate(_KEYS):
-            button = Button(key, id=f"pad-{index}", classes="staff-pad-key")
+        for key in _KEYS:
+            if not key:
+                yield Static("")
+                continue
+            name = "back" if key == _BACKSPACE else key
+            button = Button(key, id=f"pad-{name}", classes="staff-pad-key")
             button.can_focus = False
             yield button
 
@@ -35,7 +41,7 @@ class StaffPinPad(Grid):
         if not isinstance(target, Input):
             return
         key = str(event.button.label)
-        if key == "\u232b":
+        if key == _BACKSPACE:
             target.action_delete_left()
         else:
             target.insert_text_at_cursor(key)

@@ -3,7 +3,10 @@ exports the sealed queue; never reads a patient record."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from textual.pilot import Pilot
@@ -12,6 +15,7 @@ from textual.widgets import Button, DataTable, Input, Static
 from kiosk.kiosk import Kiosk, KioskError, WrongPin
 from kiosk.screens.it_console import ITConsoleScreen
 from kiosk.staff_console import StaffConsole, StaffConsoleError
+from sync.client.pins import ServerPins
 from tests.staff.conftest import IT, IT_PIN, NURSE, NURSE_PIN, StaffHostApp, seed_today
 
 
@@ -41,7 +45,8 @@ async def test_it_sees_identity_counts_and_not_enrolled(kiosk: Kiosk) -> None:
         identity = shown(app, "#it-identity")
         assert kiosk.kiosk_id in identity and kiosk.device_fingerprint() in identity
         assert "not enrolled" in identity
-        assert "queued: 3" in shown(app, "#it-counts")
+        # The interrupted check-in stays on the kiosk as a draft; the two finished ones wait.
+        assert "draft: 1" in shown(app, "#it-counts") and "queued: 2" in shown(app, "#it-counts")
         assert "not enrolled" in shown(app, "#it-sync")
         staff = app.screen.query_one("#it-staff", DataTable)
         assert {str(staff.get_row_at(i)[0]) for i in range(staff.row_count)} == {IT, NURSE}
@@ -97,9 +102,11 @@ async def test_it_resets_one_pin_and_removes_a_person_but_not_itself(kiosk: Kios
         assert "new PIN set for N200" in shown(app, "#it-staff-result")
         await fill(pilot, **{"staff-id": IT})
         await pilot.click("#it-staff-remove")
+        await pilot.click("#it-staff-remove")
         await pilot.pause()
         assert "your own credential" in shown(app, "#it-staff-result")
         await fill(pilot, **{"staff-id": "N200"})
+        await pilot.click("#it-staff-remove")
         await pilot.click("#it-staff-remove")
         await pilot.pause()
         assert "N200 removed" in shown(app, "#it-staff-result")
@@ -142,7 +149,7 @@ async def test_it_checks_the_audit_chain_and_exports_the_sealed_queue(
         await fill(pilot, **{"export-path": str(target)})
         app.screen.query_one("#it-export").press()
         await pilot.pause()
-        assert "3 sealed records written" in shown(app, "#it-export-result")
+        assert "2 sealed records written" in shown(app, "#it-export-result")
         app.screen.query_one("#it-export").press()
         await pilot.pause()
         assert "already exists" in shown(app, "#it-export-result")
@@ -155,3 +162,101 @@ def test_an_it_credential_cannot_open_a_patient_record(kiosk: Kiosk) -> None:
     session = kiosk.unlock(IT, IT_PIN)
     with pytest.raises(KioskError, match="IT credentials cannot open"):
         session.open_record(ids["plain"])
+
+
+async def test_removing_a_person_asks_for_a_second_press_first(kiosk: Kiosk) -> None:
+    StaffConsole(kiosk, actor=IT).add_staff("N200", "Nia Newnurse", "nurse", "864200")
+    app = StaffHostApp(kiosk)
+    async with app.run_test(size=(120, 60)) as pilot:
+        await sign_in_as_it(pilot)
+        await fill(pilot, **{"staff-id": "N200"})
+        await pilot.click("#it-staff-remove")
+        await pilot.pause()
+        assert "Press Remove again to remove N200" in shown(app, "#it-staff-result")
+        assert kiosk.store.get_staff("N200") is not None
+        # Changing the id in between: the earlier press no longer counts for anyone.
+        await fill(pilot, **{"staff-id": NURSE})
+        await fill(pilot, **{"staff-id": "N200"})
+        await pilot.click("#it-staff-remove")
+        await pilot.pause()
+        assert kiosk.store.get_staff("N200") is not None
+        await pilot.click("#it-staff-remove")
+        await pilot.pause()
+        assert "N200 removed" in shown(app, "#it-staff-result")
+    assert kiosk.store.get_staff("N200") is None
+
+
+async def test_the_pin_hint_states_the_rule_the_add_button_enforces(kiosk: Kiosk) -> None:
+    app = StaffHostApp(kiosk)
+    async with app.run_test(size=(120, 60)) as pilot:
+        await sign_in_as_it(pilot)
+        hint = str(app.screen.query_one("#it-staff-pin", Input).placeholder)
+        await fill(pilot, **{"staff-id": "N300", "staff-name": "Nora", "staff-pin": "12345"})
+        app.screen.query_one("#it-staff-add", Button).press()
+        await pilot.pause()
+        refused = shown(app, "#it-staff-result")
+    assert hint == "new PIN (6 to 128 digits)"
+    assert "6 to 128" in refused
+
+
+def _pins() -> ServerPins:
+    """An enrolment as the kiosk keeps it (the console only reads its names and times)."""
+    return ServerPins(
+        server_url="https://clinic.example:8443",
+        device_id="device-1",
+        clinic_key=b"\x01" * 32,
+        clinic_key_fingerprint="ab12 cd34",
+        config_key=b"\x02" * 32,
+        config_key_fingerprint="ef56 0789",
+        tls_certificate=None,
+        tls_fingerprint=None,
+        max_body_bytes=1_000_000,
+        max_records_per_batch=50,
+        enrolled_at="2026-11-22T02:15:00.000000Z",
+    )
+
+
+async def it_console_showing(pilot: Pilot[None], **changes: object) -> tuple[str, str]:
+    """What IT reads under "This kiosk" and "Sync" for an enrolled kiosk in the given state."""
+    await sign_in_as_it(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ITConsoleScreen)
+    overview = replace(screen.console.overview(), enrolment=_pins(), **changes)
+    screen.console.overview = lambda: overview  # type: ignore[method-assign]
+    screen.refresh_all()
+    await pilot.pause()
+    return shown(pilot.app, "#it-identity"), shown(pilot.app, "#it-sync")  # type: ignore[arg-type]
+
+
+async def test_enrolment_time_is_shown_in_the_clinic_zone_like_every_other_time(
+    kiosk: Kiosk,
+) -> None:
+    zone = ZoneInfo(kiosk.config.time_zone)
+    expected = datetime(2026, 11, 22, 2, 15, tzinfo=UTC).astimezone(zone)
+    app = StaffHostApp(kiosk)
+    async with app.run_test(size=(120, 60)) as pilot:
+        identity, _ = await it_console_showing(pilot)
+    assert f"Enrolled at: {expected:%Y-%m-%d %H:%M %Z}" in identity
+
+
+async def test_an_enrolled_kiosk_with_nothing_waiting_says_so(kiosk: Kiosk) -> None:
+    app = StaffHostApp(kiosk)
+    async with app.run_test(size=(120, 60)) as pilot:
+        _, sync = await it_console_showing(pilot)
+    assert "Next retry: nothing waiting" in sync
+    assert "Last attempt: never" in sync
+    assert "quarantine" not in sync
+
+
+async def test_quarantined_records_are_counted_beside_last_error_none(kiosk: Kiosk) -> None:
+    counts = {**kiosk.store.counts_by_state(), "quarantined": 1, "queued": 2}
+    app = StaffHostApp(kiosk)
+    async with app.run_test(size=(120, 60)) as pilot:
+        _, one = await it_console_showing(pilot, counts=counts)
+    assert "Last error: none" in one and "1 record in quarantine (see below)" in one
+    assert "Next retry: with the next sync run" in one
+    counts["quarantined"] = 2
+    app = StaffHostApp(kiosk)
+    async with app.run_test(size=(120, 60)) as pilot:
+        _, two = await it_console_showing(pilot, counts=counts)
+    assert "2 records in quarantine (see below)" in two
