@@ -24,7 +24,6 @@ from kiosk.intake.records import (
     Phq9,
     TodayChecklist,
 )
-from kiosk.intake.validation import Valid, validate_signature
 
 #: The patient's steps in order; each name is also the `step` stored in a draft.
 STEPS: tuple[str, ...] = (
@@ -99,6 +98,9 @@ class CheckInSession:
 
     def signature_matches(self) -> bool:
         """False when a consent was signed and the legal name was changed since."""
+        # Why imported here: the App imports this module before the welcome screen is drawn.
+        from kiosk.intake.validation import Valid, validate_signature
+
         if self.consent is None or self.identity is None:
             return True
         return isinstance(

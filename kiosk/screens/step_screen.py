@@ -9,7 +9,7 @@ fields into the record section the session keeps; a step never stores anything i
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -18,7 +18,6 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.geometry import Size
-from textual.screen import Screen
 from textual.suggester import Suggester
 from textual.widgets import Button, Input, Static
 
@@ -26,6 +25,7 @@ from kiosk.intake.validation import FieldProblem, Invalid, Valid
 from kiosk.locale import translate
 from kiosk.screens.checkin_messages import PatientActivity, StepBack, StepDone
 from kiosk.screens.checkin_session import CheckInSession
+from kiosk.screens.kept_styles import KeptStylesScreen
 from kiosk.widgets.choice_list import ChoiceList
 from kiosk.widgets.keypad import Keypad
 from kiosk.widgets.patient_input import PatientInput
@@ -47,7 +47,7 @@ class FieldSpec:
     validate: Validator
 
 
-class StepScreen(Screen[None]):
+class StepScreen(KeptStylesScreen):
     """Base of the patient steps: subclasses compose `body()` and implement `collect()`."""
 
     #: The step name stored in drafts and used for navigation.
@@ -86,8 +86,6 @@ class StepScreen(Screen[None]):
         self.editing_from_review = False
         self.tried_next = False
         self._shown: dict[str, str] = {}
-        #: The App's look (theme and classes) this screen's styles were computed for.
-        self.styled_look: Hashable = None
 
     # ---- texts ----------------------------------------------------------------------------
 
@@ -142,10 +140,6 @@ class StepScreen(Screen[None]):
 
     # ---- shown fast: laid out and drawn before the patient gets here ----------------------
 
-    def app_look(self) -> Hashable:
-        """What the App's CSS depends on: its theme and classes (larger text, contrast)."""
-        return (self.app.theme, frozenset(self.app.classes))
-
     async def lay_out_ahead(self, size: Size) -> None:
         """Lay this mounted, not yet shown screen out until it stops changing, then draw it
         once off-screen, so that showing it costs neither a layout nor drawing every widget.
@@ -172,14 +166,6 @@ class StepScreen(Screen[None]):
                 handled.append(done)
         if handled:
             await asyncio.wait(handled, timeout=_SETTLE_WAIT_SECONDS)
-
-    @on(events.ScreenResume)
-    def _keep_current_styles(self, event: events.ScreenResume) -> None:
-        # Why: Textual recomputes every style on each show; unchanged look, unchanged styles.
-        look = self.app_look()
-        if look == self.styled_look:
-            event.refresh_styles = False
-        self.styled_look = look
 
     async def on_event(self, event: events.Event) -> None:
         # Why: clicks reach the screen without passing the App, so activity is counted here too.

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Center, Horizontal, Vertical
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, Static
 
 from kiosk.locale import LANGUAGES, translate
+from kiosk.screens.kept_styles import KeptStylesScreen
 from kiosk.widgets.tick_box import TickBox
 
 #: Each language's own name, shown on its button in that language.
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
 
-class WelcomeScreen(Screen[None]):
+class WelcomeScreen(KeptStylesScreen):
     """Shown between patients; nothing on it belongs to anyone."""
 
     DEFAULT_CSS = """
@@ -52,6 +52,7 @@ class WelcomeScreen(Screen[None]):
         self.language = language
 
     def compose(self) -> ComposeResult:
+        self.styled_look = self.app_look()
         text = self._text
         with Vertical(id="welcome-box"):
             yield Static(self.clinic_name, id="clinic-name", markup=False)
@@ -59,14 +60,12 @@ class WelcomeScreen(Screen[None]):
             yield Button(text("welcome.check_in"), id="check-in", classes="primary")
             with Horizontal(id="languages"):
                 for language in LANGUAGES:
-                    yield Button(LANGUAGE_NAMES[language], id=f"language-{language}")
+                    chosen = "-chosen" if language == self.language else ""
+                    name = LANGUAGE_NAMES[language]
+                    yield Button(name, id=f"language-{language}", classes=chosen)
             yield TickBox(text("welcome.larger_text"), box_id="larger-text")
             yield TickBox(text("welcome.high_contrast"), box_id="high-contrast")
-            with Center():
-                yield Static(text("welcome.staff_hint"), id="staff-hint", markup=False)
-
-    def on_mount(self) -> None:
-        self._show_language()
+            yield Static(text("welcome.staff_hint"), id="staff-hint", markup=False)
 
     def _text(self, key: str) -> str:
         return translate(f"screens.{key}", self.language)
