@@ -4,6 +4,10 @@ Every resource carries an identifier derived from the kiosk record id, and every
 POST with `request.ifNoneExist` on that identifier, so importing the same export twice into a
 FHIR server creates nothing new. Records are opened here with the clinic private key, which
 the caller unlocked with its passphrase; nothing decrypted is written anywhere but the bundles.
+
+A health-history Condition is coded by its question (stable system and code) with the question's
+English text; a medication the bundled drug list recognises gets its generic name as a coding
+beside what the patient typed; checklist times are FHIR dateTimes.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from datetime import datetime
 from typing import Any
 
 from kiosk.intake.codec import PayloadError, from_payload
+from kiosk.intake.drugs import match_medication
+from kiosk.intake.questions import HEALTH_HISTORY
 from kiosk.intake.records import (
     Answer,
     CheckIn,
@@ -23,6 +29,7 @@ from kiosk.intake.records import (
     Vitals,
 )
 from kiosk.intake.scoring import midas_total, phq9_total
+from kiosk.locale import translate
 from kiosk.vault import (
     DeviceVerifyKey,
     EnvelopeError,
@@ -36,6 +43,10 @@ PATIENT_SYSTEM = "urn:clinic-kiosk:patient"
 RECORD_SYSTEM = "urn:clinic-kiosk:record"
 DEVICE_SYSTEM = "urn:clinic-kiosk:device"
 STAFF_SYSTEM = "urn:clinic-kiosk:staff"
+#: Codes are the health-history question ids ("uncontrolled_hypertension"): stable across versions.
+HISTORY_SYSTEM = "urn:clinic-kiosk:health-history"
+#: Codes are the generic names of the kiosk's bundled drug list ("lamotrigine").
+DRUG_SYSTEM = "urn:clinic-kiosk:drug"
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
 
@@ -122,6 +133,18 @@ def _patient(builder: _BundleBuilder, checkin: CheckIn) -> str:
     return builder.add(resource, PATIENT_SYSTEM, checkin.patient_id)
 
 
+def _medication_concept(typed: str) -> dict[str, Any]:
+    """What the patient typed as text, plus a coding per generic the drug list recognises in it."""
+    generics = dict.fromkeys(m.generic for m in match_medication(typed) if m.generic is not None)
+    concept: dict[str, Any] = {"text": typed}
+    if generics:  # Why: FHIR JSON forbids an empty coding list.
+        concept["coding"] = [
+            {"system": DRUG_SYSTEM, "code": generic, "display": generic, "userSelected": False}
+            for generic in generics
+        ]
+    return concept
+
+
 def _medications(builder: _BundleBuilder, record_id: str, checkin: CheckIn, patient: str) -> None:
     meds = checkin.medications
     for number, med in enumerate(meds.medications):
@@ -129,7 +152,7 @@ def _medications(builder: _BundleBuilder, record_id: str, checkin: CheckIn, pati
         resource: dict[str, Any] = {
             "resourceType": "MedicationStatement",
             "status": "active",
-            "medicationCodeableConcept": {"text": med.name},
+            "medicationCodeableConcept": _medication_concept(med.name),
             "subject": {"reference": patient},
             "informationSource": {"reference": patient},
             "dateAsserted": _when(checkin.submitted_at),
@@ -161,6 +184,14 @@ def _medications(builder: _BundleBuilder, record_id: str, checkin: CheckIn, pati
         )
 
 
+def _history_question(question_id: str) -> str:
+    """The question's English text, or its id for a topic this version does not know."""
+    try:
+        return translate(HEALTH_HISTORY.question(question_id).text_key, "en")
+    except KeyError:
+        return question_id
+
+
 def _conditions(builder: _BundleBuilder, record_id: str, checkin: CheckIn, patient: str) -> None:
     for answer in checkin.history.answers:
         if answer.answer is Answer.NO:
@@ -176,7 +207,16 @@ def _conditions(builder: _BundleBuilder, record_id: str, checkin: CheckIn, patie
                     }
                 ]
             },
-            "code": {"text": answer.question_id},
+            "code": {
+                "coding": [
+                    {
+                        "system": HISTORY_SYSTEM,
+                        "code": answer.question_id,
+                        "display": _history_question(answer.question_id),
+                    }
+                ],
+                "text": _history_question(answer.question_id),
+            },
             "subject": {"reference": patient},
             "recordedDate": _when(checkin.submitted_at),
         }
@@ -185,7 +225,9 @@ def _conditions(builder: _BundleBuilder, record_id: str, checkin: CheckIn, patie
         builder.add(resource, RECORD_SYSTEM, f"{record_id}/history/{answer.question_id}")
 
 
-def _item(link_id: str, value: Any) -> dict[str, Any]:
+def _item(link_id: str, value: bool | int | str | datetime) -> dict[str, Any]:
+    if isinstance(value, datetime):
+        return {"linkId": link_id, "answer": [{"valueDateTime": _when(value)}]}
     key = {bool: "valueBoolean", int: "valueInteger", str: "valueString"}[type(value)]
     return {"linkId": link_id, "answer": [{key: value}]}
 
@@ -210,8 +252,8 @@ def _questionnaires(
         ],
         "phq9": [*phq_items, _item("phq9.total", phq9_total(checkin.phq9))],
         "checklist": [
-            _item("checklist.last_food_at", _when(checklist.last_food_at)),
-            _item("checklist.last_clear_liquid_at", _when(checklist.last_clear_liquid_at)),
+            _item("checklist.last_food_at", checklist.last_food_at),
+            _item("checklist.last_clear_liquid_at", checklist.last_clear_liquid_at),
             _item("checklist.has_driver", checklist.has_driver),
             _item("checklist.took_regular_medications", checklist.took_regular_medications.value),
             _item("checklist.alcohol_or_drugs_24h", checklist.alcohol_or_drugs_24h.value),

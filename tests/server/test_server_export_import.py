@@ -4,6 +4,7 @@ conditional creates so a second import creates nothing, and imports treated like
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,8 @@ import pytest
 from clinic_server_harness import KioskDouble, RunningServer, ServerHome
 from fhir.resources.R4B.bundle import Bundle
 
-from kiosk.intake.records import ConsentDeclined
+from kiosk.intake.records import ConsentDeclined, Medication, MedicationList
+from kiosk.locale import translate
 from sync import wire
 
 
@@ -140,3 +142,57 @@ def test_a_file_that_is_not_a_queue_export_is_refused_in_one_line(
     err = capsys.readouterr().err
     assert "not a sealed-queue export file" in err
     assert err.count("\n") == 1
+
+
+def resources_of(bundle: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == kind]
+
+
+def test_an_exported_check_in_reads_as_a_clinician_expects(
+    kiosk: KioskDouble, server_home: ServerHome, tmp_path: Path
+) -> None:
+    """Conditions carry the question's words and a stable code, medications the generic name
+    beside what the patient typed, and checklist times are dateTimes, not strings."""
+    checkin = kiosk.seal_checkin(
+        medications=MedicationList(
+            False,
+            (
+                Medication("Lamictal 100 mg", "100 mg", "twice daily"),
+                Medication("my grandmother's tea", "", "daily"),
+            ),
+            True,
+            (),
+        )
+    )
+    assert kiosk.statuses([checkin.envelope]) == ["accepted"]
+    bundle = export(server_home, tmp_path / "fhir")[f"checkin-{checkin.record_id}"]
+    Bundle.model_validate(bundle)
+
+    seizures = next(
+        c for c in resources_of(bundle, "Condition") if c["code"]["coding"][0]["code"] == "seizures"
+    )
+    assert seizures["code"]["coding"][0]["system"] == "urn:clinic-kiosk:health-history"
+    assert seizures["code"]["text"] == translate("questions.history.seizures", "en")
+    assert "_" not in seizures["code"]["text"]
+
+    lamictal, tea = (
+        m["medicationCodeableConcept"] for m in resources_of(bundle, "MedicationStatement")
+    )
+    assert lamictal["text"] == "Lamictal 100 mg"
+    assert [c["code"] for c in lamictal["coding"]] == ["lamotrigine"]
+    assert tea == {"text": "my grandmother's tea"}
+
+    checklist = next(
+        q
+        for q in resources_of(bundle, "QuestionnaireResponse")
+        if q["questionnaire"].endswith(":checklist")
+    )
+    answers = {item["linkId"]: item["answer"][0] for item in checklist["item"]}
+    for link_id in ("checklist.last_food_at", "checklist.last_clear_liquid_at"):
+        assert set(answers[link_id]) == {"valueDateTime"}
+        assert datetime.fromisoformat(answers[link_id]["valueDateTime"]).tzinfo is not None
+
+    fhir_server: dict[str, dict[str, Any]] = {}
+    assert apply_transaction(fhir_server, bundle) == len(bundle["entry"])
+    again = export(server_home, tmp_path / "fhir-again")[f"checkin-{checkin.record_id}"]
+    assert apply_transaction(fhir_server, again) == 0
