@@ -88,6 +88,10 @@ async def press_next_and_time(
     app.set_focus(before.query_one("#next"))
     for _ in range(_SETTLE_PAUSES):
         await pilot.pause()
+    # Why: a patient spends seconds on a step, long enough for the last draft to be sealed and
+    # the review to be drawn ahead; this switch's own sealing stays inside the measurement.
+    await app.seals_settled()
+    await app.workers.wait_for_complete([w for w in app.workers if w.group == "review"])
     drawn: asyncio.Future[float] = asyncio.get_running_loop().create_future()
     app.screen_drawn, app.pressed_on = drawn, before
     started = time.perf_counter()
