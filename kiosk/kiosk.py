@@ -94,7 +94,7 @@ _KEYSLOT_COST = "kiosk.keyslot_cost"
 _DEVICE_KEY_PURPOSE = "device signing key"
 
 _STAFF_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}")
-_MIN_PIN = 6
+MIN_PIN_LENGTH = 6
 #: The longest PIN: enrolment refuses more, the unlock screen's PIN box holds this many, and an
 #: unlock attempt with more is a wrong PIN without running the key derivation.
 MAX_PIN_LENGTH = 128
@@ -161,9 +161,17 @@ def check_pin(pin: str) -> str:
     (never echoed)."""
     if not isinstance(pin, str) or not (pin.isascii() and pin.isdigit()):
         raise KioskError("PIN: digits only, so it can be typed on the keypad")
-    if not _MIN_PIN <= len(pin) <= MAX_PIN_LENGTH:
-        raise KioskError(f"PIN: use {_MIN_PIN} to {MAX_PIN_LENGTH} characters")
+    if not MIN_PIN_LENGTH <= len(pin) <= MAX_PIN_LENGTH:
+        raise KioskError(f"PIN: use {MIN_PIN_LENGTH} to {MAX_PIN_LENGTH} digits")
+    if _guessable(pin):
+        raise KioskError("PIN: too easy to guess (one digit repeated, or counting up or down)")
     return pin
+
+
+def _guessable(pin: str) -> bool:
+    """The PINs tried first by anyone guessing: 000000, 123456, 987654 and the like."""
+    steps = {(int(b) - int(a)) % 10 for a, b in zip(pin, pin[1:], strict=False)}
+    return steps in ({0}, {1}, {9})
 
 
 def check_new_staff(staff_id: str, display_name: str, role: str, pin: str) -> NewStaff:

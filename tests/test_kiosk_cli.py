@@ -174,16 +174,16 @@ def test_it_adds_lists_resets_and_removes_a_person(demo_data: Path) -> None:
         "--role",
         "it",
         "--pin-stdin",
-        stdin="777777\n",
+        stdin="740351\n",
     ).ok()
     assert added.strip() == "IT7 added"
     listing = run_kiosk(demo_data, "staff", "list").ok()
     assert "IT7" in listing and "Ines Tech" in listing and "N100" in listing
 
-    reset = run_kiosk(demo_data, "staff", "reset-pin", "IT7", "--pin-stdin", stdin="888888\n")
+    reset = run_kiosk(demo_data, "staff", "reset-pin", "IT7", "--pin-stdin", stdin="836092\n")
     assert reset.ok().strip() == "new PIN set for IT7"
-    assert can_unlock(demo_data, "IT7", "888888")
-    assert not can_unlock(demo_data, "IT7", "777777")
+    assert can_unlock(demo_data, "IT7", "836092")
+    assert not can_unlock(demo_data, "IT7", "740351")
 
     assert run_kiosk(demo_data, "staff", "remove", "IT7").ok().strip() == "IT7 removed"
     assert "IT7" not in staff_ids(demo_data)
@@ -202,12 +202,12 @@ def test_a_nurse_added_by_it_can_read_records_once_another_nurse_unlocked(
         "--role",
         "nurse",
         "--pin-stdin",
-        stdin="777777\n",
+        stdin="740351\n",
     ).ok()
     assert "after any nurse next unlocks" in out
     assert can_unlock(demo_data, "N100", "246810")  # completes N7's pending keyslot
     kiosk = Kiosk.open(demo_data)
-    assert kiosk.unlock("N7", "777777").can_read_records
+    assert kiosk.unlock("N7", "740351").can_read_records
     kiosk.close()
 
 
@@ -217,27 +217,27 @@ ADD_IT = ("staff", "add", "N8", "--name", "Xavier", "--role", "it", "--pin-stdin
 @pytest.mark.parametrize(
     ("args", "stdin", "expected"),
     [
-        (ADD_IT, "12\n", "PIN: use 6 to 128 characters"),
+        (ADD_IT, "12\n", "PIN: use 6 to 128 digits"),
         (ADD_IT, "abcdefgh\n", "PIN: digits only"),
         (ADD_IT, "", "no PIN for N8 on standard input"),
-        (("staff", "add", "a b", "--name", "X Y", "--role", "it", "--pin-stdin"), "123456\n", "id"),
+        (("staff", "add", "a b", "--name", "X Y", "--role", "it", "--pin-stdin"), "482916\n", "id"),
         (
             ("staff", "add", "N8", "--name", "\x1b[31mred", "--role", "it", "--pin-stdin"),
-            "123456\n",
+            "482916\n",
             "name:",
         ),
         (
             ("staff", "add", "N8", "--name", "\u202eevil", "--role", "it", "--pin-stdin"),
-            "123456\n",
+            "482916\n",
             "name:",
         ),
         (
             ("staff", "add", "N100", "--name", "Xavier", "--role", "it", "--pin-stdin"),
-            "123456\n",
+            "482916\n",
             "N100 is already enrolled",
         ),
         (("staff", "remove", "NOBODY"), "", "no staff member 'NOBODY'"),
-        (("staff", "reset-pin", "NOBODY", "--pin-stdin"), "123456\n", "no staff member"),
+        (("staff", "reset-pin", "NOBODY", "--pin-stdin"), "482916\n", "no staff member"),
         (("staff", "reset-pin", "N100", "--pin-stdin"), "12\n", "PIN: use 6"),
         (("staff", "remove", "N100"), "", "N100 is the last nurse"),
     ],
@@ -288,19 +288,19 @@ def type_at_terminal(data: Path, args: tuple[str, ...], typed: list[str]) -> Ran
         os.close(controller)
         if process.poll() is None:
             process.kill()
-    assert b"123456" not in shown and b"654321" not in shown  # PINs are never echoed
+    assert b"482916" not in shown and b"654321" not in shown  # PINs are never echoed
     return Ran(process.returncode, out.decode(), err.decode())
 
 
 def test_a_pin_typed_twice_at_the_terminal_enrols_the_person(demo_data: Path) -> None:
     args = ("staff", "add", "N9", "--name", "Nina", "--role", "it")
-    assert type_at_terminal(demo_data, args, ["123456", "123456"]).ok().strip() == "N9 added"
-    assert can_unlock(demo_data, "N9", "123456")
+    assert type_at_terminal(demo_data, args, ["482916", "482916"]).ok().strip() == "N9 added"
+    assert can_unlock(demo_data, "N9", "482916")
 
 
 def test_two_different_pins_at_the_terminal_change_nothing(demo_data: Path) -> None:
     args = ("staff", "add", "N9", "--name", "Nina", "--role", "it")
-    done = type_at_terminal(demo_data, args, ["123456", "654321"])
+    done = type_at_terminal(demo_data, args, ["482916", "654321"])
     assert "the two PINs differ" in done.one_line_error()
     assert "N9" not in staff_ids(demo_data)
 
@@ -324,7 +324,7 @@ def test_the_only_nurse_holding_the_staff_key_cannot_be_removed(demo_data: Path)
         "--role",
         "nurse",
         "--pin-stdin",
-        stdin="777777\n",
+        stdin="740351\n",
     ).ok()
     assert "N100" in run_kiosk(demo_data, "staff", "remove", "N100").one_line_error()
 

@@ -21,7 +21,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Select, Static
 
-from kiosk.kiosk import _MIN_PIN, MAX_PIN_LENGTH
+from kiosk.kiosk import MAX_PIN_LENGTH, MIN_PIN_LENGTH
 from kiosk.screens.staff_shift import StaffScreen, StaffShift
 from kiosk.staff_console import KioskOverview, StaffConsole, StaffConsoleError
 from kiosk.store.rows import OutboxState
@@ -89,7 +89,7 @@ class ITConsoleScreen(StaffScreen):
                 )
             with Horizontal(classes="it-row"):
                 yield Input(
-                    placeholder=staff_text("it.staff_pin", low=_MIN_PIN, high=MAX_PIN_LENGTH),
+                    placeholder=staff_text("it.staff_pin", low=MIN_PIN_LENGTH, high=MAX_PIN_LENGTH),
                     id="it-staff-pin",
                     password=True,
                     max_length=MAX_PIN_LENGTH,
@@ -263,9 +263,14 @@ class ITConsoleScreen(StaffScreen):
         self._run("#it-staff-result", lambda: self.console.remove_staff(staff_id))
 
     @on(Input.Changed, "#it-staff-id")
+    def _staff_id_changed(self, event: Input.Changed) -> None:
+        # Why: compare, not just reset: a late Changed for the id already pressed is no change.
+        if event.value.strip() != self.removing:
+            self.removing = None
+
     @on(Button.Pressed, "#it-staff-add, #it-staff-reset")
     def _forget_removal(self) -> None:
-        # Why: a changed id or another action must not let a stale first press count.
+        # Why: another action must not let a stale first press count.
         self.removing = None
 
     @on(Button.Pressed, "#it-audit")

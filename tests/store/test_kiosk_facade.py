@@ -220,7 +220,7 @@ def test_a_kiosk_without_a_clinic_key_keeps_drafts_but_refuses_check_ins(
 
     kiosk = Kiosk.init(
         tmp_path / "k",
-        first_nurse=NewStaff("N1", "Nurse One", "nurse", "123456"),
+        first_nurse=NewStaff("N1", "Nurse One", "nurse", "482916"),
         keyslot_cost=CHEAP_SLOTS,
     )
     desk: PatientDesk = kiosk.patient_desk()
