@@ -151,3 +151,18 @@ async def test_the_done_screen_returns_to_welcome_by_itself_and_keeps_nothing(
         await pilot.pause()
         assert isinstance(app.screen, WelcomeScreen)
         assert_nothing_left(app)
+
+
+async def test_full_garbage_collection_waits_for_the_wipe_then_runs_as_usual(
+    app: KioskApp, clock: FakeClock
+) -> None:
+    usual = gc.get_threshold()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start_typing(app, pilot)
+        # Held off mid check-in: a full collection would freeze a step switch.
+        assert gc.get_threshold()[:2] == usual[:2] and gc.get_threshold()[2] > usual[2]
+        clock.advance(CALM.idle_seconds + CALM.warning_seconds + 1)
+        app.check_patient_idle()
+        await pilot.pause()
+        await app.steps_built()
+        assert gc.get_threshold() == usual
