@@ -21,6 +21,7 @@ from typing import Any
 
 import httpx
 
+from kiosk.intake.config import ClinicConfig
 from kiosk.kiosk import Kiosk
 from kiosk.store.errors import StoreError
 from kiosk.store.kiosk_store import KioskStore
@@ -356,18 +357,32 @@ class SyncEngine:
     # ---- retention ----------------------------------------------------------------------
 
     def purge(self, now: datetime | None = None) -> int:
-        """Drop payloads acknowledged longer ago than the clinic's retention (default 24 h)."""
+        """Drop payloads acknowledged, and abandoned drafts, older than the clinic's retentions
+        (default 24 h each)."""
         now = now or utc_now()
-        return self.store.purge_acked(older_than=now - self.retention())
+        return self.store.purge_acked(
+            older_than=now - self.retention(), drafts_older_than=now - self.draft_retention()
+        )
 
     def retention(self) -> timedelta:
-        try:
-            config = verified_clinic_config(self.store)
-        except SyncError:
-            config = None  # an unusable configuration never shortens retention
+        """How long an acknowledged payload stays on the kiosk."""
+        config = self._published_config()
         if config is None:
             return DEFAULT_RETENTION
         return timedelta(hours=config.acknowledged_retention_hours)
+
+    def draft_retention(self) -> timedelta:
+        """How long an abandoned draft stays on the kiosk for a nurse to resume."""
+        config = self._published_config()
+        if config is None:
+            return DEFAULT_RETENTION
+        return timedelta(hours=config.draft_retention_hours)
+
+    def _published_config(self) -> ClinicConfig | None:
+        try:
+            return verified_clinic_config(self.store)
+        except SyncError:
+            return None  # an unusable configuration never shortens retention
 
 
 def _report(on_progress: Callable[[SyncProgress], None] | None, acked: int, held: int) -> None:

@@ -333,7 +333,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(bundle, handle, ensure_ascii=False, indent=1)
         os.replace(temporary, target)
-    print(f"exported {len(report.bundles)} FHIR transaction bundles to {out}")
+    count = len(report.bundles)
+    print(f"exported {count} FHIR transaction bundle{'' if count == 1 else 's'} to {out}")
     for problem in report.problems:
         print(f"not exported: {problem}")
     return 0
