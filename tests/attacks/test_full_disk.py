@@ -245,6 +245,8 @@ async def _press_submit(app: KioskApp, pilot: Pilot[None]) -> None:
     button = app.screen.query_one("#next", Button)
     button.scroll_visible(animate=False, immediate=True)
     await pilot.pause()
+    while button.has_class("-active"):  # a Button ignores clicks while it shows the last press
+        await pilot.pause(0.05)
     assert await pilot.click(button)
     await app.seals_settled()
     await pilot.pause()
