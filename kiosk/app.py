@@ -192,6 +192,7 @@ class KioskApp(App[None], inherit_bindings=False):
             self._opened(kiosk)
             self.data_dir = kiosk.data_dir
             self.config = kiosk.config
+        self._timeouts_given = timeouts
         self.timeouts = timeouts or IdleTimeouts.from_config(self.config)
         self.clock = clock
         self.wall_clock = wall_clock
@@ -249,8 +250,18 @@ class KioskApp(App[None], inherit_bindings=False):
         if self.kiosk is None:
             from kiosk.kiosk import Kiosk
 
-            self._opened(await asyncio.to_thread(Kiosk.open, self.data_dir))
+            kiosk = await asyncio.to_thread(Kiosk.open, self.data_dir)
+            self._opened(kiosk)
             self._opened_here = True
+            # The welcome screen was drawn from clinic.toml alone; from here on the kiosk runs on
+            # what it opened with: the clinic server's published configuration when it verified.
+            self._use_config(kiosk.config)
+
+    def _use_config(self, config: ClinicConfig) -> None:
+        self.config = config
+        self.timeouts = self._timeouts_given or IdleTimeouts.from_config(config)
+        self.zone = ZoneInfo(config.time_zone)
+        self.welcome.set_clinic_name(config.clinic_name)
 
     async def on_unmount(self) -> None:
         self.full_collections.release(collect=False)

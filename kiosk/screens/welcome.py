@@ -70,6 +70,12 @@ class WelcomeScreen(KeptStylesScreen):
     def _text(self, key: str) -> str:
         return translate(f"screens.{key}", self.language)
 
+    def set_clinic_name(self, clinic_name: str) -> None:
+        """Show `clinic_name` (the published configuration may name the clinic differently)."""
+        self.clinic_name = clinic_name
+        if self.is_mounted:
+            self.query_one("#clinic-name", Static).update(clinic_name)
+
     def show(self, language: str, larger_text: bool, high_contrast: bool) -> None:
         """Redraw in `language` with the toggles as given (after a wipe: the defaults)."""
         self.language = language

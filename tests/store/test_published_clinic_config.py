@@ -10,7 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from textual.widgets import Static
 
+from kiosk.app import KioskApp
 from kiosk.intake.examples import example_checkin, example_vitals
 from kiosk.intake.records import Severity
 from kiosk.intake.rules import highest_severity
@@ -73,6 +75,22 @@ def test_a_reopened_kiosk_uses_the_clinics_published_name_and_thresholds(
     finally:
         kiosk.close()
     assert 'clinic_name = "Infusion Clinic"' in (data_dir / "clinic.toml").read_text()
+
+
+async def test_the_kiosk_started_from_its_data_directory_greets_with_the_published_name(
+    tmp_path: Path, server: ClinicServer
+) -> None:
+    data_dir = tmp_path / "kiosk-data"
+    _published_and_synced(data_dir, server, tmp_path)
+
+    app = KioskApp(data_dir)  # the way `make demo` and every browser tab start it
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.steps_built()
+        await pilot.pause()
+        greeting = str(app.welcome.query_one("#clinic-name", Static).render())
+        assert greeting == "Lakeside Infusion"  # clinic.toml says "Infusion Clinic"
+        systolic_stop = app.config.holds_for("systolic")[0]
+        assert systolic_stop.limit == 170  # the default file says 180
 
 
 def test_a_tampered_stored_configuration_is_refused_said_and_pulled_again(
