@@ -1,11 +1,13 @@
 """A box the patient ticks (consent acknowledgements, "I take no medications"), big enough to tap.
 
 A `Button` three rows high whose label shows a tick mark, so it works by Enter, Space, click
-or touch alike and never shrinks to the one-row target of a `Checkbox`.
+or touch alike and never shrinks to the one-row target of a `Checkbox`. (A `Button` presses on
+Enter only; Space is bound here, as on every checkbox a patient has used.)
 """
 
 from __future__ import annotations
 
+from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button
@@ -16,6 +18,8 @@ _EMPTY = "[ ] "
 
 class TickBox(Button):
     """A toggle drawn as a button: `ticked` flips on every press."""
+
+    BINDINGS = [Binding("space", "press", "Tick or untick", show=False)]
 
     DEFAULT_CSS = """
     TickBox {
