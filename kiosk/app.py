@@ -386,6 +386,10 @@ class KioskApp(App[None], inherit_bindings=False):
         index = STEPS.index(message.step)
         if index > 0:
             await self.show_step(STEPS[index - 1])
+        else:
+            # Back from the first step (offered before anything is sealed): to welcome by the
+            # wipe, so nothing typed there survives.
+            await self.end_session()
 
     async def on_edit_pressed(self, message: EditPressed) -> None:
         await self.show_step(message.step)

@@ -1,11 +1,15 @@
-"""Who you are: legal name, preferred name, date of birth, phone and an emergency contact."""
+"""Who you are: legal name, preferred name, date of birth, phone and an emergency contact.
+
+Back on this first step returns to the welcome screen through the App's wipe (nothing typed here
+survives); it is offered only while nothing of this check-in has been sealed.
+"""
 
 from __future__ import annotations
 
 from typing import Literal
 
 from textual.app import ComposeResult
-from textual.widgets import Static
+from textual.widgets import Button, Static
 
 from kiosk.intake.records import Identity
 from kiosk.intake.validation import validate_date_of_birth, validate_person_name, validate_phone
@@ -57,6 +61,12 @@ class IdentityScreen(StepScreen):
             text("screens.identity.emergency_contact_phone"),
             lambda raw: validate_phone(raw, "emergency_contact_phone"),
         )
+
+    def before_show(self, session: CheckInSession) -> None:
+        # Why: Back here goes to welcome through the wipe; once a draft is sealed (the patient
+        # went on and came back, or came from review) one press would throw answers away.
+        nothing_sealed = session.draft_number == 0 and session.last_draft_id is None
+        self.query_one("#back", Button).display = nothing_sealed
 
     def fill(self, session: CheckInSession) -> None:
         who = session.identity

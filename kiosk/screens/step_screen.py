@@ -215,7 +215,6 @@ class StepScreen(KeptStylesScreen):
             what, reason = problems[0]
             why = self.text("screens.nav.why_disabled", field=what, problem=reason)
         self._show("why-not", why)
-        self.query_one("#back", Button).display = self.STEP != "identity"
 
     def _show(self, note_id: str, words: str) -> None:
         """Update a message line only when its words change (each update costs a re-layout)."""
