@@ -27,7 +27,7 @@ from kiosk_tab import KioskTab  # noqa: E402
 from patient_script import begin_checkin, finish_checkin, patient  # noqa: E402
 
 from kiosk.kiosk import Kiosk  # noqa: E402
-from kiosk.serve import KioskWebServer, session_command  # noqa: E402
+from kiosk.serve import KioskWebServer, kiosk_sessions  # noqa: E402
 
 RUNS = 3
 
@@ -42,7 +42,7 @@ def main() -> int:
         config = kiosk.config
         kiosk.close()
         loop = asyncio.new_event_loop()
-        server = KioskWebServer(session_command(data_dir), host="127.0.0.1", port=0)
+        server = KioskWebServer(kiosk_sessions(data_dir), host="127.0.0.1", port=0)
         url = loop.run_until_complete(server.start())
         thread = threading.Thread(target=loop.run_forever, daemon=True)
         thread.start()

@@ -1,11 +1,13 @@
 """`kiosk serve`: the kiosk in a tablet's browser, one kiosk process per browser tab.
 
-textual-serve's AppService runs a kiosk process per browser websocket and speaks Textual's web
-driver protocol. Around it this module gives a clinic: a page that loads nothing from outside the
-kiosk host (own template, local font, a Content-Security-Policy that forbids other origins), a
-websocket that refuses other sites' pages and ignores malformed or oversized input, loopback by
-default, and a clean stop that asks every session to quit (each seals its draft as it goes, so a
-stop loses nothing sealed) and kills one that hangs.
+Each browser websocket gets its own kiosk process, forked by the session forker (which has
+loaded the kiosk once: kiosk/session_forker.py) and spoken to with textual-serve's AppService
+and Textual's web driver protocol (kiosk/serve_forks.py). Around it this module gives a clinic:
+a page that loads nothing from outside the kiosk host (own template, local font, a
+Content-Security-Policy that forbids other origins), a websocket that refuses other sites' pages
+and ignores malformed or oversized input, loopback by default, and a clean stop that asks every
+session to quit (each seals its draft as it goes, so a stop loses nothing sealed) and kills one
+that hangs.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import json
-import shlex
 import signal
 import sys
 from collections.abc import Awaitable, Callable
@@ -24,10 +25,10 @@ import aiohttp_jinja2
 import jinja2
 import textual_serve
 from aiohttp import WSCloseCode, WSMsgType, web
-from textual_serve.app_service import AppService
 from textual_serve.download_manager import DownloadManager
 
 from kiosk.kiosk import Kiosk
+from kiosk.serve_forks import ForkedSession, SessionForker, SessionNotStarted, SessionProgram
 
 PAGE_DIR = Path(__file__).parent / "serve_page"
 TEXTUAL_SERVE_STATIC = Path(textual_serve.__file__).parent / "static"
@@ -68,9 +69,9 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def session_command(data_dir: Path) -> str:
-    """The shell command run for each browser tab: one kiosk session."""
-    return shlex.join([sys.executable, "-m", "kiosk.serve_session", "--data", str(data_dir)])
+def kiosk_sessions(data_dir: Path) -> SessionProgram:
+    """What each browser tab runs: one kiosk check-in session on the kiosk in `data_dir`."""
+    return SessionProgram("kiosk.serve_session", ("--data", str(data_dir)))
 
 
 def terminal_size(width: object, height: object) -> tuple[int, int]:
@@ -104,9 +105,8 @@ async def page_security_headers(
 class KioskWebServer:
     """The kiosk's web server: its page, and one kiosk process per browser websocket."""
 
-    def __init__(self, command: str, host: str = "127.0.0.1", port: int = 8000) -> None:
-        # exec: the shell textual-serve starts becomes the kiosk, so stopping it stops the kiosk.
-        self.command = f"exec {command}"
+    def __init__(self, program: SessionProgram, host: str = "127.0.0.1", port: int = 8000) -> None:
+        self.forker = SessionForker(program)
         self.host = host
         self.port = port
         self._runner: web.AppRunner | None = None
@@ -146,8 +146,8 @@ class KioskWebServer:
         async def close_tab() -> None:
             await websocket.close()
 
-        session = AppService(
-            self.command,
+        session = ForkedSession(
+            self.forker,
             write_bytes=websocket.send_bytes,
             write_str=websocket.send_str,
             close=close_tab,
@@ -159,13 +159,16 @@ class KioskWebServer:
                 *terminal_size(_query_int(request, "width"), _query_int(request, "height"))
             )
             await self._relay_browser_messages(websocket, session)
+        except SessionNotStarted as reason:
+            # The page starts a new session two seconds after its websocket closes.
+            print(f"kiosk serve: {reason}", file=sys.stderr, flush=True)
         finally:
             self._open_sessions.discard(websocket)
             await _stop_session(session)
         return websocket
 
     async def _relay_browser_messages(
-        self, websocket: web.WebSocketResponse, session: AppService
+        self, websocket: web.WebSocketResponse, session: ForkedSession
     ) -> None:
         """Pass keys, taps and resizes to the kiosk process; drop anything malformed."""
         async for message in websocket:
@@ -197,7 +200,9 @@ class KioskWebServer:
             await websocket.close(code=WSCloseCode.GOING_AWAY, message=b"kiosk stopping")
 
     async def start(self) -> str:
-        """Start listening; returns the address a browser on this host can open."""
+        """Load the kiosk once (the session forker), then start listening; returns the address a
+        browser on this host can open."""
+        await self.forker.start()
         self._runner = web.AppRunner(self._make_app(), handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
@@ -207,23 +212,25 @@ class KioskWebServer:
         return f"http://{shown_host}:{bound_port}/"
 
     async def stop(self) -> None:
-        """Stop listening and end every session."""
+        """Stop listening, end every session, then the session forker."""
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        await self.forker.stop()
 
 
-async def _stop_session(session: AppService) -> None:
+async def _stop_session(session: ForkedSession) -> None:
     """Ask the kiosk process to quit (it seals nothing new: drafts are sealed as it goes); kill
     it if it has not gone within SESSION_QUIT_S."""
     try:
         await asyncio.wait_for(session.stop(), SESSION_QUIT_S)
-    except (TimeoutError, ProcessLookupError):
+    except TimeoutError:
         pass
-    process = session._process  # textual-serve keeps it private; a hung kiosk must not linger
-    if process is not None and process.returncode is None:
-        process.kill()
+    process = session.kiosk_process
+    if process is not None:
+        process.kill()  # a hung kiosk must not linger; one that has ended is left alone
         await process.wait()
+        process.close()
 
 
 async def _serve_until_signalled(server: KioskWebServer) -> None:
@@ -250,5 +257,5 @@ def serve(data_dir: Path, host: str = "127.0.0.1", port: int = 8000, public: boo
         print(PUBLIC_BIND_WARNING.format(host=host), file=sys.stderr, flush=True)
     # Fail here, once, with the reason, rather than in every tab's session.
     Kiosk.open(data_dir).close()
-    server = KioskWebServer(session_command(data_dir), host=host, port=port)
+    server = KioskWebServer(kiosk_sessions(data_dir), host=host, port=port)
     asyncio.run(_serve_until_signalled(server))

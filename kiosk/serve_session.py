@@ -1,13 +1,15 @@
 """One browser tab's kiosk session: open the kiosk's data directory and run the check-in app.
 
-`kiosk serve` runs `python -m kiosk.serve_session --data DIR` once per browser tab. textual-serve
-has set TEXTUAL_DRIVER to Textual's web driver, so the app draws into the tab, not a terminal.
+`kiosk serve` has the session forker (kiosk/session_forker.py) load this module once, call
+`preload()`, and fork `main(["--data", DIR])` once per browser tab. The forker runs with
+TEXTUAL_DRIVER set to Textual's web driver, so the app draws into the tab, not a terminal.
 When the tab closes, the app is asked to quit; what the patient had finished is already sealed.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Sequence
@@ -15,7 +17,19 @@ from pathlib import Path
 from typing import Protocol, TextIO
 
 from kiosk.app import KioskApp
+from kiosk.intake.config import default_config
+from kiosk.intake.drugs import drug_list
 from kiosk.kiosk import Kiosk, KioskError
+from kiosk.locale import LANGUAGES, catalog
+
+#: What a session imports only later (step screens after the welcome screen, staff screens at
+#: the staff key, the sync engine at the first sync): loaded once in the forker instead.
+LATER_IMPORTS = (
+    "kiosk.screens.checkin_screen_set",
+    "kiosk.screens.staff_unlock",
+    "kiosk.screens.it_console",
+    "sync.client.engine",
+)
 
 CRASH_NOTE = (
     "kiosk session: ended by an error; details withheld because they may hold patient data "
@@ -57,6 +71,17 @@ def run_withholding_errors(app: SessionApp) -> int:
     if code != 0:
         print(CRASH_NOTE, file=real_stderr, flush=True)
     return code
+
+
+def preload() -> None:
+    """Load, before any session is forked, what every session would otherwise load for itself:
+    the modules it imports late, the words of every language, the drug list, the defaults."""
+    for module in LATER_IMPORTS:
+        importlib.import_module(module)
+    for language in LANGUAGES:
+        catalog(language)
+    drug_list()
+    default_config()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

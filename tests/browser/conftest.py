@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shlex
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,6 +18,7 @@ from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
 from kiosk.kiosk import Kiosk
 from kiosk.serve import KioskWebServer
+from kiosk.serve_forks import SessionProgram
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -31,7 +30,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 TABLET_VIEWPORT = {"width": 1280, "height": 1024}  # a large tablet in landscape
-TINY_KIOSK = Path(__file__).with_name("tiny_kiosk_app.py")
+BROWSER_TESTS = Path(__file__).parent
+#: The stand-in kiosk app (tiny_kiosk_app.py); the forker finds it with `tiny_app_importable`.
+TINY_KIOSK = SessionProgram("tiny_kiosk_app")
 
 
 @pytest.fixture(scope="module")
@@ -53,10 +54,10 @@ def chromium() -> Iterator[Browser]:
 class ServedKiosk:
     """A KioskWebServer running on its own event loop thread, listening on a free port."""
 
-    def __init__(self, command: str) -> None:
+    def __init__(self, program: SessionProgram) -> None:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
-        self._server = KioskWebServer(command, host="127.0.0.1", port=0)
+        self._server = KioskWebServer(program, host="127.0.0.1", port=0)
         self._thread.start()
         self.url = asyncio.run_coroutine_threadsafe(self._server.start(), self._loop).result(30)
 
@@ -66,14 +67,26 @@ class ServedKiosk:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
 
+    @property
+    def forker_pid(self) -> int:
+        pid = self._server.forker.pid
+        assert pid is not None, "the server is not running"
+        return pid
+
 
 @pytest.fixture
-def serve_command() -> Iterator[Callable[[str], ServedKiosk]]:
-    """Serve any session command; stopped at the end of the test."""
+def tiny_app_importable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let the session forker (a new Python process) import the stand-in apps in this folder."""
+    monkeypatch.setenv("PYTHONPATH", str(BROWSER_TESTS))
+
+
+@pytest.fixture
+def serve_program() -> Iterator[Callable[[SessionProgram], ServedKiosk]]:
+    """Serve any session program; stopped at the end of the test."""
     served: list[ServedKiosk] = []
 
-    def start(command: str) -> ServedKiosk:
-        served.append(ServedKiosk(command))
+    def start(program: SessionProgram) -> ServedKiosk:
+        served.append(ServedKiosk(program))
         return served[-1]
 
     yield start
@@ -82,9 +95,11 @@ def serve_command() -> Iterator[Callable[[str], ServedKiosk]]:
 
 
 @pytest.fixture
-def tiny_kiosk(serve_command: Callable[[str], ServedKiosk]) -> ServedKiosk:
+def tiny_kiosk(
+    serve_program: Callable[[SessionProgram], ServedKiosk], tiny_app_importable: None
+) -> ServedKiosk:
     """The stand-in kiosk app, served."""
-    return serve_command(shlex.join([sys.executable, str(TINY_KIOSK)]))
+    return serve_program(TINY_KIOSK)
 
 
 @pytest.fixture

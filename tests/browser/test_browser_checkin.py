@@ -28,7 +28,8 @@ from patient_script import (
 from kiosk.intake.config import ClinicConfig
 from kiosk.intake.records import CheckIn, Draft, RecordKind
 from kiosk.kiosk import Kiosk
-from kiosk.serve import session_command
+from kiosk.serve import kiosk_sessions
+from kiosk.serve_forks import SessionProgram
 
 pytestmark = pytest.mark.slow
 
@@ -46,13 +47,9 @@ def sealed(data_dir: Path, kind: RecordKind) -> list[object]:
         kiosk.close()
 
 
-def kiosk_sessions() -> list[psutil.Process]:
-    """The kiosk processes this test's server started, one per open tab."""
-    return [
-        child
-        for child in psutil.Process().children(recursive=True)
-        if "kiosk.serve_session" in child.cmdline()
-    ]
+def session_processes(served: ServedKiosk) -> list[psutil.Process]:
+    """The kiosk processes the served kiosk's forker has forked, one per open tab."""
+    return psutil.Process(served.forker_pid).children()
 
 
 def clinic_config(data_dir: Path) -> ClinicConfig:
@@ -66,9 +63,9 @@ def clinic_config(data_dir: Path) -> ClinicConfig:
 
 @pytest.fixture
 def real_kiosk(
-    serve_command: Callable[[str], ServedKiosk], demo_kiosk_dir: Path
+    serve_program: Callable[[SessionProgram], ServedKiosk], demo_kiosk_dir: Path
 ) -> Iterator[ServedKiosk]:
-    yield serve_command(session_command(demo_kiosk_dir))
+    yield serve_program(kiosk_sessions(demo_kiosk_dir))
 
 
 def assert_checkin_is(checkin: object, who: TabletPatient) -> None:
@@ -121,7 +118,7 @@ def test_reloading_the_tab_mid_checkin_keeps_the_sealed_draft_and_shows_welcome_
     tab.open(real_kiosk.url)
     begin_checkin(tab, who)
     tab.type("half-typed medication")
-    [interrupted_session] = kiosk_sessions()
+    [interrupted_session] = session_processes(real_kiosk)
 
     tab.reload()
 
@@ -157,7 +154,7 @@ def test_four_tablets_check_in_at_once_and_each_gets_its_own_whole_record(
     # Screen by screen in turn: four sessions write the store together, none sits idle long.
     for tab, who in zip(tabs, patients, strict=True):
         begin_checkin(tab, who)
-    assert len(kiosk_sessions()) == 4
+    assert len(session_processes(real_kiosk)) == 4
     config = clinic_config(demo_kiosk_dir)
     for step in REMAINING_STEPS:
         for tab, who in zip(tabs, patients, strict=True):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import shlex
 import socket
 import subprocess
 import sys
@@ -15,10 +14,9 @@ import httpx
 import pytest
 from conftest import TINY_KIOSK, ServedKiosk
 
-from kiosk.serve import PublicBindRefused, is_loopback, serve, session_command
+from kiosk.serve import PublicBindRefused, is_loopback, kiosk_sessions, serve
 from kiosk.serve_command import add_commands
-
-TINY_KIOSK_COMMAND = shlex.join([sys.executable, str(TINY_KIOSK)])
+from kiosk.serve_forks import SessionProgram
 
 
 def test_serving_to_the_network_without_public_is_refused_with_the_reason(
@@ -51,15 +49,16 @@ def test_other_addresses_count_as_the_network(host: str) -> None:
 
 def test_each_session_runs_the_kiosk_on_the_given_data_directory(tmp_path: Path) -> None:
     data = tmp_path / "clinic data; rm -rf ~"
-    command = session_command(data)
-    assert "-m kiosk.serve_session --data" in command
-    assert f"'{data}'" in command, "a data path with shell characters must stay one argument"
+    program = kiosk_sessions(data)
+    assert program.module == "kiosk.serve_session"
+    assert program.arguments == ("--data", str(data)), "no shell: the path stays one argument"
 
 
 def test_the_page_forbids_other_hosts_and_carries_no_outside_address(
-    serve_command: Callable[[str], ServedKiosk],
+    serve_program: Callable[[SessionProgram], ServedKiosk],
+    tiny_app_importable: None,
 ) -> None:
-    kiosk = serve_command(TINY_KIOSK_COMMAND)
+    kiosk = serve_program(TINY_KIOSK)
     page = httpx.get(kiosk.url)
 
     assert page.status_code == 200
@@ -71,9 +70,10 @@ def test_the_page_forbids_other_hosts_and_carries_no_outside_address(
 
 
 def test_a_page_from_another_site_cannot_open_a_kiosk_session(
-    serve_command: Callable[[str], ServedKiosk],
+    serve_program: Callable[[SessionProgram], ServedKiosk],
+    tiny_app_importable: None,
 ) -> None:
-    kiosk = serve_command(TINY_KIOSK_COMMAND)
+    kiosk = serve_program(TINY_KIOSK)
     refused = httpx.get(
         f"{kiosk.url}ws",
         headers={
@@ -87,8 +87,10 @@ def test_a_page_from_another_site_cannot_open_a_kiosk_session(
     assert refused.status_code == 403
 
 
-def test_the_static_folders_list_no_files(serve_command: Callable[[str], ServedKiosk]) -> None:
-    kiosk = serve_command(TINY_KIOSK_COMMAND)
+def test_the_static_folders_list_no_files(
+    serve_program: Callable[[SessionProgram], ServedKiosk], tiny_app_importable: None
+) -> None:
+    kiosk = serve_program(TINY_KIOSK)
     assert httpx.get(f"{kiosk.url}static/").status_code in (403, 404)
     assert httpx.get(f"{kiosk.url}download/anything").status_code == 404
 

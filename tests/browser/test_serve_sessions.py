@@ -8,19 +8,19 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import shlex
 import subprocess
 import sys
 from pathlib import Path
 
 import aiohttp
 import psutil
+import pytest
 from conftest import TINY_KIOSK
 
 from kiosk.serve import MAX_COLUMNS, KioskWebServer, terminal_size
 from kiosk.serve_session import CRASH_NOTE
 
-TINY_KIOSK_COMMAND = shlex.join([sys.executable, str(TINY_KIOSK)])
+pytestmark = pytest.mark.usefixtures("tiny_app_importable")
 
 
 async def _read_until(websocket: aiohttp.ClientWebSocketResponse, text: bytes) -> bytes:
@@ -41,22 +41,20 @@ async def _wait_closed(websocket: aiohttp.ClientWebSocketResponse) -> None:
         pass
 
 
-def _kiosk_processes() -> list[psutil.Process]:
-    return [
-        child
-        for child in psutil.Process().children(recursive=True)
-        if "tiny_kiosk_app" in " ".join(child.cmdline())
-    ]
+def _kiosk_processes(server: KioskWebServer) -> list[psutil.Process]:
+    """The sessions: the processes the server's session forker has forked."""
+    assert server.forker.pid is not None
+    return psutil.Process(server.forker.pid).children()
 
 
 async def test_stopping_the_service_ends_every_tabs_kiosk_process() -> None:
-    server = KioskWebServer(TINY_KIOSK_COMMAND, port=0)
+    server = KioskWebServer(TINY_KIOSK, port=0)
     url = await server.start()
     async with aiohttp.ClientSession() as http:
         tabs = [await http.ws_connect(f"{url}ws?width=80&height=24") for _ in range(2)]
         for tab in tabs:
             await _read_until(tab, b"Welcome")
-        sessions = _kiosk_processes()
+        sessions = _kiosk_processes(server)
         assert len(sessions) == 2, "each tab should have its own kiosk process"
 
         await server.stop()
@@ -68,16 +66,16 @@ async def test_stopping_the_service_ends_every_tabs_kiosk_process() -> None:
 
 
 async def test_closing_a_tab_ends_its_kiosk_process_and_no_other() -> None:
-    server = KioskWebServer(TINY_KIOSK_COMMAND, port=0)
+    server = KioskWebServer(TINY_KIOSK, port=0)
     url = await server.start()
     try:
         async with aiohttp.ClientSession() as http:
             staying = await http.ws_connect(f"{url}ws?width=80&height=24")
             await _read_until(staying, b"Welcome")
-            before = {process.pid for process in _kiosk_processes()}
+            before = {process.pid for process in _kiosk_processes(server)}
             leaving = await http.ws_connect(f"{url}ws?width=80&height=24")
             await _read_until(leaving, b"Welcome")
-            leaving_process = [p for p in _kiosk_processes() if p.pid not in before]
+            leaving_process = [p for p in _kiosk_processes(server) if p.pid not in before]
 
             await leaving.close()
 
@@ -90,7 +88,7 @@ async def test_closing_a_tab_ends_its_kiosk_process_and_no_other() -> None:
 
 
 async def test_garbage_from_a_browser_is_ignored_and_the_session_keeps_working() -> None:
-    server = KioskWebServer(TINY_KIOSK_COMMAND, port=0)
+    server = KioskWebServer(TINY_KIOSK, port=0)
     url = await server.start()
     try:
         async with aiohttp.ClientSession() as http:

@@ -4,6 +4,7 @@ It shows its own process id so a test can tell that each tab runs its own kiosk 
 """
 
 import os
+from collections.abc import Sequence
 
 from textual.app import App, ComposeResult
 from textual.widgets import Button, Input, Label
@@ -22,5 +23,7 @@ class TinyKioskApp(App[None]):
         self.query_one("#welcome", Label).update(f"Thank you {name}, session {os.getpid()}")
 
 
-if __name__ == "__main__":
+def main(_argv: Sequence[str]) -> int:
+    """What the session forker runs in each forked session."""
     TinyKioskApp().run()
+    return 0

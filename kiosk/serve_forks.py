@@ -1,0 +1,233 @@
+"""The web server's side of the session forker: start it, ask it for a session per tab, stop it.
+
+A `ForkedSession` is textual-serve's `AppService` with one change: its kiosk process is forked by
+the session forker (kiosk/session_forker.py) instead of started from a shell command. The rest
+(Textual's web-driver protocol, relaying, quitting) is textual-serve's own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import sys
+from asyncio.subprocess import Process
+from dataclasses import dataclass
+from importlib.metadata import version
+from typing import Any, cast
+
+from textual_serve.app_service import AppService
+
+from kiosk.session_forker import MAX_MESSAGE, READY
+
+FORKER_READY_S = 120.0  # loading the kiosk takes a second or two; a cold disk much longer
+FORK_ANSWER_S = 30.0
+
+
+class SessionNotStarted(RuntimeError):
+    """The forker could not start (or fork) a session; the reason is in the message."""
+
+
+@dataclass(frozen=True)
+class SessionProgram:
+    """What each browser tab runs: a module with `main(argv)` (and, optionally, `preload()`)."""
+
+    module: str
+    arguments: tuple[str, ...] = ()
+
+
+def web_driver_environment() -> dict[str, str]:
+    """The environment Textual's web driver needs, as textual-serve's AppService sets it for a
+    subprocess (textual-serve 1.1.3 `_build_environment`); the forker gets it before importing
+    Textual, which reads it at import. A tab's own size is set in each forked session."""
+    return {
+        **os.environ,
+        "TEXTUAL_DRIVER": "textual.drivers.web_driver:WebDriver",
+        "TEXTUAL_FPS": "60",
+        "TEXTUAL_COLOR_SYSTEM": "truecolor",
+        "TERM_PROGRAM": "textual",
+        "TERM_PROGRAM_VERSION": version("textual-serve"),
+    }
+
+
+class SessionProcess:
+    """A forked session as `AppService` uses a subprocess: its pipes; and its end, by pidfd."""
+
+    def __init__(
+        self,
+        pid: int,
+        pidfd: int,
+        stdin: asyncio.StreamWriter,
+        stdout: asyncio.StreamReader,
+        stderr: asyncio.StreamReader,
+    ) -> None:
+        self.pid = pid
+        self.stdin = stdin
+        self.stdout = stdout
+        self.stderr = stderr
+        self._pidfd = pidfd
+        self._ended = asyncio.Event()
+        asyncio.get_running_loop().add_reader(pidfd, self._on_end)
+
+    def _on_end(self) -> None:
+        asyncio.get_running_loop().remove_reader(self._pidfd)
+        os.close(self._pidfd)
+        self._ended.set()
+
+    @property
+    def has_ended(self) -> bool:
+        return self._ended.is_set()
+
+    async def wait(self) -> None:
+        await self._ended.wait()
+
+    def kill(self) -> None:
+        """Kill it now (through its pidfd: never another process that reused its pid)."""
+        if not self._ended.is_set():
+            signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
+
+    def close(self) -> None:
+        """Close our end of its standard input (it has ended, or is being asked to)."""
+        self.stdin.close()
+
+
+class SessionForker:
+    """The session forker process, as the web server sees it."""
+
+    def __init__(self, program: SessionProgram) -> None:
+        self.program = program
+        self._control: socket.socket | None = None
+        self._process: Process | None = None
+        self._one_at_a_time = asyncio.Lock()
+
+    @property
+    def pid(self) -> int | None:
+        """The forker's process id (its children are the sessions), once started."""
+        return None if self._process is None else self._process.pid
+
+    async def start(self) -> None:
+        """Start the forker and wait until it has loaded the program; SessionNotStarted if it
+        cannot (its own error is in the service log: loading holds no patient data)."""
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            self._process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "kiosk.session_forker",
+                str(theirs.fileno()),
+                self.program.module,
+                *self.program.arguments,
+                stdin=asyncio.subprocess.DEVNULL,
+                pass_fds=(theirs.fileno(),),
+                env=web_driver_environment(),
+            )
+        finally:
+            theirs.close()
+        self._control = ours
+        try:
+            answer = await asyncio.wait_for(
+                asyncio.to_thread(ours.recv, MAX_MESSAGE), FORKER_READY_S
+            )
+        except TimeoutError:
+            answer = b""
+        if not answer or json.loads(answer) != READY:
+            await self.stop()
+            raise SessionNotStarted(
+                f"the session forker could not load {self.program.module} (see the log above)"
+            )
+
+    async def fork(self, columns: int, rows: int) -> SessionProcess:
+        """A new session of `columns` x `rows`, its pipes connected to us."""
+        if self._control is None:
+            raise SessionNotStarted("the session forker is not running")
+        stdin_read, stdin_write = os.pipe()
+        stdout_read, stdout_write = os.pipe()
+        stderr_read, stderr_write = os.pipe()
+        request = json.dumps({"columns": columns, "rows": rows}).encode()
+        try:
+            async with self._one_at_a_time:
+                answer, fds = await asyncio.wait_for(
+                    asyncio.to_thread(
+                        self._ask, self._control, request, [stdin_read, stdout_write, stderr_write]
+                    ),
+                    FORK_ANSWER_S,
+                )
+        except BaseException:
+            for fd in (stdin_write, stdout_read, stderr_read):
+                os.close(fd)
+            raise
+        finally:
+            for fd in (stdin_read, stdout_write, stderr_write):
+                os.close(fd)
+        if "pid" not in answer or len(fds) != 1:
+            for fd in (stdin_write, stdout_read, stderr_read, *fds):
+                os.close(fd)
+            raise SessionNotStarted(f"no session: {answer.get('error', 'no answer')}")
+        return SessionProcess(
+            answer["pid"],
+            fds[0],
+            await _writer(stdin_write),
+            await _reader(stdout_read),
+            await _reader(stderr_read),
+        )
+
+    @staticmethod
+    def _ask(
+        control: socket.socket, request: bytes, fds: list[int]
+    ) -> tuple[dict[str, Any], list[int]]:
+        socket.send_fds(control, [request], fds)
+        message, answer_fds, _, _ = socket.recv_fds(control, MAX_MESSAGE, 1)
+        if not message:
+            raise SessionNotStarted("the session forker has stopped")
+        answer: dict[str, Any] = json.loads(message)
+        return answer, answer_fds
+
+    async def stop(self) -> None:
+        """Close the forker's socket (which ends it) and wait for it; sessions are left alone."""
+        if self._control is not None:
+            self._control.close()
+            self._control = None
+        if self._process is not None:
+            try:
+                await asyncio.wait_for(self._process.wait(), FORK_ANSWER_S)
+            except TimeoutError:
+                self._process.kill()
+                await self._process.wait()
+            self._process = None
+
+
+async def _reader(fd: int) -> asyncio.StreamReader:
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    await loop.connect_read_pipe(
+        lambda: asyncio.StreamReaderProtocol(reader), os.fdopen(fd, "rb", buffering=0)
+    )
+    return reader
+
+
+async def _writer(fd: int) -> asyncio.StreamWriter:
+    loop = asyncio.get_running_loop()
+    transport, protocol = await loop.connect_write_pipe(
+        lambda: asyncio.StreamReaderProtocol(asyncio.StreamReader()),
+        os.fdopen(fd, "wb", buffering=0),
+    )
+    return asyncio.StreamWriter(transport, protocol, None, loop)
+
+
+class ForkedSession(AppService):
+    """textual-serve's AppService whose kiosk process comes from the session forker."""
+
+    def __init__(self, forker: SessionForker, **relay: Any) -> None:
+        super().__init__("", **relay)
+        self.forker = forker
+        self.kiosk_process: SessionProcess | None = None
+
+    async def _open_app_process(self, width: int = 80, height: int = 24) -> Process:
+        self.kiosk_process = process = await self.forker.fork(width, height)
+        self._stdin = process.stdin
+        # Why the cast: AppService.run reads only the process's stdout and stderr streams,
+        # which a SessionProcess has; ending and killing it are ours (see serve.py).
+        self._process = cast(Process, process)
+        return self._process
