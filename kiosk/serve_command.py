@@ -15,13 +15,14 @@ def _run_serve_command(arguments: argparse.Namespace) -> int:
     """`kiosk serve`: every refusal becomes one clear line on stderr and exit code 1."""
     from kiosk.kiosk import KioskError
     from kiosk.serve import PublicBindRefused, serve
+    from kiosk.serve_forks import SessionNotStarted
 
     data_dir = getattr(arguments, "data", None)
     if data_dir is None:
         return _refuse("say which data directory with --data")
     try:
         serve(Path(data_dir), host=arguments.host, port=arguments.port, public=arguments.public)
-    except (PublicBindRefused, KioskError) as refusal:
+    except (PublicBindRefused, KioskError, SessionNotStarted) as refusal:
         return _refuse(str(refusal))
     except OSError as error:
         # Typically the port is taken by another program or needs privileges.

@@ -93,14 +93,20 @@ class SessionProcess:
         self.stdin.close()
 
 
+class _ForkerGone(Exception):
+    """The forker did not answer: it has ended, or hangs (and has just been killed)."""
+
+
 class SessionForker:
-    """The session forker process, as the web server sees it."""
+    """The session forker process, as the web server sees it: started with the server, asked
+    for one session at a time, started again if it has ended (say, killed for memory)."""
 
     def __init__(self, program: SessionProgram) -> None:
         self.program = program
         self._control: socket.socket | None = None
         self._process: Process | None = None
         self._one_at_a_time = asyncio.Lock()
+        self._serving = False  # between start() and stop(): a forker that ends is started again
 
     @property
     def pid(self) -> int | None:
@@ -110,6 +116,7 @@ class SessionForker:
     async def start(self) -> None:
         """Start the forker and wait until it has loaded the program; SessionNotStarted if it
         cannot (its own error is in the service log: loading holds no patient data)."""
+        self._serving = True
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             self._process = await asyncio.create_subprocess_exec(
@@ -133,36 +140,57 @@ class SessionForker:
         except TimeoutError:
             answer = b""
         if not answer or json.loads(answer) != READY:
-            await self.stop()
+            await self._end()
             raise SessionNotStarted(
                 f"the session forker could not load {self.program.module} (see the log above)"
             )
 
     async def fork(self, columns: int, rows: int) -> SessionProcess:
         """A new session of `columns` x `rows`, its pipes connected to us."""
-        if self._control is None:
-            raise SessionNotStarted("the session forker is not running")
+        async with self._one_at_a_time:
+            if not self._serving:
+                raise SessionNotStarted("the kiosk is not serving")
+            if self._process is None:
+                await self._start_again("it could not load before")
+            elif self._process.returncode is not None:
+                await self._start_again(f"it had ended with code {self._process.returncode}")
+            try:
+                return await self._fork_once(columns, rows)
+            except _ForkerGone as gone:
+                await self._start_again(str(gone))
+                return await self._fork_once(columns, rows)
+
+    async def _start_again(self, why: str) -> None:
+        print(f"kiosk serve: starting the session forker again: {why}", file=sys.stderr, flush=True)
+        await self._end()
+        await self.start()
+
+    async def _fork_once(self, columns: int, rows: int) -> SessionProcess:
+        assert self._control is not None
         stdin_read, stdin_write = os.pipe()
         stdout_read, stdout_write = os.pipe()
         stderr_read, stderr_write = os.pipe()
         request = json.dumps({"columns": columns, "rows": rows}).encode()
+        ours = (stdin_write, stdout_read, stderr_read)
         try:
-            async with self._one_at_a_time:
-                answer, fds = await asyncio.wait_for(
-                    asyncio.to_thread(
-                        self._ask, self._control, request, [stdin_read, stdout_write, stderr_write]
-                    ),
-                    FORK_ANSWER_S,
-                )
-        except BaseException:
-            for fd in (stdin_write, stdout_read, stderr_read):
+            answer, fds = await asyncio.wait_for(
+                asyncio.to_thread(
+                    _ask, self._control, request, [stdin_read, stdout_write, stderr_write]
+                ),
+                FORK_ANSWER_S,
+            )
+        except BaseException as failed:
+            for fd in ours:
                 os.close(fd)
+            if isinstance(failed, TimeoutError) and self._process is not None:
+                self._process.kill()  # a late answer must never be taken for the next request's
+                raise _ForkerGone("it did not answer in time") from None
             raise
         finally:
             for fd in (stdin_read, stdout_write, stderr_write):
                 os.close(fd)
         if "pid" not in answer or len(fds) != 1:
-            for fd in (stdin_write, stdout_read, stderr_read, *fds):
+            for fd in (*ours, *fds):
                 os.close(fd)
             raise SessionNotStarted(f"no session: {answer.get('error', 'no answer')}")
         return SessionProcess(
@@ -173,19 +201,12 @@ class SessionForker:
             await _reader(stderr_read),
         )
 
-    @staticmethod
-    def _ask(
-        control: socket.socket, request: bytes, fds: list[int]
-    ) -> tuple[dict[str, Any], list[int]]:
-        socket.send_fds(control, [request], fds)
-        message, answer_fds, _, _ = socket.recv_fds(control, MAX_MESSAGE, 1)
-        if not message:
-            raise SessionNotStarted("the session forker has stopped")
-        answer: dict[str, Any] = json.loads(message)
-        return answer, answer_fds
-
     async def stop(self) -> None:
         """Close the forker's socket (which ends it) and wait for it; sessions are left alone."""
+        self._serving = False
+        await self._end()
+
+    async def _end(self) -> None:
         if self._control is not None:
             self._control.close()
             self._control = None
@@ -196,6 +217,21 @@ class SessionForker:
                 self._process.kill()
                 await self._process.wait()
             self._process = None
+
+
+def _ask(
+    control: socket.socket, request: bytes, fds: list[int]
+) -> tuple[dict[str, Any], list[int]]:
+    """Send one request with the session's pipe ends; its answer and the session's pidfd."""
+    try:
+        socket.send_fds(control, [request], fds)
+        message, answer_fds, _, _ = socket.recv_fds(control, MAX_MESSAGE, 1)
+    except OSError as error:
+        raise _ForkerGone(f"its socket failed: {error.strerror}") from None
+    if not message:
+        raise _ForkerGone("it has ended")
+    answer: dict[str, Any] = json.loads(message)
+    return answer, answer_fds
 
 
 async def _reader(fd: int) -> asyncio.StreamReader:

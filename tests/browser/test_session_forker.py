@@ -1,0 +1,201 @@
+"""The session forker: loads the kiosk once, forks each tab's session, holds nothing of a patient.
+
+No browser: these talk to /ws directly, or to the forker's socket itself, the way the web server
+does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import aiohttp
+import psutil
+import pytest
+from conftest import BROWSER_TESTS, TINY_KIOSK
+
+from kiosk.kiosk import Kiosk
+from kiosk.serve import KioskWebServer, kiosk_sessions
+from kiosk.serve_forks import SessionNotStarted, SessionProgram, web_driver_environment
+from kiosk.session_forker import MAX_MESSAGE, READY
+
+CANARY = "Zanzibarqx Quillfeatherby"  # a patient's name, typed on the first step
+
+
+async def _read_until(websocket: aiohttp.ClientWebSocketResponse, text: bytes) -> bytes:
+    seen = b""
+    while text not in seen:
+        message = await asyncio.wait_for(websocket.receive(), timeout=60)
+        assert message.type in (aiohttp.WSMsgType.BINARY, aiohttp.WSMsgType.TEXT), message
+        if message.type == aiohttp.WSMsgType.BINARY:
+            seen += message.data
+    return seen
+
+
+def _sessions(server: KioskWebServer) -> list[psutil.Process]:
+    assert server.forker.pid is not None
+    return psutil.Process(server.forker.pid).children()
+
+
+@pytest.mark.usefixtures("tiny_app_importable")
+async def test_a_killed_forker_is_started_again_and_open_tabs_keep_working() -> None:
+    server = KioskWebServer(TINY_KIOSK, port=0)
+    url = await server.start()
+    try:
+        async with aiohttp.ClientSession() as http:
+            first = await http.ws_connect(f"{url}ws?width=80&height=24")
+            await _read_until(first, b"Welcome")
+            first_forker = server.forker.pid
+            assert first_forker is not None
+            os.kill(first_forker, signal.SIGKILL)  # say, the kernel's out-of-memory killer
+            psutil.wait_procs([psutil.Process(first_forker)], timeout=15)
+
+            second = await http.ws_connect(f"{url}ws?width=80&height=24")
+            await _read_until(second, b"Welcome")
+
+            assert server.forker.pid not in (None, first_forker)
+            await first.send_str(json.dumps(["stdin", "Ada"]))
+            assert b"Ada" in await _read_until(first, b"Ada")
+    finally:
+        await server.stop()
+
+
+@pytest.mark.usefixtures("tiny_app_importable")
+async def test_closed_tabs_leave_no_process_behind() -> None:
+    server = KioskWebServer(TINY_KIOSK, port=0)
+    url = await server.start()
+    try:
+        async with aiohttp.ClientSession() as http:
+            for _ in range(3):
+                tab = await http.ws_connect(f"{url}ws?width=80&height=24")
+                await _read_until(tab, b"Welcome")
+                [session] = _sessions(server)
+                await tab.close()
+                psutil.wait_procs([session], timeout=15)
+                assert not session.is_running(), "an ended session is left as a zombie"
+            assert _sessions(server) == []
+    finally:
+        await server.stop()
+
+
+async def test_a_program_that_cannot_load_stops_the_start_with_its_name() -> None:
+    server = KioskWebServer(SessionProgram("no_such_kiosk_module"), port=0)
+    with pytest.raises(SessionNotStarted, match="no_such_kiosk_module"):
+        await server.start()
+    await server.stop()
+
+
+@pytest.fixture
+def forker_socket(tiny_app_importable: None) -> Iterator[socket.socket]:
+    """A session forker for the stand-in app, and the web server's end of its socket."""
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    forker = subprocess.Popen(
+        [sys.executable, "-m", "kiosk.session_forker", str(theirs.fileno()), "tiny_kiosk_app"],
+        pass_fds=(theirs.fileno(),),
+        env={**web_driver_environment(), "PYTHONPATH": str(BROWSER_TESTS)},
+        stdin=subprocess.DEVNULL,
+    )
+    theirs.close()
+    ours.settimeout(60)
+    assert json.loads(ours.recv(MAX_MESSAGE)) == READY
+    yield ours
+    ours.close()
+    forker.wait(timeout=30)
+    assert forker.returncode == 0, "the forker should end quietly when the server goes"
+
+
+def _ask(
+    control: socket.socket, message: bytes, fds: list[int]
+) -> tuple[dict[str, object], list[int]]:
+    socket.send_fds(control, [message], fds)
+    answer, answer_fds, _, _ = socket.recv_fds(control, MAX_MESSAGE, 1)
+    parsed: dict[str, object] = json.loads(answer)
+    return parsed, answer_fds
+
+
+def test_malformed_requests_are_refused_by_name_and_the_forker_keeps_forking(
+    forker_socket: socket.socket,
+) -> None:
+    pipes = [os.pipe() for _ in range(3)]
+    session_ends = [pipes[0][0], pipes[1][1], pipes[2][1]]
+    try:
+        for message, fds, reason in [
+            (b"not json", session_ends, "Expecting value"),
+            (b"[1, 2]", session_ends, "JSON object"),
+            (b'{"columns": -3, "rows": 24}', session_ends, "positive whole"),
+            (b'{"columns": "80", "rows": 24}', session_ends, "positive whole"),
+            (b'{"columns": 80, "rows": 24}', session_ends[:1], "3 pipe ends, got 1"),
+            (b'{"columns": 80, "rows": 24}', [], "3 pipe ends, got 0"),
+        ]:
+            answer, answer_fds = _ask(forker_socket, message, fds)
+            assert answer_fds == []
+            assert reason in str(answer["error"])
+
+        answer, [pidfd] = _ask(forker_socket, b'{"columns": 80, "rows": 24}', session_ends)
+    finally:
+        for fd in session_ends:
+            os.close(fd)
+    try:
+        with os.fdopen(pipes[1][0], "rb") as session_output:
+            assert session_output.readline() == b"__GANGLION__\n"  # the session is drawing
+        assert isinstance(answer["pid"], int)
+        signal.pidfd_send_signal(pidfd, signal.SIGKILL)
+    finally:
+        os.close(pidfd)
+        os.close(pipes[0][1])
+        os.close(pipes[2][0])
+
+
+def _memory_holds(pid: int, text: str) -> bool:
+    """Whether `text` is anywhere in the writable memory of process `pid` (Latin-1 or UTF-32,
+    the two ways Python keeps an ASCII string; UTF-8 for what sits in byte buffers)."""
+    needles = [text.encode(encoding) for encoding in ("latin-1", "utf-32-le")]
+    with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", 0) as memory:
+        for line in maps:
+            match = re.match(r"([0-9a-f]+)-([0-9a-f]+) rw", line)
+            if match is None:
+                continue
+            start, end = (int(address, 16) for address in match.groups())
+            try:
+                memory.seek(start)
+                region = memory.read(end - start)
+            except (OSError, ValueError):
+                continue  # a guard page or a mapping that went away
+            if any(needle in region for needle in needles):
+                return True
+    return False
+
+
+async def test_the_forker_and_other_tabs_hold_nothing_a_patient_typed(tmp_path: Path) -> None:
+    data_dir = tmp_path / "kiosk"
+    Kiosk.init(data_dir, demo=True).close()
+    server = KioskWebServer(kiosk_sessions(data_dir), port=0)
+    url = await server.start()
+    try:
+        async with aiohttp.ClientSession() as http:
+            typing = await http.ws_connect(f"{url}ws?width=100&height=40")
+            await _read_until(typing, b"Check")
+            [typing_session] = _sessions(server)
+            other = await http.ws_connect(f"{url}ws?width=100&height=40")
+            await _read_until(other, b"Check")
+            [other_session] = [p for p in _sessions(server) if p.pid != typing_session.pid]
+
+            await typing.send_str(json.dumps(["stdin", "\r"]))  # "Check in" has the focus
+            await _read_until(typing, b"legal name")
+            await typing.send_str(json.dumps(["stdin", CANARY]))
+            await _read_until(typing, CANARY.split()[1].encode())
+
+            assert _memory_holds(typing_session.pid, CANARY), "the scan must find it where it is"
+            assert server.forker.pid is not None
+            assert not _memory_holds(server.forker.pid, CANARY)
+            assert not _memory_holds(other_session.pid, CANARY)
+    finally:
+        await server.stop()
