@@ -283,6 +283,17 @@ def validate_days_per_month(raw: str, field_id: str) -> Validation[int]:
     return validate_whole_number(raw, field_id, 0, 31)
 
 
+def validate_migraine_days(
+    raw: str, headache_days: int | None, field_id: str = "migraine_days_per_month"
+) -> Validation[int]:
+    """Migraine days a month: 0-31 and, a migraine day being a headache day, no more than the
+    headache days a month (`headache_days`, None while those are not a valid number)."""
+    result = validate_days_per_month(raw, field_id)
+    if isinstance(result, Valid) and headache_days is not None and result.value > headache_days:
+        return _problem(field_id, "migraine_days.more_than_headache_days", max=headache_days)
+    return result
+
+
 def validate_phq9_item(raw: str, field_id: str) -> Validation[int]:
     """A PHQ-9 answer: 0 (not at all) to 3 (nearly every day)."""
     return validate_whole_number(raw, field_id, 0, 3)

@@ -1,4 +1,9 @@
-"""Migraine history and MIDAS (Stewart and Lipton): counts, pain, aura, earlier treatment."""
+"""Migraine history and MIDAS (Stewart and Lipton): counts, pain, aura, earlier treatment.
+
+Each number box is labelled with its question's short name and range ("Headache days a month
+(0-31)"), and "To go on" names it the same way. Migraine days a month may not exceed headache
+days a month: the migraine box says so, and Next waits, until they agree.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +13,21 @@ from textual.widgets import Input, Static
 
 from kiosk.intake.questions import ANSWER_KEYS, MIDAS, MIGRAINE_HISTORY, AnswerKind, Question
 from kiosk.intake.records import Answer, Midas, MigraineHistory
-from kiosk.intake.validation import validate_detail, validate_whole_number
+from kiosk.intake.validation import (
+    Invalid,
+    Valid,
+    validate_detail,
+    validate_migraine_days,
+    validate_whole_number,
+)
 from kiosk.screens.checkin_session import CheckInSession
 from kiosk.screens.step_screen import StepScreen, Validator
 from kiosk.widgets.choice_list import Choice, ChoiceList, ChoiceOption
 
 REVEALING = frozenset({Answer.YES.value, Answer.NOT_SURE.value})
 _OUTCOME = "earlier_ketamine_outcome"
+_HEADACHE_DAYS = "headache_days_per_month"
+_MIGRAINE_DAYS = "migraine_days_per_month"
 
 
 def _number(question: Question) -> Validator:
@@ -48,8 +61,9 @@ class MigraineScreen(StepScreen):
         for question in MIGRAINE_HISTORY.questions:
             words = self.text(question.text_key)
             if question.kind is AnswerKind.WHOLE_NUMBER:
+                check = self._migraine_days if question.id == _MIGRAINE_DAYS else _number(question)
                 yield from self.field(
-                    question.id, self._short(question), _number(question), question=words
+                    question.id, self._short(question.id, question), check, question=words
                 )
             elif question.kind is AnswerKind.YES_NO_UNSURE:
                 choices.append(Choice(question.id, words))
@@ -68,16 +82,27 @@ class MigraineScreen(StepScreen):
         yield Static(self.text(MIDAS.title_key), classes="section", markup=False)
         yield Static(self.text(MIDAS.intro_key), classes="intro", markup=False)
         for question in MIDAS.questions:
+            field_id = f"midas_{question.id}"
             yield from self.field(
-                f"midas_{question.id}",
-                self._short(question),
+                field_id,
+                self._short(field_id, question),
                 _number(question),
                 question=self.text(question.text_key),
             )
         yield Static(self.text(MIDAS.attribution_key), classes="attribution", markup=False)
 
-    def _short(self, question: Question) -> str:
-        return self.text("screens.migraine.number_label", low=question.low, high=question.high)
+    def _short(self, field_id: str, question: Question) -> str:
+        """A number box's label: its question's short name and range, in the patient's words."""
+        name = self.text(f"screens.migraine.names.{field_id}")
+        return self.text(
+            "screens.migraine.number_label", name=name, low=question.low, high=question.high
+        )
+
+    def _migraine_days(self, raw: str) -> Valid[int] | Invalid:
+        headache = self.checked(_HEADACHE_DAYS)
+        return validate_migraine_days(
+            raw, headache.value if isinstance(headache, Valid) else None, _MIGRAINE_DAYS
+        )
 
     @property
     def questions(self) -> ChoiceList:
@@ -109,8 +134,8 @@ class MigraineScreen(StepScreen):
         if m is None:
             return
         values = {
-            "headache_days_per_month": str(m.headache_days_per_month),
-            "migraine_days_per_month": str(m.migraine_days_per_month),
+            _HEADACHE_DAYS: str(m.headache_days_per_month),
+            _MIGRAINE_DAYS: str(m.migraine_days_per_month),
             "typical_pain": str(m.typical_pain),
             "preventives_tried": m.preventives_tried,
             _OUTCOME: m.earlier_ketamine_outcome,
@@ -141,8 +166,8 @@ class MigraineScreen(StepScreen):
             average_pain=self.valid("midas_average_pain"),
         )
         return MigraineHistory(
-            headache_days_per_month=self.valid("headache_days_per_month"),
-            migraine_days_per_month=self.valid("migraine_days_per_month"),
+            headache_days_per_month=self.valid(_HEADACHE_DAYS),
+            migraine_days_per_month=self.valid(_MIGRAINE_DAYS),
             typical_pain=self.valid("typical_pain"),
             aura=Answer(answers["aura"]),
             preventives_tried=self.valid("preventives_tried"),

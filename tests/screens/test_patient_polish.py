@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+from textual.pilot import Pilot
 from textual.widgets import Button, Input, Static
 
 from kiosk.app import KioskApp
-from kiosk.intake.records import RecordKind
+from kiosk.intake.records import Answer, RecordKind
 from kiosk.kiosk import Kiosk
+from kiosk.locale import translate
 from kiosk.screens.checkin_session import CheckInSession
 from kiosk.widgets.tick_box import TickBox
-from tests.screens.conftest import click, ready, sealed, tab_to, type_text
+from tests.screens.conftest import click, ready, sealed, tab_to, tap_choice, type_text
 from tests.screens.test_idle_wipe import MARKER, assert_nothing_left
 
 
@@ -87,3 +90,123 @@ async def test_once_a_draft_is_sealed_the_first_step_offers_no_back(app: KioskAp
         assert app.screen.name == "identity"
         assert not app.screen.query_one("#back", Button).display
         assert app.screen.query_one("#legal_name", Input).value == "Dana Example"
+
+
+async def at_step(app: KioskApp, pilot: Pilot[None], language: str, step: str) -> None:
+    """Choose the language on welcome, then put a step up as if the patient had reached it."""
+    await ready(app, pilot)
+    await pilot.click(f"#language-{language}")
+    await pilot.pause()
+    await app.steps_built()
+    app.session = CheckInSession(language, datetime.now(UTC))
+    await app.show_step(step)
+    await pilot.pause()
+
+
+def why_not(app: KioskApp) -> str:
+    return str(app.screen.query_one("#why-not", Static).render())
+
+
+def problem_under(app: KioskApp, field_id: str) -> str:
+    return str(app.screen.query_one(f"#{field_id}-problem", Static).render())
+
+
+async def retype(pilot: Pilot[None], selector: str, text: str) -> None:
+    """Tap a box, clear it with backspace and type `text`."""
+    await click(pilot, selector)
+    box = pilot.app.screen.query_one(selector, Input)
+    await pilot.press("end", *["backspace"] * len(box.value))
+    await type_text(pilot, text)
+    await pilot.pause()
+
+
+NUMBER_BOXES = [
+    "headache_days_per_month",
+    "migraine_days_per_month",
+    "typical_pain",
+    *[f"midas_item{n}" for n in range(1, 6)],
+    "midas_headache_days_3_months",
+    "midas_average_pain",
+]
+
+
+@pytest.mark.parametrize(
+    "language, first_reason",
+    [
+        ("en", "To go on: Headache days a month (0-31): Please enter a number from 0 to 31."),
+        (
+            "es",
+            "Para continuar: Días con dolor de cabeza al mes (de 0 a 31): "
+            "Escriba un número de 0 a 31.",
+        ),
+    ],
+    ids=["en", "es"],
+)
+async def test_to_go_on_names_each_migraine_question_as_its_box_shows_it(
+    app: KioskApp, language: str, first_reason: str
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await at_step(app, pilot, language, "migraine")
+        await type_text(pilot, "40")
+        await pilot.pause()
+        assert why_not(app) == first_reason
+        for field_id in NUMBER_BOXES:  # each in turn is the first one left to answer
+            label = str(app.screen.query_one(f"#{field_id}", Input).border_title)
+            assert not label.startswith(("Number from", "Número de")), field_id
+            assert f": {label}: " in why_not(app), field_id
+            await retype(pilot, f"#{field_id}", "0")
+        assert why_not(app) == translate(
+            "screens.nav.why_disabled",
+            language,
+            field=translate("screens.migraine.questions", language),
+            problem=translate("screens.choices.unanswered", language, count=2),
+        )
+
+
+@pytest.mark.parametrize(
+    "language, message",
+    [
+        (
+            "en",
+            "This is more than your headache days a month (4): "
+            "every migraine day is also a headache day.",
+        ),
+        (
+            "es",
+            "Es más que sus días con dolor de cabeza al mes (4): "
+            "cada día con migraña también es un día con dolor de cabeza.",
+        ),
+    ],
+    ids=["en", "es"],
+)
+async def test_migraine_days_cannot_exceed_headache_days(
+    app: KioskApp, language: str, message: str
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await at_step(app, pilot, language, "migraine")
+        for field_id in NUMBER_BOXES:
+            await retype(pilot, f"#{field_id}", "1")
+        for question in ("aura", "earlier_ketamine"):
+            await tap_choice(pilot, "migraine-questions", question, Answer.NO.value)
+        assert not app.screen.query_one("#next", Button).disabled
+
+        await retype(pilot, "#headache_days_per_month", "4")
+        await retype(pilot, "#migraine_days_per_month", "6")
+        assert problem_under(app, "migraine_days_per_month") == message
+        assert app.screen.query_one("#next", Button).disabled
+        label = str(app.screen.query_one("#migraine_days_per_month", Input).border_title)
+        assert why_not(app) == translate(
+            "screens.nav.why_disabled", language, field=label, problem=message
+        )
+
+        await retype(pilot, "#headache_days_per_month", "8")  # fixed on the other box
+        assert problem_under(app, "migraine_days_per_month") == ""
+        assert not app.screen.query_one("#next", Button).disabled
+        await retype(pilot, "#migraine_days_per_month", "9")
+        assert app.screen.query_one("#next", Button).disabled
+        await retype(pilot, "#migraine_days_per_month", "8")  # equal is fine
+        await click(pilot, "#next")
+        await app.seals_settled()
+        assert app.screen.name == "mood"
+        assert app.session is not None and app.session.migraine is not None
+        assert app.session.migraine.migraine_days_per_month == 8
