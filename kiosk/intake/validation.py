@@ -318,7 +318,11 @@ def validate_signature(raw: str, legal_name: str, field_id: str = "signature") -
 
 
 Unit = Literal["C", "F", "kg", "lb"]
-_DECIMAL = re.compile(r"[0-9]{1,4}(?:[.,][0-9]{1,2})?")
+#: A reading as digits: whole digits, then at most 2 decimals after "." or ",". Its only length
+#: limit is SHORT_ANSWER_MAX characters, checked first (a huge paste is refused as too long
+#: before this runs), so a far-too-big reading is read as a number and refused naming the
+#: plausibility limits, never as "not a number".
+_DECIMAL = re.compile(rf"[0-9]{{1,{SHORT_ANSWER_MAX}}}(?:[.,][0-9]{{1,2}})?")
 _CONVERSIONS: dict[str, tuple[float, float]] = {
     # unit typed -> (scale, offset) to the stored unit: stored = typed * scale + offset
     "C": (1.0, 0.0),

@@ -8,7 +8,6 @@ correction of signed vitals is a new record that supersedes the earlier one; bot
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 
 from rich.text import Text
@@ -30,11 +29,6 @@ from kiosk.widgets.staff_display import VITAL_UNITS, flag_badge, staff_text
 from kiosk.widgets.staff_shift_bar import StaffShiftBar
 
 _TYPED_UNITS: dict[str, Unit] = {"C": "C", "F": "F", "kg": "kg", "lb": "lb"}
-
-# The validator reads at most four whole digits; a longer plain number is past every limit, so
-# it is checked as 9999 to get the message naming the limit instead of "enter a number".
-_LONG_NUMBER = re.compile(r"[0-9]{5,}(?:[.,][0-9]*)?")
-_PAST_EVERY_LIMIT = "9999"
 
 # Neutral stand-ins for measures not typed yet, so one value's hold flag shows on its own.
 _NEUTRAL: dict[str, float] = {
@@ -180,9 +174,8 @@ class NurseVitalsScreen(StaffScreen):
         self.values.pop(measure, None)
         self.problems.pop(measure, None)
         if raw.strip():
-            typed = _PAST_EVERY_LIMIT if _LONG_NUMBER.fullmatch(raw.strip()) else raw
             result = validate_vital(
-                typed, measure_named(measure), _TYPED_UNITS.get(self.units[measure])
+                raw, measure_named(measure), _TYPED_UNITS.get(self.units[measure])
             )
             if isinstance(result, Invalid):
                 problem = result.problem
