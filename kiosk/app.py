@@ -47,6 +47,7 @@ from kiosk.screens.done import DoneScreen
 from kiosk.screens.still_there import StillThereScreen
 from kiosk.screens.welcome import WelcomeScreen
 from kiosk.themes import HIGH_CONTRAST_THEME, KIOSK_THEMES, STANDARD_THEME
+from sync.client.retry_policy import SYNC_INTERVAL_SECONDS
 
 if TYPE_CHECKING:
     from kiosk.kiosk import Kiosk, PatientDesk
@@ -59,8 +60,6 @@ STAFF_KEY = "f12"
 CLINIC_CONFIG_FILE = "clinic.toml"
 DEFAULT_LANGUAGE = "en"
 _IDLE_CHECK_SECONDS = 0.5
-#: How often the sync worker tries the clinic server (it backs off by itself after failures).
-SYNC_INTERVAL_SECONDS = 60.0
 _BUILD_DELAY_SECONDS = 0.2
 
 
@@ -179,7 +178,7 @@ class KioskApp(App[None], inherit_bindings=False):
         timeouts: IdleTimeouts | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-        sync_interval: float = SYNC_INTERVAL_SECONDS,
+        sync_interval: float | None = SYNC_INTERVAL_SECONDS,
     ) -> None:
         super().__init__()
         self.sync_interval = sync_interval
@@ -224,7 +223,8 @@ class KioskApp(App[None], inherit_bindings=False):
         self.install_screen(self.done, "done")
         self.push_screen("welcome")
         self.set_interval(_IDLE_CHECK_SECONDS, self.check_patient_idle)
-        self.set_interval(self.sync_interval, self.start_sync)
+        if self.sync_interval is not None:  # None: the kiosk host syncs (`kiosk serve`)
+            self.set_interval(self.sync_interval, self.start_sync)
 
     def on_ready(self) -> None:
         # Why: build the steps just after the welcome screen is drawn, so start-up stays quick.
@@ -596,14 +596,9 @@ class KioskApp(App[None], inherit_bindings=False):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="sync")
     def _sync(self, kiosk: Kiosk, force: bool) -> None:
-        from sync.client.engine import SyncEngine
+        from sync.client.engine import sync_once
 
-        engine = SyncEngine.for_kiosk(kiosk)  # its own connection: WAL keeps it apart
-        try:
-            report = engine.run_once(force=force)
-            engine.purge()
-        finally:
-            engine.close()
+        report = sync_once(kiosk, force=force)  # its own connection: WAL keeps it apart
         self.post_message(SyncFinished(report.outcome.value))
 
     def on_sync_now_requested(self) -> None:

@@ -95,7 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"kiosk session: {error}", file=sys.stderr)
         return 1
     try:
-        return run_withholding_errors(KioskApp(kiosk))
+        # No sync of its own: the kiosk host runs one sync loop for every tab (kiosk/serve.py).
+        return run_withholding_errors(KioskApp(kiosk, sync_interval=None))
     finally:
         kiosk.close()
 

@@ -385,6 +385,18 @@ class SyncEngine:
             return None  # an unusable configuration never shortens retention
 
 
+def sync_once(kiosk: Kiosk, *, force: bool = False) -> SyncReport:
+    """One sync run and the retention purge, on a connection of its own (any thread may run it:
+    the kiosk app's worker, or the kiosk host's loop when it serves tablets)."""
+    engine = SyncEngine.for_kiosk(kiosk)
+    try:
+        report = engine.run_once(force=force)
+        engine.purge()
+    finally:
+        engine.close()
+    return report
+
+
 def _report(on_progress: Callable[[SyncProgress], None] | None, acked: int, held: int) -> None:
     if on_progress is not None:
         on_progress(SyncProgress(acked, held))

@@ -6,6 +6,9 @@ import random
 from dataclasses import dataclass
 from datetime import timedelta
 
+#: How often a kiosk tries the clinic server while nothing is failing (failures back off below).
+SYNC_INTERVAL_SECONDS = 60.0
+
 
 @dataclass(frozen=True)
 class RetryPolicy:

@@ -1,0 +1,64 @@
+"""A kiosk host serving tablets syncs on its own: records reach the clinic server with no tablet
+open (the tabs' sessions run no sync loop of their own: kiosk/serve.py)."""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.kiosk import Kiosk
+from sync.client.enrolment import enroll
+from tests.sync.clinic_harness import CHEAP_SLOTS, ClinicServer, submit_checkins
+
+DELIVERY_WAIT_S = 60
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[ClinicServer]:
+    running = ClinicServer(tmp_path / "clinic-server").start()
+    yield running
+    running.stop()
+
+
+def test_the_served_kiosk_delivers_records_with_no_tablet_open(
+    tmp_path: Path, server: ClinicServer
+) -> None:
+    data_dir = tmp_path / "kiosk"
+    kiosk = Kiosk.init(data_dir, demo=True, keyslot_cost=CHEAP_SLOTS)
+    try:
+        enroll(kiosk, server.url, server.enrolment_code())
+        sealed_before_serving = set(submit_checkins(kiosk, 2))
+    finally:
+        kiosk.close()
+
+    serving = subprocess.Popen(
+        [sys.executable, "-m", "kiosk.cli", "--data", str(data_dir), "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert serving.stdout is not None
+        ready, _, _ = select.select([serving.stdout], [], [], 60)
+        assert ready and b"Kiosk check-in served at" in serving.stdout.readline()
+        kiosk = Kiosk.open(data_dir)
+        try:
+            deadline = time.monotonic() + DELIVERY_WAIT_S
+            while set(server.stored(kiosk)) != sealed_before_serving:
+                assert time.monotonic() < deadline, "the kiosk host never synced"
+                time.sleep(0.5)
+        finally:
+            kiosk.close()
+    finally:
+        serving.send_signal(signal.SIGTERM)
+        _, errors = serving.communicate(timeout=60)
+    assert serving.returncode == 0, errors.decode()
+    assert b"sync run failed" not in errors
