@@ -1,5 +1,8 @@
 """Who you are: legal name, preferred name, date of birth, phone and an emergency contact.
 
+The date of birth's hint and the examples in its messages follow the clinic's date order, in the
+patient's letters (DD/MM/AAAA in Spanish for a day-first clinic).
+
 Back on this first step returns to the welcome screen through the App's wipe (nothing typed here
 survives); it is offered only while nothing of this check-in has been sealed.
 """
@@ -12,7 +15,12 @@ from textual.app import ComposeResult
 from textual.widgets import Button, Static
 
 from kiosk.intake.records import Identity
-from kiosk.intake.validation import validate_date_of_birth, validate_person_name, validate_phone
+from kiosk.intake.validation import (
+    FieldProblem,
+    validate_date_of_birth,
+    validate_person_name,
+    validate_phone,
+)
 from kiosk.screens.checkin_session import CheckInSession
 from kiosk.screens.step_screen import StepScreen
 
@@ -26,9 +34,24 @@ class IdentityScreen(StepScreen):
     def title_text(self) -> str:
         return self.text("screens.identity.title")
 
+    @property
+    def order(self) -> Literal["MDY", "DMY"]:
+        return "DMY" if self.date_order == "DMY" else "MDY"
+
+    @property
+    def date_hint(self) -> str:
+        """How to write a date in the clinic's order, in the patient's language."""
+        return self.text(f"screens.identity.date_hint_{self.order.lower()}")
+
+    def problem_text(self, problem: FieldProblem) -> str:
+        # Why: the validator's example is the English form (MM/DD/YYYY); the patient reads theirs.
+        if "example" in problem.params:
+            return self.text(problem.code, **{**problem.params, "example": self.date_hint})
+        return super().problem_text(problem)
+
     def body(self) -> ComposeResult:
         text = self.text
-        order: Literal["MDY", "DMY"] = "DMY" if self.date_order == "DMY" else "MDY"
+        order = self.order
         yield Static(text("screens.identity.intro"), classes="intro", markup=False)
         yield from self.field(
             "legal_name",
@@ -44,7 +67,7 @@ class IdentityScreen(StepScreen):
             "date_of_birth",
             text("screens.identity.date_of_birth"),
             lambda raw: validate_date_of_birth(raw, self.clock().date(), order),
-            placeholder=text(f"screens.identity.date_hint_{order.lower()}"),
+            placeholder=self.date_hint,
         )
         yield from self.field(
             "phone",

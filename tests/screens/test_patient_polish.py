@@ -6,6 +6,7 @@ far-too-long reading is refused with a clear message."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -210,3 +211,54 @@ async def test_migraine_days_cannot_exceed_headache_days(
         assert app.screen.name == "mood"
         assert app.session is not None and app.session.migraine is not None
         assert app.session.migraine.migraine_days_per_month == 8
+
+
+@pytest.mark.parametrize(
+    "language, order, hint, format_message, not_a_date, real_date",
+    [
+        (
+            "es",
+            "DMY",
+            "DD/MM/AAAA",
+            "Escriba su fecha de nacimiento como DD/MM/AAAA, o con 8 dígitos.",
+            "Esa fecha no existe. Revise el día y el mes (DD/MM/AAAA).",
+            "25/12/1984",
+        ),
+        (
+            "es",
+            "MDY",
+            "MM/DD/AAAA",
+            "Escriba su fecha de nacimiento como MM/DD/AAAA, o con 8 dígitos.",
+            "Esa fecha no existe. Revise el día y el mes (MM/DD/AAAA).",
+            "12/25/1984",
+        ),
+        (
+            "en",
+            "DMY",
+            "DD/MM/YYYY",
+            "Please enter your date of birth as DD/MM/YYYY, or as 8 digits.",
+            "That is not a real date. Please check the day and month (DD/MM/YYYY).",
+            "25/12/1984",
+        ),
+    ],
+    ids=["es-DMY", "es-MDY", "en-DMY"],
+)
+async def test_the_date_hint_and_its_messages_follow_the_clinic_order_in_the_patient_language(
+    app: KioskApp,
+    language: str,
+    order: str,
+    hint: str,
+    format_message: str,
+    not_a_date: str,
+    real_date: str,
+) -> None:
+    app.config = replace(app.config, date_order=order)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await at_step(app, pilot, language, "identity")
+        assert app.screen.query_one("#date_of_birth", Input).placeholder == hint
+        await retype(pilot, "#date_of_birth", "1984")
+        assert problem_under(app, "date_of_birth") == format_message
+        await retype(pilot, "#date_of_birth", "31/31/1984")
+        assert problem_under(app, "date_of_birth") == not_a_date
+        await retype(pilot, "#date_of_birth", real_date)
+        assert problem_under(app, "date_of_birth") == ""
