@@ -6,6 +6,8 @@ far-too-long reading is refused with a clear message."""
 
 from __future__ import annotations
 
+import re
+import tomllib
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -16,8 +18,9 @@ from textual.widgets import Button, Input, Static
 from kiosk.app import KioskApp
 from kiosk.intake.records import Answer, RecordKind
 from kiosk.kiosk import Kiosk
-from kiosk.locale import translate
+from kiosk.locale import LOCALE_DIR, translate
 from kiosk.screens.checkin_session import CheckInSession
+from kiosk.widgets.choice_list import ChoiceList
 from kiosk.widgets.tick_box import TickBox
 from tests.screens.conftest import click, ready, sealed, tab_to, tap_choice, type_text
 from tests.screens.test_idle_wipe import MARKER, assert_nothing_left
@@ -262,3 +265,35 @@ async def test_the_date_hint_and_its_messages_follow_the_clinic_order_in_the_pat
         assert problem_under(app, "date_of_birth") == not_a_date
         await retype(pilot, "#date_of_birth", real_date)
         assert problem_under(app, "date_of_birth") == ""
+
+
+# British spellings (and their forms) that a US clinic's patient must not read.
+BRITISH = re.compile(
+    r"colour|centre|paediatr|anaesthe|haem|apnoea|oedema|oesophag|foetus|behaviour|favour"
+    r"|honour|labour|tumour|enrolment|programme|litre|metre|judgement|recognis|organis|licence",
+    re.IGNORECASE,
+)
+PATIENT_WORDS = ("questions.toml", "screens.toml", "validation.toml")
+
+
+async def test_the_patient_reads_american_spelling(app: KioskApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await at_step(app, pilot, "en", "history")
+        await tap_choice(pilot, "history-questions", "sleep_apnoea", Answer.NO.value)
+        choices = app.screen.query_one("#history-questions", ChoiceList)
+        shown = " ".join(choices.render_line(y).text for y in range(choices.size.height))
+        assert "sleep apnea or other breathing problems" in shown
+    for name in PATIENT_WORDS:
+        words = tomllib.loads((LOCALE_DIR / "en" / name).read_text("utf-8"))
+        found = [w for w in flat_texts(words) if BRITISH.search(w)]
+        assert found == [], name
+
+
+def flat_texts(table: dict[str, object]) -> list[str]:
+    texts: list[str] = []
+    for value in table.values():
+        if isinstance(value, dict):
+            texts += flat_texts(value)
+        elif isinstance(value, str):
+            texts.append(value)
+    return texts
