@@ -16,22 +16,12 @@ import aiohttp
 import psutil
 import pytest
 from conftest import TINY_KIOSK
+from session_output import read_until, serving, session_processes
 
 from kiosk.serve import MAX_COLUMNS, KioskWebServer, terminal_size
 from kiosk.serve_session import CRASH_NOTE
 
 pytestmark = pytest.mark.usefixtures("tiny_app_importable")
-
-
-async def _read_until(websocket: aiohttp.ClientWebSocketResponse, text: bytes) -> bytes:
-    """Collect the kiosk's output until `text` shows up in it."""
-    seen = b""
-    while text not in seen:
-        message = await asyncio.wait_for(websocket.receive(), timeout=30)
-        assert message.type == aiohttp.WSMsgType.BINARY or message.type == aiohttp.WSMsgType.TEXT
-        if message.type == aiohttp.WSMsgType.BINARY:
-            seen += message.data
-    return seen
 
 
 async def _wait_closed(websocket: aiohttp.ClientWebSocketResponse) -> None:
@@ -41,20 +31,14 @@ async def _wait_closed(websocket: aiohttp.ClientWebSocketResponse) -> None:
         pass
 
 
-def _kiosk_processes(server: KioskWebServer) -> list[psutil.Process]:
-    """The sessions: the processes the server's session forker has forked."""
-    assert server.forker.pid is not None
-    return psutil.Process(server.forker.pid).children()
-
-
 async def test_stopping_the_service_ends_every_tabs_kiosk_process() -> None:
     server = KioskWebServer(TINY_KIOSK, port=0)
     url = await server.start()
     async with aiohttp.ClientSession() as http:
         tabs = [await http.ws_connect(f"{url}ws?width=80&height=24") for _ in range(2)]
         for tab in tabs:
-            await _read_until(tab, b"Welcome")
-        sessions = _kiosk_processes(server)
+            await read_until(tab, b"Welcome")
+        sessions = session_processes(server)
         assert len(sessions) == 2, "each tab should have its own kiosk process"
 
         await server.stop()
@@ -66,34 +50,28 @@ async def test_stopping_the_service_ends_every_tabs_kiosk_process() -> None:
 
 
 async def test_closing_a_tab_ends_its_kiosk_process_and_no_other() -> None:
-    server = KioskWebServer(TINY_KIOSK, port=0)
-    url = await server.start()
-    try:
+    async with serving(TINY_KIOSK) as (server, url):
         async with aiohttp.ClientSession() as http:
             staying = await http.ws_connect(f"{url}ws?width=80&height=24")
-            await _read_until(staying, b"Welcome")
-            before = {process.pid for process in _kiosk_processes(server)}
+            await read_until(staying, b"Welcome")
+            before = {process.pid for process in session_processes(server)}
             leaving = await http.ws_connect(f"{url}ws?width=80&height=24")
-            await _read_until(leaving, b"Welcome")
-            leaving_process = [p for p in _kiosk_processes(server) if p.pid not in before]
+            await read_until(leaving, b"Welcome")
+            leaving_process = [p for p in session_processes(server) if p.pid not in before]
 
             await leaving.close()
 
             _, alive = psutil.wait_procs(leaving_process, timeout=15)
             assert alive == []
             await staying.send_str(json.dumps(["stdin", "Ada"]))
-            assert b"Ada" in await _read_until(staying, b"Ada")
-    finally:
-        await server.stop()
+            assert b"Ada" in await read_until(staying, b"Ada")
 
 
 async def test_garbage_from_a_browser_is_ignored_and_the_session_keeps_working() -> None:
-    server = KioskWebServer(TINY_KIOSK, port=0)
-    url = await server.start()
-    try:
+    async with serving(TINY_KIOSK) as (server, url):
         async with aiohttp.ClientSession() as http:
             tab = await http.ws_connect(f"{url}ws?width=999999&height=-3")
-            await _read_until(tab, b"Welcome")
+            await read_until(tab, b"Welcome")
             for garbage in (
                 "not json",
                 "{}",
@@ -107,9 +85,7 @@ async def test_garbage_from_a_browser_is_ignored_and_the_session_keeps_working()
                 await tab.send_str(garbage)
             await tab.send_bytes(b"\x00\xff binary from a browser")
             await tab.send_str(json.dumps(["stdin", "Bob"]))
-            assert b"Bob" in await _read_until(tab, b"Bob")
-    finally:
-        await server.stop()
+            assert b"Bob" in await read_until(tab, b"Bob")
 
 
 def test_a_browser_claiming_an_absurd_size_gets_a_drawable_one() -> None:

@@ -6,7 +6,6 @@ does.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import re
@@ -21,6 +20,7 @@ import aiohttp
 import psutil
 import pytest
 from conftest import BROWSER_TESTS, TINY_KIOSK
+from session_output import read_until, serving, session_processes
 
 from kiosk.kiosk import Kiosk
 from kiosk.serve import KioskWebServer, kiosk_sessions
@@ -30,60 +30,37 @@ from kiosk.session_forker import MAX_MESSAGE, READY
 CANARY = "Zanzibarqx Quillfeatherby"  # a patient's name, typed on the first step
 
 
-async def _read_until(websocket: aiohttp.ClientWebSocketResponse, text: bytes) -> bytes:
-    seen = b""
-    while text not in seen:
-        message = await asyncio.wait_for(websocket.receive(), timeout=60)
-        assert message.type in (aiohttp.WSMsgType.BINARY, aiohttp.WSMsgType.TEXT), message
-        if message.type == aiohttp.WSMsgType.BINARY:
-            seen += message.data
-    return seen
-
-
-def _sessions(server: KioskWebServer) -> list[psutil.Process]:
-    assert server.forker.pid is not None
-    return psutil.Process(server.forker.pid).children()
-
-
 @pytest.mark.usefixtures("tiny_app_importable")
 async def test_a_killed_forker_is_started_again_and_open_tabs_keep_working() -> None:
-    server = KioskWebServer(TINY_KIOSK, port=0)
-    url = await server.start()
-    try:
+    async with serving(TINY_KIOSK) as (server, url):
         async with aiohttp.ClientSession() as http:
             first = await http.ws_connect(f"{url}ws?width=80&height=24")
-            await _read_until(first, b"Welcome")
+            await read_until(first, b"Welcome")
             first_forker = server.forker.pid
             assert first_forker is not None
             os.kill(first_forker, signal.SIGKILL)  # say, the kernel's out-of-memory killer
             psutil.wait_procs([psutil.Process(first_forker)], timeout=15)
 
             second = await http.ws_connect(f"{url}ws?width=80&height=24")
-            await _read_until(second, b"Welcome")
+            await read_until(second, b"Welcome")
 
             assert server.forker.pid not in (None, first_forker)
             await first.send_str(json.dumps(["stdin", "Ada"]))
-            assert b"Ada" in await _read_until(first, b"Ada")
-    finally:
-        await server.stop()
+            assert b"Ada" in await read_until(first, b"Ada")
 
 
 @pytest.mark.usefixtures("tiny_app_importable")
 async def test_closed_tabs_leave_no_process_behind() -> None:
-    server = KioskWebServer(TINY_KIOSK, port=0)
-    url = await server.start()
-    try:
+    async with serving(TINY_KIOSK) as (server, url):
         async with aiohttp.ClientSession() as http:
             for _ in range(3):
                 tab = await http.ws_connect(f"{url}ws?width=80&height=24")
-                await _read_until(tab, b"Welcome")
-                [session] = _sessions(server)
+                await read_until(tab, b"Welcome")
+                [session] = session_processes(server)
                 await tab.close()
                 psutil.wait_procs([session], timeout=15)
                 assert not session.is_running(), "an ended session is left as a zombie"
-            assert _sessions(server) == []
-    finally:
-        await server.stop()
+            assert session_processes(server) == []
 
 
 async def test_a_program_that_cannot_load_stops_the_start_with_its_name() -> None:
@@ -177,25 +154,21 @@ def _memory_holds(pid: int, text: str) -> bool:
 async def test_the_forker_and_other_tabs_hold_nothing_a_patient_typed(tmp_path: Path) -> None:
     data_dir = tmp_path / "kiosk"
     Kiosk.init(data_dir, demo=True).close()
-    server = KioskWebServer(kiosk_sessions(data_dir), port=0)
-    url = await server.start()
-    try:
+    async with serving(kiosk_sessions(data_dir)) as (server, url):
         async with aiohttp.ClientSession() as http:
             typing = await http.ws_connect(f"{url}ws?width=100&height=40")
-            await _read_until(typing, b"Check")
-            [typing_session] = _sessions(server)
+            await read_until(typing, b"Check")
+            [typing_session] = session_processes(server)
             other = await http.ws_connect(f"{url}ws?width=100&height=40")
-            await _read_until(other, b"Check")
-            [other_session] = [p for p in _sessions(server) if p.pid != typing_session.pid]
+            await read_until(other, b"Check")
+            [other_session] = [p for p in session_processes(server) if p.pid != typing_session.pid]
 
             await typing.send_str(json.dumps(["stdin", "\r"]))  # "Check in" has the focus
-            await _read_until(typing, b"legal name")
+            await read_until(typing, b"legal name")
             await typing.send_str(json.dumps(["stdin", CANARY]))
-            await _read_until(typing, CANARY.split()[1].encode())
+            await read_until(typing, CANARY.split()[1].encode())
 
             assert _memory_holds(typing_session.pid, CANARY), "the scan must find it where it is"
             assert server.forker.pid is not None
             assert not _memory_holds(server.forker.pid, CANARY)
             assert not _memory_holds(other_session.pid, CANARY)
-    finally:
-        await server.stop()

@@ -9,35 +9,21 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
+from clinic_harness import ClinicServer, submit_checkins
 
 from kiosk.kiosk import Kiosk
-from sync.client.enrolment import enroll
-from tests.sync.clinic_harness import CHEAP_SLOTS, ClinicServer, submit_checkins
+from sync.client.enrolment import EnrolmentResult
 
 DELIVERY_WAIT_S = 60
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[ClinicServer]:
-    running = ClinicServer(tmp_path / "clinic-server").start()
-    yield running
-    running.stop()
-
-
 def test_the_served_kiosk_delivers_records_with_no_tablet_open(
-    tmp_path: Path, server: ClinicServer
+    kiosk: Kiosk, enrolment: EnrolmentResult, clinic_server: ClinicServer
 ) -> None:
-    data_dir = tmp_path / "kiosk"
-    kiosk = Kiosk.init(data_dir, demo=True, keyslot_cost=CHEAP_SLOTS)
-    try:
-        enroll(kiosk, server.url, server.enrolment_code())
-        sealed_before_serving = set(submit_checkins(kiosk, 2))
-    finally:
-        kiosk.close()
+    sealed_before_serving = set(submit_checkins(kiosk, 2))
+    data_dir = kiosk.data_dir
+    kiosk.close()  # `kiosk serve` opens it; the fixture's close after the test does nothing more
 
     serving = subprocess.Popen(
         [sys.executable, "-m", "kiosk.cli", "--data", str(data_dir), "serve", "--port", "0"],
@@ -52,7 +38,7 @@ def test_the_served_kiosk_delivers_records_with_no_tablet_open(
         kiosk = Kiosk.open(data_dir)
         try:
             deadline = time.monotonic() + DELIVERY_WAIT_S
-            while set(server.stored(kiosk)) != sealed_before_serving:
+            while set(clinic_server.stored(kiosk)) != sealed_before_serving:
                 assert time.monotonic() < deadline, "the kiosk host never synced"
                 time.sleep(0.5)
         finally:
