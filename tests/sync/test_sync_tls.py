@@ -4,17 +4,11 @@ a different certificate at the same address (an interception) gets nothing at al
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from clinic_harness import ClinicServer, engine_for, kiosk_hashes, submit_checkins
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
+from clinic_harness import ClinicServer, engine_for, kiosk_hashes, self_signed, submit_checkins
 
 from kiosk.kiosk import Kiosk
 from sync.client.engine import SyncOutcome
@@ -22,37 +16,6 @@ from sync.client.enrolment import enroll
 from sync.client.errors import SyncError
 from sync.client.pins import ServerPins
 from sync.client.tls_pin import certificate_fingerprint
-
-
-def self_signed(folder: Path, name: str) -> tuple[str, str, bytes]:
-    """A self-signed certificate for 127.0.0.1, as a clinic's IT would make with openssl."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "clinic-server")])
-    now = datetime.now(UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=30))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False,
-        )
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = folder / f"{name}.crt", folder / f"{name}.key"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return str(cert_path), str(key_path), cert.public_bytes(serialization.Encoding.DER)
 
 
 @pytest.fixture
