@@ -28,6 +28,7 @@ from aiohttp import WSCloseCode, WSMsgType, web
 from textual_serve.download_manager import DownloadManager
 
 from kiosk.kiosk import Kiosk
+from kiosk.serve_command import DEFAULT_MAX_SESSIONS
 from kiosk.serve_forks import ForkedSession, SessionForker, SessionNotStarted, SessionProgram
 
 PAGE_DIR = Path(__file__).parent / "serve_page"
@@ -105,8 +106,15 @@ async def page_security_headers(
 class KioskWebServer:
     """The kiosk's web server: its page, and one kiosk process per browser websocket."""
 
-    def __init__(self, program: SessionProgram, host: str = "127.0.0.1", port: int = 8000) -> None:
+    def __init__(
+        self,
+        program: SessionProgram,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        max_sessions: int = DEFAULT_MAX_SESSIONS,
+    ) -> None:
         self.forker = SessionForker(program)
+        self.max_sessions = max_sessions
         self.host = host
         self.port = port
         self._runner: web.AppRunner | None = None
@@ -142,6 +150,15 @@ class KioskWebServer:
             raise web.HTTPForbidden(text="This kiosk only answers its own check-in page.")
         websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=MAX_BROWSER_MESSAGE)
         await websocket.prepare(request)
+        if len(self._open_sessions) >= self.max_sessions:
+            print(
+                f"kiosk serve: a tab was refused: {self.max_sessions} sessions are open "
+                "(--max-sessions)",
+                file=sys.stderr,
+                flush=True,
+            )
+            await websocket.close(code=WSCloseCode.TRY_AGAIN_LATER, message=b"kiosk busy")
+            return websocket
 
         async def close_tab() -> None:
             await websocket.close()
@@ -264,7 +281,13 @@ async def _serve_until_signalled(server: KioskWebServer, kiosk: Kiosk) -> None:
         await server.stop()
 
 
-def serve(data_dir: Path, host: str = "127.0.0.1", port: int = 8000, public: bool = False) -> None:
+def serve(
+    data_dir: Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    public: bool = False,
+    max_sessions: int = DEFAULT_MAX_SESSIONS,
+) -> None:
     """Serve the kiosk to browsers until stopped; refuses a non-loopback host without `public`."""
     if not is_loopback(host):
         if not public:
@@ -275,7 +298,9 @@ def serve(data_dir: Path, host: str = "127.0.0.1", port: int = 8000, public: boo
     # Fail here, once, with the reason, rather than in every tab's session.
     kiosk = Kiosk.open(data_dir)
     try:
-        server = KioskWebServer(kiosk_sessions(data_dir), host=host, port=port)
+        server = KioskWebServer(
+            kiosk_sessions(data_dir), host=host, port=port, max_sessions=max_sessions
+        )
         asyncio.run(_serve_until_signalled(server, kiosk))
     finally:
         kiosk.close()

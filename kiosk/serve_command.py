@@ -10,6 +10,10 @@ import argparse
 import sys
 from pathlib import Path
 
+#: Tabs served at once (each session holds ~40 MB): a flood of websockets from the LAN cannot
+#: run the kiosk host out of memory. A tab over the limit is refused and its page retries.
+DEFAULT_MAX_SESSIONS = 16
+
 
 def _run_serve_command(arguments: argparse.Namespace) -> int:
     """`kiosk serve`: every refusal becomes one clear line on stderr and exit code 1."""
@@ -21,7 +25,13 @@ def _run_serve_command(arguments: argparse.Namespace) -> int:
     if data_dir is None:
         return _refuse("say which data directory with --data")
     try:
-        serve(Path(data_dir), host=arguments.host, port=arguments.port, public=arguments.public)
+        serve(
+            Path(data_dir),
+            host=arguments.host,
+            port=arguments.port,
+            public=arguments.public,
+            max_sessions=arguments.max_sessions,
+        )
     except (PublicBindRefused, KioskError, SessionNotStarted) as refusal:
         return _refuse(str(refusal))
     except OSError as error:
@@ -53,4 +63,17 @@ def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]
         action="store_true",
         help="allow a non-loopback --host (use only on a trusted LAN or behind TLS)",
     )
+    parser.add_argument(
+        "--max-sessions",
+        type=_positive_whole_number,
+        default=DEFAULT_MAX_SESSIONS,
+        help=f"tablets served at once, ~40 MB each (default {DEFAULT_MAX_SESSIONS}); "
+        "more wait until one closes",
+    )
     parser.set_defaults(run=_run_serve_command)
+
+
+def _positive_whole_number(text: str) -> int:
+    if not text.isdecimal() or not 0 < int(text) <= 10_000:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1 to 10000")
+    return int(text)

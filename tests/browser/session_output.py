@@ -28,10 +28,12 @@ async def read_until(websocket: aiohttp.ClientWebSocketResponse, text: bytes) ->
 
 
 @asynccontextmanager
-async def serving(program: SessionProgram) -> AsyncIterator[tuple[KioskWebServer, str]]:
+async def serving(
+    program: SessionProgram, **options: int
+) -> AsyncIterator[tuple[KioskWebServer, str]]:
     """A kiosk web server on a free loopback port running `program` per tab, and its address;
     stopped (every session with it) on the way out."""
-    server = KioskWebServer(program, port=0)
+    server = KioskWebServer(program, port=0, **options)
     url = await server.start()
     try:
         yield server, url

@@ -110,6 +110,17 @@ def test_a_port_already_taken_is_one_clear_line_not_a_traceback(
     assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("limit", ["0", "-1", "many", "10001", "1e3"])
+def test_a_session_limit_that_is_not_a_sane_whole_number_is_refused_by_name(
+    limit: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    parser = argparse.ArgumentParser(prog="kiosk")
+    add_commands(parser.add_subparsers())
+    with pytest.raises(SystemExit):
+        parser.parse_args(["serve", "--max-sessions", limit])
+    assert f"{limit!r} is not a whole number from 1 to 10000" in capsys.readouterr().err
+
+
 def test_serving_a_folder_that_holds_no_kiosk_says_how_to_make_one(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -108,3 +108,24 @@ def test_a_crashing_session_leaves_one_line_in_the_log_and_no_patient_answer() -
     assert ended.returncode != 0
     assert "CANARY-PATIENT-ANSWER" not in ended.stdout + ended.stderr
     assert ended.stderr.strip() == CRASH_NOTE
+
+
+async def test_tabs_over_the_session_limit_are_refused_until_one_closes() -> None:
+    async with serving(TINY_KIOSK, max_sessions=2) as (server, url):
+        async with aiohttp.ClientSession() as http:
+            tabs = [await http.ws_connect(f"{url}ws?width=80&height=24") for _ in range(2)]
+            for tab in tabs:
+                await read_until(tab, b"Welcome")
+
+            refused = await http.ws_connect(f"{url}ws?width=80&height=24")
+            closing = await asyncio.wait_for(refused.receive(), timeout=30)
+            assert closing.type == aiohttp.WSMsgType.CLOSE
+            assert refused.close_code == aiohttp.WSCloseCode.TRY_AGAIN_LATER
+            assert len(session_processes(server)) == 2
+
+            await tabs[0].close()
+            await asyncio.sleep(0.5)  # the server notices the closed tab
+            again = await http.ws_connect(f"{url}ws?width=80&height=24")
+            assert b"Welcome" in await read_until(again, b"Welcome")
+            await tabs[1].send_str(json.dumps(["stdin", "Ada"]))
+            assert b"Ada" in await read_until(tabs[1], b"Ada")
