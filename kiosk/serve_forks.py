@@ -14,6 +14,7 @@ import signal
 import socket
 import sys
 from asyncio.subprocess import Process
+from contextlib import suppress
 from dataclasses import dataclass
 from importlib.metadata import version
 from typing import Any, cast
@@ -86,7 +87,8 @@ class SessionProcess:
     def kill(self) -> None:
         """Kill it now (through its pidfd: never another process that reused its pid)."""
         if not self._ended.is_set():
-            signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
+            with suppress(ProcessLookupError):  # it ended a moment ago
+                signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
 
     def close(self) -> None:
         """Close our end of its standard input (it has ended, or is being asked to)."""
