@@ -77,10 +77,6 @@ class SessionProcess:
         os.close(self._pidfd)
         self._ended.set()
 
-    @property
-    def has_ended(self) -> bool:
-        return self._ended.is_set()
-
     async def wait(self) -> None:
         await self._ended.wait()
 
