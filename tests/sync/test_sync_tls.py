@@ -18,11 +18,14 @@ from sync.client.pins import ServerPins
 from sync.client.tls_pin import certificate_fingerprint
 
 
-@pytest.fixture
-def tls_server(tmp_path: Path) -> Iterator[tuple[ClinicServer, bytes]]:
+@pytest.fixture(params=["1", "2"], ids=["one-process", "two-workers"])
+def tls_server(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[tuple[ClinicServer, bytes]]:
+    """The clinic server over https, as one process and as two worker processes (--workers)."""
     server = ClinicServer(tmp_path / "clinic-server")
     cert, key, der = self_signed(tmp_path, "genuine")
-    server.start("--tls-cert", cert, "--tls-key", key)
+    server.start("--tls-cert", cert, "--tls-key", key, "--workers", request.param)
     yield server, der
     server.stop()
 
