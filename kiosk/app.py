@@ -388,8 +388,8 @@ class KioskApp(App[None], inherit_bindings=False):
             await self.show_step(STEPS[index - 1])
         else:
             # Back from the first step (offered before anything is sealed): to welcome by the
-            # wipe, so nothing typed there survives.
-            await self.end_session()
+            # wipe, so nothing typed there survives; the patient's language and display stay.
+            await self.end_session(keep_display=True)
 
     async def on_edit_pressed(self, message: EditPressed) -> None:
         await self.show_step(message.step)
@@ -538,19 +538,21 @@ class KioskApp(App[None], inherit_bindings=False):
             else:
                 self.push_screen(StillThereScreen(self.language, left))
 
-    async def end_session(self) -> None:
-        """Drop the check-in and every screen that showed it; back to welcome, defaults on."""
+    async def end_session(self, keep_display: bool = False) -> None:
+        """Drop the check-in and every screen that showed it; back to welcome with the defaults
+        on, or (`keep_display`: the same patient went back) their language and display kept."""
         self.session = None
         self.done_since = None
         while len(self.screen_stack) > 2 and not self._staff_on_top():
             self.pop_screen()
         if self.screen is not self.welcome:
             await self.switch_screen("welcome")
-        self.language = DEFAULT_LANGUAGE
-        self.larger_text = False
-        self.set_class(False, "-larger-text")
-        self.theme = STANDARD_THEME
-        self.welcome.show(self.language, False, False)
+        if not keep_display:
+            self.language = DEFAULT_LANGUAGE
+            self.larger_text = False
+            self.set_class(False, "-larger-text")
+            self.theme = STANDARD_THEME
+        self.welcome.show(self.language, self.larger_text, self.theme == HIGH_CONTRAST_THEME)
         self.done.show(self.language, declined=False)
         self.prepare_steps(self.language)
 

@@ -55,6 +55,8 @@ async def test_back_on_the_first_step_returns_to_welcome_and_keeps_nothing_typed
         await ready(app, pilot)
         await pilot.click("#language-es")
         await pilot.pause()
+        await pilot.click("#larger-text")
+        await pilot.pause()
         await app.steps_built()
         await pilot.click("#check-in")
         await pilot.pause()
@@ -70,10 +72,14 @@ async def test_back_on_the_first_step_returns_to_welcome_and_keeps_nothing_typed
         await pilot.pause()
         assert app.screen is app.welcome
         assert_nothing_left(app)  # the idle wipe's own check: widgets, attributes, heap
+        # The same patient went back: still in Spanish, with the larger text they chose.
+        assert str(app.welcome.query_one("#check-in", Button).label) == "Registrarse"
+        assert app.welcome.query_one("#larger-text", TickBox).ticked
         await pilot.click("#check-in")
         await pilot.pause()
         assert app.screen.name == "identity"
         assert app.screen.query_one("#legal_name", Input).value == ""
+        assert app.has_class("-larger-text")
     assert sealed(kiosk, RecordKind.DRAFT) == []
 
 
