@@ -106,7 +106,7 @@ class NurseVitalsScreen(StaffScreen):
                 units = VITAL_UNITS[measure.id]
                 with Horizontal(classes="vital-row", id=f"row-{measure.id}"):
                     yield Label(measure.label)
-                    yield Input(id=f"vital-{measure.id}", max_length=8)
+                    yield Input(id=f"vital-{measure.id}")
                     if len(units) > 1:
                         yield Button(units[0], id=f"unit-{measure.id}", classes="vital-unit")
                     else:

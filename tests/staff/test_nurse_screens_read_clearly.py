@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, Static
 
@@ -71,6 +72,24 @@ async def test_a_number_far_too_big_names_the_limit_not_the_number_format(kiosk:
         await pilot.press(*"123456.5")
         await pilot.pause()
         assert "must be between 25.0 and 350.0 kg" in static_text(app, "#note-weight")
+
+
+async def test_a_pasted_reading_with_its_unit_or_far_too_long_gets_a_message_not_a_bell(
+    kiosk: Kiosk,
+) -> None:
+    app = StaffHostApp(kiosk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_vitals(app, pilot, kiosk)
+        systolic = screen.query_one("#vital-systolic", Input)
+        systolic.post_message(events.Paste("120 mmHg"))
+        await pilot.pause()
+        assert systolic.value == "120 mmHg", "a paste must land where the nurse can fix it"
+        said = static_text(app, "#note-systolic")
+        assert said and "systolic" in screen.problems
+        systolic.value = ""
+        systolic.post_message(events.Paste("9" * 5000))
+        await pilot.pause()
+        assert "too long" in static_text(app, "#note-systolic")
 
 
 async def test_the_pin_pad_has_digits_and_backspace_but_no_decimal_point(kiosk: Kiosk) -> None:
