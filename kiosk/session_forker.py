@@ -52,13 +52,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     while True:
         try:
             message, fds, _, _ = socket.recv_fds(control, MAX_MESSAGE, 3)
-        except ConnectionResetError:
-            return 0
-        if not message:
-            for fd in fds:
-                os.close(fd)
-            return 0
-        _answer(control, message, fds, lambda: run_session(program_arguments))
+            if not message:
+                for fd in fds:
+                    os.close(fd)
+                return 0
+            _answer(control, message, fds, lambda: run_session(program_arguments))
+        except (ConnectionResetError, BrokenPipeError):
+            return 0  # the server has gone: so do we
 
 
 def _loaded(module_name: str) -> ModuleType:
@@ -91,7 +91,7 @@ def _answer(
             pidfd = os.pidfd_open(pid)  # before the child can be reaped: SIGCHLD is blocked
         finally:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
-    except (ValueError, OSError) as refused:
+    except (ValueError, RecursionError, OSError) as refused:
         control.send(json.dumps({"error": str(refused)}).encode())
         return
     finally:

@@ -107,6 +107,7 @@ def test_malformed_requests_are_refused_by_name_and_the_forker_keeps_forking(
         for message, fds, reason in [
             (b"not json", session_ends, "Expecting value"),
             (b"[1, 2]", session_ends, "JSON object"),
+            (b"[" * 4000, session_ends, "recursion"),
             (b'{"columns": -3, "rows": 24}', session_ends, "positive whole"),
             (b'{"columns": "80", "rows": 24}', session_ends, "positive whole"),
             (b'{"columns": 80, "rows": 24}', session_ends[:1], "3 pipe ends, got 1"),
