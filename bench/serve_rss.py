@@ -1,11 +1,11 @@
 """Resident memory each extra served kiosk session adds (target: at most 60 MB).
 
 Serves a demo kiosk on a free loopback port, opens sessions the way a browser tab does (a
-websocket to /ws), waits until each has drawn its welcome screen, built its step screens and
-gone quiet, and measures the memory of every process the server started (the session forker
-and the sessions it forked) with psutil. The figure is the growth from one session to SESSIONS
-sessions, divided by the extra sessions, so what the first one brings (the forker) does not
-count.
+websocket to /ws), waits until each has drawn its welcome screen and gone quiet and its memory
+has stopped growing (its step screens are built off-screen), and measures the memory of every
+process the server started (the session forker and the sessions it forked) with psutil. The
+figure is the growth from one session to SESSIONS sessions, divided by the extra sessions, so
+what the first one brings (the forker) does not count.
 
 Resident memory is counted as PSS (proportional set size): a page shared by n processes counts
 1/n to each, so the sum over processes is the memory they really hold. Summed RSS counts a
@@ -38,7 +38,9 @@ from kiosk.serve import KioskWebServer, kiosk_sessions  # noqa: E402
 from kiosk.serve_forks import web_driver_environment  # noqa: E402
 
 SESSIONS = 5
-QUIET_S = 1.5  # a session that sent nothing for this long has drawn and built its steps
+QUIET_S = 1.5  # a session that sent nothing for this long has drawn its welcome screen
+STEADY_MB = 0.25  # memory that moved less than this in STEADY_S has finished building steps
+STEADY_S = 0.5
 TARGET_MB = 60.0
 COLUMNS, ROWS = 120, 40
 
@@ -69,6 +71,18 @@ def memory_of(processes: list[psutil.Process]) -> Memory:
             continue
         pss, rss, uss = pss + memory.pss, rss + memory.rss, uss + memory.uss
     return Memory(pss / 1e6, rss / 1e6, uss / 1e6)
+
+
+async def steady_memory() -> None:
+    """Wait until the sessions' memory stops growing: the step screens are built off-screen,
+    after the welcome screen has gone quiet, and must be counted."""
+    before = memory_of(psutil.Process().children(recursive=True)).uss
+    while True:
+        await asyncio.sleep(STEADY_S)
+        now = memory_of(psutil.Process().children(recursive=True)).uss
+        if abs(now - before) < STEADY_MB:
+            return
+        before = now
 
 
 def median_memory(processes: list[psutil.Process]) -> Memory:
@@ -124,10 +138,11 @@ async def served(data_dir: Path) -> tuple[Memory, Memory, list[float]]:
     try:
         async with aiohttp.ClientSession() as http:
             tabs.append(await open_tab(http, url))
-            kiosk_processes = psutil.Process().children(recursive=True)
-            one = median_memory(kiosk_processes)
+            await steady_memory()
+            one = median_memory(psutil.Process().children(recursive=True))
             for _ in range(SESSIONS - 1):
                 tabs.append(await open_tab(http, url))
+                await steady_memory()
             many = median_memory(psutil.Process().children(recursive=True))
             for websocket, reader, _ in tabs:
                 await websocket.close()
@@ -163,6 +178,7 @@ async def fresh_process_session(data_dir: Path) -> tuple[Memory, float]:
     try:
         await asyncio.wait_for(quiet.settled(), timeout=120)
         assert quiet.first_at is not None
+        await steady_memory()
         return median_memory([psutil.Process(process.pid)]), quiet.first_at - started_at
     finally:
         process.kill()
