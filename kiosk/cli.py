@@ -131,24 +131,30 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_staff_add(args: argparse.Namespace) -> int:
+def _change(args: argparse.Namespace, change: Callable[[StaffConsole], str]) -> int:
+    """Make one change through the console (PINs are read once it is open); print its reply."""
     with _console(args) as console:
-        pin = _read_pin(args, args.staff_id)
-        print(_printable(console.add_staff(args.staff_id, args.name, args.role, pin)))
+        print(_printable(change(console)))
     return 0
+
+
+def cmd_staff_add(args: argparse.Namespace) -> int:
+    return _change(
+        args,
+        lambda console: console.add_staff(
+            args.staff_id, args.name, args.role, _read_pin(args, args.staff_id)
+        ),
+    )
 
 
 def cmd_staff_reset_pin(args: argparse.Namespace) -> int:
-    with _console(args) as console:
-        pin = _read_pin(args, args.staff_id)
-        print(_printable(console.reset_pin(args.staff_id, pin)))
-    return 0
+    return _change(
+        args, lambda console: console.reset_pin(args.staff_id, _read_pin(args, args.staff_id))
+    )
 
 
 def cmd_staff_remove(args: argparse.Namespace) -> int:
-    with _console(args) as console:
-        print(_printable(console.remove_staff(args.staff_id)))
-    return 0
+    return _change(args, lambda console: console.remove_staff(args.staff_id))
 
 
 def cmd_staff_list(args: argparse.Namespace) -> int:
@@ -196,9 +202,7 @@ def cmd_quarantine_list(args: argparse.Namespace) -> int:
 
 
 def cmd_quarantine_requeue(args: argparse.Namespace) -> int:
-    with _console(args) as console:
-        print(_printable(console.requeue(args.record_id)))
-    return 0
+    return _change(args, lambda console: console.requeue(args.record_id))
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:

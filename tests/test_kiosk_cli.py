@@ -189,11 +189,10 @@ def test_it_adds_lists_resets_and_removes_a_person(demo_data: Path) -> None:
     assert "IT7" not in staff_ids(demo_data)
 
 
-def test_a_nurse_added_by_it_can_read_records_once_another_nurse_unlocked(
-    demo_data: Path,
-) -> None:
-    out = run_kiosk(
-        demo_data,
+def add_nurse_n7(data: Path) -> str:
+    """IT adds nurse N7 (Nora Seven, PIN 740351) from a script; what the kiosk printed."""
+    return run_kiosk(
+        data,
         "staff",
         "add",
         "N7",
@@ -204,6 +203,12 @@ def test_a_nurse_added_by_it_can_read_records_once_another_nurse_unlocked(
         "--pin-stdin",
         stdin="740351\n",
     ).ok()
+
+
+def test_a_nurse_added_by_it_can_read_records_once_another_nurse_unlocked(
+    demo_data: Path,
+) -> None:
+    out = add_nurse_n7(demo_data)
     assert "after any nurse next unlocks" in out
     assert can_unlock(demo_data, "N100", "246810")  # completes N7's pending keyslot
     kiosk = Kiosk.open(demo_data)
@@ -314,18 +319,7 @@ def test_a_staff_name_with_escapes_already_stored_is_listed_inertly(demo_data: P
 
 
 def test_the_only_nurse_holding_the_staff_key_cannot_be_removed(demo_data: Path) -> None:
-    run_kiosk(
-        demo_data,
-        "staff",
-        "add",
-        "N7",
-        "--name",
-        "Nora Seven",
-        "--role",
-        "nurse",
-        "--pin-stdin",
-        stdin="740351\n",
-    ).ok()
+    add_nurse_n7(demo_data)
     assert "N100" in run_kiosk(demo_data, "staff", "remove", "N100").one_line_error()
 
 
