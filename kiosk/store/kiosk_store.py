@@ -360,9 +360,20 @@ class KioskStore:
         self, kind: str | None = None, since: datetime | None = None
     ) -> list[RecordSummary]:
         """The staff-sealed summaries of records that still have one, oldest first."""
+        return self._summary_rows("summary IS NOT NULL", kind, since)
+
+    def records_without_summary(self, since: datetime | None = None) -> list[RecordSummary]:
+        """Records stored with a payload but no summary (written before schema version 2)."""
+        return self._summary_rows("summary IS NULL AND envelope IS NOT NULL", None, since)
+
+    def _summary_rows(
+        self, condition: str, kind: str | None, since: datetime | None
+    ) -> list[RecordSummary]:
+        """Records meeting a fixed SQL condition (and the kind and day asked for), oldest first,
+        with their summaries (empty where there is none)."""
         rows = self._read(
             "SELECT record_id, kind, created_at, supersedes, summary FROM records"
-            " WHERE summary IS NOT NULL AND (? IS NULL OR kind = ?)"
+            f" WHERE {condition} AND (? IS NULL OR kind = ?)"
             " AND (? IS NULL OR created_at >= ?) ORDER BY created_at, record_id",
             _filters(kind, since),
         )
@@ -375,25 +386,6 @@ class KioskStore:
                 summary=bytes(summary) if isinstance(summary, bytes) else b"",
             )
             for record_id, row_kind, created_at, supersedes, summary in rows
-        ]
-
-    def records_without_summary(self, since: datetime | None = None) -> list[RecordSummary]:
-        """Records stored with a payload but no summary (written before schema version 2)."""
-        rows = self._read(
-            "SELECT record_id, kind, created_at, supersedes FROM records"
-            " WHERE summary IS NULL AND envelope IS NOT NULL"
-            " AND (? IS NULL OR created_at >= ?) ORDER BY created_at, record_id",
-            [None if since is None else utc_text(since)] * 2,
-        )
-        return [
-            RecordSummary(
-                record_id=str(record_id),
-                kind=str(row_kind),
-                created_at=parse_utc_text(str(created_at)),
-                supersedes=None if supersedes is None else str(supersedes),
-                summary=b"",
-            )
-            for record_id, row_kind, created_at, supersedes in rows
         ]
 
     def add_summary_chain(self, chain_id: str, created_at: datetime, envelope: bytes) -> None:
