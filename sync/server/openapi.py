@@ -19,16 +19,24 @@ from sync.wire import (
     PROTOCOL,
 )
 
-_REFUSAL = {
-    "type": "object",
-    "required": ["error", "reason", "server_time"],
-    "properties": {
-        "error": {"type": "string"},
-        "reason": {"type": "string"},
-        "server_time": {"type": "integer"},
-        "max_body_bytes": {"type": "integer"},
-    },
-}
+
+def _object(required: list[str], **properties: dict[str, Any]) -> dict[str, Any]:
+    """The schema of a JSON object with these properties, the `required` ones always present."""
+    return {"type": "object", "required": required, "properties": properties}
+
+
+def _json_body(schema: dict[str, Any]) -> dict[str, Any]:
+    """A request body that must be sent, as JSON of this schema."""
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+_REFUSAL = _object(
+    ["error", "reason", "server_time"],
+    error={"type": "string"},
+    reason={"type": "string"},
+    server_time={"type": "integer"},
+    max_body_bytes={"type": "integer"},
+)
 
 _SIGNED_HEADERS = [
     {"name": name, "in": "header", "required": True, "schema": {"type": "string", "pattern": rx}}
@@ -63,17 +71,14 @@ def _refusals(*statuses: int) -> dict[str, Any]:
     return {str(s): _answer(names[s], {"$ref": "#/components/schemas/Refusal"}) for s in statuses}
 
 
-_RESULT = {
-    "type": "object",
-    "required": ["index", "record_id", "status", "code", "reason"],
-    "properties": {
-        "index": {"type": "integer"},
-        "record_id": {"type": "string", "nullable": True},
-        "status": {"type": "string", "enum": ["accepted", "duplicate", "rejected", "conflict"]},
-        "code": {"type": "string", "nullable": True},
-        "reason": {"type": "string", "nullable": True},
-    },
-}
+_RESULT = _object(
+    ["index", "record_id", "status", "code", "reason"],
+    index={"type": "integer"},
+    record_id={"type": "string", "nullable": True},
+    status={"type": "string", "enum": ["accepted", "duplicate", "rejected", "conflict"]},
+    code={"type": "string", "nullable": True},
+    reason={"type": "string", "nullable": True},
+)
 
 
 def openapi_document(max_body_bytes: int) -> dict[str, Any]:
@@ -97,16 +102,13 @@ def openapi_document(max_body_bytes: int) -> dict[str, Any]:
                     "responses": {
                         "200": _answer(
                             "the server is up",
-                            {
-                                "type": "object",
-                                "required": ["status", "server_time", "max_body_bytes"],
-                                "properties": {
-                                    "status": {"type": "string"},
-                                    "server_time": {"type": "integer"},
-                                    "max_body_bytes": {"type": "integer"},
-                                    "max_records_per_batch": {"type": "integer"},
-                                },
-                            },
+                            _object(
+                                ["status", "server_time", "max_body_bytes"],
+                                status={"type": "string"},
+                                server_time={"type": "integer"},
+                                max_body_bytes={"type": "integer"},
+                                max_records_per_batch={"type": "integer"},
+                            ),
                         )
                     },
                 }
@@ -115,29 +117,18 @@ def openapi_document(max_body_bytes: int) -> dict[str, Any]:
                 "post": {
                     "operationId": "enrol",
                     "parameters": _SIGNED_HEADERS,
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": ["code", "device_id", "device_key"],
-                                    "properties": {
-                                        "code": {"type": "string", "maxLength": 100},
-                                        "device_id": {
-                                            "type": "string",
-                                            "pattern": "^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$",
-                                        },
-                                        "device_key": {
-                                            "type": "string",
-                                            "pattern": "^[0-9a-f]{64}$",
-                                        },
-                                        "name": {"type": "string", "maxLength": 200},
-                                    },
-                                }
-                            }
-                        },
-                    },
+                    "requestBody": _json_body(
+                        _object(
+                            ["code", "device_id", "device_key"],
+                            code={"type": "string", "maxLength": 100},
+                            device_id={
+                                "type": "string",
+                                "pattern": "^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$",
+                            },
+                            device_key={"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                            name={"type": "string", "maxLength": 200},
+                        )
+                    ),
                     "responses": {
                         "200": _answer("enrolled: pin these keys", {"type": "object"}),
                         **signed_common,
@@ -157,14 +148,11 @@ def openapi_document(max_body_bytes: int) -> dict[str, Any]:
                     "responses": {
                         "200": _answer(
                             "one result per envelope, in order",
-                            {
-                                "type": "object",
-                                "required": ["results", "server_time"],
-                                "properties": {
-                                    "results": {"type": "array", "items": _RESULT},
-                                    "server_time": {"type": "integer"},
-                                },
-                            },
+                            _object(
+                                ["results", "server_time"],
+                                results={"type": "array", "items": _RESULT},
+                                server_time={"type": "integer"},
+                            ),
                         ),
                         **signed_common,
                         **_refusals(415),
@@ -175,31 +163,20 @@ def openapi_document(max_body_bytes: int) -> dict[str, Any]:
                 "post": {
                     "operationId": "sendAuditLinks",
                     "parameters": _SIGNED_HEADERS,
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": ["links"],
-                                    "properties": {
-                                        "links": {
-                                            "type": "array",
-                                            "items": {
-                                                "type": "object",
-                                                "required": ["seq", "hash", "prev_hash"],
-                                                "properties": {
-                                                    "seq": {"type": "integer"},
-                                                    "hash": {"type": "string"},
-                                                    "prev_hash": {"type": "string"},
-                                                },
-                                            },
-                                        }
-                                    },
-                                }
-                            }
-                        },
-                    },
+                    "requestBody": _json_body(
+                        _object(
+                            ["links"],
+                            links={
+                                "type": "array",
+                                "items": _object(
+                                    ["seq", "hash", "prev_hash"],
+                                    seq={"type": "integer"},
+                                    hash={"type": "string"},
+                                    prev_hash={"type": "string"},
+                                ),
+                            },
+                        )
+                    ),
                     "responses": {
                         "200": _answer("the chain held through a seq", {"type": "object"}),
                         **signed_common,
@@ -213,14 +190,11 @@ def openapi_document(max_body_bytes: int) -> dict[str, Any]:
                     "responses": {
                         "200": _answer(
                             "the signed clinic configuration",
-                            {
-                                "type": "object",
-                                "required": ["payload", "signature"],
-                                "properties": {
-                                    "payload": {"type": "string"},
-                                    "signature": {"type": "string"},
-                                },
-                            },
+                            _object(
+                                ["payload", "signature"],
+                                payload={"type": "string"},
+                                signature={"type": "string"},
+                            ),
                         ),
                         **signed_common,
                         **_refusals(404),
