@@ -109,29 +109,23 @@ class ChoiceList(ScrollView, can_focus=True):
     ChoiceList:focus { border-left: thick $kiosk-focus; }
     """
 
-    class Changed(Message):
+    class QuestionMessage(Message):
+        """Something happened to one question of the list (the kinds follow)."""
+
+        def __init__(self, choice_list: ChoiceList, question_id: str) -> None:
+            super().__init__()
+            self.choice_list = choice_list
+            self.question_id = question_id
+
+        @property
+        def control(self) -> ChoiceList:
+            return self.choice_list
+
+    class Changed(QuestionMessage):
         """The patient chose an option (or a hidden follow-up lost its answer)."""
 
-        def __init__(self, choice_list: ChoiceList, question_id: str) -> None:
-            super().__init__()
-            self.choice_list = choice_list
-            self.question_id = question_id
-
-        @property
-        def control(self) -> ChoiceList:
-            return self.choice_list
-
-    class CursorMoved(Message):
+    class CursorMoved(QuestionMessage):
         """The question under the cursor changed."""
-
-        def __init__(self, choice_list: ChoiceList, question_id: str) -> None:
-            super().__init__()
-            self.choice_list = choice_list
-            self.question_id = question_id
-
-        @property
-        def control(self) -> ChoiceList:
-            return self.choice_list
 
     def __init__(
         self,
