@@ -12,8 +12,22 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 
 from kiosk.app import IdleTimeouts, KioskApp
-from kiosk.intake.records import CheckIn, ConsentDeclined, Draft, RecordKind
+from kiosk.intake.records import (
+    CheckIn,
+    ConsentDeclined,
+    ConsentSignature,
+    Draft,
+    HealthHistory,
+    Identity,
+    MedicationList,
+    MigraineHistory,
+    Phq9,
+    RecordKind,
+    TodayChecklist,
+)
+from kiosk.intake.rules import screen_checkin
 from kiosk.kiosk import Kiosk
+from kiosk.store.nurse_table import CheckInSummary
 from kiosk.vault import Argon2Cost
 from kiosk.widgets.choice_list import ChoiceList
 from kiosk.widgets.keypad import KEYS, Keypad
@@ -98,6 +112,56 @@ def sealed(kiosk: Kiosk, kind: RecordKind) -> list[CheckIn | Draft | ConsentDecl
     finally:
         session.lock()
     return [record for record in opened if isinstance(record, CheckIn | Draft | ConsentDeclined)]
+
+
+def assert_sealed_checkin(
+    kiosk: Kiosk,
+    *,
+    language: str,
+    identity: Identity,
+    medications: MedicationList,
+    history: HealthHistory,
+    migraine: MigraineHistory,
+    phq9: Phq9,
+    checklist: TodayChecklist,
+    typed_name: str,
+) -> CheckInSummary:
+    """The one sealed check-in, opened with the nurse's key, holds exactly these answers and the
+    clinic's consent, every box ticked, signed `typed_name` in this language; the nurse's list
+    shows the flags the rules compute for it. Returns the check-in's row on that list."""
+    [checkin] = sealed(kiosk, RecordKind.CHECKIN)
+    assert isinstance(checkin, CheckIn)
+    consent = kiosk.config.consent
+    expected = CheckIn(
+        patient_id=checkin.patient_id,
+        language=language,
+        started_at=checkin.started_at,
+        submitted_at=checkin.submitted_at,
+        identity=identity,
+        medications=medications,
+        history=history,
+        migraine=migraine,
+        phq9=phq9,
+        checklist=checklist,
+        consent=ConsentSignature(
+            document_id=consent.document_id,
+            version=consent.version,
+            language=language,
+            text_sha256=consent.text_sha256(language),
+            acknowledgements=tuple(a.id for a in consent.acknowledgements),
+            typed_name=typed_name,
+            signed_at=checkin.consent.signed_at,
+            accepted=True,
+        ),
+    )
+    assert checkin == expected
+
+    flags = screen_checkin(expected, kiosk.config)
+    nurse = kiosk.unlock(NURSE, NURSE_PIN)
+    [row] = [row for row in nurse.todays_summaries() if row.kind is RecordKind.CHECKIN]
+    assert row.flag_codes == tuple(flag.code for flag in flags)
+    nurse.lock()
+    return row
 
 
 async def tap_keypad(pilot: Pilot[None], keys: str) -> None:
