@@ -91,26 +91,34 @@ async def start_typing(app: KioskApp, pilot: Any) -> None:
     await pilot.pause()
 
 
+async def let_time_pass(app: KioskApp, pilot: Any, clock: FakeClock, seconds: float) -> None:
+    """Nobody touches the kiosk for this long, and it looks whether the patient has gone."""
+    clock.advance(seconds)
+    app.check_patient_idle()
+    await pilot.pause()
+
+
+async def assert_wiped_back_at_welcome(app: KioskApp, pilot: Any) -> None:
+    """Once the next patient's steps are built: the welcome screen, and nothing typed is left."""
+    await app.steps_built()
+    await pilot.pause()
+    assert isinstance(app.screen, WelcomeScreen)
+    assert_nothing_left(app)
+
+
 async def test_after_the_idle_time_a_warning_counts_down_then_everything_typed_is_wiped(
     app: KioskApp, clock: FakeClock
 ) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await start_typing(app, pilot)
 
-        clock.advance(CALM.idle_seconds + 1)
-        app.check_patient_idle()
-        await pilot.pause()
+        await let_time_pass(app, pilot, clock, CALM.idle_seconds + 1)
         assert isinstance(app.screen, StillThereScreen)
         countdown = str(app.screen.query_one("#still-countdown", Static).render())
         assert "29" in countdown
 
-        clock.advance(CALM.warning_seconds)
-        app.check_patient_idle()
-        await pilot.pause()
-        await app.steps_built()
-        await pilot.pause()
-        assert isinstance(app.screen, WelcomeScreen)
-        assert_nothing_left(app)
+        await let_time_pass(app, pilot, clock, CALM.warning_seconds)
+        await assert_wiped_back_at_welcome(app, pilot)
 
 
 async def test_a_touch_during_the_warning_keeps_the_answers(
@@ -118,17 +126,13 @@ async def test_a_touch_during_the_warning_keeps_the_answers(
 ) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await start_typing(app, pilot)
-        clock.advance(CALM.idle_seconds + 5)
-        app.check_patient_idle()
-        await pilot.pause()
+        await let_time_pass(app, pilot, clock, CALM.idle_seconds + 5)
         assert isinstance(app.screen, StillThereScreen)
         await pilot.click("#still-here")
         await pilot.pause()
         assert app.screen.name == "medications"
         assert app.screen.query_one("#med_name", Input).value == f"{MARKER}mycin"
-        clock.advance(CALM.warning_seconds)
-        app.check_patient_idle()
-        await pilot.pause()
+        await let_time_pass(app, pilot, clock, CALM.warning_seconds)
         assert app.screen.name == "medications"
 
 
@@ -144,13 +148,8 @@ async def test_the_done_screen_returns_to_welcome_by_itself_and_keeps_nothing(
         await app.seals_settled()
         await pilot.pause()
         assert app.screen.name == "done"
-        clock.advance(CALM.done_seconds)
-        app.check_patient_idle()
-        await pilot.pause()
-        await app.steps_built()
-        await pilot.pause()
-        assert isinstance(app.screen, WelcomeScreen)
-        assert_nothing_left(app)
+        await let_time_pass(app, pilot, clock, CALM.done_seconds)
+        await assert_wiped_back_at_welcome(app, pilot)
 
 
 async def test_full_garbage_collection_waits_for_the_wipe_then_runs_as_usual(
@@ -161,8 +160,6 @@ async def test_full_garbage_collection_waits_for_the_wipe_then_runs_as_usual(
         await start_typing(app, pilot)
         # Held off mid check-in: a full collection would freeze a step switch.
         assert gc.get_threshold()[:2] == usual[:2] and gc.get_threshold()[2] > usual[2]
-        clock.advance(CALM.idle_seconds + CALM.warning_seconds + 1)
-        app.check_patient_idle()
-        await pilot.pause()
+        await let_time_pass(app, pilot, clock, CALM.idle_seconds + CALM.warning_seconds + 1)
         await app.steps_built()
         assert gc.get_threshold() == usual
