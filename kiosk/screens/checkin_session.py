@@ -11,7 +11,6 @@ import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from kiosk.intake.records import (
     CheckIn,
@@ -37,22 +36,6 @@ STEPS: tuple[str, ...] = (
     "consent",
     "review",
 )
-
-#: The steps that fill a section, each with the section's attribute (named the same in the
-#: session, a `Draft` and a `CheckIn`) and its type; in order, so the first missing one is named.
-_SECTIONS: dict[str, tuple[str, type]] = {
-    "identity": ("identity", Identity),
-    "medications": ("medications", MedicationList),
-    "history": ("history", HealthHistory),
-    "migraine": ("migraine", MigraineHistory),
-    "mood": ("phq9", Phq9),
-    "checklist": ("checklist", TodayChecklist),
-}
-
-
-def _sections_of(holder: CheckInSession | Draft) -> dict[str, Any]:
-    """The sections a session or a draft holds (None where not done), by attribute."""
-    return {attribute: getattr(holder, attribute) for attribute, _ in _SECTIONS.values()}
 
 
 class IncompleteCheckIn(Exception):
@@ -83,11 +66,18 @@ class CheckInSession:
 
     def keep(self, step: str, section: object) -> None:
         """Store a finished step's section under its name."""
-        if step not in _SECTIONS:
-            raise TypeError(f"step {step}: not a section")
-        attribute, expected = _SECTIONS[step]
-        if not isinstance(section, expected):
-            raise TypeError(f"step {step}: not a {expected.__name__}")
+        sections: dict[str, type] = {
+            "identity": Identity,
+            "medications": MedicationList,
+            "history": HealthHistory,
+            "migraine": MigraineHistory,
+            "mood": Phq9,
+            "checklist": TodayChecklist,
+        }
+        expected = sections.get(step)
+        if expected is None or not isinstance(section, expected):
+            raise TypeError(f"step {step}: not a {expected.__name__ if expected else 'section'}")
+        attribute = "phq9" if step == "mood" else step
         setattr(self, attribute, section)
 
     @classmethod
@@ -97,8 +87,13 @@ class CheckInSession:
             language=draft.language,
             started_at=draft.started_at,
             patient_id=draft.patient_id,
+            identity=draft.identity,
+            medications=draft.medications,
+            history=draft.history,
+            migraine=draft.migraine,
+            phq9=draft.phq9,
+            checklist=draft.checklist,
             last_draft_id=record_id,
-            **_sections_of(draft),
         )
 
     def signature_matches(self) -> bool:
@@ -119,22 +114,40 @@ class CheckInSession:
             language=self.language,
             started_at=self.started_at,
             step=step,
-            **_sections_of(self),
+            identity=self.identity,
+            medications=self.medications,
+            history=self.history,
+            migraine=self.migraine,
+            phq9=self.phq9,
+            checklist=self.checklist,
         )
 
     def checkin(self, consent: ConsentSignature, submitted_at: datetime) -> CheckIn:
         """The whole check-in, once every section is done."""
-        sections = _sections_of(self)
-        for step, (attribute, _) in _SECTIONS.items():
-            if sections[attribute] is None:
-                raise IncompleteCheckIn(step)
+        if self.identity is None:
+            raise IncompleteCheckIn("identity")
+        if self.medications is None:
+            raise IncompleteCheckIn("medications")
+        if self.history is None:
+            raise IncompleteCheckIn("history")
+        if self.migraine is None:
+            raise IncompleteCheckIn("migraine")
+        if self.phq9 is None:
+            raise IncompleteCheckIn("mood")
+        if self.checklist is None:
+            raise IncompleteCheckIn("checklist")
         return CheckIn(
             patient_id=self.patient_id,
             language=self.language,
             started_at=self.started_at,
             submitted_at=submitted_at,
+            identity=self.identity,
+            medications=self.medications,
+            history=self.history,
+            migraine=self.migraine,
+            phq9=self.phq9,
+            checklist=self.checklist,
             consent=consent,
-            **sections,
         )
 
     def declined(self, document_id: str, version: str, declined_at: datetime) -> ConsentDeclined:
