@@ -2,19 +2,26 @@
 
 The tab records every request the page makes, rebuilds the screen from the websocket (see
 TerminalScreen) so a test can wait for words rather than sleep, taps a word's cell with a real
-touch event, and types through the page's keyboard.
+touch event, and types through the page's keyboard. It keeps everything the page sent the kiosk
+as terminal input, so a test can tell keys from taps. `TouchTab` is a tab used by finger alone:
+it records every key the page receives and scrolls by tapping the scrollbar, never the wheel.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import Page, WebSocket
+from rich.cells import cell_len
 from terminal_screen import TerminalScreen
+
+from kiosk.widgets.keypad import KEYS
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 DEFAULT_WAIT_S = 30.0
@@ -26,6 +33,16 @@ QUIET_AFTER_TAP_S = 0.5
 REACTION_S = 1.0
 #: A form is never longer than this many swipes.
 MAX_SWIPES = 12
+#: A step's scrollbar: the body's right padding is 2 columns, its 2-column scrollbar just inside.
+SCROLLBAR_FROM_RIGHT = 4
+#: The keypad's keys as drawn: one row, left to right, spaces between.
+_KEYPAD_ROW = re.compile(" +".join(f"({re.escape(key)})" for key in KEYS))
+#: A line of words under a list, at the step's left margin (a list's rows are indented).
+_WORDS_AT_LEFT_MARGIN = re.compile(r"  \w")
+#: What a tap (or a mouse) sends in the terminal's SGR mouse mode: button;column;row, M or m.
+_MOUSE_REPORT = re.compile(r"\x1b\[<(\d+);(\d+);(\d+)([Mm])")
+#: What the terminal answers by itself to the kiosk's questions (a mode report): not a key.
+_TERMINAL_REPLY = re.compile(r"\x1b\[\?\d+;\d+\$y")
 
 
 class ScreenTextMissing(AssertionError):
@@ -41,6 +58,8 @@ class KioskTab:
         self.requested_urls: list[str] = []
         self.sessions_opened = 0
         self.last_output_at = time.monotonic()
+        #: Every piece of terminal input the page sent the kiosk (keys, taps), in order.
+        self.terminal_input: list[str] = []
         page.on("request", lambda request: self.requested_urls.append(request.url))
         page.on("websocket", self._watch_session)
 
@@ -52,6 +71,11 @@ class KioskTab:
         screen = self.screen
         websocket.on("framereceived", lambda payload: self._show(screen, payload))
         websocket.on("framesent", lambda payload: _follow_resize(screen, payload))
+        websocket.on("framesent", self._keep_terminal_input)
+
+    def _keep_terminal_input(self, payload: str | bytes) -> None:
+        if isinstance(payload, str) and payload.startswith('["stdin"'):
+            self.terminal_input.append(json.loads(payload)[1])
 
     def _show(self, screen: TerminalScreen, payload: str | bytes) -> None:
         """Terminal output arrives as binary frames; text frames are the page's own pings."""
@@ -111,13 +135,17 @@ class KioskTab:
         self._tap_at(f"the {label!r} button", lambda: self.screen.find_button(label), len(label))
 
     def _tap_at(
-        self, what: str, locate: Callable[[], tuple[int, int] | None], width: int | None = None
+        self,
+        what: str,
+        locate: Callable[[], tuple[int, int] | None],
+        width: int | None = None,
+        quiet_s: float = QUIET_AFTER_TAP_S,
     ) -> None:
         self.settle()
         for _ in range(MAX_SWIPES):
             if locate() is not None:
                 break
-            if not self.swipe_up(rows=4):  # below the fold: scroll to it, as a patient would
+            if not self.scroll_down():  # below the fold: scroll to it, as a patient would
                 break
         self.wait_until(lambda: locate() is not None, what)
         self.settle()
@@ -132,7 +160,72 @@ class KioskTab:
         y = box["y"] + (row + 0.5) * cell_height
         sent_at = time.monotonic()
         self.page.touchscreen.tap(x, y)
-        self.settle(since=sent_at, quiet_s=QUIET_AFTER_TAP_S)
+        self.settle(since=sent_at, quiet_s=quiet_s)
+
+    def scroll_down(self) -> bool:
+        """Bring more of a long form into view; False when it is already at its end."""
+        return self.swipe_up(rows=4)
+
+    def tap_box(self, label: str) -> None:
+        """Tap the text box whose border shows `label` (not the same words in a message), once
+        the whole box is in view, and wait until the cursor is in it."""
+        self._tap_at(f"the whole {label!r} box", lambda: self._whole_box(label), len(label))
+        where = self._whole_box(label)
+        assert where is not None, f"the {label!r} box left the screen"
+        self.wait_until(lambda: self.screen.cursor[0] == where[0] + 1, f"the {label!r} box")
+
+    def box_text(self, label: str) -> str | None:
+        """What the whole text box labelled `label` shows, or None if it is not in view."""
+        where = self._whole_box(label)
+        if where is None:
+            return None
+        line = self.screen.lines()[where[0] + 1]
+        return line.split("▊", 1)[-1].strip(" ▎")
+
+    def _whole_box(self, label: str) -> tuple[int, int] | None:
+        """Where `label` sits in a text box's top border ("▊▔ label"), if the box's bottom
+        border is on screen too (a box half under the keypad would hide what is typed)."""
+        lines = self.screen.lines()
+        top = re.compile(rf"▊▔ ({re.escape(label)})")
+        for row, line in enumerate(lines[:-2]):
+            found = top.search(line)
+            if found is not None and lines[row + 2][found.start() :].startswith("▊▁"):
+                return row, cell_len(line[: found.start(1)])
+        return None
+
+    def tap_keypad(self, keys: str) -> None:
+        """Tap each key on the on-screen keypad (its "1", not a "1" elsewhere on the screen)."""
+        for key in keys:
+            self._tap_at(f"the keypad's {key!r} key", partial(self._keypad_key, key), 1, QUIET_S)
+
+    def _keypad_key(self, key: str) -> tuple[int, int] | None:
+        """Where `key` is drawn on the keypad: the one row showing every key in order."""
+        for row, line in enumerate(self.screen.lines()):
+            found = _KEYPAD_ROW.search(line)
+            if found is not None:
+                start = found.start(KEYS.index(key) + 1)
+                return row, cell_len(line[:start])
+        return None
+
+    def tap_choice(self, question: str, option: str) -> None:
+        """Tap `option` under the question whose text contains `question`; wait until it is
+        marked chosen (●)."""
+        what = f"{option!r} for {question!r}"
+        self._tap_at(what, lambda: self._option_box(question, option), len(option) + 2)
+        self.wait_until(lambda: self._option_chosen(question, option), f"{what} chosen")
+
+    def _option_box(self, question: str, option: str) -> tuple[int, int] | None:
+        """Where the option's mark and words are, in the first box row under the question."""
+        lines = self.screen.lines()
+        box = re.compile(rf"│ ([○●] {re.escape(option)}) │")
+        for row, line in enumerate(lines):
+            if question in line:
+                return _first_match(lines[row + 1 :], box, first_row=row + 1)
+        return None
+
+    def _option_chosen(self, question: str, option: str) -> bool:
+        where = self._option_box(question, option)
+        return where is not None and self.screen.lines()[where[0]][where[1] :].startswith("●")
 
     def next_field(self, key: str = "Enter") -> None:
         """Press the key that moves to the next text box, and wait until the cursor is in it."""
@@ -187,12 +280,89 @@ class KioskTab:
             if not self.swipe_up(rows=self.screen.rows):
                 return
 
+    def tap_scrollbar(self) -> bool:
+        """Tap a scrollbar's track below its handle: the form (or list) moves down a page.
+
+        The bar runs down the right of the scrolling part of the screen, which ends above the
+        keypad and the Back / Next bar; a list with words under it (the PHQ-9's attribution)
+        ends above those words. False if neither tap moved anything (the end is shown).
+        """
+        self.settle()
+        lines = self.screen.lines()
+        bars = [row for row, line in enumerate(lines) if line.startswith("▊▔")]  # Back / Next
+        keypad = [row - 1 for row, line in enumerate(lines) if _KEYPAD_ROW.search(line)]
+        bottom = min(bars + keypad + [self.screen.rows]) - 1
+        above_words = bottom
+        while above_words > 0 and _WORDS_AT_LEFT_MARGIN.match(lines[above_words]):
+            above_words -= 1
+        rows = [bottom] if above_words == bottom else [bottom, above_words]
+        return any(self._tap_cell(row, self.screen.cols - SCROLLBAR_FROM_RIGHT) for row in rows)
+
+    def _tap_cell(self, row: int, column: int) -> bool:
+        """Touch the middle of one cell; whether the screen changed."""
+        box = self.page.locator(".xterm-screen").bounding_box()
+        assert box is not None, "the terminal is not on the page"
+        before = self.screen.text()
+        sent_at = time.monotonic()
+        self.page.touchscreen.tap(
+            box["x"] + (column + 0.5) * box["width"] / self.screen.cols,
+            box["y"] + (row + 0.5) * box["height"] / self.screen.rows,
+        )
+        self.settle(since=sent_at)
+        return self.screen.text() != before
+
+    def keyboard_input(self) -> str:
+        """What the page sent the kiosk as keys: the terminal input without taps and without
+        the terminal's own replies."""
+        return "".join(
+            _TERMINAL_REPLY.sub("", _MOUSE_REPORT.sub("", data)) for data in self.terminal_input
+        )
+
+    def mouse_buttons(self) -> set[int]:
+        """Every mouse button code the page sent (0 press/release, 35 move; 64/65 a wheel)."""
+        return {
+            int(report.group(1))
+            for data in self.terminal_input
+            for report in _MOUSE_REPORT.finditer(data)
+        }
+
     def screenshot(self, name: str) -> Path:
         """Save what the tablet shows under test-artifacts/ for a person to look at."""
         ARTIFACTS.mkdir(exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
         self.page.screenshot(path=str(path))
         return path
+
+
+class TouchTab(KioskTab):
+    """A tab used by finger alone: it scrolls by tapping the scrollbar (a finger cannot turn a
+    mouse wheel) and records every key the page receives (`key_presses`, `KeyboardEvent.key`),
+    which for a patient must only be the words they write on the tablet's own keyboard."""
+
+    def __init__(self, page: Page) -> None:
+        super().__init__(page)
+        self.key_presses: list[str] = []
+        page.expose_function("kioskTestKeyPressed", self._key_pressed)
+        page.add_init_script(
+            "window.addEventListener('keydown', e => window.kioskTestKeyPressed(e.key), true);"
+        )
+
+    def _key_pressed(self, key: str) -> None:
+        self.key_presses.append(key)
+
+    def scroll_down(self) -> bool:
+        return self.tap_scrollbar()
+
+
+def _first_match(
+    lines: list[str], pattern: re.Pattern[str], first_row: int = 0
+) -> tuple[int, int] | None:
+    """(row, cell column) of the first group of the first line matching `pattern`, or None."""
+    for row, line in enumerate(lines, start=first_row):
+        found = pattern.search(line)
+        if found is not None:
+            return row, cell_len(line[: found.start(1)])
+    return None
 
 
 def _follow_resize(screen: TerminalScreen, payload: str | bytes) -> None:

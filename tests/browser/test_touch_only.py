@@ -1,0 +1,72 @@
+"""A patient checks in on a tablet by touch alone, through the served kiosk in Debian's Chromium.
+
+The only keys pressed are the words a patient must write (names, medication and allergy words,
+the preventives tried, the signature) on the tablet's own keyboard. Every button, choice and box
+is tapped; dates, times, counts and phone numbers go in through the kiosk's on-screen keypad.
+The sealed record is opened with nurse N100's key and compared with what was entered; every
+key the page received and every piece of terminal input it sent the kiosk is checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from conftest import TABLET_VIEWPORT, ServedKiosk
+from kiosk_tab import TouchTab
+from playwright.sync_api import Browser, BrowserContext
+from test_browser_checkin import clinic_config, sealed
+from touch_script import assert_touch_checkin_is, check_in_by_touch, touch_answers, touch_patient
+
+from kiosk.intake.records import RecordKind
+from kiosk.serve import kiosk_sessions
+from kiosk.serve_forks import SessionProgram
+
+pytestmark = pytest.mark.slow
+
+#: What a tap sends: button 1 pressed and released (0), the pointer moving there (35).
+TAP_BUTTONS = {0, 35}
+
+
+@pytest.fixture
+def real_kiosk(
+    serve_program: Callable[[SessionProgram], ServedKiosk], demo_kiosk_dir: Path
+) -> ServedKiosk:
+    return serve_program(kiosk_sessions(demo_kiosk_dir))
+
+
+@pytest.fixture
+def touch_tablet(chromium: Browser) -> Iterator[Callable[[], TouchTab]]:
+    """Tablet-sized touch tabs that record every key the page receives."""
+    contexts: list[BrowserContext] = []
+
+    def open_tab() -> TouchTab:
+        context = chromium.new_context(viewport=TABLET_VIEWPORT, has_touch=True)
+        contexts.append(context)
+        return TouchTab(context.new_page())
+
+    yield open_tab
+    for context in contexts:
+        context.close()
+
+
+@pytest.mark.xdist_group("browser_touch_only")
+def test_a_patient_checks_in_by_touch_with_keys_only_for_the_words_they_write(
+    real_kiosk: ServedKiosk, demo_kiosk_dir: Path, touch_tablet: Callable[[], TouchTab]
+) -> None:
+    tab = touch_tablet()
+    answers = touch_answers(touch_patient(2))
+    tab.open(real_kiosk.url)
+
+    check_in_by_touch(tab, answers, clinic_config(demo_kiosk_dir))
+    tab.screenshot("touch-only-done")
+
+    [checkin] = sealed(demo_kiosk_dir, RecordKind.CHECKIN)
+    assert_touch_checkin_is(checkin, answers)
+    # No Enter, Tab, arrow or digit key: the page received only the written words' keys...
+    assert "".join(tab.key_presses) == answers.free_text()
+    assert len(tab.key_presses) == len(answers.free_text()), "a key that is not one character"
+    # ...and the kiosk got those characters and taps, no other key and no mouse wheel.
+    assert tab.keyboard_input() == answers.free_text()
+    assert tab.mouse_buttons() <= TAP_BUTTONS

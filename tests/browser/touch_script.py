@@ -1,0 +1,296 @@
+"""A patient's whole check-in by touch alone, and what the sealed record must then hold.
+
+The same patient and answers as patient_script.py, entered the way a tablet without a keyboard
+allows: every button, choice and box is tapped, every date and number goes in through the
+kiosk's on-screen keypad, a long form is moved by tapping its scrollbar. The tablet's own
+keyboard is used only for what a patient must write in words (names, medication and allergy
+words, the preventives tried, the signature).
+
+Phone numbers go in through the keypad too, which has digits but no "-": they are entered (and
+so stored) as bare digits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+from kiosk_tab import MAX_SWIPES, KioskTab
+from patient_script import (
+    HIDDEN_FOLLOW_UPS,
+    TabletPatient,
+    answers_of,
+    expected_answers,
+    go_on,
+    patient,
+    submit,
+)
+
+from kiosk.intake.config import ClinicConfig
+from kiosk.intake.questions import (
+    ANSWER_KEYS,
+    HEALTH_HISTORY,
+    MIGRAINE_HISTORY,
+    PHQ9,
+    TODAY_CHECKLIST,
+    Question,
+)
+from kiosk.intake.records import Answer, CheckIn, Identity, MigraineHistory, Phq9
+from kiosk.locale import translate
+
+#: How much of a question's words find it on screen (its first line is always this long).
+QUESTION_WORDS = 40
+#: "Last solid food" and "Last clear liquid", as hours ago (whole numbers: the keypad has no ".").
+HOURS_SINCE_FOOD = 5
+HOURS_SINCE_LIQUID = 3
+DRIVER_NAME = "Sam Example"
+DRIVER_PHONE = "5550104050"
+#: Today's yes / no / not sure questions, as patient_script answers them.
+TODAY_ANSWERS = {
+    "took_regular_medications": Answer.YES,
+    "alcohol_or_drugs_24h": Answer.NO,
+    "feeling_unwell": Answer.NO,
+    "may_be_pregnant": Answer.NO,
+}
+
+
+@dataclass(frozen=True)
+class TouchAnswers:
+    """Everything the touch patient enters, read from patient_script's expected record."""
+
+    who: TabletPatient
+    identity: Identity
+    migraine: MigraineHistory
+    phq9: Phq9
+
+    def free_text(self) -> str:
+        """Every word the patient writes on the tablet's keyboard, in the order of the screens:
+        the only keys this check-in may press."""
+        medication, allergy = self.who.medication, self.who.allergy
+        return "".join(
+            (
+                self.identity.legal_name,
+                self.identity.preferred_name,
+                self.identity.emergency_contact_name,
+                medication.name,
+                medication.dose,
+                medication.frequency,
+                allergy.substance,
+                allergy.reaction,
+                self.migraine.preventives_tried,
+                DRIVER_NAME,
+                self.identity.legal_name.lower(),  # the signature
+            )
+        )
+
+
+def keypad_form(phone: str) -> str:
+    """A phone number as it can be tapped on the keypad: its digits."""
+    return "".join(character for character in phone if character.isdigit())
+
+
+def touch_patient(number: int) -> TabletPatient:
+    """patient_script's patient `number`, with a phone number the keypad can enter."""
+    who = patient(number)
+    return replace(who, phone=keypad_form(who.phone))
+
+
+def expected_touch_answers(who: TabletPatient) -> dict[str, object]:
+    """patient_script's expected record parts, with the emergency contact's phone as tapped."""
+    expected = expected_answers(who)
+    identity = expected["identity"]
+    assert isinstance(identity, Identity)
+    phone = keypad_form(identity.emergency_contact_phone)
+    return expected | {"identity": replace(identity, emergency_contact_phone=phone)}
+
+
+def touch_answers(who: TabletPatient) -> TouchAnswers:
+    expected = expected_touch_answers(who)
+    identity, migraine, phq9 = expected["identity"], expected["migraine"], expected["phq9"]
+    assert isinstance(identity, Identity)
+    assert isinstance(migraine, MigraineHistory)
+    assert isinstance(phq9, Phq9)
+    return TouchAnswers(who, identity, migraine, phq9)
+
+
+def words(key: str) -> str:
+    """What the English screens show for a locale key."""
+    return translate(key, "en")
+
+
+def question_start(question: Question) -> str:
+    """The first words of a question as shown: enough to find it, within its first line."""
+    text = words(question.text_key)
+    if len(text) <= QUESTION_WORDS:
+        return text
+    return text[:QUESTION_WORDS].rsplit(" ", 1)[0]
+
+
+def answer_words(answer: Answer) -> str:
+    return words(ANSWER_KEYS[list(Answer).index(answer)])
+
+
+def tap_in_box(tab: KioskTab, label: str, typed: str) -> None:
+    """Tap the box, write `typed` on the tablet's keyboard; wait until the box shows it."""
+    tab.tap_box(label)
+    tab.type(typed)
+    wait_until_box_shows(tab, label, typed)
+
+
+def tap_in_number(tab: KioskTab, label: str, number: object) -> None:
+    """Tap the box, then `number` on the keypad; wait until the box shows it."""
+    tab.tap_box(label)
+    tab.tap_keypad(str(number))
+    wait_until_box_shows(tab, label, str(number))
+
+
+def wait_until_box_shows(tab: KioskTab, label: str, value: str) -> None:
+    """The box shows `value` and nothing more."""
+    tab.wait_until(lambda: tab.box_text(label) == value, f"{value!r} in the {label!r} box")
+
+
+def begin_checkin_by_touch(tab: KioskTab, answers: TouchAnswers) -> None:
+    """From welcome, through "About you", to the medications screen."""
+    identity = answers.identity
+    tab.wait_for_text("Check in")
+    tab.tap_button("Check in")
+    tab.wait_for_text("About you")
+    tap_in_box(tab, "Full legal name", identity.legal_name)
+    tap_in_box(tab, "Preferred name", identity.preferred_name)
+    tap_in_number(tab, "Date of birth", answers.who.typed_date_of_birth())
+    tap_in_number(tab, "Phone number", identity.phone)
+    tap_in_box(tab, "Emergency contact's name", identity.emergency_contact_name)
+    tap_in_number(tab, "Emergency contact's phone", identity.emergency_contact_phone)
+    go_on(tab)
+    tab.wait_for_text("Medications and allergies")
+
+
+def add_medication_and_allergy(tab: KioskTab, answers: TouchAnswers) -> None:
+    medication, allergy = answers.who.medication, answers.who.allergy
+    tap_in_box(tab, "Medication name", medication.name)
+    tap_in_box(tab, "Dose", medication.dose)
+    tap_in_box(tab, "How often", medication.frequency)
+    tab.tap_button("Add medication")
+    tap_in_box(tab, "Allergic to", allergy.substance)
+    tap_in_box(tab, "What happens", allergy.reaction)
+    tab.tap_button("Add allergy")
+    go_on(tab)
+    tab.wait_for_text("Your health history")
+
+
+def answer_health_history(tab: KioskTab, answers: TouchAnswers) -> None:
+    for question in HEALTH_HISTORY.questions:
+        if question.id not in HIDDEN_FOLLOW_UPS:
+            tab.tap_choice(question_start(question), answer_words(Answer.NO))
+    go_on(tab)
+    tab.wait_for_text("Your migraine history")
+
+
+def answer_migraine_history(tab: KioskTab, answers: TouchAnswers) -> None:
+    migraine = answers.migraine
+    midas = migraine.midas
+    tap_in_number(tab, "Headache days a month", migraine.headache_days_per_month)
+    tap_in_number(tab, "Migraine days a month", migraine.migraine_days_per_month)
+    tap_in_number(tab, "Typical headache pain", migraine.typical_pain)
+    tap_in_box(tab, "Which preventive treatments", migraine.preventives_tried)
+    for question_id, answer in (
+        ("aura", migraine.aura),
+        ("earlier_ketamine", migraine.earlier_ketamine),
+    ):
+        tab.tap_choice(question_start(MIGRAINE_HISTORY.question(question_id)), answer_words(answer))
+    for label, days in zip(
+        (
+            "Days of work or school missed",
+            "Days of work or school at half",
+            "Days of household work not done",
+            "Days of household work at half",
+            "Days of family, social or leisure",
+        ),
+        midas.items,
+        strict=True,
+    ):
+        tap_in_number(tab, label, days)
+    tap_in_number(tab, "Headache days in 3 months", midas.headache_days_3_months)
+    tap_in_number(tab, "Average headache pain", midas.average_pain)
+    go_on(tab)
+    tab.wait_for_text("How you have been feeling")
+
+
+def answer_mood(tab: KioskTab, answers: TouchAnswers) -> None:
+    for question, score in zip(PHQ9.questions, answers.phq9.items, strict=True):
+        tab.tap_choice(question_start(question), words(PHQ9.option_keys[score]))
+    go_on(tab)
+    tab.wait_for_text("Last solid food")
+
+
+def answer_todays_checklist(tab: KioskTab, answers: TouchAnswers) -> None:
+    tap_in_number(tab, "Last solid food", HOURS_SINCE_FOOD)
+    tap_in_number(tab, "Last clear liquid", HOURS_SINCE_LIQUID)
+    tab.tap_choice(question_start(TODAY_CHECKLIST.question("has_driver")), answer_words(Answer.YES))
+    tap_in_box(tab, words(TODAY_CHECKLIST.question("driver_name").text_key), DRIVER_NAME)
+    tap_in_number(tab, words(TODAY_CHECKLIST.question("driver_phone").text_key), DRIVER_PHONE)
+    for question_id, answer in TODAY_ANSWERS.items():
+        tab.tap_choice(question_start(TODAY_CHECKLIST.question(question_id)), answer_words(answer))
+    go_on(tab)
+    tab.wait_for_text("I agree and sign")
+
+
+def sign_consent(tab: KioskTab, answers: TouchAnswers, config: ClinicConfig) -> None:
+    # Page down only while the kiosk asks for it (a consent that fits is read at once): a tap
+    # on the scrollbar's handle at the end would leave it grabbed (see test_touch_only.py).
+    read_to_end = words("screens.consent.read_to_end")
+    for _ in range(MAX_SWIPES):
+        if tab.screen.find(read_to_end) is None or not tab.scroll_down():
+            break
+    tab.wait_for_text_gone(read_to_end)  # the statements can be ticked now
+    for acknowledgement in config.consent.acknowledgements:
+        statement = acknowledgement.text["en"][:30]
+        tab.tap(statement)
+        tab.wait_for_text(f"[X] {statement}")
+    tap_in_box(tab, "Your full legal name", answers.identity.legal_name.lower())
+    tab.tap_button("I agree and sign")
+    tab.wait_for_text("Check your answers")
+
+
+def check_in_by_touch(tab: KioskTab, answers: TouchAnswers, config: ClinicConfig) -> None:
+    """From welcome to "Thank you!", by touch and the words the patient writes."""
+    begin_checkin_by_touch(tab, answers)
+    add_medication_and_allergy(tab, answers)
+    answer_health_history(tab, answers)
+    answer_migraine_history(tab, answers)
+    answer_mood(tab, answers)
+    answer_todays_checklist(tab, answers)
+    sign_consent(tab, answers, config)
+    submit(tab, answers.who, config)
+
+
+def assert_touch_checkin_is(checkin: object, answers: TouchAnswers) -> None:
+    """The sealed check-in holds exactly what was tapped and written."""
+    assert isinstance(checkin, CheckIn)
+    assert answers_of(checkin) == expected_touch_answers(answers.who)
+    checklist = checkin.checklist
+    assert (checklist.has_driver, checklist.driver_name, checklist.driver_phone) == (
+        True,
+        DRIVER_NAME,
+        DRIVER_PHONE,
+    )
+    assert {
+        "took_regular_medications": checklist.took_regular_medications,
+        "alcohol_or_drugs_24h": checklist.alcohol_or_drugs_24h,
+        "feeling_unwell": checklist.feeling_unwell,
+        "may_be_pregnant": checklist.may_be_pregnant,
+    } == TODAY_ANSWERS
+    food_ago = checkin.submitted_at - checklist.last_food_at
+    liquid_ago = checkin.submitted_at - checklist.last_clear_liquid_at
+    assert (
+        timedelta(hours=HOURS_SINCE_FOOD)
+        <= food_ago
+        <= timedelta(hours=HOURS_SINCE_FOOD, minutes=10)
+    )
+    assert (
+        timedelta(hours=HOURS_SINCE_LIQUID)
+        <= liquid_ago
+        <= timedelta(hours=HOURS_SINCE_LIQUID, minutes=10)
+    )
+    assert checkin.consent.accepted
+    assert checkin.consent.typed_name == answers.identity.legal_name.lower()
