@@ -350,6 +350,32 @@ class TouchTab(KioskTab):
     def _key_pressed(self, key: str) -> None:
         self.key_presses.append(key)
 
+    def finger_swipe_up(self, rows: int) -> bool:
+        """Drag a finger up the middle of the screen by `rows` rows (real touch events, as a
+        tablet sends them); whether the screen changed."""
+        box = self.page.locator(".xterm-screen").bounding_box()
+        assert box is not None, "the terminal is not on the page"
+        x = box["x"] + box["width"] / 2
+        start_y = box["y"] + box["height"] * 0.6
+        row_height = box["height"] / self.screen.rows
+        touch = self.page.context.new_cdp_session(self.page)
+        before = self.screen.text()
+        sent_at = time.monotonic()
+        touch.send("Input.dispatchTouchEvent", _touch("touchStart", x, start_y))
+        for step in range(1, rows + 1):
+            touch.send(
+                "Input.dispatchTouchEvent", _touch("touchMove", x, start_y - step * row_height)
+            )
+        touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        touch.detach()
+        self.settle(since=sent_at)
+        return self.screen.text() != before
+
+
+def _touch(kind: str, x: float, y: float) -> dict[str, object]:
+    """One finger's touch event for the Chrome DevTools protocol."""
+    return {"type": kind, "touchPoints": [{"x": x, "y": y}]}
+
     def scroll_down(self) -> bool:
         return self.tap_scrollbar()
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import TABLET_VIEWPORT, ServedKiosk
 from kiosk_tab import TouchTab
-from playwright.sync_api import Browser, BrowserContext
+from playwright.sync_api import Browser, BrowserContext, ViewportSize
 from test_browser_checkin import clinic_config, sealed
 from touch_script import assert_touch_checkin_is, check_in_by_touch, touch_answers, touch_patient
 
@@ -27,6 +27,14 @@ pytestmark = pytest.mark.slow
 
 #: What a tap sends: button 1 pressed and released (0), the pointer moving there (35).
 TAP_BUTTONS = {0, 35}
+#: The tablet of the other browser tests.
+TABLET: ViewportSize = {"width": TABLET_VIEWPORT["width"], "height": TABLET_VIEWPORT["height"]}
+#: A tablet with its own keyboard up: About you no longer fits above the keypad.
+SHORT_TABLET_VIEWPORT: ViewportSize = {"width": 1280, "height": 600}
+
+
+class FormDidNotMove(AssertionError):
+    """A finger swipe left a long form where it was."""
 
 
 @pytest.fixture
@@ -37,12 +45,12 @@ def real_kiosk(
 
 
 @pytest.fixture
-def touch_tablet(chromium: Browser) -> Iterator[Callable[[], TouchTab]]:
+def touch_tablet(chromium: Browser) -> Iterator[Callable[..., TouchTab]]:
     """Tablet-sized touch tabs that record every key the page receives."""
     contexts: list[BrowserContext] = []
 
-    def open_tab() -> TouchTab:
-        context = chromium.new_context(viewport=TABLET_VIEWPORT, has_touch=True)
+    def open_tab(viewport: ViewportSize = TABLET) -> TouchTab:
+        context = chromium.new_context(viewport=viewport, has_touch=True)
         contexts.append(context)
         return TouchTab(context.new_page())
 
@@ -70,3 +78,29 @@ def test_a_patient_checks_in_by_touch_with_keys_only_for_the_words_they_write(
     # ...and the kiosk got those characters and taps, no other key and no mouse wheel.
     assert tab.keyboard_input() == answers.free_text()
     assert tab.mouse_buttons() <= TAP_BUTTONS
+
+
+@pytest.mark.xdist_group("browser_touch_only")
+@pytest.mark.xfail(
+    strict=True,
+    raises=FormDidNotMove,
+    reason="a finger swipe does not scroll a step: the page's terminal (xterm.js) ignores touch "
+    "moves while the kiosk has mouse reporting on, and sends the kiosk nothing; only a tap on "
+    "the 2-column scrollbar moves a long form",
+)
+def test_a_finger_swipe_moves_a_long_form(
+    real_kiosk: ServedKiosk, touch_tablet: Callable[..., TouchTab]
+) -> None:
+    tab = touch_tablet(SHORT_TABLET_VIEWPORT)
+    tab.open(real_kiosk.url)
+    tab.tap_button("Check in")
+    tab.wait_for_text("About you")
+    tab.settle()
+    assert tab.screen.find("Emergency contact's phone") is None, "About you fits: nothing to swipe"
+    input_before = len(tab.terminal_input)
+
+    if not tab.finger_swipe_up(rows=8):
+        raise FormDidNotMove(
+            f"the form stayed put; the page sent the kiosk {tab.terminal_input[input_before:]}"
+        )
+    tab.wait_for_text("Emergency contact's phone")
