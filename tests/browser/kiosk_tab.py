@@ -180,7 +180,7 @@ class KioskTab:
         if where is None:
             return None
         line = self.screen.lines()[where[0] + 1]
-        return line.split("▊", 1)[-1].strip(" ▎")
+        return line.split("▊", 1)[-1].split("▎", 1)[0].strip()  # (a scrollbar may follow ▎)
 
     def _whole_box(self, label: str) -> tuple[int, int] | None:
         """Where `label` sits in a text box's top border ("▊▔ label"), if the box's bottom
@@ -371,13 +371,13 @@ class TouchTab(KioskTab):
         self.settle(since=sent_at)
         return self.screen.text() != before
 
+    def scroll_down(self) -> bool:
+        return self.tap_scrollbar()
+
 
 def _touch(kind: str, x: float, y: float) -> dict[str, object]:
     """One finger's touch event for the Chrome DevTools protocol."""
     return {"type": kind, "touchPoints": [{"x": x, "y": y}]}
-
-    def scroll_down(self) -> bool:
-        return self.tap_scrollbar()
 
 
 def _first_match(

@@ -104,3 +104,35 @@ def test_a_finger_swipe_moves_a_long_form(
             f"the form stayed put; the page sent the kiosk {tab.terminal_input[input_before:]}"
         )
     tab.wait_for_text("Emergency contact's phone")
+
+
+class TapLost(AssertionError):
+    """A tap did not reach what it touched."""
+
+
+@pytest.mark.xdist_group("browser_touch_only")
+@pytest.mark.xfail(
+    strict=True,
+    raises=TapLost,
+    reason="a tap on a scrollbar's handle leaves it grabbed: the next tap anywhere first drags "
+    "the handle to where the finger lands (the form jumps) and does not reach what it touched",
+)
+def test_a_tap_after_touching_the_scrollbar_handle_reaches_the_box_it_touches(
+    real_kiosk: ServedKiosk, touch_tablet: Callable[..., TouchTab]
+) -> None:
+    tab = touch_tablet(SHORT_TABLET_VIEWPORT)
+    tab.open(real_kiosk.url)
+    tab.tap_button("Check in")
+    tab.wait_for_text("About you")
+    label = "Emergency contact's phone"
+    pages = 0
+    while tab.tap_scrollbar():  # down to the end; the last tap lands on the handle
+        pages += 1
+        assert pages < 5, "the form never reached its end"
+    assert pages > 0 and tab.box_text(label) == "", "the form did not scroll to its last box"
+
+    tab.tap(label)
+
+    where = tab.screen.find(label)
+    if where is None or tab.screen.cursor[0] != where[0] + 1:
+        raise TapLost(f"the tap on {label!r} did not reach its box:\n{tab.screen.text()}")
