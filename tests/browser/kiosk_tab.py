@@ -152,15 +152,19 @@ class KioskTab:
         position = locate()
         assert position is not None, f"{what} left the screen"
         row, column = position
-        box = self.page.locator(".xterm-screen").bounding_box()
-        assert box is not None, "the terminal is not on the page"
-        cell_width = box["width"] / self.screen.cols
-        cell_height = box["height"] / self.screen.rows
-        x = box["x"] + (column + (width if width is not None else len(what)) / 2) * cell_width
-        y = box["y"] + (row + 0.5) * cell_height
+        x, y = self._page_point(row, column + (width if width is not None else len(what)) / 2)
         sent_at = time.monotonic()
         self.page.touchscreen.tap(x, y)
         self.settle(since=sent_at, quiet_s=quiet_s)
+
+    def _page_point(self, row: int, column: float) -> tuple[float, float]:
+        """Where on the page the middle of `row` is, `column` cells from the terminal's left."""
+        box = self.page.locator(".xterm-screen").bounding_box()
+        assert box is not None, "the terminal is not on the page"
+        return (
+            box["x"] + column * box["width"] / self.screen.cols,
+            box["y"] + (row + 0.5) * box["height"] / self.screen.rows,
+        )
 
     def scroll_down(self) -> bool:
         """Bring more of a long form into view; False when it is already at its end."""
@@ -200,12 +204,7 @@ class KioskTab:
 
     def _keypad_key(self, key: str) -> tuple[int, int] | None:
         """Where `key` is drawn on the keypad: the one row showing every key in order."""
-        for row, line in enumerate(self.screen.lines()):
-            found = _KEYPAD_ROW.search(line)
-            if found is not None:
-                start = found.start(KEYS.index(key) + 1)
-                return row, cell_len(line[:start])
-        return None
+        return _first_match(self.screen.lines(), _KEYPAD_ROW, group=KEYS.index(key) + 1)
 
     def tap_choice(self, question: str, option: str) -> None:
         """Tap `option` under the question whose text contains `question`; wait until it is
@@ -300,14 +299,10 @@ class KioskTab:
 
     def _tap_cell(self, row: int, column: int) -> bool:
         """Touch the middle of one cell; whether the screen changed."""
-        box = self.page.locator(".xterm-screen").bounding_box()
-        assert box is not None, "the terminal is not on the page"
+        x, y = self._page_point(row, column + 0.5)
         before = self.screen.text()
         sent_at = time.monotonic()
-        self.page.touchscreen.tap(
-            box["x"] + (column + 0.5) * box["width"] / self.screen.cols,
-            box["y"] + (row + 0.5) * box["height"] / self.screen.rows,
-        )
+        self.page.touchscreen.tap(x, y)
         self.settle(since=sent_at)
         return self.screen.text() != before
 
@@ -381,13 +376,13 @@ def _touch(kind: str, x: float, y: float) -> dict[str, object]:
 
 
 def _first_match(
-    lines: list[str], pattern: re.Pattern[str], first_row: int = 0
+    lines: list[str], pattern: re.Pattern[str], first_row: int = 0, group: int = 1
 ) -> tuple[int, int] | None:
-    """(row, cell column) of the first group of the first line matching `pattern`, or None."""
+    """(row, cell column) of a group of the first line matching `pattern`, or None."""
     for row, line in enumerate(lines, start=first_row):
         found = pattern.search(line)
         if found is not None:
-            return row, cell_len(line[: found.start(1)])
+            return row, cell_len(line[: found.start(group)])
     return None
 
 

@@ -30,7 +30,7 @@ TAP_BUTTONS = {0, 35}
 #: The tablet of the other browser tests.
 TABLET: ViewportSize = {"width": TABLET_VIEWPORT["width"], "height": TABLET_VIEWPORT["height"]}
 #: A tablet with its own keyboard up: About you no longer fits above the keypad.
-SHORT_TABLET_VIEWPORT: ViewportSize = {"width": 1280, "height": 600}
+TABLET_WITH_KEYBOARD_UP: ViewportSize = {"width": 1280, "height": 600}
 
 
 class FormDidNotMove(AssertionError):
@@ -91,7 +91,7 @@ def test_a_patient_checks_in_by_touch_with_keys_only_for_the_words_they_write(
 def test_a_finger_swipe_moves_a_long_form(
     real_kiosk: ServedKiosk, touch_tablet: Callable[..., TouchTab]
 ) -> None:
-    tab = touch_tablet(SHORT_TABLET_VIEWPORT)
+    tab = touch_tablet(TABLET_WITH_KEYBOARD_UP)
     tab.open(real_kiosk.url)
     tab.tap_button("Check in")
     tab.wait_for_text("About you")
@@ -120,7 +120,7 @@ class TapLost(AssertionError):
 def test_a_tap_after_touching_the_scrollbar_handle_reaches_the_box_it_touches(
     real_kiosk: ServedKiosk, touch_tablet: Callable[..., TouchTab]
 ) -> None:
-    tab = touch_tablet(SHORT_TABLET_VIEWPORT)
+    tab = touch_tablet(TABLET_WITH_KEYBOARD_UP)
     tab.open(real_kiosk.url)
     tab.tap_button("Check in")
     tab.wait_for_text("About you")
