@@ -28,6 +28,7 @@ from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
+from textual.scrollbar import ScrollBar
 from textual.worker import Worker, WorkerCancelled, get_current_worker
 
 from kiosk.intake.config import ClinicConfig, load_config
@@ -508,6 +509,16 @@ class KioskApp(App[None], inherit_bindings=False):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown | events.Paste):
             self.touch()
+        if (
+            isinstance(event, events.MouseMove)
+            and event.button == 0
+            and isinstance(self.mouse_captured, ScrollBar)
+        ):
+            # Why: a tap sends press and release together, and Textual 8.2.8's scrollbar grabs
+            # the mouse (an action run after the press) only once the release has gone by, so
+            # it stays grabbed and the next tap anywhere would drag the form. A pointer that
+            # moves with no button held is not dragging: the grab is over.
+            self.capture_mouse(None)
         await super().on_event(event)
 
     def on_patient_activity(self, _message: PatientActivity) -> None:
