@@ -19,6 +19,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.geometry import Size
 from textual.suggester import Suggester
+from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
 from kiosk.intake.validation import FieldProblem, Invalid, Valid
@@ -251,6 +252,20 @@ class StepScreen(KeptStylesScreen):
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         if isinstance(event.widget, Input) and self.HAS_KEYPAD:
             self.query_one(Keypad).target = event.widget
+        # After the refresh: the box just left may show a message that moves the boxes below.
+        self.call_after_refresh(self._whole_in_view, event.widget)
+
+    def _whole_in_view(self, focused: Widget) -> None:
+        """Scroll a focused widget wholly into view when only part of it shows.
+
+        Why: Textual focuses a tapped widget without scrolling, so a box tapped by the label
+        showing at a step's bottom edge would be typed into out of sight, under the keypad. A
+        widget wholly out of sight (the consent's signature box, focused first) is left there,
+        so the patient starts reading at the top. Keys already scroll what they focus.
+        """
+        shown = self.query_one("#step-body").content_region
+        if focused.region.overlaps(shown) and not shown.contains_region(focused.region):
+            focused.scroll_visible(animate=False)
 
     # ---- navigation -----------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""A tap on a long step's scrollbar handle must not leave the form stuck to the finger.
+"""Taps on a long step: the scrollbar handle must not stick to the finger, and a box tapped at
+the bottom edge comes into view.
 
 A tablet's tap reaches the kiosk as one burst: the pointer moves there, the button goes down and
 up at once (that is what the browser's terminal sends; tests/browser/test_touch_only.py checks it
@@ -36,12 +37,39 @@ async def test_a_tap_after_tapping_the_scrollbar_handle_reaches_the_box_it_touch
         assert body.scroll_y == body.max_scroll_y
         tap(app, bar.region.x, bar.region.bottom - 1)  # now on the handle
         await pilot.pause(0.2)
-        last_box = app.screen.query_one("#emergency_contact_phone", Input)  # wholly on screen
-        x, y = last_box.region.x + 4, last_box.region.y + 1
+        visible = body.content_region
+        high_box = next(  # the first box wholly on screen: far above the handle
+            box
+            for box in app.screen.query(Input)
+            if visible.y <= box.region.y and box.region.bottom <= visible.bottom
+        )
         scrolled_to = body.scroll_y
 
-        tap(app, x, y)
+        tap(app, high_box.region.x + 4, high_box.region.y + 1)
         await pilot.pause(0.2)
 
-        assert body.scroll_y == scrolled_to, "the form followed the finger"
-        assert app.focused is last_box, f"the tap reached {app.focused!r}"
+        # A stuck handle would drag the form along with the finger, up toward its start.
+        assert body.scroll_y >= scrolled_to, "the form followed the finger"
+        assert app.focused is high_box, f"the tap reached {app.focused!r}"
+
+
+async def test_a_box_tapped_at_the_bottom_edge_of_a_step_comes_into_view(app: KioskApp) -> None:
+    async with app.run_test(size=(120, 24)) as pilot:
+        await ready(app, pilot)
+        await pilot.click("#check-in")
+        await pilot.pause()
+        body = app.screen.query_one("#step-body")
+        visible = body.content_region
+        box = next(
+            box
+            for box in app.screen.query(Input)
+            if visible.y <= box.region.y < visible.bottom < box.region.bottom
+        )  # the box whose label (top border) is the last row showing
+
+        tap(app, box.region.x + 4, box.region.y)
+        await pilot.pause(0.2)
+
+        assert app.focused is box
+        assert box.region.y >= visible.y and box.region.bottom <= visible.bottom, (
+            f"{box.id} focused out of sight: {box.region} outside {visible}"
+        )
