@@ -227,12 +227,20 @@ class KioskTab:
         return where is not None and self.screen.lines()[where[0]][where[1] :].startswith("●")
 
     def next_field(self, key: str = "Enter") -> None:
-        """Press the key that moves to the next text box, and wait until the cursor is in it."""
+        """Press the key that moves to the next text box, and wait until the cursor is in it
+        (the border above the cursor, with its label, is another box's: the new box may have
+        scrolled to the very row the last one was on)."""
         self.settle()
-        row_before = self.screen.cursor[0]
+        box_before = self._border_above_cursor()
         self.press(key)
-        self.wait_until(lambda: self.screen.cursor[0] != row_before, f"{key} to reach a text box")
+        self.wait_until(
+            lambda: self._border_above_cursor() != box_before, f"{key} to reach a text box"
+        )
         self.settle()
+
+    def _border_above_cursor(self) -> str:
+        row = self.screen.cursor[0]
+        return self.screen.lines()[row - 1] if row > 0 else ""
 
     def tap_field(self, label: str) -> None:
         """Tap the text box labelled `label` and wait until the cursor is in it."""
@@ -313,11 +321,12 @@ class KioskTab:
             _TERMINAL_REPLY.sub("", _MOUSE_REPORT.sub("", data)) for data in self.terminal_input
         )
 
-    def mouse_buttons(self) -> set[int]:
-        """Every mouse button code the page sent (0 press/release, 35 move; 64/65 a wheel)."""
+    def mouse_buttons(self, since: int = 0) -> set[int]:
+        """Every mouse button code the page sent (0 press/release, 35 move; 64/65 a wheel),
+        from its `since`th piece of terminal input on."""
         return {
             int(report.group(1))
-            for data in self.terminal_input
+            for data in self.terminal_input[since:]
             for report in _MOUSE_REPORT.finditer(data)
         }
 

@@ -236,8 +236,7 @@ def answer_todays_checklist(tab: KioskTab, answers: TouchAnswers) -> None:
 
 
 def sign_consent(tab: KioskTab, answers: TouchAnswers, config: ClinicConfig) -> None:
-    # Page down only while the kiosk asks for it (a consent that fits is read at once): a tap
-    # on the scrollbar's handle at the end would leave it grabbed (see test_touch_only.py).
+    # Page down while the kiosk asks for it (a consent that fits the screen is read at once).
     read_to_end = words("screens.consent.read_to_end")
     for _ in range(MAX_SWIPES):
         if tab.screen.find(read_to_end) is None or not tab.scroll_down():
