@@ -252,8 +252,7 @@ class StepScreen(KeptStylesScreen):
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         if isinstance(event.widget, Input) and self.HAS_KEYPAD:
             self.query_one(Keypad).target = event.widget
-        # After the refresh: the box just left may show a message that moves the boxes below.
-        self.call_after_refresh(self._whole_in_view, event.widget)
+        self._whole_in_view(event.widget)
 
     def _whole_in_view(self, focused: Widget) -> None:
         """Scroll a focused widget wholly into view when only part of it shows.
@@ -265,7 +264,9 @@ class StepScreen(KeptStylesScreen):
         """
         shown = self.query_one("#step-body").content_region
         if focused.region.overlaps(shown) and not shown.contains_region(focused.region):
-            focused.scroll_visible(animate=False)
+            # Judged on the screen as tapped, scrolled after the refresh: the box just left
+            # may now show a message that moves the boxes below it down.
+            self.call_after_refresh(focused.scroll_visible, animate=False)
 
     # ---- navigation -----------------------------------------------------------------------
 
