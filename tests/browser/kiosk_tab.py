@@ -179,12 +179,16 @@ class KioskTab:
         self.wait_until(lambda: self.screen.cursor[0] == where[0] + 1, f"the {label!r} box")
 
     def box_text(self, label: str) -> str | None:
-        """What the whole text box labelled `label` shows, or None if it is not in view."""
-        where = self._whole_box(label)
-        if where is None:
-            return None
-        line = self.screen.lines()[where[0] + 1]
-        return line.split("▊", 1)[-1].split("▎", 1)[0].strip()  # (a scrollbar may follow ▎)
+        """What the text box labelled `label` shows, or None if its label or the line it
+        shows what is typed on is not in view."""
+        lines = self.screen.lines()
+        top = re.compile(rf"▊▔ {re.escape(label)}")
+        for row, line in enumerate(lines[:-1]):
+            found = top.search(line)
+            if found is not None and lines[row + 1][found.start() :].startswith("▊"):
+                # (a scrollbar may follow the box's right border)
+                return lines[row + 1][found.start() + 1 :].split("▎", 1)[0].strip()
+        return None
 
     def _whole_box(self, label: str) -> tuple[int, int] | None:
         """Where `label` sits in a text box's top border ("▊▔ label"), if the box's bottom
