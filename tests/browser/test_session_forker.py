@@ -38,8 +38,9 @@ async def test_a_killed_forker_is_started_again_and_open_tabs_keep_working() -> 
             await read_until(first, b"Welcome")
             first_forker = server.forker.pid
             assert first_forker is not None
-            os.kill(first_forker, signal.SIGKILL)  # say, the kernel's out-of-memory killer
-            psutil.wait_procs([psutil.Process(first_forker)], timeout=15)
+            killed = psutil.Process(first_forker)  # before it can be gone and reaped
+            killed.kill()  # say, the kernel's out-of-memory killer
+            psutil.wait_procs([killed], timeout=15)
 
             second = await http.ws_connect(f"{url}ws?width=80&height=24")
             await read_until(second, b"Welcome")
