@@ -221,9 +221,13 @@ class KioskWebServer:
         browser on this host can open."""
         await self.forker.start()
         self._runner = web.AppRunner(self._make_app(), handle_signals=False)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
+        try:
+            await self._runner.setup()
+            site = web.TCPSite(self._runner, self.host, self.port)
+            await site.start()
+        except BaseException:  # the port is taken, say: no forker left behind
+            await self.stop()
+            raise
         bound_host, bound_port = self._runner.addresses[0][:2]
         shown_host = f"[{bound_host}]" if ":" in bound_host else bound_host
         return f"http://{shown_host}:{bound_port}/"

@@ -174,3 +174,19 @@ async def test_the_forker_and_other_tabs_hold_nothing_a_patient_typed(tmp_path: 
             assert server.forker.pid is not None
             assert not _memory_holds(server.forker.pid, CANARY)
             assert not _memory_holds(other_session.pid, CANARY)
+
+
+@pytest.mark.usefixtures("tiny_app_importable")
+async def test_a_port_already_taken_leaves_no_forker_behind() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        server = KioskWebServer(TINY_KIOSK, port=taken.getsockname()[1])
+        with pytest.raises(OSError):
+            await server.start()
+    forkers = [
+        child
+        for child in psutil.Process().children(recursive=True)
+        if "kiosk.session_forker" in " ".join(child.cmdline())
+    ]
+    assert psutil.wait_procs(forkers, timeout=15)[1] == [], "a forker outlived the failed start"
