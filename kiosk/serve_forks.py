@@ -170,19 +170,16 @@ class SessionForker:
         stderr_read, stderr_write = os.pipe()
         request = json.dumps({"columns": columns, "rows": rows}).encode()
         ours = (stdin_write, stdout_read, stderr_read)
-        try:
-            answer, fds = await asyncio.wait_for(
-                asyncio.to_thread(
-                    _ask, self._control, request, [stdin_read, stdout_write, stderr_write]
-                ),
-                FORK_ANSWER_S,
+        asking = asyncio.ensure_future(
+            asyncio.to_thread(
+                _ask, self._control, request, [stdin_read, stdout_write, stderr_write]
             )
-        except BaseException as failed:
+        )
+        try:
+            answer, fds = await self._answer_to(asking)
+        except BaseException:
             for fd in ours:
                 os.close(fd)
-            if isinstance(failed, TimeoutError) and self._process is not None:
-                self._process.kill()  # a late answer must never be taken for the next request's
-                raise _ForkerGone("it did not answer in time") from None
             raise
         finally:
             for fd in (stdin_read, stdout_write, stderr_write):
@@ -198,6 +195,37 @@ class SessionForker:
             await _reader(stdout_read),
             await _reader(stderr_read),
         )
+
+    async def _answer_to(
+        self, asking: asyncio.Future[tuple[dict[str, Any], list[int]]]
+    ) -> tuple[dict[str, Any], list[int]]:
+        """The forker's answer to one request, never abandoned half-way: an answer left unread
+        would be taken for the next request's."""
+        try:
+            await asyncio.wait({asking}, timeout=FORK_ANSWER_S)
+        except asyncio.CancelledError:
+            # The tab went away while its session was being forked: take the answer anyway
+            # and end that session, which nobody will show.
+            await self._finish(asking)
+            if asking.done() and asking.exception() is None:
+                for pidfd in asking.result()[1]:
+                    with suppress(ProcessLookupError):
+                        signal.pidfd_send_signal(pidfd, signal.SIGKILL)
+                    os.close(pidfd)
+            raise
+        if not asking.done():
+            await self._finish(asking)
+            raise _ForkerGone("it did not answer in time")
+        return asking.result()
+
+    async def _finish(self, asking: asyncio.Future[tuple[dict[str, Any], list[int]]]) -> None:
+        """Let a request in flight end: wait for its answer, or kill a forker that gives none
+        (its socket then closes, which ends the wait)."""
+        await asyncio.wait({asking}, timeout=FORK_ANSWER_S)
+        if not asking.done() and self._process is not None:
+            self._process.kill()
+            await asyncio.wait({asking})
+        asking.exception()  # seen here: the caller raises its own reason
 
     async def stop(self) -> None:
         """Close the forker's socket (which ends it) and wait for it; sessions are left alone."""

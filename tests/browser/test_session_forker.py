@@ -6,6 +6,7 @@ does.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -190,3 +191,28 @@ async def test_a_port_already_taken_leaves_no_forker_behind() -> None:
         if "kiosk.session_forker" in " ".join(child.cmdline())
     ]
     assert psutil.wait_procs(forkers, timeout=15)[1] == [], "a forker outlived the failed start"
+
+
+@pytest.mark.usefixtures("tiny_app_importable")
+async def test_a_tab_gone_while_its_session_is_forked_leaves_no_session_and_no_mix_up() -> None:
+    async with serving(TINY_KIOSK) as (server, _):
+        forker = server.forker.pid
+        assert forker is not None
+        os.kill(forker, signal.SIGSTOP)  # a busy forker: the request waits for its answer
+        abandoned = asyncio.create_task(server.forker.fork(80, 24))
+        await asyncio.sleep(0.2)
+        abandoned.cancel()  # the tab closed meanwhile
+        asyncio.get_running_loop().call_later(0.2, os.kill, forker, signal.SIGCONT)
+        with pytest.raises(asyncio.CancelledError):
+            await abandoned
+
+        kept = await server.forker.fork(80, 24)
+
+        assert await asyncio.wait_for(kept.stdout.readline(), 30) == b"__GANGLION__\n"
+        abandoned_sessions = [p for p in session_processes(server) if p.pid != kept.pid]
+        _, alive = psutil.wait_procs(abandoned_sessions, timeout=15)
+        assert alive == [], "the abandoned session lives on"
+        kept.kill()  # its pid is the process drawing on its pipe: that drawing ends
+        assert await asyncio.wait_for(kept.stdout.read(), 30) is not None
+        await asyncio.wait_for(kept.wait(), 30)
+        kept.close()
