@@ -324,6 +324,10 @@ class KioskApp(App[None], inherit_bindings=False):
     # ---- the patient's way through ------------------------------------------------------
 
     def on_welcome_screen_language_chosen(self, message: WelcomeScreen.LanguageChosen) -> None:
+        if self.screen is not self.welcome:
+            # A tap that landed just after "Check in": the steps are showing (or the staff
+            # unlock); rebuilding them now would pull the current screen from under the patient.
+            return
         self.language = message.language
         self.welcome.show(self.language, self.larger_text, self.theme == HIGH_CONTRAST_THEME)
         self.done.show(self.language, declined=False)
@@ -335,9 +339,13 @@ class KioskApp(App[None], inherit_bindings=False):
         self.theme = HIGH_CONTRAST_THEME if message.high_contrast else STANDARD_THEME
 
     async def on_welcome_screen_start_pressed(self) -> None:
+        if self.screen is not self.welcome:
+            return  # a second tap on "Check in": the first has started the check-in
         if self._steps_language != self.language or not self.steps:
             self.prepare_steps(self.language)
         await self.steps_built()
+        if self.screen is not self.welcome:
+            return  # the staff unlock opened on top meanwhile: it must not be switched away
         self.session = CheckInSession(self.language, self.wall_clock().astimezone(UTC))
         self.full_collections.hold()
         self.touch()
@@ -568,6 +576,9 @@ class KioskApp(App[None], inherit_bindings=False):
         self.prepare_steps(self.language)
 
     # ---- staff --------------------------------------------------------------------------
+
+    def on_welcome_screen_staff_tapped(self) -> None:
+        self.action_staff()
 
     def action_staff(self) -> None:
         # Why imported here: the staff screens are not needed to draw the welcome screen.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -27,11 +27,16 @@ class WelcomeScreen(KeptStylesScreen):
     WelcomeScreen #check-in { width: 100%; height: 5; text-style: bold; }
     WelcomeScreen #languages { height: 3; margin: 1 0; }
     WelcomeScreen #languages Button { width: 1fr; }
-    WelcomeScreen #staff-hint { color: $kiosk-muted; content-align: center middle; width: 100%; }
+    WelcomeScreen #staff-hint {
+        color: $kiosk-muted; content-align: center middle; width: 100%; height: 3;
+    }
     """
 
     class StartPressed(Message):
         """The patient pressed "Check in"."""
+
+    class StaffTapped(Message):
+        """Someone tapped the staff line: a tablet has no F12 key."""
 
     class LanguageChosen(Message):
         def __init__(self, language: str) -> None:
@@ -104,6 +109,11 @@ class WelcomeScreen(KeptStylesScreen):
         language = (event.button.id or "").removeprefix("language-")
         if language in LANGUAGES:
             self.post_message(self.LanguageChosen(language))
+
+    @on(events.Click, "#staff-hint")
+    def _staff(self, event: events.Click) -> None:
+        event.stop()
+        self.post_message(self.StaffTapped())
 
     @on(TickBox.Toggled)
     def _display(self, event: TickBox.Toggled) -> None:

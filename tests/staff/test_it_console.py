@@ -16,10 +16,15 @@ from kiosk.kiosk import Kiosk, KioskError, WrongPin
 from kiosk.screens.it_console import ITConsoleScreen
 from kiosk.staff_console import StaffConsole, StaffConsoleError
 from sync.client.pins import ServerPins
-from tests.staff.conftest import IT, IT_PIN, NURSE, NURSE_PIN, StaffHostApp, seed_today
-
-# A Button ignores a click while its pressed look shows (0.2 s): a person's second press is later.
-BUTTON_SETTLES = 0.5
+from tests.staff.conftest import (
+    BUTTON_SETTLES,
+    IT,
+    IT_PIN,
+    NURSE,
+    NURSE_PIN,
+    StaffHostApp,
+    seed_today,
+)
 
 
 def shown(app: StaffHostApp, selector: str) -> str:

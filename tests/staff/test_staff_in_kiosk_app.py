@@ -1,5 +1,6 @@
-"""The staff side inside the real kiosk App: F12 from the patient's welcome screen opens the
-unlock, the patient screen is hidden behind the staff screens, and Lock brings it back."""
+"""The staff side inside the real kiosk App: F12 (or, on a tablet, a tap on the staff line) from
+the patient's welcome screen opens the unlock, the patient screen is hidden behind the staff
+screens, and Lock brings it back."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from kiosk.kiosk import Kiosk
 from kiosk.screens.nurse_queue import NurseQueueScreen
 from kiosk.screens.staff_unlock import StaffUnlockScreen
 from kiosk.widgets.staff_queue_table import StaffQueueTable
-from tests.staff.conftest import NURSE, NURSE_PIN, seed_today
+from tests.staff.conftest import BUTTON_SETTLES, NURSE, NURSE_PIN, seed_today
 
 
 async def test_f12_unlock_queue_and_lock_inside_the_kiosk_app(kiosk: Kiosk) -> None:
@@ -32,3 +33,26 @@ async def test_f12_unlock_queue_and_lock_inside_the_kiosk_app(kiosk: Kiosk) -> N
         await pilot.click("#staff-lock")
         await pilot.pause()
         assert app.screen is patient_screen
+
+
+async def test_a_nurse_at_a_tablet_reaches_the_unlock_by_tapping_the_staff_line(
+    kiosk: Kiosk,
+) -> None:
+    seed_today(kiosk)
+    app = KioskApp(kiosk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "tap here" in str(app.screen.query_one("#staff-hint").render())
+
+        await pilot.click("#staff-hint")  # a tablet has no F12 key
+        await pilot.pause()
+
+        assert isinstance(app.screen, StaffUnlockScreen)
+        await pilot.press(*NURSE)  # the staff id on the tablet's own keyboard
+        await pilot.click("#staff-pin")
+        for digit in NURSE_PIN:  # the PIN on the screen's pad
+            await pilot.click(f"#pad-{digit}")
+            await pilot.pause(BUTTON_SETTLES)
+        await pilot.click("#staff-unlock")
+        await pilot.pause()
+        assert isinstance(app.screen, NurseQueueScreen)

@@ -1,5 +1,6 @@
-"""Taps on a long step: the scrollbar handle must not stick to the finger, and a box tapped at
-the bottom edge comes into view.
+"""Taps as a tablet sends them: the scrollbar handle must not stick to the finger, a box tapped
+at a step's bottom edge comes into view, and taps that land together on the welcome screen
+(Check in, a language, the staff line) start one check-in and break nothing.
 
 A tablet's tap reaches the kiosk as one burst: the pointer moves there, the button goes down and
 up at once (that is what the browser's terminal sends; tests/browser/test_touch_only.py checks it
@@ -12,6 +13,8 @@ from textual import events
 from textual.widgets import Input
 
 from kiosk.app import KioskApp
+from kiosk.screens.checkin_session import STEPS
+from kiosk.screens.staff_unlock import StaffUnlockScreen
 from tests.screens.conftest import ready
 
 
@@ -73,3 +76,27 @@ async def test_a_box_tapped_at_the_bottom_edge_of_a_step_comes_into_view(app: Ki
         assert box.region.y >= visible.y and box.region.bottom <= visible.bottom, (
             f"{box.id} focused out of sight: {box.region} outside {visible}"
         )
+
+
+async def test_taps_landing_together_on_welcome_start_one_check_in_and_break_nothing(
+    app: KioskApp,
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        spots = [
+            app.welcome.query_one(selector).region
+            for selector in ("#check-in", "#check-in", "#language-es", "#staff-hint")
+        ]
+        for region in spots:  # a hand brushing the glass: all four before any is handled
+            tap(app, region.x + 2, region.y + 1)
+        await pilot.pause(0.3)
+        await app.steps_built()
+        await pilot.pause()
+
+        assert app.screen_stack[1].name == "identity"  # one check-in, in English
+        assert isinstance(app.screen, StaffUnlockScreen)  # the staff line was tapped too
+        assert set(app.steps) == set(STEPS)
+        await pilot.click("#staff-unlock-cancel")
+        await pilot.pause()
+        assert app.screen.name == "identity"
+        assert app.steps["identity"] is app.screen
