@@ -26,12 +26,15 @@ import socket
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from types import FrameType, ModuleType
 from typing import NoReturn
 
 #: A request or answer is a small JSON object; larger datagrams are refused.
 MAX_MESSAGE = 4096
 READY = {"ready": True}
+#: The sessions forked and not yet reaped (this process's children).
+_sessions: set[int] = set()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -55,10 +58,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not message:
                 for fd in fds:
                     os.close(fd)
-                return 0
+                break
             _answer(control, message, fds, lambda: run_session(program_arguments))
         except (ConnectionResetError, BrokenPipeError):
-            return 0  # the server has gone: so do we
+            break
+    _end_sessions()
+    return 0
+
+
+def _end_sessions() -> None:
+    """The server has gone, and with it every tab: ask the sessions still running to quit.
+
+    Why: a session whose server was killed (rather than stopped, which ends each one) would
+    otherwise run on with nobody to show it to (Textual's web driver does not end at the end
+    of its input). Each has sealed its draft as it went.
+    """
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
+    for pid in _sessions:  # not yet reaped, so none of these pids is another process's
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
 
 
 def _loaded(module_name: str) -> ModuleType:
@@ -89,6 +107,7 @@ def _answer(
             if pid == 0:
                 _become_session(control, fds, size, session)
             pidfd = os.pidfd_open(pid)  # before the child can be reaped: SIGCHLD is blocked
+            _sessions.add(pid)
         finally:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
     except (ValueError, RecursionError, OSError) as refused:
@@ -151,6 +170,7 @@ def _reap_children(_signal: int, _frame: FrameType | None) -> None:
             return
         if pid == 0:
             return
+        _sessions.discard(pid)
 
 
 if __name__ == "__main__":

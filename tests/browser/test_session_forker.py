@@ -10,6 +10,7 @@ import asyncio
 import json
 import os
 import re
+import select
 import signal
 import socket
 import subprocess
@@ -216,3 +217,26 @@ async def test_a_tab_gone_while_its_session_is_forked_leaves_no_session_and_no_m
         assert await asyncio.wait_for(kept.stdout.read(), 30) is not None
         await asyncio.wait_for(kept.wait(), 30)
         kept.close()
+
+
+def test_sessions_end_when_the_server_is_gone_without_stopping_them(
+    forker_socket: socket.socket,
+) -> None:
+    stdin, stdout, stderr = os.pipe(), os.pipe(), os.pipe()
+    _, [pidfd] = _ask(
+        forker_socket, b'{"columns": 80, "rows": 24}', [stdin[0], stdout[1], stderr[1]]
+    )
+    for fd in (stdin[0], stdout[1], stderr[1]):
+        os.close(fd)
+    try:
+        with os.fdopen(stdout[0], "rb") as session_output:
+            assert session_output.readline() == b"__GANGLION__\n"  # the session is drawing
+            # The server is killed: its socket closes, but nothing asked the session to quit
+            # and its input is still open (our end of its stdin stays open here).
+            forker_socket.close()
+            ended, _, _ = select.select([pidfd], [], [], 30)
+            assert ended, "the session outlived its server"
+    finally:
+        os.close(pidfd)
+        os.close(stdin[1])
+        os.close(stderr[0])
