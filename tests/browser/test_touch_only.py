@@ -39,6 +39,14 @@ TABLET_WITH_KEYBOARD_UP: ViewportSize = {"width": 1280, "height": 600}
 TABLET_ABOUT_YOU_TO_PHONE: ViewportSize = {"width": 1280, "height": 490}
 
 
+def on_about_you(tab: TouchTab, kiosk: ServedKiosk) -> None:
+    """Open the served kiosk, tap Check in and wait until "About you" stands still."""
+    tab.open(kiosk.url)
+    tab.tap_button("Check in")
+    tab.wait_for_text("About you")
+    tab.settle()
+
+
 @pytest.fixture
 def real_kiosk(
     serve_program: Callable[[SessionProgram], ServedKiosk], demo_kiosk_dir: Path
@@ -87,10 +95,7 @@ def test_a_finger_swipe_moves_a_long_form_and_taps_nothing(
     real_kiosk: ServedKiosk, touch_tablet: Callable[..., TouchTab]
 ) -> None:
     tab = touch_tablet(TABLET_WITH_KEYBOARD_UP)
-    tab.open(real_kiosk.url)
-    tab.tap_button("Check in")
-    tab.wait_for_text("About you")
-    tab.settle()
+    on_about_you(tab, real_kiosk)
     assert tab.screen.find("Emergency contact's phone") is None, "About you fits: nothing to swipe"
     input_before = len(tab.terminal_input)
 
@@ -106,9 +111,7 @@ def test_a_tap_after_touching_the_scrollbar_handle_reaches_the_box_it_touches(
     real_kiosk: ServedKiosk, touch_tablet: Callable[..., TouchTab]
 ) -> None:
     tab = touch_tablet(TABLET_WITH_KEYBOARD_UP)
-    tab.open(real_kiosk.url)
-    tab.tap_button("Check in")
-    tab.wait_for_text("About you")
+    on_about_you(tab, real_kiosk)
     label = "Emergency contact's phone"
     pages = 0
     while tab.tap_scrollbar():  # down to the end; the last tap lands on the handle
@@ -128,10 +131,7 @@ def test_the_keypad_shows_what_it_types_into_a_box_tapped_at_the_bottom_edge(
     real_kiosk: ServedKiosk, touch_tablet: Callable[..., TouchTab]
 ) -> None:
     tab = touch_tablet(TABLET_ABOUT_YOU_TO_PHONE)
-    tab.open(real_kiosk.url)
-    tab.tap_button("Check in")
-    tab.wait_for_text("About you")
-    tab.settle()
+    on_about_you(tab, real_kiosk)
     label = "Phone number"
     assert tab.screen.find(label) is not None, "the phone box's label is not on screen"
     assert tab.box_text(label) is None, "the phone box's typing line is in view: no edge to test"
