@@ -28,6 +28,7 @@ from kiosk.kiosk import Kiosk, KioskError
 from kiosk.screens.checkin_session import STEPS, CheckInSession
 from kiosk.screens.review import ReviewScreen
 from kiosk.screens.staff_unlock import StaffUnlockScreen
+from tests.waiting import button_ready
 
 DISK_SIZE = "3m"
 MAX_ATTEMPTS = 400
@@ -245,8 +246,7 @@ async def _press_submit(app: KioskApp, pilot: Pilot[None]) -> None:
     button = app.screen.query_one("#next", Button)
     button.scroll_visible(animate=False, immediate=True)
     await pilot.pause()
-    while button.has_class("-active"):  # a Button ignores clicks while it shows the last press
-        await pilot.pause(0.05)
+    await button_ready(pilot, button)
     assert await pilot.click(button)
     await app.seals_settled()
     await pilot.pause()

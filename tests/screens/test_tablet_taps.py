@@ -16,6 +16,7 @@ from kiosk.app import KioskApp
 from kiosk.screens.checkin_session import STEPS
 from kiosk.screens.staff_unlock import StaffUnlockScreen
 from tests.screens.conftest import ready
+from tests.waiting import wait_until
 
 
 def tap(app: KioskApp, x: int, y: int) -> None:
@@ -36,10 +37,9 @@ async def test_a_tap_after_tapping_the_scrollbar_handle_reaches_the_box_it_touch
         bar = body.vertical_scrollbar
         assert body.max_scroll_y > 0, "the step fits: nothing to scroll"
         tap(app, bar.region.x, bar.region.bottom - 1)  # the track: down to the end
-        await pilot.pause(0.2)
-        assert body.scroll_y == body.max_scroll_y
+        await wait_until(pilot, lambda: body.scroll_y == body.max_scroll_y, "the form at its end")
         tap(app, bar.region.x, bar.region.bottom - 1)  # now on the handle
-        await pilot.pause(0.2)
+        await pilot.wait_for_scheduled_animations()
         visible = body.content_region
         high_box = next(  # the first box wholly on screen: far above the handle
             box
@@ -49,7 +49,8 @@ async def test_a_tap_after_tapping_the_scrollbar_handle_reaches_the_box_it_touch
         scrolled_to = body.scroll_y
 
         tap(app, high_box.region.x + 4, high_box.region.y + 1)
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: app.focused is high_box, f"the tap reach {high_box.id}")
+        await pilot.wait_for_scheduled_animations()
 
         # A stuck handle would drag the form along with the finger, up toward its start.
         assert body.scroll_y >= scrolled_to, "the form followed the finger"
@@ -70,9 +71,9 @@ async def test_a_box_tapped_at_the_bottom_edge_of_a_step_comes_into_view(app: Ki
         )  # the box whose label (top border) is the last row showing
 
         tap(app, box.region.x + 4, box.region.y)
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: app.focused is box, f"the tap reach {box.id}")
+        await pilot.wait_for_scheduled_animations()
 
-        assert app.focused is box
         assert box.region.y >= visible.y and box.region.bottom <= visible.bottom, (
             f"{box.id} focused out of sight: {box.region} outside {visible}"
         )
@@ -89,7 +90,9 @@ async def test_taps_landing_together_on_welcome_start_one_check_in_and_break_not
         ]
         for region in spots:  # a hand brushing the glass: all four before any is handled
             tap(app, region.x + 2, region.y + 1)
-        await pilot.pause(0.3)
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, StaffUnlockScreen), "the staff unlock"
+        )
         await app.steps_built()
         await pilot.pause()
 

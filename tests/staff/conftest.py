@@ -33,8 +33,6 @@ from kiosk.vault import Argon2Cost
 #: Argon2id at its floor: the unlock logic is the same, the tests just do not wait for it.
 CHEAP_SLOTS = Argon2Cost(memory_kib=64, iterations=1, lanes=1)
 NURSE, NURSE_PIN = "N100", "246810"
-# A Button ignores a click while its pressed look shows (0.2 s): a person's second press is later.
-BUTTON_SETTLES = 0.5
 IT, IT_PIN = "IT1", "135790"
 HALF_TYPED = "answer the patient was typing"
 

@@ -17,7 +17,6 @@ from kiosk.screens.it_console import ITConsoleScreen
 from kiosk.staff_console import StaffConsole, StaffConsoleError
 from sync.client.pins import ServerPins
 from tests.staff.conftest import (
-    BUTTON_SETTLES,
     IT,
     IT_PIN,
     NURSE,
@@ -25,6 +24,7 @@ from tests.staff.conftest import (
     StaffHostApp,
     seed_today,
 )
+from tests.waiting import button_ready
 
 
 def shown(app: StaffHostApp, selector: str) -> str:
@@ -41,7 +41,7 @@ async def sign_in_as_it(pilot: Pilot[None]) -> None:
 
 async def press_remove(pilot: Pilot[None]) -> None:
     await pilot.click("#it-staff-remove")
-    await pilot.pause(BUTTON_SETTLES)
+    await button_ready(pilot, pilot.app.screen.query_one("#it-staff-remove", Button))
 
 
 async def fill(pilot: Pilot[None], **boxes: str) -> None:

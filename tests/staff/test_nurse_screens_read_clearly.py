@@ -23,6 +23,7 @@ from kiosk.screens.staff_shift import StaffShift
 from kiosk.widgets.staff_pin_pad import StaffPinPad
 from kiosk.widgets.staff_queue_table import StaffQueueTable
 from tests.staff.conftest import NURSE, NURSE_PIN, StaffHostApp, checkin_for, seed_today
+from tests.waiting import wait_until
 
 
 def static_text(app: StaffHostApp, selector: str) -> str:
@@ -182,10 +183,8 @@ async def test_one_flag_is_one_flag_and_the_toast_leaves_the_buttons_free(kiosk:
         await pilot.press(*NURSE_PIN, "enter")
         await pilot.pause()
         assert isinstance(app.screen, NurseQueueScreen)
-        await pilot.pause(0.2)
-        await pilot.pause()
+        await wait_until(pilot, lambda: bool(app.screen.query("Toast")), "a toast after signing")
         toasts = list(app.screen.query("Toast"))
-        assert toasts, "no toast after signing"
         said = str(toasts[0].render())
         refresh = app.screen.query_one("#nurse-queue-refresh").region
         covered = [t for t in toasts if t.region.overlaps(refresh)]

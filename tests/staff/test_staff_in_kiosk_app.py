@@ -4,12 +4,15 @@ screens, and Lock brings it back."""
 
 from __future__ import annotations
 
+from textual.widgets import Button
+
 from kiosk.app import KioskApp
 from kiosk.kiosk import Kiosk
 from kiosk.screens.nurse_queue import NurseQueueScreen
 from kiosk.screens.staff_unlock import StaffUnlockScreen
 from kiosk.widgets.staff_queue_table import StaffQueueTable
-from tests.staff.conftest import BUTTON_SETTLES, NURSE, NURSE_PIN, seed_today
+from tests.staff.conftest import NURSE, NURSE_PIN, seed_today
+from tests.waiting import button_ready
 
 
 async def test_f12_unlock_queue_and_lock_inside_the_kiosk_app(kiosk: Kiosk) -> None:
@@ -52,7 +55,7 @@ async def test_a_nurse_at_a_tablet_reaches_the_unlock_by_tapping_the_staff_line(
         await pilot.click("#staff-pin")
         for digit in NURSE_PIN:  # the PIN on the screen's pad
             await pilot.click(f"#pad-{digit}")
-            await pilot.pause(BUTTON_SETTLES)
+            await button_ready(pilot, app.screen.query_one(f"#pad-{digit}", Button))
         await pilot.click("#staff-unlock")
         await pilot.pause()
         assert isinstance(app.screen, NurseQueueScreen)

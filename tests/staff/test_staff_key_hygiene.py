@@ -16,6 +16,7 @@ from kiosk.screens.nurse_checkin import NurseCheckInScreen
 from kiosk.screens.nurse_queue import NurseQueueScreen
 from kiosk.vault import RecipientPrivateKey
 from tests.staff.conftest import NURSE, NURSE_PIN, PatientStandIn, StaffHostApp, seed_today
+from tests.waiting import wait_until
 
 # Names typed by the seeded patients: none may survive in anything the app can reach.
 PATIENT_NAMES = ("Uma Urgent", "Pat Plain", "Dee Draft")
@@ -85,11 +86,7 @@ async def test_a_shift_left_alone_locks_itself_and_drops_the_key(kiosk: Kiosk) -
     app = StaffHostApp(kiosk)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_a_record(pilot, app)
-        for _ in range(75):  # the idle lock comes after 3 s; allow a slow machine 15 s
-            if isinstance(app.screen, PatientStandIn):
-                break
-            await pilot.pause(0.2)
-        assert isinstance(app.screen, PatientStandIn)
+        await wait_until(pilot, lambda: isinstance(app.screen, PatientStandIn), "the idle lock")
         await pilot.pause()  # the lock's message and the first patient frame, as a person sees
         gc.collect()
         assert leaks(app) == []
