@@ -26,14 +26,24 @@ from kiosk.intake.records import (
     AuditEntry,
     CheckIn,
     ConsentDeclined,
+    DecisionOutcome,
     Draft,
     Flag,
     Identity,
+    NurseDecision,
     RecordKind,
+    Severity,
+    StopOverride,
     Vitals,
 )
 from kiosk.intake.rules import highest_severity, screen_checkin, screen_draft, screen_vitals
-from kiosk.intake.validation import Invalid, validate_person_name, validate_signature
+from kiosk.intake.validation import (
+    Invalid,
+    Validation,
+    validate_detail,
+    validate_person_name,
+    validate_signature,
+)
 from kiosk.locale import translate
 from kiosk.store import KioskStore, OutboxState, StoreError
 from kiosk.store.errors import DiskFull
@@ -78,6 +88,11 @@ __all__ = [
     "WrongPin",
     "check_new_staff",
 ]
+
+#: Every record kind a nurse opens with the staff key.
+OpenedRecord = CheckIn | Draft | ConsentDeclined | Vitals | NurseDecision | StopOverride
+#: The records a staff session writes (the nurse's own).
+NurseRecord = Vitals | NurseDecision | StopOverride
 
 DATABASE_NAME = "kiosk.db"
 SECRET_NAME = "device-secret"
@@ -611,13 +626,15 @@ class PatientDesk:
         return record_id
 
 
-def screened(
-    record: CheckIn | Draft | ConsentDeclined | Vitals, config: ClinicConfig
-) -> tuple[RecordDigest, tuple[Flag, ...]]:
+def screened(record: OpenedRecord, config: ClinicConfig) -> tuple[RecordDigest, tuple[Flag, ...]]:
     """A record's flags under `config`, and the digest the nurse's table shows for it."""
     if isinstance(record, Vitals):
         flags = screen_vitals(record, config)
         return _flagged(RecordDigest(RecordKind.VITALS, checkin_id=record.checkin_id), flags)
+    if isinstance(record, NurseDecision):
+        return RecordDigest(RecordKind.NURSE_DECISION, checkin_id=record.checkin_id), ()
+    if isinstance(record, StopOverride):
+        return RecordDigest(RecordKind.STOP_OVERRIDE, checkin_id=record.checkin_id), ()
     if isinstance(record, ConsentDeclined):
         return RecordDigest(RecordKind.CONSENT_DECLINED, patient_id=record.patient_id), ()
     if isinstance(record, CheckIn):
@@ -661,7 +678,7 @@ class EncodedRecord:
     data: bytes
 
     @classmethod
-    def of(cls, record: CheckIn | Draft | ConsentDeclined | Vitals) -> EncodedRecord:
+    def of(cls, record: OpenedRecord) -> EncodedRecord:
         """Encode first, before any rule looks at it: a malformed record is refused here."""
         try:
             data = to_payload(record)
@@ -713,7 +730,7 @@ class StaffSession:
         """The staff key, to wrap into a new nurse's slot while this nurse is present."""
         return self._key()
 
-    def open_record(self, record_id: str) -> CheckIn | Draft | ConsentDeclined | Vitals:
+    def open_record(self, record_id: str) -> OpenedRecord:
         """Open one stored record with the staff key, checking the device signature; audited."""
         record, kind = self._open(record_id)
         try:
@@ -722,7 +739,7 @@ class StaffSession:
             raise KioskError(f"record {record_id} not shown: {error}") from None
         return record
 
-    def _open(self, record_id: str) -> tuple[CheckIn | Draft | ConsentDeclined | Vitals, str]:
+    def _open(self, record_id: str) -> tuple[OpenedRecord, str]:
         key = self._key()
         try:
             envelope = self.kiosk.store.get_envelope(record_id)
@@ -773,16 +790,73 @@ class StaffSession:
         self, vitals: Vitals, supersedes: str | None = None
     ) -> tuple[str, tuple[Flag, ...]]:
         """Screen and seal the nurse's vitals (to the clinic and staff keys)."""
-        self._key()
-        payload = EncodedRecord.of(vitals)
-        if vitals.nurse_id != self.staff_id:
-            raise KioskError(f"vitals: signed by {self.staff_id}, not by {vitals.nurse_id}")
-        digest, flags = screened(vitals, self.kiosk.config)
         action = "vitals.corrected" if supersedes else "vitals.recorded"
+        return self._write_own(vitals, vitals.nurse_id, action, supersedes)
+
+    def record_override(self, override: StopOverride) -> str:
+        """Seal a named clinician's override of one STOP flag, as its own record."""
+        if override.flag.severity is not Severity.STOP:
+            raise KioskError("override: only a STOP flag needs a clinician's override")
+        _required_text(
+            validate_person_name(override.clinician_name, "clinician_name"), "clinician name"
+        )
+        _required_text(validate_detail(override.reason, "override_reason"), "override reason")
+        record_id, _ = self._write_own(override, override.nurse_id, "override.recorded", None)
+        return record_id
+
+    def record_decision(self, decision: NurseDecision, supersedes: str | None = None) -> str:
+        """Seal the nurse's decision. A hold needs its reason; "cleared" is refused while a
+        STOP flag among those seen has no clinician's override (of the ones named) for it."""
+        if decision.outcome is DecisionOutcome.HOLD:
+            _required_text(validate_detail(decision.reason, "hold_reason"), "hold reason")
+        else:
+            cleared = {
+                override.flag.code
+                for override in self._overrides(decision.overrides)
+                if override.checkin_id == decision.checkin_id
+            }
+            for flag in decision.flags:
+                if flag.severity is Severity.STOP and flag.code not in cleared:
+                    raise KioskError(
+                        f"decision: {flag.code} is a STOP; it needs a clinician's override first"
+                    )
+        action = f"decision.{decision.outcome.value}"
+        record_id, _ = self._write_own(decision, decision.nurse_id, action, supersedes)
+        return record_id
+
+    def _overrides(self, record_ids: tuple[str, ...]) -> list[StopOverride]:
+        overrides = []
+        for record_id in record_ids:
+            record, _ = self._open(record_id)
+            if not isinstance(record, StopOverride):
+                raise KioskError(f"decision: record {record_id} is not a clinician's override")
+            overrides.append(record)
+        return overrides
+
+    def _write_own(
+        self, record: NurseRecord, signer: str, action: str, supersedes: str | None
+    ) -> tuple[str, tuple[Flag, ...]]:
+        """Seal a record this nurse signs (to the clinic and staff keys), audited as `action`."""
+        self._key()
+        payload = EncodedRecord.of(record)
+        if signer != self.staff_id:
+            kind = payload.kind.replace("_", " ")
+            raise KioskError(f"{kind}: signed by {self.staff_id}, not by {signer}")
+        digest, flags = screened(record, self.kiosk.config)
         record_id = RecordWriter(self.kiosk).write(
             payload, digest, supersedes, to_clinic=True, action=action, actor=self.staff_id
         )
         return record_id, flags
+
+
+def _required_text(checked: Validation[str], field_id: str) -> str:
+    """The checked text, or KioskError naming the field (empty counts as missing)."""
+    if isinstance(checked, Invalid):
+        problem = checked.problem
+        raise KioskError(f"{field_id}: {translate(problem.code, 'en', **problem.params)}")
+    if not checked.value:
+        raise KioskError(f"{field_id}: {translate('text.required', 'en')}")
+    return checked.value
 
 
 def _checked_member(member: NewStaff) -> NewStaff:

@@ -25,7 +25,9 @@ from kiosk.intake.records import (
     CheckIn,
     ConsentDeclined,
     Draft,
+    NurseDecision,
     RecordKind,
+    StopOverride,
     Vitals,
 )
 
@@ -33,7 +35,7 @@ SCHEMA_VERSION = 1
 # Why: a check-in is a few kilobytes; anything far larger is hostile or corrupt.
 MAX_PAYLOAD_BYTES = 1_048_576
 
-Record = CheckIn | Draft | Vitals | ConsentDeclined | AuditEntry
+Record = CheckIn | Draft | Vitals | ConsentDeclined | NurseDecision | StopOverride | AuditEntry
 
 #: The "kind" string written into every payload, per record type.
 KIND_OF_TYPE: dict[type[Any], str] = {
@@ -41,6 +43,8 @@ KIND_OF_TYPE: dict[type[Any], str] = {
     Draft: RecordKind.DRAFT.value,
     Vitals: RecordKind.VITALS.value,
     ConsentDeclined: RecordKind.CONSENT_DECLINED.value,
+    NurseDecision: RecordKind.NURSE_DECISION.value,
+    StopOverride: RecordKind.STOP_OVERRIDE.value,
     AuditEntry: "audit_entry",
 }
 TYPE_OF_KIND: dict[str, type[Any]] = {kind: cls for cls, kind in KIND_OF_TYPE.items()}

@@ -18,7 +18,9 @@ from kiosk.intake.records import (
     CheckIn,
     ConsentDeclined,
     ConsentSignature,
+    DecisionOutcome,
     Draft,
+    Flag,
     HealthHistory,
     HistoryAnswer,
     Identity,
@@ -26,8 +28,11 @@ from kiosk.intake.records import (
     MedicationList,
     Midas,
     MigraineHistory,
+    NurseDecision,
     Phq9,
     PregnancyTest,
+    Severity,
+    StopOverride,
     TodayChecklist,
     Vitals,
 )
@@ -36,6 +41,8 @@ from kiosk.intake.records import (
 EXAMPLE_SUBMITTED_AT = datetime(2025, 3, 14, 14, 30, tzinfo=UTC)
 EXAMPLE_PATIENT_ID = "p-0f1e2d3c-example"
 EXAMPLE_CHECKIN_ID = "r-5a6b7c8d-example"
+EXAMPLE_VITALS_ID = "r-9e8d7c6b-example"
+EXAMPLE_OVERRIDE_ID = "r-3c2b1a09-example"
 EXAMPLE_LEGAL_NAME = "Dana María Example-Patient"
 
 
@@ -183,3 +190,40 @@ def example_consent_declined(**overrides: Any) -> ConsentDeclined:
         declined_at=EXAMPLE_SUBMITTED_AT,
     )
     return replace(declined, **overrides)
+
+
+#: The STOP flag the example override clears (the vitals of a patient with a systolic of 184).
+EXAMPLE_STOP_FLAG = Flag(
+    code="vitals.systolic",
+    severity=Severity.STOP,
+    reason="Systolic BP 184 mmHg is >= 180 (clinic hold threshold).",
+    answer="184 mmHg",
+)
+
+
+def example_stop_override(**overrides: Any) -> StopOverride:
+    """A named clinician clearing the example STOP flag, recorded by the nurse."""
+    override = StopOverride(
+        checkin_id=EXAMPLE_CHECKIN_ID,
+        flag=EXAMPLE_STOP_FLAG,
+        clinician_name="Dr. Rosa Álvarez",
+        reason="Repeat reading 168/96 after 10 minutes seated; known white-coat hypertension.",
+        nurse_id="nurse-07",
+        recorded_at=EXAMPLE_SUBMITTED_AT + timedelta(minutes=35),
+    )
+    return replace(override, **overrides)
+
+
+def example_decision(**overrides: Any) -> NurseDecision:
+    """The nurse clearing the example check-in once its STOP flag has the override above."""
+    decision = NurseDecision(
+        checkin_id=EXAMPLE_CHECKIN_ID,
+        vitals_id=EXAMPLE_VITALS_ID,
+        nurse_id="nurse-07",
+        decided_at=EXAMPLE_SUBMITTED_AT + timedelta(minutes=40),
+        outcome=DecisionOutcome.CLEARED,
+        reason="",
+        flags=(EXAMPLE_STOP_FLAG,),
+        overrides=(EXAMPLE_OVERRIDE_ID,),
+    )
+    return replace(decision, **overrides)

@@ -39,6 +39,8 @@ class RecordKind(StrEnum):
     DRAFT = "draft"
     VITALS = "vitals"
     CONSENT_DECLINED = "consent_declined"
+    NURSE_DECISION = "nurse_decision"
+    STOP_OVERRIDE = "stop_override"
 
 
 class PregnancyTest(StrEnum):
@@ -216,6 +218,47 @@ class Flag:
     reason: str
     answer: str
     urgent: bool = False
+
+
+class DecisionOutcome(StrEnum):
+    """What the nurse decided before the infusion."""
+
+    CLEARED = "cleared"
+    HOLD = "hold"
+
+
+@dataclass(frozen=True)
+class StopOverride:
+    """A named clinician clears one STOP flag of a check-in, with the reason; the signed-in
+    nurse records it. Its own sealed record, so the chair and the export can name who cleared
+    what and why."""
+
+    checkin_id: str
+    #: The STOP flag cleared, exactly as the nurse saw it (code, reason, the answer behind it).
+    flag: Flag
+    clinician_name: str
+    reason: str
+    nurse_id: str
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class NurseDecision:
+    """The nurse's pre-infusion decision for a check-in: cleared for the infusion, or hold with
+    a reason. A later decision for the same check-in supersedes this one."""
+
+    checkin_id: str
+    #: The vitals record the decision was made on.
+    vitals_id: str
+    nurse_id: str
+    decided_at: datetime
+    outcome: DecisionOutcome
+    #: Why the infusion is held (required for a hold; may be empty when cleared).
+    reason: str
+    #: Every open flag of the check-in and the vitals the nurse saw when deciding.
+    flags: tuple[Flag, ...]
+    #: The record ids of the StopOverride records that cleared this check-in's STOP flags.
+    overrides: tuple[str, ...]
 
 
 @dataclass(frozen=True)

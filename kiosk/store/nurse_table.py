@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -127,6 +127,10 @@ class CheckInSummary:
     vitals_done: bool
     vitals_record_id: str | None
     vitals_highest: Severity | None
+    #: The nurse's latest decision (cleared / hold) on this check-in, if any.
+    decision_record_id: str | None = None
+    #: The clinicians' overrides of this check-in's STOP flags, oldest first.
+    override_record_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -140,7 +144,8 @@ class DigestRow:
 
 
 def build_table(rows: Sequence[DigestRow]) -> list[CheckInSummary]:
-    """Current check-ins and unfinished drafts, with vitals status; urgent and STOP first."""
+    """Current check-ins and unfinished drafts, with their vitals, the nurse's latest decision
+    and the clinicians' overrides; urgent and STOP first."""
     superseded = {row.supersedes for row in rows if row.supersedes}
     current = [row for row in rows if row.record_id not in superseded]
     submitted_patients = {
@@ -150,10 +155,14 @@ def build_table(rows: Sequence[DigestRow]) -> list[CheckInSummary]:
         row.digest.patient_id for row in current if row.digest.kind is RecordKind.CONSENT_DECLINED
     }
     lineage = _lineage(rows)
-    vitals_for: dict[str, DigestRow] = {}
-    for row in current:
-        if row.digest.kind is RecordKind.VITALS and row.digest.checkin_id:
-            vitals_for[row.digest.checkin_id] = row
+    nurse_records: dict[RecordKind, dict[str, list[DigestRow]]] = {
+        kind: {}
+        for kind in (RecordKind.VITALS, RecordKind.NURSE_DECISION, RecordKind.STOP_OVERRIDE)
+    }
+    for row in sorted(current, key=lambda row: row.created_at):
+        by_checkin = nurse_records.get(row.digest.kind)
+        if by_checkin is not None and row.digest.checkin_id:
+            by_checkin.setdefault(row.digest.checkin_id, []).append(row)
     table = []
     for row in current:
         kind = row.digest.kind
@@ -161,12 +170,31 @@ def build_table(rows: Sequence[DigestRow]) -> list[CheckInSummary]:
             continue  # the patient finished: the check-in row stands for them
         if kind not in (RecordKind.CHECKIN, RecordKind.DRAFT):
             continue
-        vitals = next(
-            (vitals_for[i] for i in lineage.get(row.record_id, [row.record_id]) if i in vitals_for),
-            None,
+        versions = lineage.get(row.record_id, [row.record_id])
+        overrides = nurse_records[RecordKind.STOP_OVERRIDE]
+        summary = _summary(
+            row,
+            _latest(nurse_records[RecordKind.VITALS], versions),
+            row.digest.patient_id in declined_patients,
         )
-        table.append(_summary(row, vitals, row.digest.patient_id in declined_patients))
+        decision = _latest(nurse_records[RecordKind.NURSE_DECISION], versions)
+        table.append(
+            replace(
+                summary,
+                decision_record_id=None if decision is None else decision.record_id,
+                override_record_ids=tuple(
+                    override.record_id
+                    for i in reversed(versions)
+                    for override in overrides.get(i, [])
+                ),
+            )
+        )
     return sorted(table, key=_urgency)
+
+
+def _latest(by_checkin: dict[str, list[DigestRow]], versions: list[str]) -> DigestRow | None:
+    """The newest record on the newest version of the check-in that has one."""
+    return next((by_checkin[i][-1] for i in versions if i in by_checkin), None)
 
 
 def _lineage(rows: Iterable[DigestRow]) -> dict[str, list[str]]:

@@ -26,7 +26,9 @@ from kiosk.intake.codec import (
 from kiosk.intake.examples import (
     example_checkin,
     example_consent_declined,
+    example_decision,
     example_draft,
+    example_stop_override,
     example_vitals,
 )
 from kiosk.intake.records import (
@@ -35,7 +37,9 @@ from kiosk.intake.records import (
     CheckIn,
     ConsentDeclined,
     Draft,
+    NurseDecision,
     Severity,
+    StopOverride,
     Vitals,
 )
 
@@ -74,7 +78,18 @@ def strategy_for(hint: Any) -> st.SearchStrategy[Any]:
 
 
 RECORDS = st.one_of(
-    *(strategy_for(cls) for cls in (CheckIn, Draft, Vitals, ConsentDeclined, AuditEntry))
+    *(
+        strategy_for(cls)
+        for cls in (
+            CheckIn,
+            Draft,
+            Vitals,
+            ConsentDeclined,
+            NurseDecision,
+            StopOverride,
+            AuditEntry,
+        )
+    )
 )
 
 
@@ -131,7 +146,15 @@ def test_a_record_with_any_field_mistyped_is_refused_or_reads_back_equal(
 
 
 @pytest.mark.parametrize(
-    "record", [example_checkin(), example_draft(), example_vitals(), example_consent_declined()]
+    "record",
+    [
+        example_checkin(),
+        example_draft(),
+        example_vitals(),
+        example_consent_declined(),
+        example_decision(),
+        example_stop_override(),
+    ],
 )
 def test_the_example_records_round_trip(record: Record) -> None:
     assert from_payload(to_payload(record)) == record
