@@ -56,6 +56,10 @@ _DEVICE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 _NONCE = re.compile(r"[0-9a-f]{32}")
 _SIGNATURE = re.compile(r"[0-9a-f]{128}")
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
+# Every JSON integer on the wire lies in 0..MAX_WIRE_INT (exact in any JSON reader, RFC 7493).
+MAX_WIRE_INT = 2**53 - 1
+# Audit seqs and configuration versions are 32-bit INTEGER columns on PostgreSQL.
+MAX_SEQ = 2**31 - 1
 _U32 = struct.Struct(">I")
 
 
@@ -314,11 +318,27 @@ def _load_json_object(data: bytes, what: str) -> dict[str, Any]:
     return value
 
 
-def _field(obj: Mapping[str, Any], name: str, kind: type | tuple[type, ...], what: str) -> Any:
+def _field(
+    obj: Mapping[str, Any],
+    name: str,
+    kind: type | tuple[type, ...],
+    what: str,
+    *,
+    maximum: int = MAX_WIRE_INT,
+) -> Any:
+    """`obj[name]` if it is of `kind` (an integer also within 0..maximum), else a refusal."""
     value = obj.get(name)
     # bool is an int in Python: refuse it where a number is meant
     if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
         raise WireError(RefusalCode.MALFORMED_BODY, f"the {what} has no valid {name!r}")
+    if isinstance(value, int) and not 0 <= value <= maximum:
+        shown = str(value)
+        if len(shown) > 24:  # a hostile 4,000-digit number stays out of the reason
+            shown = f"a {len(shown)}-digit number"
+        raise WireError(
+            RefusalCode.MALFORMED_BODY,
+            f"the {what}'s {name!r} is {shown}, outside 0 to {maximum}",
+        )
     return value
 
 
@@ -555,10 +575,10 @@ def decode_audit_links(body: bytes, *, max_links: int = 100_000) -> list[AuditLi
     for raw in raw_links:
         if not isinstance(raw, dict):
             raise WireError(RefusalCode.MALFORMED_BODY, "an audit link is not an object")
-        seq = _field(raw, "seq", int, "audit link")
+        seq = _field(raw, "seq", int, "audit link", maximum=MAX_SEQ)
         hash_ = _field(raw, "hash", str, "audit link")
         prev = _field(raw, "prev_hash", str, "audit link")
-        if seq < 0 or len(hash_) > 128 or len(prev) > 128:
+        if len(hash_) > 128 or len(prev) > 128:
             raise WireError(RefusalCode.MALFORMED_BODY, "an audit link has an impossible value")
         links.append(AuditLink(seq, hash_, prev))
     return links
@@ -583,7 +603,7 @@ class AuditAnswer:
     def from_json(cls, data: bytes) -> AuditAnswer:
         obj = _load_json_object(data, "audit answer")
         return cls(
-            through_seq=_field(obj, "through_seq", int, "audit answer"),
+            through_seq=_field(obj, "through_seq", int, "audit answer", maximum=MAX_SEQ),
             through_hash=_field(obj, "through_hash", str, "audit answer"),
             server_time=_field(obj, "server_time", int, "audit answer"),
         )
@@ -644,7 +664,7 @@ class SignedConfig:
             ) from exc
         obj = _load_json_object(self.payload, "configuration document")
         return ClinicConfigDocument(
-            version=_field(obj, "version", int, "configuration document"),
+            version=_field(obj, "version", int, "configuration document", maximum=MAX_SEQ),
             issued_at=_field(obj, "issued_at", str, "configuration document"),
             toml=_field(obj, "toml", str, "configuration document"),
         )

@@ -293,7 +293,7 @@ class SyncEngine:
         now: datetime,
         horizon: datetime,
     ) -> None:
-        """The server (or something in the way) found the batch too large: send it in halves."""
+        """The clinic server found the batch too large: send it in halves."""
         if len(batch) == 1:
             reason = "the server refuses this record as too large (HTTP 413)"
             self.store.mark_quarantined(batch[0].record_id, reason)
@@ -340,7 +340,7 @@ class SyncEngine:
             try:
                 through_seq = connection.send_audit(links, now).through_seq
             except ExchangeFailed as failure:
-                raise _RunStopped(f"audit chain: {failure.reason}", []) from None
+                raise _RunStopped(_while(failure, "sending the audit chain"), []) from None
         return through_seq
 
     def _pull_config(
@@ -348,11 +348,14 @@ class SyncEngine:
     ) -> int | None:
         try:
             signed = connection.fetch_config(now)
-            if signed is None:
-                return status.config_version
+        except ExchangeFailed as failure:
+            raise _RunStopped(_while(failure, "fetching the clinic configuration"), []) from None
+        if signed is None:
+            return status.config_version
+        try:
             return accept_config(self.store, signed, pins)
-        except (ExchangeFailed, SyncError) as failure:
-            raise _RunStopped(f"clinic configuration: {failure}", []) from None
+        except SyncError as refused:  # the configuration itself is bad: its own words say so
+            raise _RunStopped(str(refused), []) from None
 
     # ---- retention ----------------------------------------------------------------------
 
@@ -395,6 +398,12 @@ def sync_once(kiosk: Kiosk, *, force: bool = False) -> SyncReport:
     finally:
         engine.close()
     return report
+
+
+def _while(failure: ExchangeFailed, step: str) -> str:
+    """What failed first (the network, the server, a refusal: the failure's own words), then
+    the step it hit, so IT looks at the network before the configuration."""
+    return f"{failure.reason} (while {step})"
 
 
 def _report(on_progress: Callable[[SyncProgress], None] | None, acked: int, held: int) -> None:

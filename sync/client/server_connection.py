@@ -62,7 +62,9 @@ class ExchangeFailed(Exception):
 
     @property
     def too_large(self) -> bool:
-        return self.status == 413
+        """The clinic server itself refused the body as too large. A bare 413 from a proxy or
+        portal in the way is a network fault like any other: retried, never split or held."""
+        return self.status == 413 and self.code == RefusalCode.BODY_TOO_LARGE
 
 
 @dataclass

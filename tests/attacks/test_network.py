@@ -31,15 +31,15 @@ from sync.wire import Refusal, encode_batch, sign_request
 from tests.sync.clinic_harness import CHEAP_SLOTS, ClinicServer
 
 TRIALS_PER_TAMPER = 8
-# How the engine words a failed run: each names the place and the cause.
+# How the engine words a failed run: each names the cause first, then the place.
 NAMED_FAILURES = (
     "refused by the clinic server (",
     "the clinic server's answer did not follow the wire format",
     "the clinic server answered for other records than those sent",
     "no answer from the clinic server",
     "the connection to the clinic server",
-    "audit chain: ",
-    "clinic configuration: ",
+    "the clinic server at ",
+    "clinic configuration refused: ",
 )
 
 

@@ -3,6 +3,9 @@ read, loses nothing, and once the network heals every record is at the server ex
 
 from __future__ import annotations
 
+import contextlib
+import http.server
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -72,29 +75,31 @@ def test_a_network_fault_fails_the_run_with_its_reason_and_healing_delivers_exac
     engine.close()
 
 
-def test_a_batch_too_large_for_something_in_the_way_is_split_until_it_passes(
-    kiosk_behind_proxy: Kiosk, clinic_server: ClinicServer, proxy: FaultProxy
+def test_a_batch_the_clinic_server_finds_too_large_is_split_until_it_passes(
+    kiosk: Kiosk, own_clinic_server: ClinicServer
 ) -> None:
-    kiosk = kiosk_behind_proxy
+    enroll(kiosk, own_clinic_server.url, own_clinic_server.enrolment_code())
     submit_checkins(kiosk, 6)
     one_envelope = max(row.size for row in kiosk.store.records())
-    proxy.set_fault(Fault.TOO_LARGE, body_limit=2 * one_envelope + 64)
+    # IT lowers the server's limit after enrolment: the kiosk still builds batches for the old one.
+    own_clinic_server.stop()
+    own_clinic_server.start("--max-body-bytes", str(2 * one_envelope + 64))
     engine = engine_for(kiosk)
 
     report = engine.run_once(force=True)
 
     assert report.outcome is SyncOutcome.DELIVERED and report.acked == 6
-    assert proxy.seen[Fault.TOO_LARGE] >= 2
-    assert clinic_server.stored(kiosk) == kiosk_hashes(kiosk)
+    assert own_clinic_server.stored(kiosk) == kiosk_hashes(kiosk)
     engine.close()
 
 
-def test_a_record_too_large_even_alone_is_quarantined_with_the_reason(
-    kiosk_behind_proxy: Kiosk, clinic_server: ClinicServer, proxy: FaultProxy
+def test_a_record_the_clinic_server_finds_too_large_even_alone_is_quarantined_with_the_reason(
+    kiosk: Kiosk, own_clinic_server: ClinicServer
 ) -> None:
-    kiosk = kiosk_behind_proxy
+    enroll(kiosk, own_clinic_server.url, own_clinic_server.enrolment_code())
     [record_id] = submit_checkins(kiosk, 1)
-    proxy.set_fault(Fault.TOO_LARGE, body_limit=100)
+    own_clinic_server.stop()
+    own_clinic_server.start("--max-body-bytes", "1024")
     engine = engine_for(kiosk)
 
     report = engine.run_once(force=True)
@@ -103,6 +108,88 @@ def test_a_record_too_large_even_alone_is_quarantined_with_the_reason(
     [row] = [row for row in kiosk.store.records() if row.record_id == record_id]
     assert row.state == "quarantined" and row.last_error is not None
     assert "too large" in row.last_error
+    engine.close()
+
+
+def test_a_413_from_something_in_the_way_is_retried_and_never_quarantines_a_good_record(
+    kiosk: Kiosk, own_clinic_server: ClinicServer
+) -> None:
+    """The attack run: the server stops, any web server answering 413 (an HTML page) takes its
+    port, a record is queued and IT presses sync now. Only the clinic's own refusal may hold a
+    record back; this is a network fault, and the record goes once the real server is back."""
+    enroll(kiosk, own_clinic_server.url, own_clinic_server.enrolment_code())
+    [record_id] = submit_checkins(kiosk, 1)
+    own_clinic_server.stop()
+    with answering_413(own_clinic_server.port):
+        engine = engine_for(kiosk)
+        failed = engine.run_once(force=True)
+
+    assert failed.outcome is SyncOutcome.FAILED and failed.quarantined == 0
+    assert failed.error is not None and "without a clinic refusal" in failed.error
+    [row] = [row for row in kiosk.store.records() if row.record_id == record_id]
+    assert row.state == "queued"
+
+    own_clinic_server.start()
+    healed = engine.run_once(force=True)
+
+    assert healed.outcome is SyncOutcome.DELIVERED and healed.acked == 1
+    assert own_clinic_server.stored(kiosk) == kiosk_hashes(kiosk)
+    engine.close()
+
+
+@contextlib.contextmanager
+def answering_413(port: int) -> Iterator[None]:
+    """A plain web server on `port` that answers every request 413 with an HTML page."""
+
+    class TooLarge(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            page = b"<html><body>413 Request Entity Too Large</body></html>"
+            self.send_response(413)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(page)))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(page)
+
+        do_GET = do_POST
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass  # Why: keep the test output to the test's own story.
+
+    web = http.server.ThreadingHTTPServer(("127.0.0.1", port), TooLarge)
+    thread = threading.Thread(target=web.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        web.shutdown()
+        web.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.mark.parametrize(
+    ("fault", "cause"),
+    [
+        (Fault.REFUSE, "cannot connect to the clinic server"),
+        (Fault.STALL, "no answer from the clinic server"),
+        (Fault.SERVER_ERROR, "answered HTTP 500 without a clinic refusal"),
+    ],
+)
+def test_a_network_fault_on_the_audit_step_is_named_as_the_network_before_the_step(
+    fault: Fault, cause: str, kiosk_behind_proxy: Kiosk, proxy: FaultProxy
+) -> None:
+    """Nothing is queued, so the first request is the audit chain's: IT must read a network
+    fault, not an audit chain problem, and look at the network first."""
+    proxy.stall_seconds = 3.0
+    proxy.set_fault(fault)
+    engine = engine_for(kiosk_behind_proxy, timeout_s=1.0)
+
+    failed = engine.run_once(force=True)
+
+    assert failed.error is not None
+    assert failed.error.startswith(("cannot connect", "no answer", "the clinic server at"))
+    assert cause in failed.error
+    assert failed.error.endswith("(while sending the audit chain)")
     engine.close()
 
 
