@@ -41,6 +41,7 @@ from kiosk.intake.validation import (
     Invalid,
     Validation,
     validate_detail,
+    validate_diastolic,
     validate_person_name,
     validate_signature,
 )
@@ -790,6 +791,10 @@ class StaffSession:
         self, vitals: Vitals, supersedes: str | None = None
     ) -> tuple[str, tuple[Flag, ...]]:
         """Screen and seal the nurse's vitals (to the clinic and staff keys)."""
+        paired = validate_diastolic(vitals.diastolic_mmhg, vitals.systolic_mmhg)
+        if isinstance(paired, Invalid):
+            problem = paired.problem
+            raise KioskError(f"vitals: {translate(problem.code, 'en', **problem.params)}")
         action = "vitals.corrected" if supersedes else "vitals.recorded"
         return self._write_own(vitals, vitals.nurse_id, action, supersedes)
 

@@ -366,6 +366,16 @@ def validate_vital(raw: str, measure: Measure, unit: Unit | None = None) -> Vali
     return Valid(stored)
 
 
+def validate_diastolic(diastolic: float, systolic: float) -> Validation[float]:
+    """A diastolic pressure below the systolic one taken with it (a reading at or above it is
+    mistyped or swapped), or the problem naming the systolic."""
+    if diastolic >= systolic:
+        return _problem(
+            "diastolic_mmhg", "vitals.diastolic_not_below_systolic", systolic=f"{systolic:.0f}"
+        )
+    return Valid(diastolic)
+
+
 def validate_vital_count(raw: str, measure: Measure) -> Validation[int]:
     """A whole-number reading (blood pressure, rates, SpO2, pain) as an int."""
     result = validate_vital(raw, measure)

@@ -21,7 +21,7 @@ from kiosk.intake.measures import MEASURES
 from kiosk.intake.measures import measure as measure_named
 from kiosk.intake.records import Flag, PregnancyTest, Vitals
 from kiosk.intake.rules import screen_vitals
-from kiosk.intake.validation import Invalid, Unit, validate_vital
+from kiosk.intake.validation import Invalid, Unit, validate_diastolic, validate_vital
 from kiosk.locale import translate
 from kiosk.screens.nurse_signoff import NurseSignOffScreen
 from kiosk.screens.staff_shift import StaffScreen, StaffShift
@@ -29,6 +29,8 @@ from kiosk.widgets.staff_display import VITAL_UNITS, flag_badge, staff_text
 from kiosk.widgets.staff_shift_bar import StaffShiftBar
 
 _TYPED_UNITS: dict[str, Unit] = {"C": "C", "F": "F", "kg": "kg", "lb": "lb"}
+#: Checked together: a diastolic at or above its systolic is refused.
+_PRESSURES = ("systolic", "diastolic")
 
 # Neutral stand-ins for measures not typed yet, so one value's hold flag shows on its own.
 _NEUTRAL: dict[str, float] = {
@@ -96,6 +98,8 @@ class NurseVitalsScreen(StaffScreen):
         self.units = {measure: units[0] for measure, units in VITAL_UNITS.items()}
         self.values: dict[str, float] = {}
         self.problems: dict[str, str] = {}
+        #: Sign off was pressed with readings missing: keep the list of what is left current.
+        self.asked_to_sign = False
 
     def compose(self) -> ComposeResult:
         yield StaffShiftBar(self.shift)
@@ -169,7 +173,19 @@ class NurseVitalsScreen(StaffScreen):
         self.check(measure)
 
     def check(self, measure: str) -> None:
-        """Check one measure as typed, then redraw every flag."""
+        """Check one measure as typed (the two pressures together), then redraw every flag."""
+        for checked in _PRESSURES if measure in _PRESSURES else (measure,):
+            self._check_one(checked)
+        systolic, diastolic = (self.values.get(m) for m in _PRESSURES)
+        if systolic is not None and diastolic is not None:
+            paired = validate_diastolic(diastolic, systolic)
+            if isinstance(paired, Invalid):
+                del self.values["diastolic"]
+                problem = paired.problem
+                self.problems["diastolic"] = translate(problem.code, "en", **problem.params)
+        self.show_flags()
+
+    def _check_one(self, measure: str) -> None:
         raw = self.query_one(f"#vital-{measure}", Input).value
         self.values.pop(measure, None)
         self.problems.pop(measure, None)
@@ -182,7 +198,6 @@ class NurseVitalsScreen(StaffScreen):
                 self.problems[measure] = translate(problem.code, "en", **problem.params)
             else:
                 self.values[measure] = result.value
-        self.show_flags()
 
     def pregnancy(self) -> PregnancyTest | None:
         chosen = self.query_one("#vitals-pregnancy", Select).value
@@ -211,6 +226,14 @@ class NurseVitalsScreen(StaffScreen):
                 note.update(flag_badge(flag.severity, flag.urgent) + Text(f" {flag.reason}"))
             else:
                 note.update("")
+        if self.asked_to_sign:
+            self.show_missing()
+
+    def show_missing(self) -> None:
+        """Say which readings are still needed, or nothing once every one is in."""
+        missing = self.missing()
+        status = staff_text("vitals.missing", fields=", ".join(missing)) if missing else ""
+        self.query_one("#vitals-status", Static).update(status)
 
     def missing(self) -> list[str]:
         """The labels of every measure not yet given a valid value."""
@@ -231,11 +254,9 @@ class NurseVitalsScreen(StaffScreen):
     @on(Button.Pressed, "#vitals-sign")
     def sign_off(self) -> None:
         """Go to sign-off, or say which readings are still missing."""
-        missing = self.missing()
-        if missing:
-            self.query_one("#vitals-status", Static).update(
-                staff_text("vitals.missing", fields=", ".join(missing))
-            )
+        self.asked_to_sign = True
+        self.show_missing()
+        if self.missing():
             return
         vitals = build_vitals(
             self.checkin_id,

@@ -20,7 +20,11 @@ def test_the_defaults_are_the_clinical_md_values() -> None:
     assert config.staff_idle_seconds == 120
     assert (config.draft_retention_hours, config.acknowledged_retention_hours) == (24, 24)
     assert (config.last_food_hours, config.last_clear_liquid_hours) == (4, 2)
-    assert describe_holds("systolic") == {("CAUTION", ">= 160"), ("STOP", ">= 180")}
+    assert describe_holds("systolic") == {
+        ("CAUTION", ">= 160"),
+        ("STOP", ">= 180"),
+        ("CAUTION", "< 90"),
+    }
     assert describe_holds("diastolic") == {("CAUTION", ">= 100"), ("STOP", ">= 110")}
     assert describe_holds("heart_rate") == {("CAUTION", "< 50"), ("CAUTION", "> 120")}
     assert describe_holds("spo2") == {("CAUTION", "< 94"), ("STOP", "< 90")}

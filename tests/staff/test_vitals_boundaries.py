@@ -21,7 +21,9 @@ ACCEPTED, REFUSED = "accepted", "refused"
 # (measure, unit typed or None, typed, outcome, flag word or "" for no flag)
 CASES = [
     ("systolic", None, "49", REFUSED, ""),
-    ("systolic", None, "50", ACCEPTED, ""),
+    ("systolic", None, "50", ACCEPTED, "CAUTION"),
+    ("systolic", None, "89", ACCEPTED, "CAUTION"),
+    ("systolic", None, "90", ACCEPTED, ""),
     ("systolic", None, "159", ACCEPTED, ""),
     ("systolic", None, "160", ACCEPTED, "CAUTION"),
     ("systolic", None, "179", ACCEPTED, "CAUTION"),
