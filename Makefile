@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# The FHIR engine the export tests import into (Medplum, npm, pinned by package-lock.json).
+FHIR_ENGINE := tests/fhir_engine
+FHIR_ENGINE_STAMP := $(FHIR_ENGINE)/node_modules/.package-lock.json
 
 .PHONY: demo test lint typecheck pytest bench fuzz services clean
 
@@ -12,7 +15,11 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
 
-services: $(STAMP)
+$(FHIR_ENGINE_STAMP): $(FHIR_ENGINE)/package.json $(FHIR_ENGINE)/package-lock.json
+	cd $(FHIR_ENGINE) && npm ci --prefer-offline --no-audit --no-fund --loglevel=error
+	touch $(FHIR_ENGINE_STAMP)
+
+services: $(STAMP) $(FHIR_ENGINE_STAMP)
 	scripts/ensure-services
 	scripts/ensure-chromium
 
@@ -38,4 +45,4 @@ demo: $(STAMP)
 	$(BIN)/python -m kiosk.demo
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache demo-data
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache demo-data $(FHIR_ENGINE)/node_modules

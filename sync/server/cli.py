@@ -314,7 +314,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from sync.server.fhir_export import export_bundles
+    from sync.server.fhir import export_bundles
 
     passphrase = _read_passphrase(args, confirm=False)
     private = unlock_clinic_key(_home(args), passphrase)
@@ -337,6 +337,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     print(f"exported {count} FHIR transaction bundle{'' if count == 1 else 's'} to {out}")
     for problem in report.problems:
         print(f"not exported: {problem}")
+    for notice in report.notices:
+        print(f"check: {notice}")
     return 0
 
 

@@ -1,0 +1,137 @@
+"""The nurse's pre-infusion vitals as vital-sign Observations with LOINC codes and UCUM units.
+
+A reading that crosses a clinic hold threshold carries an interpretation: H or L for a CAUTION,
+HH or LL (critically high / low) for a STOP, with the threshold in words, so the EHR shows what
+the nurse was warned of beside the number.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.intake.config import ClinicConfig
+from kiosk.intake.measures import (
+    BLOOD_PRESSURE_PANEL_LOINC,
+    MEASURES,
+    SPO2_ALTERNATE_LOINC,
+    Measure,
+)
+from kiosk.intake.records import PregnancyTest, Severity, Vitals
+from sync.server.fhir.bundle import (
+    LOINC,
+    RECORD_SYSTEM,
+    SNOMED,
+    TERMINOLOGY,
+    UCUM,
+    VisitBundle,
+    coding,
+    reference,
+    status_concept,
+    when,
+)
+
+_INTERPRETATION = f"{TERMINOLOGY}/v3-ObservationInterpretation"
+_DISPLAYS = {
+    "H": "High",
+    "L": "Low",
+    "HH": "Critical high",
+    "LL": "Critical low",
+    "POS": "Positive",
+}
+_PREGNANCY_RESULT = {
+    PregnancyTest.POSITIVE: coding(SNOMED, "10828004", "Positive"),
+    PregnancyTest.NEGATIVE: coding(SNOMED, "260385009", "Negative"),
+}
+
+
+def _interpretation(measure: Measure, value: float, config: ClinicConfig) -> list[dict[str, Any]]:
+    """The first hold threshold crossed (most severe first), as the screening rules judge it."""
+    for hold in config.holds_for(measure.id):
+        if hold.is_crossed(value):
+            low = hold.comparison == "below"
+            code = (
+                ("LL" if low else "HH") if hold.severity is Severity.STOP else ("L" if low else "H")
+            )
+            text = (
+                f"{hold.severity.value}: {measure.label} {hold.describe()} (clinic hold threshold)"
+            )
+            return [{"coding": [coding(_INTERPRETATION, code, _DISPLAYS[code])], "text": text}]
+    return []
+
+
+def _quantity(measure: Measure, value: float) -> dict[str, Any]:
+    unit = measure.shown_unit or measure.unit
+    return {"value": value, "unit": unit, "system": UCUM, "code": measure.unit}
+
+
+def add_vitals(
+    bundle: VisitBundle,
+    record_id: str,
+    vitals: Vitals,
+    config: ClinicConfig,
+    patient: str,
+    encounter: str,
+    nurse: str,
+) -> dict[str, str]:
+    """One Observation per measure (the two pressures in the blood pressure panel).
+
+    Returns the fullUrls by measure id ("systolic", ...; "pregnancy_test"), for the flags.
+    """
+
+    def observation(*codings: dict[str, str], category: str = "vital-signs") -> dict[str, Any]:
+        return {
+            "resourceType": "Observation",
+            "status": "final",
+            "category": [status_concept("observation-category", category)],
+            "code": {"coding": list(codings)},
+            "subject": reference(patient),
+            "encounter": reference(encounter),
+            "effectiveDateTime": when(vitals.taken_at),
+            "performer": [reference(nurse)],
+        }
+
+    found = {}
+    pressures = [m for m in MEASURES if m.id in ("systolic", "diastolic")]
+    panel = observation(coding(LOINC, BLOOD_PRESSURE_PANEL_LOINC, "Blood pressure panel"))
+    panel["component"] = []
+    for measure in pressures:
+        value = getattr(vitals, measure.field)
+        component: dict[str, Any] = {
+            "code": {"coding": [coding(LOINC, measure.loinc, measure.label)]},
+            "valueQuantity": _quantity(measure, value),
+        }
+        interpretation = _interpretation(measure, value, config)
+        if interpretation:
+            component["interpretation"] = interpretation
+        panel["component"].append(component)
+    url = bundle.create(panel, RECORD_SYSTEM, f"{record_id}/vitals/{BLOOD_PRESSURE_PANEL_LOINC}")
+    found.update({m.id: url for m in pressures})
+    for measure in MEASURES:
+        if measure in pressures:
+            continue
+        codings = [coding(LOINC, measure.loinc, measure.label)]
+        if measure.loinc == "59408-5":  # Why: the vital-signs profile wants both SpO2 codes.
+            codings.append(
+                coding(LOINC, SPO2_ALTERNATE_LOINC, "Oxygen saturation in Arterial blood")
+            )
+        resource = observation(*codings)
+        value = getattr(vitals, measure.field)
+        resource["valueQuantity"] = _quantity(measure, value)
+        interpretation = _interpretation(measure, value, config)
+        if interpretation:
+            resource["interpretation"] = interpretation
+        found[measure.id] = bundle.create(
+            resource, RECORD_SYSTEM, f"{record_id}/vitals/{measure.loinc}"
+        )
+    if vitals.pregnancy_test in _PREGNANCY_RESULT:
+        test = observation(
+            coding(LOINC, "2106-3", "Choriogonadotropin (pregnancy test) [Presence] in Urine"),
+            category="laboratory",
+        )
+        test["valueCodeableConcept"] = {"coding": [_PREGNANCY_RESULT[vitals.pregnancy_test]]}
+        if vitals.pregnancy_test is PregnancyTest.POSITIVE:
+            test["interpretation"] = [{"coding": [coding(_INTERPRETATION, "POS", "Positive")]}]
+        found["pregnancy_test"] = bundle.create(
+            test, RECORD_SYSTEM, f"{record_id}/vitals/pregnancy-test"
+        )
+    return found
