@@ -3,13 +3,16 @@
 It is a thin layer: `init` calls the kiosk facade, every IT operation the console screen offers
 (status, staff, quarantine, audit check) goes through `StaffConsole`, and the sync client
 (`enroll`, `sync`, `export-queue`) and the tablet server (`serve`) add their own subcommands.
+`drugs check` is the pharmacist's audit of the drug matcher against a file of typed lines.
 Every error a person can cause prints one line on stderr and exits non-zero; nothing here ever
-prints patient data (records are listed by id, kind, state and time only).
+prints patient data (records are listed by id, kind, state and time only; `drugs check` prints
+back only the lines of the file it is given).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import getpass
 import os
 import sys
@@ -19,7 +22,12 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import NoReturn
+from zoneinfo import ZoneInfo
 
+from kiosk.intake.config import ClinicConfig, ConfigError, default_config, load_config
+from kiosk.intake.drugs import match_medication
+from kiosk.intake.records import Medication
+from kiosk.intake.rules import medication_flags, sort_flags
 from kiosk.kiosk import DEMO_CLINIC_KEY_NAME, DEMO_STAFF, Kiosk, KioskError, NewStaff
 from kiosk.serve_command import add_commands as add_serve_commands
 from kiosk.staff_console import ROLES, StaffConsole, StaffConsoleError
@@ -215,6 +223,58 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return EXIT_USER_ERROR
 
 
+def _typed_lines(path: Path, column: str | None) -> Iterator[tuple[int, str]]:
+    """(line number, text) for each non-blank typed line: every line, or one CSV column."""
+    try:
+        # Why: utf-8-sig, because a spreadsheet's CSV export often starts with a BOM.
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            if column is None:
+                for number, line in enumerate(handle, 1):
+                    if line.strip():
+                        yield number, line.rstrip("\r\n")
+                return
+            reader = csv.DictReader(handle, strict=True)
+            if column not in (reader.fieldnames or ()):
+                raise CommandError(
+                    f"{_printable(str(path))} has no CSV column {_printable(repr(column))}"
+                )
+            for row in reader:
+                typed = row.get(column) or ""
+                if typed.strip():
+                    yield reader.line_num, typed
+    except UnicodeDecodeError:
+        raise CommandError(f"{_printable(str(path))} is not UTF-8 text") from None
+    except csv.Error as error:
+        raise CommandError(
+            f"{_printable(str(path))} is not a readable CSV file ({error})"
+        ) from None
+
+
+def _clinic_config(path: str | None) -> ClinicConfig:
+    try:
+        return load_config(path) if path else default_config()
+    except ConfigError as error:
+        raise CommandError(str(error)) from None
+
+
+def cmd_drugs_check(args: argparse.Namespace) -> int:
+    config = _clinic_config(args.config)
+    zone = ZoneInfo(config.time_zone)
+    # Why: read whole first, so a bad file is one line on stderr and nothing on stdout.
+    lines = list(_typed_lines(Path(args.file), args.column))
+    print("LINE\tTYPED\tREAD AS\tCLASSES\tFLAGS")
+    for number, typed in lines:
+        matches = match_medication(typed)
+        flags = sort_flags(medication_flags(Medication(typed, "", ""), config, zone))
+        read = "; ".join(match.reading() for match in matches) or "no match"
+        classes = ", ".join(dict.fromkeys(c for match in matches for c in match.classes))
+        shown = ", ".join(f"{flag.severity.value} {flag.code}" for flag in flags)
+        print(
+            f"{number}\t{_printable(typed)}\t{_printable(read)}\t{classes or '-'}\t{shown or '-'}"
+        )
+    return 0
+
+
 def _pin_stdin_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--pin-stdin", action="store_true", help="read the PIN from one line of stdin"
@@ -287,6 +347,15 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_parser("verify", help="check every link and the signed head").set_defaults(
         run=cmd_audit_verify
     )
+    drugs = _actions(commands, "drugs", "the bundled drug list and its matching")
+    check = drugs.add_parser(
+        "check", help="read typed medication lines; print what each matched and its flags"
+    )
+    check.add_argument("file", metavar="FILE", help="one typed line per line, or a CSV file")
+    check.add_argument("--column", help="read this column of a CSV file with a header row")
+    check.add_argument("--config", help="the clinic's configuration TOML (default: built in)")
+    check.set_defaults(run=cmd_drugs_check)
+
     add_sync_commands(commands)  # enroll, sync now|status, export-queue
     add_serve_commands(commands)  # serve
     return parser

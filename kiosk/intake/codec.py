@@ -31,7 +31,7 @@ from kiosk.intake.records import (
     Vitals,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # Why: a check-in is a few kilobytes; anything far larger is hostile or corrupt.
 MAX_PAYLOAD_BYTES = 1_048_576
 
@@ -111,11 +111,26 @@ def from_payload(data: bytes) -> Record:
         known = ", ".join(sorted(TYPE_OF_KIND))
         raise PayloadError(f"payload.kind must be one of: {known}")
     schema = body.get("schema")
-    if type(schema) is not int or schema != SCHEMA_VERSION:
-        raise PayloadError(f"payload.schema must be {SCHEMA_VERSION}")
+    if type(schema) is not int or not 1 <= schema <= SCHEMA_VERSION:
+        raise PayloadError(f"payload.schema must be 1 to {SCHEMA_VERSION}")
     fields = {key: value for key, value in body.items() if key not in _ENVELOPE_KEYS}
+    if schema == 1:
+        _medications_read_as_nothing(fields)
     record: Record = _decoder(TYPE_OF_KIND[kind])(fields, kind)
     return record
+
+
+def _medications_read_as_nothing(fields: dict[str, Any]) -> None:
+    """Schema 1 had no Medication.read_as: such a medication was read as nothing recorded.
+
+    Only a medication object without the key gets one; anything malformed is left for the
+    strict decoder to refuse with its place.
+    """
+    medication_list = fields.get("medications")
+    listed = medication_list.get("medications") if isinstance(medication_list, dict) else None
+    for medication in listed if isinstance(listed, list) else ():
+        if isinstance(medication, dict) and "read_as" not in medication:
+            medication["read_as"] = []
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

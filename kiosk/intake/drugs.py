@@ -1,37 +1,40 @@
 """Recognising medication names as patients type them, against the bundled drugs.toml.
 
-Matching ignores case, accents, punctuation and dose text ("Lamictal 100mg twice daily"),
-finds generic names, brand names and class words ("a benzo"), and forgives small misspellings
-("lamotrigene") with a Damerau-Levenshtein distance whose limit grows with word length: one edit
-for words of 5-7 letters, two from 8 letters; words under 5 letters must match exactly, so that
-short everyday words never turn into drugs.
+A typed line is cut into words: case, accents and punctuation are ignored, and a dose glued to
+a name is split off ("Klonopin1mg" -> klonopin 1 mg). Names of several words win over their
+first word ("Tylenol PM" is not plain Tylenol). A word that is not on the list may be a
+misspelling: it is read as the one list word within a small Damerau-Levenshtein distance
+(rapidfuzz's optimal string alignment, scanning the list words of a near length; one edit for
+words of 5-7 letters, two from 8 letters),
+unless it is shorter than 5 letters or a common English or Spanish word (common_words.txt, built
+from wordfreq by scripts/build-common-words): a common word matches a drug exactly or not at
+all, so "fish oil ultra" is never Ultram and "alert" is never Axert.
 """
 
 from __future__ import annotations
 
 import tomllib
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 DRUGS_PATH = Path(__file__).with_name("drugs.toml")
+COMMON_WORDS_PATH = Path(__file__).with_name("common_words.txt")
 # Why: a medication line is short; capping keeps matching fast on hostile input.
 MAX_MATCH_CHARS = 300
-_MIN_FUZZY_LENGTH = 5
-# Why: dose and timing words a patient writes beside a name must never fuzzy-match a drug.
-_NOT_DRUG_WORDS = frozenset(
-    """tablet tablets capsule capsules daily twice times every morning night nightly evening
-    needed monthly weekly hours before after sometimes units spray patch cream extended release
-    injection injections drops liquid pills orally mouth about maybe think doctor prescribed
-    started stopped because headache migraine migraines pressure blood""".split()
-)
+MIN_FUZZY_LENGTH = 5
+_MAX_FUZZY_EDITS = 2
+#: The kiosk languages whose patients get Spanish names suggested; every other gets English.
+_SPANISH = "es"
+_APOSTROPHES = frozenset("'\u2019")
 
 
 @dataclass(frozen=True)
 class Drug:
-    """One entry of the bundled list."""
+    """One single-ingredient entry of the bundled list."""
 
     generic: str
     other_names: tuple[str, ...]
@@ -39,41 +42,125 @@ class Drug:
 
 
 @dataclass(frozen=True)
+class DrugName:
+    """One name on the list, with what it means."""
+
+    #: As the list spells it ("Rivotril", "Tylenol PM", "benzo").
+    text: str
+    #: The US generic, "a + b" for a combination, or None for a class word ("my benzo").
+    generic: str | None
+    #: The generics a combination is made of; the drug's own generic for a single drug.
+    parts: tuple[str, ...]
+    classes: tuple[str, ...]
+    #: The patient languages this name is suggested in ("en", "es").
+    languages: frozenset[str]
+
+
+@dataclass(frozen=True)
 class DrugMatch:
     """A name found in what the patient typed."""
 
-    #: The generic name, or None when the patient named only a class ("my benzo").
+    #: The generic name, "a + b" for a combination, or None for a class word alone.
     generic: str | None
     #: The list entry that matched, as the list spells it ("Lamictal", "benzo").
     matched_name: str
     classes: tuple[str, ...]
     #: False when the match forgave a misspelling.
     exact: bool
+    #: The words of the line that were read as this name, as the patient typed them.
+    typed: str = ""
+
+    @property
+    def read_as(self) -> str:
+        """What the words were read as: "Ultram (tramadol)", "lamotrigine", "benzo (a class)"."""
+        if self.generic is None:
+            return f"{self.matched_name} (a class)"
+        if _key(self.matched_name) == _key(self.generic):
+            return self.generic
+        return f"{self.matched_name} ({self.generic})"
+
+    def reading(self) -> str:
+        """For the nurse: "'ultra' read as Ultram (tramadol)"."""
+        return f"'{self.typed}' read as {self.read_as}"
 
 
 @dataclass(frozen=True)
-class _Entry:
-    name: str
-    generic: str | None
-    classes: tuple[str, ...]
+class _Token:
+    word: str
+    start: int
+    end: int
+
+
+# ---- cutting text into words --------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def _fold(char: str) -> str:
+    """One typed character as matching sees it: no accent, no case ("É" -> "e")."""
+    decomposed = unicodedata.normalize("NFKD", char)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _tokens(text: str) -> list[_Token]:
+    """The words of a line with where each starts and ends in it; letters and digits apart."""
+    tokens: list[_Token] = []
+    word: list[str] = []
+    start = end = 0
+    previous_digit: bool | None = None
+    for index, char in enumerate(text[:MAX_MATCH_CHARS]):
+        if char in _APOSTROPHES:
+            continue  # Why: "John's" is one word, "johns", as the list spells it.
+        for folded in _fold(char):
+            digit = folded.isdigit()
+            if not folded.isalnum() or (word and digit != previous_digit):
+                if word:
+                    tokens.append(_Token("".join(word), start, end))
+                    word = []
+                if not folded.isalnum():
+                    continue
+            if not word:
+                start = index
+            word.append(folded)
+            end = index + 1
+            previous_digit = digit
+    if word:
+        tokens.append(_Token("".join(word), start, end))
+    return tokens
 
 
 def words(text: str) -> tuple[str, ...]:
     """Lower-case words without accents or punctuation: "St. John's Wort" -> (st, johns, wort)."""
-    decomposed = unicodedata.normalize("NFKD", text[:MAX_MATCH_CHARS]).casefold()
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    plain = plain.replace("'", "").replace("\u2019", "")
-    spaced = "".join(ch if ch.isalnum() else " " for ch in plain)
-    return tuple(spaced.split())
+    return tuple(token.word for token in _tokens(text))
+
+
+def _key(name: str) -> tuple[str, ...]:
+    return words(name)
+
+
+# ---- the list -----------------------------------------------------------------------------
+
+
+@cache
+def _data() -> dict[str, Any]:
+    return tomllib.loads(DRUGS_PATH.read_text("utf-8"))
+
+
+def _spanish_names(entry: dict[str, Any]) -> list[str]:
+    spanish = entry.get("es", [])
+    return [spanish] if isinstance(spanish, str) else list(spanish)
 
 
 @cache
 def drug_list() -> tuple[Drug, ...]:
-    """Every drug of the bundled list."""
-    return tuple(
-        Drug(entry["generic"], tuple(entry["other_names"]), tuple(entry["classes"]))
-        for entry in _data()["drugs"]
-    )
+    """Every single-ingredient drug of the bundled list."""
+    drugs = []
+    for entry in _data()["drugs"]:
+        names = [*_spanish_names(entry)]
+        for group in ("intl", "us", "spain", "latam", "abbr"):
+            names += entry.get(group, [])
+        unique = dict.fromkeys(name for name in names if _key(name) != _key(entry["generic"]))
+        drugs.append(Drug(entry["generic"], tuple(unique), tuple(entry["classes"])))
+    return tuple(drugs)
 
 
 @cache
@@ -83,19 +170,62 @@ def class_aliases() -> dict[str, tuple[str, ...]]:
 
 
 @cache
-def _data() -> dict[str, Any]:
-    return tomllib.loads(DRUGS_PATH.read_text("utf-8"))
+def sources() -> dict[str, str]:
+    """Where each group of names comes from, by the field that holds the group."""
+    return dict(_data()["sources"])
+
+
+_ENGLISH_ONLY = frozenset({"en"})
+_SPANISH_ONLY = frozenset({_SPANISH})
+_BOTH = frozenset({"en", _SPANISH})
 
 
 @cache
-def _index() -> dict[tuple[str, ...], _Entry]:
-    index: dict[tuple[str, ...], _Entry] = {}
+def drug_names() -> tuple[DrugName, ...]:
+    """Every name on the list: generics, brands, abbreviations, combinations and class words."""
+    classes_of = {drug.generic: drug.classes for drug in drug_list()}
+    names: list[DrugName] = []
+    for entry in _data()["drugs"]:
+        generic, classes = entry["generic"], tuple(entry["classes"])
+
+        def add(texts: Iterable[str], languages: frozenset[str]) -> None:
+            for text in texts:
+                names.append(DrugName(text, generic, (generic,), classes, languages))  # noqa: B023
+
+        spanish = _spanish_names(entry)
+        add([generic], _BOTH if not spanish else _ENGLISH_ONLY)
+        add(spanish, _SPANISH_ONLY)
+        add(entry.get("intl", []), _ENGLISH_ONLY)
+        add(entry.get("us", []) + entry.get("abbr", []), _BOTH)
+        add(entry.get("spain", []) + entry.get("latam", []), _SPANISH_ONLY)
+    for combination in _data()["combinations"]:
+        parts = tuple(combination["parts"])
+        classes = tuple(dict.fromkeys(c for part in parts for c in classes_of[part]))
+        languages = _BOTH if combination["market"] == "us" else _SPANISH_ONLY
+        for text in combination["names"]:
+            names.append(DrugName(text, " + ".join(parts), parts, classes, languages))
     for class_id, aliases in class_aliases().items():
-        for alias in aliases:
-            index[words(alias)] = _Entry(alias, None, (class_id,))
-    for drug in drug_list():
-        for name in (drug.generic, *drug.other_names):
-            index[words(name)] = _Entry(name, drug.generic, drug.classes)
+        names += [DrugName(alias, None, (), (class_id,), _BOTH) for alias in aliases]
+    return tuple(names)
+
+
+def _joined(key: tuple[str, ...]) -> tuple[str, ...] | None:
+    """A hyphenated name typed as one word ("Theo-Dur" as "theodur"), when all letters."""
+    if len(key) > 1 and all(word.isalpha() for word in key):
+        return ("".join(key),)
+    return None
+
+
+@cache
+def _index() -> dict[tuple[str, ...], DrugName]:
+    """Each name's words -> the name; the first entry of a name wins (tests forbid clashes)."""
+    index: dict[tuple[str, ...], DrugName] = {}
+    for name in drug_names():
+        index.setdefault(_key(name.text), name)
+    for name in drug_names():
+        joined = _joined(_key(name.text)) if "-" in name.text else None
+        if joined is not None:
+            index.setdefault(joined, name)
     return index
 
 
@@ -105,101 +235,130 @@ def _longest_name() -> int:
     return max(len(key) for key in _index())
 
 
-_MAX_FUZZY_EDITS = 2
-
-
-def _deletions(word: str, depth: int) -> set[str]:
-    """The word with up to `depth` letters removed, itself included."""
-    found = {word}
-    frontier = {word}
-    for _ in range(depth):
-        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
-        found |= frontier
-    return found
+@cache
+def vocabulary() -> frozenset[str]:
+    """Every word of every list name that a misspelt word may be read as."""
+    return frozenset(
+        word for key in _index() for word in key if len(word) >= MIN_FUZZY_LENGTH and word.isalpha()
+    )
 
 
 @cache
-def _fuzzy_index() -> dict[str, tuple[tuple[str, _Entry], ...]]:
-    """Deletion neighbourhoods of single-word names: two words within d edits share one."""
-    index: dict[str, list[tuple[str, _Entry]]] = {}
-    for key, entry in _index().items():
-        if len(key) == 1 and len(key[0]) >= _MIN_FUZZY_LENGTH and key[0].isalpha():
-            for variant in _deletions(key[0], _MAX_FUZZY_EDITS):
-                index.setdefault(variant, []).append((key[0], entry))
-    return {variant: tuple(targets) for variant, targets in index.items()}
+def _common_words() -> frozenset[str]:
+    """Common English and Spanish words within reach of a list word: read exactly or not at all."""
+    lines = COMMON_WORDS_PATH.read_text("utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+# ---- misspellings -------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=64)
+def _words_of_length(shortest: int, longest: int) -> tuple[str, ...]:
+    """The list words whose length is in a range: the only ones within reach of an edit limit."""
+    return tuple(sorted(w for w in vocabulary() if shortest <= len(w) <= longest))
+
+
+def edit_limit(word: str) -> int:
+    """How many edits a misspelt word of this length may be from the list word it is read as."""
+    if len(word) < MIN_FUZZY_LENGTH or not word.isalpha():
+        return 0
+    return 1 if len(word) < 8 else _MAX_FUZZY_EDITS
+
+
+@lru_cache(maxsize=8192)
+def closest_list_word(word: str) -> str | None:
+    """The one list word a misspelt word is nearest to within its edit limit, else None.
+
+    This ignores the common-word rule; `_reading_of_word` applies it.
+    """
+    # Why: loaded at the first misspelling, not at start-up.
+    from rapidfuzz.distance import OSA
+    from rapidfuzz.process import extract
+
+    limit = edit_limit(word)
+    if limit == 0 or word in vocabulary():
+        return None
+    choices = _words_of_length(len(word) - limit, len(word) + limit)
+    near = extract(word, choices, scorer=OSA.distance, score_cutoff=limit, limit=2)
+    if not near:
+        return None
+    # Why: two equally near list words ("...triptan" cousins) mean we cannot tell which was meant.
+    if len(near) == 2 and near[0][1] == near[1][1]:
+        return None
+    best: str = near[0][0]
+    return best
+
+
+def _reading_of_word(word: str) -> str | None:
+    """The list word a typed word is read as when it is not on the list itself."""
+    if word in _common_words():
+        return None
+    return closest_list_word(word)
+
+
+# ---- matching -----------------------------------------------------------------------------
 
 
 def match_medication(text: str) -> list[DrugMatch]:
     """The drugs and classes named in a line the patient typed, in the order they appear."""
-    tokens = words(text)
+    tokens = _tokens(text)
+    read = [_reading_of_word(token.word) or token.word for token in tokens]
+    corrected = [reading != token.word for reading, token in zip(read, tokens, strict=True)]
     index = _index()
     longest = _longest_name()
     found: list[DrugMatch] = []
     position = 0
     while position < len(tokens):
         for size in range(min(longest, len(tokens) - position), 0, -1):
-            entry = index.get(tokens[position : position + size])
-            if entry is not None:
-                found.append(DrugMatch(entry.generic, entry.name, entry.classes, exact=True))
+            name = index.get(tuple(read[position : position + size]))
+            if name is not None:
+                window = tokens[position : position + size]
+                typed = text[window[0].start : window[-1].end]
+                exact = not any(corrected[position : position + size])
+                found.append(DrugMatch(name.generic, name.text, name.classes, exact, typed))
                 position += size
                 break
         else:
-            entry = _closest(tokens[position])
-            if entry is not None:
-                found.append(DrugMatch(entry.generic, entry.name, entry.classes, exact=False))
             position += 1
     return list(dict.fromkeys(found))
 
 
-@lru_cache(maxsize=4096)
-def _closest(word: str) -> _Entry | None:
-    """The list name within the length-scaled edit limit of a word, if exactly one is closest."""
-    if len(word) < _MIN_FUZZY_LENGTH or not word.isalpha() or word in _NOT_DRUG_WORDS:
-        return None
-    limit = 1 if len(word) < 8 else _MAX_FUZZY_EDITS
-    index = _fuzzy_index()
-    candidates = {pair for variant in _deletions(word, limit) for pair in index.get(variant, ())}
-    best: list[tuple[int, _Entry]] = []
-    for target, entry in sorted(candidates, key=lambda pair: pair[0]):
-        distance = edit_distance(word, target, limit)
-        if distance <= limit:
-            best.append((distance, entry))
-    if not best:
-        return None
-    best.sort(key=lambda pair: pair[0])
-    closest = [entry for distance, entry in best if distance == best[0][0]]
-    # Why: two equally close names ("...triptan" cousins) mean we cannot tell which was meant.
-    generics = {entry.generic for entry in closest}
-    return closest[0] if len(generics) == 1 else None
+def read_as(text: str) -> tuple[str, ...]:
+    """What a typed medication line was read as, for the record ("Rivotril (clonazepam)")."""
+    return tuple(dict.fromkeys(match.read_as for match in match_medication(text)))
 
 
-def edit_distance(a: str, b: str, limit: int) -> int:
-    """Damerau-Levenshtein (optimal string alignment) distance, or limit + 1 once past limit."""
-    previous_previous: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                current[j] = min(current[j], previous_previous[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        previous_previous, previous = previous, current
-    return min(previous[len(b)], limit + 1)
+# ---- suggestions --------------------------------------------------------------------------
 
 
-def suggest(prefix: str, limit: int = 8) -> list[str]:
-    """Names from the list for the screens to offer: those starting with the prefix first."""
+@cache
+def _suggestable(language: str) -> tuple[tuple[str, str], ...]:
+    """(name, its words joined) for every drug name a patient of this language is offered."""
+    wanted = _SPANISH if language == _SPANISH else "en"
+    names = sorted(
+        {name.text for name in drug_names() if name.generic and wanted in name.languages},
+        key=str.casefold,
+    )
+    # Why: "Tylenol #3" and "Tylenol 3" are one name to a patient; offer the first spelling.
+    keyed = {" ".join(_key(name)): name for name in reversed(names)}
+    return tuple(
+        sorted(((name, key) for key, name in keyed.items()), key=lambda p: p[0].casefold())
+    )
+
+
+def suggest(prefix: str, limit: int = 8, language: str = "en") -> list[str]:
+    """Names for the screens to offer in the patient's language: those starting with it first.
+
+    A Spanish patient typing "lamo" is offered "lamotrigina", an English one "lamotrigine";
+    brand names sold where the patient lives are offered in both.
+    """
     wanted = " ".join(words(prefix))
     if not wanted or limit <= 0:
         return []
-    names = sorted(
-        {name for drug in drug_list() for name in (drug.generic, *drug.other_names)},
-        key=str.casefold,
-    )
-    keyed = [(name, " ".join(words(name))) for name in names]
+    keyed = _suggestable(language)
     starts = [name for name, key in keyed if key.startswith(wanted)]
+    if len(starts) >= limit:
+        return starts[:limit]
     inside = [name for name, key in keyed if f" {wanted}" in f" {key}" and name not in starts]
     return (starts + inside)[:limit]

@@ -61,11 +61,15 @@ class Identity:
 
 @dataclass(frozen=True)
 class Medication:
+    #: What the patient typed (or the suggestion they picked), unchanged.
     name: str
     dose: str
     frequency: str
     as_needed: bool = False
     last_dose_at: datetime | None = None
+    #: What the kiosk read the name as when it was added ("Rivotril (clonazepam)"); payload
+    #: schema 2 (schema 1 payloads read back with none).
+    read_as: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

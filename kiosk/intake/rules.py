@@ -16,7 +16,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from kiosk.intake.config import ClinicConfig
-from kiosk.intake.drugs import match_medication
+from kiosk.intake.drugs import match_medication, words
 from kiosk.intake.measures import MEASURES
 from kiosk.intake.records import (
     Answer,
@@ -100,8 +100,17 @@ def highest_severity(flags: Iterable[Flag]) -> Severity | None:
 
 def _flag(config: ClinicConfig, code: str, answer: str, not_sure: bool = False) -> Flag:
     rule = config.rule(code)
-    severity = _ONE_LOWER[rule.severity] if not_sure else rule.severity
-    return Flag(code, severity, rule.reason, answer)
+    if not_sure:
+        return Flag(code, _ONE_LOWER[rule.severity], _as_uncertain(rule.reason), answer)
+    return Flag(code, rule.severity, rule.reason, answer)
+
+
+def _as_uncertain(reason: str) -> str:
+    """A "not sure" answer's reason, not as a statement: "May have X (answered: not sure)."."""
+    body = reason.strip().rstrip(".")
+    if body.startswith("Reports "):
+        body = "May have " + body.removeprefix("Reports ")
+    return f"{body} (answered: not sure)."
 
 
 def _answered(answer: Answer, detail: str = "") -> str:
@@ -121,20 +130,7 @@ def _history_flags(history: HealthHistory, config: ClinicConfig) -> list[Flag]:
 
 
 def _medication_flags(meds: MedicationList, config: ClinicConfig, zone: ZoneInfo) -> list[Flag]:
-    flags = []
-    for medication in meds.medications:
-        answer = _medication_answer(medication, zone)
-        codes: dict[str, str] = {}
-        for match in match_medication(medication.name):
-            for drug_class in match.classes:
-                code = f"med.{drug_class}"
-                if code in config.rules and code not in codes:
-                    read_as = match.generic or match.matched_name
-                    # Why: the nurse must know when a misspelt name was read as a drug.
-                    codes[code] = "" if match.exact else f" Name read as {read_as} (misspelt)."
-        for code, note in codes.items():
-            flag = _flag(config, code, answer)
-            flags.append(Flag(flag.code, flag.severity, flag.reason + note, flag.answer))
+    flags = [flag for med in meds.medications for flag in medication_flags(med, config, zone)]
     for allergy in meds.allergies:
         if any("ketamine" in match.classes for match in match_medication(allergy.substance)):
             answer = f"{allergy.substance}: {allergy.reaction}" if allergy.reaction else ""
@@ -142,14 +138,55 @@ def _medication_flags(meds: MedicationList, config: ClinicConfig, zone: ZoneInfo
     return flags
 
 
+def medication_flags(medication: Medication, config: ClinicConfig, zone: ZoneInfo) -> list[Flag]:
+    """The flags one medication line raises; each reason says what was read as what."""
+    answer = _medication_answer(medication, zone)
+    readings: dict[str, list[str]] = {}
+    for match in match_medication(medication.name):
+        for drug_class in match.classes:
+            code = f"med.{drug_class}"
+            if code in config.rules:
+                # Why: the nurse sees at a glance which typed words raised the flag, and how.
+                readings.setdefault(code, []).append(match.reading())
+    flags = []
+    for code, read in readings.items():
+        flag = _flag(config, code, answer)
+        note = "; ".join(dict.fromkeys(read))
+        flags.append(Flag(flag.code, flag.severity, f"{flag.reason} {note}.", flag.answer))
+    return flags
+
+
 def _medication_answer(medication: Medication, zone: ZoneInfo) -> str:
     parts = [medication.name, medication.dose, medication.frequency]
     text = " ".join(part.strip() for part in parts if part.strip())
-    if medication.as_needed:
+    if medication.as_needed and not _says_as_needed(text):
         text += ", as needed"
     if medication.last_dose_at is not None:
         text += f", last dose {_local(medication.last_dose_at, zone)}"
     return text
+
+
+#: How patients write "as needed" themselves; the tick box then adds nothing.
+_AS_NEEDED_WORDS = tuple(
+    words(phrase)
+    for phrase in (
+        "as needed",
+        "when needed",
+        "if needed",
+        "prn",
+        "según necesidad",
+        "si es necesario",
+        "cuando lo necesito",
+        "cuando lo necesite",
+        "cuando sea necesario",
+        "a demanda",
+    )
+)
+
+
+def _says_as_needed(text: str) -> bool:
+    typed = f" {' '.join(words(text))} "
+    return any(f" {' '.join(phrase)} " in typed for phrase in _AS_NEEDED_WORDS)
 
 
 def _local(moment: datetime, zone: ZoneInfo) -> str:

@@ -18,7 +18,7 @@ from textual.suggester import Suggester
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from kiosk.intake.drugs import suggest
+from kiosk.intake.drugs import read_as, suggest
 from kiosk.intake.records import Allergy, Medication, MedicationList
 from kiosk.intake.validation import (
     Invalid,
@@ -42,11 +42,12 @@ ALLERGY_FIELDS = ("allergy_substance", "allergy_reaction")
 class DrugNameSuggester(Suggester):
     """Completes a drug name from the bundled list; keeps no cache of what was typed."""
 
-    def __init__(self) -> None:
+    def __init__(self, language: str) -> None:
         super().__init__(use_cache=False, case_sensitive=False)
+        self.language = language
 
     async def get_suggestion(self, value: str) -> str | None:
-        for name in suggest(value, limit=1):
+        for name in suggest(value, limit=1, language=self.language):
             if name.casefold().startswith(value.casefold()):
                 return name.casefold()
         return None
@@ -89,7 +90,7 @@ class MedicationsScreen(StepScreen):
             "med_name",
             text("screens.medications.name"),
             lambda raw: validate_substance_name(raw, "med_name"),
-            suggester=DrugNameSuggester(),
+            suggester=DrugNameSuggester(self.language),
         )
         with Horizontal(id="suggestions"):
             for index in range(SUGGESTIONS):
@@ -186,7 +187,7 @@ class MedicationsScreen(StepScreen):
     def _offer_names(self, event: Input.Changed) -> None:
         """Show up to three matching drug names as buttons a finger can tap."""
         typed = event.value.strip()
-        names = suggest(typed, SUGGESTIONS) if len(typed) >= 2 else []
+        names = suggest(typed, SUGGESTIONS, self.language) if len(typed) >= 2 else []
         names = [name for name in names if name.casefold() != typed.casefold()]
         for index in range(SUGGESTIONS):
             button = self.query_one(f"#suggestion-{index}", Button)
@@ -223,13 +224,15 @@ class MedicationsScreen(StepScreen):
         if self._form_problem(fields):
             return
         last = self.value_of("med_last_dose").strip()
+        name = self.valid("med_name")
         self.medications.append(
             Medication(
-                name=self.valid("med_name"),
+                name=name,
                 dose=self.valid("med_dose"),
                 frequency=self.valid("med_frequency"),
                 as_needed=as_needed,
                 last_dose_at=self.valid("med_last_dose") if as_needed and last else None,
+                read_as=read_as(name),
             )
         )
         self._clear(MEDICATION_FIELDS)

@@ -28,6 +28,7 @@ from kiosk.intake.examples import (
     example_consent_declined,
     example_decision,
     example_draft,
+    example_medications,
     example_stop_override,
     example_vitals,
 )
@@ -37,6 +38,7 @@ from kiosk.intake.records import (
     CheckIn,
     ConsentDeclined,
     Draft,
+    Medication,
     NurseDecision,
     Severity,
     StopOverride,
@@ -160,11 +162,38 @@ def test_the_example_records_round_trip(record: Record) -> None:
     assert from_payload(to_payload(record)) == record
 
 
+def test_a_medication_keeps_what_it_was_read_as_through_the_codec() -> None:
+    read = Medication("Rivotril 2 mg", "2 mg", "por la noche", read_as=("Rivotril (clonazepam)",))
+    checkin = example_checkin(medications=example_medications(medications=(read,)))
+    assert from_payload(to_payload(checkin)) == checkin
+
+
+def test_a_schema_1_check_in_from_before_read_as_still_reads_back() -> None:
+    checkin = example_checkin()
+    body = json.loads(to_payload(checkin))
+    body["schema"] = 1
+    for medication in body["medications"]["medications"]:
+        del medication["read_as"]
+    old = json.dumps(body).encode()
+    assert from_payload(old) == checkin
+    assert all(med.read_as == () for med in checkin.medications.medications)
+    draft = json.loads(to_payload(example_draft()))
+    draft["schema"] = 1
+    assert from_payload(json.dumps(draft).encode()) == example_draft()
+
+
+def test_a_schema_2_medication_without_read_as_is_refused() -> None:
+    body = json.loads(to_payload(example_checkin()))
+    del body["medications"]["medications"][0]["read_as"]
+    with pytest.raises(PayloadError, match="missing field 'read_as'"):
+        from_payload(json.dumps(body).encode())
+
+
 def test_the_payload_is_sorted_compact_utf8_json_with_kind_and_schema() -> None:
     payload = to_payload(example_vitals())
     text = payload.decode("utf-8")
     body = json.loads(text)
-    assert (body["kind"], body["schema"]) == ("vitals", 1)
+    assert (body["kind"], body["schema"]) == ("vitals", 2)
     assert text == json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert body["taken_at"] == "2025-03-14T14:50:00.000000Z"
     assert body["pregnancy_test"] == "negative"
@@ -213,7 +242,8 @@ CHECKIN = body_of(example_checkin())
         (b"[]", "object"),
         (encode({**VITALS, "kind": "pizza"}), "kind"),
         (encode(without(VITALS, "kind")), "kind"),
-        (encode({**VITALS, "schema": 2}), "schema"),
+        (encode({**VITALS, "schema": 3}), "schema"),
+        (encode({**VITALS, "schema": 0}), "schema"),
         (encode({**VITALS, "schema": "1"}), "schema"),
         (encode({**VITALS, "colour": "red"}), "unknown field 'colour'"),
         (encode(without(VITALS, "nurse_id")), "missing field 'nurse_id'"),

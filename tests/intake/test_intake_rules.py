@@ -158,12 +158,56 @@ def test_a_listed_drug_raises_its_flag_with_the_reason(
     assert found.get(code) is severity, found
     flag = next(f for f in flags_for_medication(typed) if f.code == code)
     assert flag.answer == typed
-    assert flag.reason == CONFIG.rule(code).reason or "misspelt" in flag.reason
+    assert flag.reason.startswith(CONFIG.rule(code).reason)
+    assert " read as " in flag.reason
 
 
 def test_a_misspelt_name_tells_the_nurse_how_it_was_read() -> None:
     (flag,) = flags_for_medication("lamotrigene")
-    assert "read as lamotrigine" in flag.reason
+    assert flag.reason.endswith(" 'lamotrigene' read as lamotrigine.")
+
+
+def test_the_reason_names_the_typed_words_and_the_drug_they_were_read_as() -> None:
+    (flag,) = flags_for_medication("Rivotril 2 mg")
+    assert flag.reason == (
+        f"{CONFIG.rule('med.benzodiazepines').reason} 'Rivotril' read as Rivotril (clonazepam)."
+    )
+
+
+def test_both_parts_of_a_combination_raise_their_flags_with_the_product_named() -> None:
+    found = {flag.code: flag for flag in flags_for_medication("Fioricet with codeine")}
+    assert set(found) == {"med.barbiturates", "med.opioids"}
+    for flag in found.values():
+        assert "'Fioricet with codeine' read as Fioricet with Codeine (" in flag.reason
+
+
+def test_ketamine_from_elsewhere_gets_its_own_flag_not_the_nmda_one() -> None:
+    for typed in ("ketamine troches", "Spravato 84 mg", "ketamina nasal"):
+        (flag,) = flags_for_medication(typed)
+        assert (flag.code, flag.severity) == ("med.ketamine", CAUTION)
+        assert "who prescribes it" in flag.reason
+
+
+def test_a_cyp3a4_reason_says_which_way_ketamine_levels_move() -> None:
+    (inhibitor,) = flags_for_medication("clarithromycin")
+    (inducer,) = flags_for_medication("rifampicina")
+    assert "raises and prolongs ketamine levels" in inhibitor.reason
+    assert "lowers ketamine levels" in inducer.reason
+
+
+def test_a_not_sure_answer_reads_as_uncertain_not_as_a_statement() -> None:
+    history = example_history(liver_disease_severe=Answer.NOT_SURE)
+    (flag,) = screen_checkin(example_checkin(history=history), CONFIG)
+    assert flag.reason == "May have severe liver disease (answered: not sure)."
+    assert flag.answer == "not sure"
+
+
+@pytest.mark.parametrize("frequency", ["as needed", "PRN", "según necesidad", "cuando lo necesito"])
+def test_as_needed_typed_and_ticked_is_printed_once(frequency: str) -> None:
+    med = Medication("Xanax", "0.5 mg", frequency, as_needed=True)
+    checkin = example_checkin(medications=example_medications(medications=(med,)))
+    (flag,) = screen_checkin(checkin, CONFIG)
+    assert flag.answer == f"Xanax 0.5 mg {frequency}"
 
 
 @pytest.mark.parametrize(

@@ -149,7 +149,9 @@ async def test_a_patient_checks_in_in_english_by_keyboard_alone(
         ),
         medications=MedicationList(
             no_medications=False,
-            medications=(Medication("lamotrigine", "100 mg", "twice a day"),),
+            medications=(
+                Medication("lamotrigine", "100 mg", "twice a day", read_as=("lamotrigine",)),
+            ),
             no_allergies=False,
             allergies=(Allergy("penicillin", "rash"),),
         ),
