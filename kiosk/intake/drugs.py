@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import tomllib
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -75,7 +74,7 @@ class DrugMatch:
         """What the words were read as: "Ultram (tramadol)", "lamotrigine", "benzo (a class)"."""
         if self.generic is None:
             return f"{self.matched_name} (a class)"
-        if _key(self.matched_name) == _key(self.generic):
+        if words(self.matched_name) == words(self.generic):
             return self.generic
         return f"{self.matched_name} ({self.generic})"
 
@@ -133,10 +132,6 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(token.word for token in _tokens(text))
 
 
-def _key(name: str) -> tuple[str, ...]:
-    return words(name)
-
-
 # ---- the list -----------------------------------------------------------------------------
 
 
@@ -158,7 +153,7 @@ def drug_list() -> tuple[Drug, ...]:
         names = [*_spanish_names(entry)]
         for group in ("intl", "us", "spain", "latam", "abbr"):
             names += entry.get(group, [])
-        unique = dict.fromkeys(name for name in names if _key(name) != _key(entry["generic"]))
+        unique = dict.fromkeys(name for name in names if words(name) != words(entry["generic"]))
         drugs.append(Drug(entry["generic"], tuple(unique), tuple(entry["classes"])))
     return tuple(drugs)
 
@@ -187,17 +182,19 @@ def drug_names() -> tuple[DrugName, ...]:
     names: list[DrugName] = []
     for entry in _data()["drugs"]:
         generic, classes = entry["generic"], tuple(entry["classes"])
-
-        def add(texts: Iterable[str], languages: frozenset[str]) -> None:
-            for text in texts:
-                names.append(DrugName(text, generic, (generic,), classes, languages))  # noqa: B023
-
         spanish = _spanish_names(entry)
-        add([generic], _BOTH if not spanish else _ENGLISH_ONLY)
-        add(spanish, _SPANISH_ONLY)
-        add(entry.get("intl", []), _ENGLISH_ONLY)
-        add(entry.get("us", []) + entry.get("abbr", []), _BOTH)
-        add(entry.get("spain", []) + entry.get("latam", []), _SPANISH_ONLY)
+        groups: list[tuple[list[str], frozenset[str]]] = [
+            ([generic], _ENGLISH_ONLY if spanish else _BOTH),
+            (spanish, _SPANISH_ONLY),
+            (entry.get("intl", []), _ENGLISH_ONLY),
+            (entry.get("us", []) + entry.get("abbr", []), _BOTH),
+            (entry.get("spain", []) + entry.get("latam", []), _SPANISH_ONLY),
+        ]
+        names += [
+            DrugName(text, generic, (generic,), classes, languages)
+            for texts, languages in groups
+            for text in texts
+        ]
     for combination in _data()["combinations"]:
         parts = tuple(combination["parts"])
         classes = tuple(dict.fromkeys(c for part in parts for c in classes_of[part]))
@@ -221,9 +218,9 @@ def _index() -> dict[tuple[str, ...], DrugName]:
     """Each name's words -> the name; the first entry of a name wins (tests forbid clashes)."""
     index: dict[tuple[str, ...], DrugName] = {}
     for name in drug_names():
-        index.setdefault(_key(name.text), name)
+        index.setdefault(words(name.text), name)
     for name in drug_names():
-        joined = _joined(_key(name.text)) if "-" in name.text else None
+        joined = _joined(words(name.text)) if "-" in name.text else None
         if joined is not None:
             index.setdefault(joined, name)
     return index
@@ -341,7 +338,7 @@ def _suggestable(language: str) -> tuple[tuple[str, str], ...]:
         key=str.casefold,
     )
     # Why: "Tylenol #3" and "Tylenol 3" are one name to a patient; offer the first spelling.
-    keyed = {" ".join(_key(name)): name for name in reversed(names)}
+    keyed = {" ".join(words(name)): name for name in reversed(names)}
     return tuple(
         sorted(((name, key) for key, name in keyed.items()), key=lambda p: p[0].casefold())
     )
