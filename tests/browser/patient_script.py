@@ -50,13 +50,18 @@ class TabletPatient:
 
 def patient(number: int) -> TabletPatient:
     """Test patient `number`, distinct from every other in name, birthday and medication."""
-    medications = ("lamotrigine", "sumatriptan", "propranolol", "topiramate")
+    name = ("lamotrigine", "sumatriptan", "propranolol", "topiramate")[number % 4]
     return TabletPatient(
         legal_name=f"Tablet Patient {'ABCDEFGH'[number]}",
         preferred_name=f"Pat{'ABCDEFGH'[number]}",
         date_of_birth=date(1980 + number, 1 + number, 10 + number),
         phone=f"555-010-{2030 + number}",
-        medication=Medication(medications[number % 4], f"{50 * (number + 1)} mg", "twice a day"),
+        medication=Medication(
+            name,
+            f"{50 * (number + 1)} mg",
+            "twice a day",
+            read_as=(name,),  # each is a generic on the bundled list, read as itself
+        ),
         allergy=Allergy("penicillin", "rash"),
     )
 
