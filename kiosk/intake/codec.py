@@ -115,21 +115,24 @@ def from_payload(data: bytes) -> Record:
         raise PayloadError(f"payload.schema must be 1 to {SCHEMA_VERSION}")
     fields = {key: value for key, value in body.items() if key not in _ENVELOPE_KEYS}
     if schema == 1:
-        _medications_read_as_nothing(fields)
+        _medications_read_as_nothing(fields, kind)
     record: Record = _decoder(TYPE_OF_KIND[kind])(fields, kind)
     return record
 
 
-def _medications_read_as_nothing(fields: dict[str, Any]) -> None:
+def _medications_read_as_nothing(fields: dict[str, Any], kind: str) -> None:
     """Schema 1 had no Medication.read_as: such a medication was read as nothing recorded.
 
-    Only a medication object without the key gets one; anything malformed is left for the
-    strict decoder to refuse with its place.
+    A schema 1 medication that has the field is refused like any unknown field; anything
+    malformed is left for the strict decoder to refuse with its place.
     """
     medication_list = fields.get("medications")
     listed = medication_list.get("medications") if isinstance(medication_list, dict) else None
-    for medication in listed if isinstance(listed, list) else ():
-        if isinstance(medication, dict) and "read_as" not in medication:
+    for index, medication in enumerate(listed if isinstance(listed, list) else ()):
+        if isinstance(medication, dict):
+            if "read_as" in medication:
+                place = f"{kind}.medications.medications[{index}]"
+                raise PayloadError(f"{place} has unknown field 'read_as' (schema 1)")
             medication["read_as"] = []
 
 

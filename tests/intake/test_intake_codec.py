@@ -179,7 +179,16 @@ def test_a_schema_1_check_in_from_before_read_as_still_reads_back() -> None:
     assert all(med.read_as == () for med in checkin.medications.medications)
     draft = json.loads(to_payload(example_draft()))
     draft["schema"] = 1
+    for medication in draft["medications"]["medications"]:
+        del medication["read_as"]
     assert from_payload(json.dumps(draft).encode()) == example_draft()
+
+
+def test_a_schema_1_medication_with_read_as_is_refused() -> None:
+    body = json.loads(to_payload(example_checkin()))
+    body["schema"] = 1
+    with pytest.raises(PayloadError, match=r"medications\[0\] has unknown field 'read_as'"):
+        from_payload(json.dumps(body).encode())
 
 
 def test_a_schema_2_medication_without_read_as_is_refused() -> None:
