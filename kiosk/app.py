@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -62,6 +64,9 @@ CLINIC_CONFIG_FILE = "clinic.toml"
 DEFAULT_LANGUAGE = "en"
 _IDLE_CHECK_SECONDS = 0.5
 _BUILD_DELAY_SECONDS = 0.2
+#: How often a kiosk on a terminal looks whether its terminal is still there.
+_TERMINAL_CHECK_SECONDS = 0.25
+_KEYS_FD = 0  # standard input, where Textual's terminal driver reads the keys
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,15 @@ class SealFailed(Message):
     def __init__(self, reason: str) -> None:
         super().__init__()
         self.reason = reason
+
+
+def _forget_dead_terminal() -> None:
+    """Point standard input and output at /dev/null: the terminal is gone, and Textual's
+    threads would otherwise fail (and its writer then block) on it while the App closes."""
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.close(null)
 
 
 class FullCollectionHold:
@@ -215,6 +229,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self._steps_language: str | None = None
         self._steps_worker: Worker[None] | None = None
         self._opened_here = False
+        self._stopping = False
         self.full_collections = FullCollectionHold()
 
     # ---- start ----------------------------------------------------------------------------
@@ -226,6 +241,8 @@ class KioskApp(App[None], inherit_bindings=False):
         self.set_interval(_IDLE_CHECK_SECONDS, self.check_patient_idle)
         if self.sync_interval is not None:  # None: the kiosk host syncs (`kiosk serve`)
             self.set_interval(self.sync_interval, self.start_sync)
+        if not self.is_headless:  # a real terminal or browser tab, not a Pilot test
+            self._stop_when_told_or_orphaned()
 
     def on_ready(self) -> None:
         # Why: build the steps just after the welcome screen is drawn, so start-up stays quick.
@@ -268,6 +285,56 @@ class KioskApp(App[None], inherit_bindings=False):
         self.full_collections.release(collect=False)
         if self.kiosk is not None and self._opened_here:
             self.kiosk.close()
+
+    # ---- stopping in order: hang-up, a terminal gone, systemd's stop ------------------------
+
+    def _stop_when_told_or_orphaned(self) -> None:
+        """Stop in order on SIGHUP or SIGTERM, and (on a terminal) when the terminal goes.
+
+        Why the watch: a terminal closed without a hang-up reaching this process (the kiosk not
+        in the terminal's foreground, or SIGHUP ignored by whoever started it) leaves Textual
+        8.2.8's input thread reading end-of-file forever, a core at full speed.
+        """
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGHUP, signal.SIGTERM):
+            loop.add_signal_handler(number, self.stop_in_order)
+        # Why: Textual's driver restarts its output on SIGCONT (after a suspend, which the kiosk
+        # never allows); a hang-up sends SIGCONT too, and the restarted output dies on the gone
+        # terminal, after which the App blocks for ever writing to it.
+        signal.signal(signal.SIGTSTP, signal.SIG_IGN)
+        signal.signal(signal.SIGCONT, signal.SIG_DFL)
+        if not self.is_web and os.isatty(_KEYS_FD):
+            self.set_interval(_TERMINAL_CHECK_SECONDS, self._check_terminal)
+
+    def _check_terminal(self) -> None:
+        if not self._stopping and not os.isatty(_KEYS_FD):
+            self.stop_in_order()
+
+    def stop_in_order(self) -> None:
+        """Seal the open check-in's draft, then quit (the store closes as the App unmounts)."""
+        if self._stopping:
+            return
+        self._stopping = True
+        if not self.is_web and not os.isatty(_KEYS_FD):
+            _forget_dead_terminal()
+        self.run_worker(self._seal_and_quit(), group="stop")
+
+    async def _seal_and_quit(self) -> None:
+        session = self.session
+        if session is not None and session.draft_number > 0:
+            # Something is sealed already: seal it again at the step the patient is on, so a
+            # nurse resumes there. A half-filled step is not kept (it may read as "none").
+            self.seal_draft(session, self._current_step() or STEPS[0])
+        await self.seals_settled()
+        self.exit()
+
+    def _current_step(self) -> str | None:
+        """The step screen the patient is on (under a warning or a staff screen, if any)."""
+        steps = set(self.steps.values())
+        for screen in reversed(self.screen_stack):
+            if screen in steps:
+                return str(screen.name)
+        return None
 
     def now_local(self) -> datetime:
         """The wall clock in the clinic's zone (for "today" and clock times typed)."""

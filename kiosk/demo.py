@@ -2,8 +2,10 @@
 
 First run: creates the clinic server (demo passphrase in a file: demo only), the demo kiosk (demo
 staff: nurse N100 with PIN 246810, IT IT1 with PIN 135790) and enrols the kiosk with the server.
-Every run: starts the server in the background, then the kiosk in this terminal; quitting the
-kiosk (it has no quit key: close the terminal or press Ctrl+C in `make`'s shell) stops both.
+Every run: starts the server in the background, then the kiosk in this terminal. The kiosk has
+no quit key: closing the terminal (or `kill`, systemd's stop) stops it in order, and then the
+server. A server that ends on its own meanwhile is reaped, noted in its log and started again on
+the same port, so the kiosk's next sync reaches it.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import select
 import subprocess
 import sys
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -34,7 +37,10 @@ class DemoClinicServer:
         self.home = home
         self.passphrase_file = home.parent / "clinic-server-passphrase.txt"
         self.process: subprocess.Popen[bytes] | None = None
+        self.port = 0  # 0: a free one at the first start; the same one at a restart
         self.url = ""
+        self._lock = threading.Lock()
+        self._stopped = False
 
     def admin(self, *args: str) -> str:
         """One `clinic-server` admin command; its output, or DemoError with its one-line reason."""
@@ -57,29 +63,70 @@ class DemoClinicServer:
         self.admin("init", "--passphrase-file", str(self.passphrase_file))
 
     def start(self) -> None:
+        """Start the server on a free port, and watch it until `stop()`."""
+        with self._lock:
+            self._launch()
+        threading.Thread(target=self._keep_running, name="demo-server-watch", daemon=True).start()
+
+    def _launch(self) -> None:
         log = (self.home / "server.log").open("ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "sync.server.cli", "--home", str(self.home), "run"]
-            + ["--host", "127.0.0.1", "--port", "0", "--allow-plain-http", "--quiet"],
+            + ["--host", "127.0.0.1", "--port", str(self.port), "--allow-plain-http", "--quiet"],
             stdout=subprocess.PIPE,
             stderr=log,
+            # Its own session: a hang-up of the terminal reaches the kiosk, which stops first
+            # (sealing its draft); the server is stopped after it, by `stop()`.
+            start_new_session=True,
         )
+        log.close()
         assert self.process.stdout is not None
         ready, _, _ = select.select([self.process.stdout], [], [], 30)
         line = self.process.stdout.readline().decode() if ready else ""
         if "listening on" not in line:
-            self.stop()
+            self._end(self.process)
+            self.process = None
             raise DemoError(f"the clinic server did not start; see {self.home / 'server.log'}")
-        self.url = f"http://127.0.0.1:{line.rsplit(':', 1)[1].strip()}"
+        self.port = int(line.rsplit(":", 1)[1])
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def _keep_running(self) -> None:
+        """Reap the server if it ends before `stop()`, note it in its log, start it again."""
+        while True:
+            with self._lock:
+                process = self.process
+            if process is None:
+                return
+            code = process.wait()  # reaps it: no <defunct> server under the demo
+            with self._lock:
+                if self._stopped or process is not self.process:
+                    return
+                self._note(f"the clinic server ended (exit status {code}); starting it again")
+                try:
+                    self._launch()
+                except DemoError as error:
+                    self._note(str(error))
+                    return
+
+    def _note(self, line: str) -> None:
+        with (self.home / "server.log").open("a") as log:
+            log.write(f"demo: {line}\n")
 
     def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-            self.process = None
+        with self._lock:
+            self._stopped = True
+            process, self.process = self.process, None
+        if process is not None:
+            self._end(process)
+
+    @staticmethod
+    def _end(process: subprocess.Popen[bytes]) -> None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 class DemoError(Exception):

@@ -19,10 +19,11 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from kiosk.intake.config import ConfigError
+from kiosk.intake.config import ConfigError, load_config_text
 from kiosk.vault import EnvelopeSuite
 from sync.server.clinic_keys import (
     ClinicKeyError,
@@ -184,18 +185,38 @@ def cmd_enroll_token(args: argparse.Namespace) -> int:
     return 0
 
 
-def _when(moment: float | None) -> str:
+#: "2026-12-02 19:41:07 EST": a time column is at least this wide.
+_TIME_WIDTH = 23
+
+
+def _when(moment: float | None, zone: ZoneInfo) -> str:
+    """A time as IT reads it everywhere: in the clinic's zone, abbreviated ("2026-12-02
+    19:41:07 EST"; the column title names the zone in full)."""
     if moment is None:
         return "never"
-    return datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+    return datetime.fromtimestamp(moment, zone).strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
-def _refused(tally: RefusalTally | None) -> tuple[str, str]:
+def _time_column(title: str, zone: ZoneInfo) -> tuple[str, int]:
+    """A time column's title naming the clinic's zone, and the column's width."""
+    named = f"{title} ({zone.key})"
+    return named, max(len(named), _TIME_WIDTH)
+
+
+def _clinic_zone(store: ClinicStore) -> ZoneInfo:
+    """The clinic's time zone, as its latest published configuration (or the default) names it:
+    the zone the kiosks show their times in."""
+    latest = store.latest_config()
+    text = INITIAL_CONFIG if latest is None else latest.toml
+    return ZoneInfo(load_config_text(text, "the published clinic configuration").time_zone)
+
+
+def _refused(tally: RefusalTally | None, zone: ZoneInfo) -> tuple[str, str]:
     """The REFUSED and LAST REFUSAL columns of `devices`."""
     if tally is None:
         return "-", "-"
     count = f"{tally.count}+" if tally.count >= KEEP_PER_SENDER else str(tally.count)
-    return count, f"{tally.last.summary} {_when(tally.last.at)}"
+    return count, f"{tally.last.summary} {_when(tally.last.at, zone)}"
 
 
 def cmd_devices(args: argparse.Namespace) -> int:
@@ -203,26 +224,28 @@ def cmd_devices(args: argparse.Namespace) -> int:
     try:
         summaries = store.device_summaries()
         strangers = store.unknown_sender_refusals()
+        zone = _clinic_zone(store)
     finally:
         store.close()
+    seen, width = _time_column("LAST SEEN", zone)
     if not summaries:
         print("no kiosks enrolled")
     else:
         print(
-            f"{'DEVICE':<40} {'STATE':<8} {'LAST SEEN':<21} {'RECORDS':>7} {'AUDIT':>6} "
-            f"{'REFUSED':>7}  {'LAST REFUSAL':<61}  NAME"
+            f"{'DEVICE':<40} {'STATE':<8} {seen:<{width}} {'RECORDS':>7} {'AUDIT':>6} "
+            f"{'REFUSED':>7}  {'LAST REFUSAL':<63}  NAME"
         )
     for s in summaries:
         state = "revoked" if s.device.revoked else "active"
         audit = "-" if s.audit_through is None else str(s.audit_through)
-        count, last = _refused(s.refused)
+        count, last = _refused(s.refused, zone)
         print(
-            f"{s.device.device_id:<40} {state:<8} {_when(s.device.last_seen):<21} "
-            f"{s.records:>7} {audit:>6} {count:>7}  {last:<61}  "
+            f"{s.device.device_id:<40} {state:<8} {_when(s.device.last_seen, zone):<{width}} "
+            f"{s.records:>7} {audit:>6} {count:>7}  {last:<63}  "
             f"{s.device.name.encode('ascii', 'replace').decode()}"
         )
     if strangers is not None:
-        count, last = _refused(strangers)
+        count, last = _refused(strangers, zone)
         print(
             f"senders that proved no identity: {count} refused, last {last} "
             "(clinic-server refusals --device unknown)"
@@ -230,10 +253,10 @@ def cmd_devices(args: argparse.Namespace) -> int:
     return 0
 
 
-def _refusal_line(refusal: RefusedAttempt) -> str:
+def _refusal_line(refusal: RefusedAttempt, zone: ZoneInfo, width: int) -> str:
     record = refusal.record_id or "-"
     return (
-        f"{_when(refusal.at):<21} {refusal.sender:<40} {refusal.code:<24} {record:<40} "
+        f"{_when(refusal.at, zone):<{width}} {refusal.sender:<40} {refusal.code:<24} {record:<40} "
         f"{inert_text(refusal.reason)}"
     )
 
@@ -244,15 +267,17 @@ def cmd_refusals(args: argparse.Namespace) -> int:
     store = _open_store(args)
     try:
         found = store.refusals(args.limit, args.device)
+        zone = _clinic_zone(store)
     finally:
         store.close()
     if not found:
         whose = f" for {inert_text(args.device, 64)}" if args.device else ""
         print(f"no refusals recorded{whose}")
         return 0
-    print(f"{'TIME (UTC)':<21} {'DEVICE':<40} {'CODE':<24} {'RECORD':<40} REASON")
+    title, width = _time_column("TIME", zone)
+    print(f"{title:<{width}} {'DEVICE':<40} {'CODE':<24} {'RECORD':<40} REASON")
     for refusal in found:
-        print(_refusal_line(refusal))
+        print(_refusal_line(refusal, zone, width))
     return 0
 
 
