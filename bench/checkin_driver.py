@@ -50,8 +50,8 @@ ANSWERS: dict[str, dict[str, str]] = {
         "took_regular_medications": "yes",
         "alcohol_or_drugs_24h": "no",
         "feeling_unwell": "no",
-        "may_be_pregnant": "no",
     },
+    "pregnancy-question": {"may_be_pregnant": "not_applicable"},
 }
 TICKS = ("#no-medications", "#no-allergies")
 #: Pauses after filling a step: its re-layout may take a second pass (answers change heights).

@@ -20,7 +20,7 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from kiosk.intake.codec import PayloadError, from_payload, kind_of, to_payload
+from kiosk.intake.codec import SCHEMA_VERSION, PayloadError, from_payload, kind_of, to_payload
 from kiosk.intake.config import DEFAULTS_PATH, ClinicConfig, ConfigError, load_config
 from kiosk.intake.records import (
     AuditEntry,
@@ -553,7 +553,9 @@ class RecordWriter:
                 "this kiosk has no clinic key yet: enrol it with the clinic server first"
             )
         try:
-            sealed = sealer.seal(payload.kind, payload.data, supersedes=supersedes)
+            sealed = sealer.seal(
+                payload.kind, payload.data, supersedes=supersedes, schema=SCHEMA_VERSION
+            )
             summary = self._summaries.seal(sealed.record_id, digest.to_bytes())
             self._store.add_record(
                 sealed, actor=actor, action=action, summary=summary, finishes_draft=finishes_draft

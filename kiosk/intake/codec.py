@@ -31,7 +31,10 @@ from kiosk.intake.records import (
     Vitals,
 )
 
-SCHEMA_VERSION = 2
+#: The payload schema written now. 2: `Medication.read_as`. 3: the checklist's pregnancy answer
+#: may be "not_applicable" and health history holds the two-step blood pressure and thyroid
+#: questions. Every earlier schema still reads back.
+SCHEMA_VERSION = 3
 # Why: a check-in is a few kilobytes; anything far larger is hostile or corrupt.
 MAX_PAYLOAD_BYTES = 1_048_576
 

@@ -45,6 +45,7 @@ SETTING_RANGES: Mapping[str, tuple[float, float, str]] = MappingProxyType(
         "retention.acknowledged_hours": (1, 720, "hours"),
         "thresholds.last_food_hours": (0.5, 24, "hours"),
         "thresholds.last_clear_liquid_hours": (0.5, 24, "hours"),
+        "minimum_age": (0, 120, "years"),
     }
 )
 #: How much of a key or file name taken from the file a message shows.
@@ -121,6 +122,8 @@ class ClinicConfig:
     clinic_name: str
     time_zone: str
     date_order: Literal["MDY", "DMY"]
+    #: The youngest age, in whole years, that checks in at the kiosk (younger: the front desk).
+    minimum_age: int
     patient_idle_seconds: int
     patient_warning_seconds: int
     staff_idle_seconds: int
@@ -356,13 +359,17 @@ def _build(data: Mapping[str, Any], src: _Source) -> ClinicConfig:
         raise src.error("date_order", "must be MDY or DMY", 'Write "MDY" or "DMY"')
     timeouts, retention = data["timeouts"], data["retention"]
     thresholds = data["thresholds"]
-    whole_numbers = {
-        f"timeouts.{key}": _get(timeouts, key, int, "timeouts", src)
-        for key in ("patient_idle_seconds", "patient_warning_seconds", "staff_idle_seconds")
-    } | {
-        f"retention.{key}": _get(retention, key, int, "retention", src)
-        for key in ("draft_hours", "acknowledged_hours")
-    }
+    whole_numbers = (
+        {
+            f"timeouts.{key}": _get(timeouts, key, int, "timeouts", src)
+            for key in ("patient_idle_seconds", "patient_warning_seconds", "staff_idle_seconds")
+        }
+        | {
+            f"retention.{key}": _get(retention, key, int, "retention", src)
+            for key in ("draft_hours", "acknowledged_hours")
+        }
+        | {"minimum_age": _get(data, "minimum_age", int, "", src)}
+    )
     hours = {
         f"thresholds.{key}": _get(thresholds, key, float, "thresholds", src)
         for key in ("last_food_hours", "last_clear_liquid_hours")
@@ -373,6 +380,7 @@ def _build(data: Mapping[str, Any], src: _Source) -> ClinicConfig:
         clinic_name=_get(data, "clinic_name", str, "", src),
         time_zone=time_zone,
         date_order=date_order,
+        minimum_age=whole_numbers["minimum_age"],
         patient_idle_seconds=whole_numbers["timeouts.patient_idle_seconds"],
         patient_warning_seconds=whole_numbers["timeouts.patient_warning_seconds"],
         staff_idle_seconds=whole_numbers["timeouts.staff_idle_seconds"],

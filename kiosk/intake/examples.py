@@ -30,6 +30,7 @@ from kiosk.intake.records import (
     MigraineHistory,
     NurseDecision,
     Phq9,
+    PregnancyAnswer,
     PregnancyTest,
     Severity,
     StopOverride,
@@ -106,7 +107,7 @@ def example_checklist(**overrides: Any) -> TodayChecklist:
         took_regular_medications=Answer.YES,
         alcohol_or_drugs_24h=Answer.NO,
         feeling_unwell=Answer.NO,
-        may_be_pregnant=Answer.NO,
+        may_be_pregnant=PregnancyAnswer.NO,
     )
     return replace(checklist, **overrides)
 

@@ -15,6 +15,8 @@ class AnswerKind(StrEnum):
     """How a question is answered on screen, and so which validator checks it."""
 
     YES_NO_UNSURE = "yes_no_unsure"
+    #: Yes / no / not sure, or "does not apply to me" (pregnancy).
+    YES_NO_UNSURE_OR_NOT_APPLICABLE = "yes_no_unsure_or_not_applicable"
     YES_NO = "yes_no"
     WHOLE_NUMBER = "whole_number"
     SCALE = "scale"
@@ -48,9 +50,13 @@ class QuestionSet:
     option_keys: tuple[str, ...] = ()
     attribution_key: str | None = None
 
+    #: Questions earlier versions asked and this one no longer does: older records still
+    #: hold their answers, which are shown with the words the patient read.
+    retired: tuple[Question, ...] = ()
+
     def question(self, question_id: str) -> Question:
-        """The question with this id; KeyError if the set has none."""
-        for question in self.questions:
+        """The question with this id (asked now or retired); KeyError if the set has none."""
+        for question in (*self.questions, *self.retired):
             if question.id == question_id:
                 return question
         raise KeyError(question_id)
@@ -68,32 +74,70 @@ def _q(
 
 #: The locale keys of the yes / no / not sure answers, shared by every such question.
 ANSWER_KEYS = ("questions.answer.yes", "questions.answer.no", "questions.answer.not_sure")
+#: The pregnancy question's answers (records.PregnancyAnswer, in order): yes / no / not sure and
+#: "does not apply to me".
+PREGNANCY_ANSWER_KEYS = (*ANSWER_KEYS, "questions.answer.not_applicable")
 #: The locale key of the optional "tell us more" prompt under a yes / not sure answer.
 DETAIL_PROMPT_KEY = "questions.answer.detail_prompt"
 
 _YNU = AnswerKind.YES_NO_UNSURE
 
-#: Health history topics (CLINICAL.md): each id is also the rule `history.<id>`.
+#: Health history questions (CLINICAL.md), in the order asked. A topic's answer is screened by
+#: the rule `history.<id>`, except the conditions asked in two steps (CONTROLLED_CONDITIONS).
 HISTORY_TOPICS = (
-    "uncontrolled_hypertension",
+    "high_blood_pressure",
+    "high_blood_pressure_controlled",
     "heart_disease",
     "stroke",
     "head_injury",
     "glaucoma",
-    "thyroid_overactive",
+    "overactive_thyroid",
+    "overactive_thyroid_controlled",
     "liver_disease",
     "liver_disease_severe",
     "psychosis",
     "bipolar",
     "bipolar_mania",
     "substance_use",
-    "pregnancy",
     "ketamine_reaction",
     "seizures",
     "sleep_apnoea",
     "porphyria",
 )
-_FOLLOW_UPS = {"liver_disease_severe": "liver_disease", "bipolar_mania": "bipolar"}
+_FOLLOW_UPS = {
+    "high_blood_pressure_controlled": "high_blood_pressure",
+    "overactive_thyroid_controlled": "overactive_thyroid",
+    "liver_disease_severe": "liver_disease",
+    "bipolar_mania": "bipolar",
+}
+#: Asked by earlier versions: a one-step "not controlled" question each, and pregnancy (now
+#: asked once, in today's checklist). Their rules still screen the records that hold them.
+RETIRED_HISTORY_TOPICS = ("uncontrolled_hypertension", "thyroid_overactive", "pregnancy")
+
+
+@dataclass(frozen=True)
+class ControlledCondition:
+    """A condition asked as "do you have it?" then, on yes or not sure, "is it controlled?".
+
+    Only the case that is not controlled is screened, under the rule `rule_code` (the code the
+    one-step question of earlier versions raised, so a clinic's configuration keeps working).
+    """
+
+    question_id: str
+    controlled_id: str
+    rule_code: str
+
+
+CONTROLLED_CONDITIONS = (
+    ControlledCondition(
+        "high_blood_pressure",
+        "high_blood_pressure_controlled",
+        "history.uncontrolled_hypertension",
+    ),
+    ControlledCondition(
+        "overactive_thyroid", "overactive_thyroid_controlled", "history.thyroid_overactive"
+    ),
+)
 
 HEALTH_HISTORY = QuestionSet(
     "history",
@@ -101,6 +145,7 @@ HEALTH_HISTORY = QuestionSet(
     tuple(
         _q("history", topic, _YNU, follow_up_of=_FOLLOW_UPS.get(topic)) for topic in HISTORY_TOPICS
     ),
+    retired=tuple(_q("history", topic, _YNU) for topic in RETIRED_HISTORY_TOPICS),
 )
 
 MIGRAINE_HISTORY = QuestionSet(
@@ -153,7 +198,13 @@ TODAY_CHECKLIST = QuestionSet(
         _q("checklist", "took_regular_medications", _YNU),
         _q("checklist", "alcohol_or_drugs_24h", _YNU),
         _q("checklist", "feeling_unwell", _YNU),
-        _q("checklist", "may_be_pregnant", _YNU),
+        # Why its own words: asked once for everyone, breastfeeding included, with "does not
+        # apply to me"; the record field keeps its name.
+        Question(
+            "may_be_pregnant",
+            "questions.checklist.pregnant_or_breastfeeding",
+            AnswerKind.YES_NO_UNSURE_OR_NOT_APPLICABLE,
+        ),
     ),
 )
 

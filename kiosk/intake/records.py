@@ -19,6 +19,15 @@ class Answer(StrEnum):
     NOT_SURE = "not_sure"
 
 
+class PregnancyAnswer(StrEnum):
+    """The answer to "are you pregnant, might you be, or breastfeeding?" (asked once, today)."""
+
+    YES = "yes"
+    NO = "no"
+    NOT_SURE = "not_sure"
+    NOT_APPLICABLE = "not_applicable"
+
+
 class Severity(StrEnum):
     """How urgently a flag needs a clinician, most urgent first."""
 
@@ -136,7 +145,8 @@ class TodayChecklist:
     took_regular_medications: Answer
     alcohol_or_drugs_24h: Answer
     feeling_unwell: Answer
-    may_be_pregnant: Answer
+    #: Pregnant, may be or breastfeeding (before schema 2: "any chance you may be pregnant?").
+    may_be_pregnant: PregnancyAnswer
 
 
 @dataclass(frozen=True)

@@ -18,15 +18,18 @@ from zoneinfo import ZoneInfo
 from kiosk.intake.config import ClinicConfig
 from kiosk.intake.drugs import match_medication, words
 from kiosk.intake.measures import MEASURES
+from kiosk.intake.questions import CONTROLLED_CONDITIONS, ControlledCondition
 from kiosk.intake.records import (
     Answer,
     CheckIn,
     Draft,
     Flag,
     HealthHistory,
+    HistoryAnswer,
     Medication,
     MedicationList,
     Phq9,
+    PregnancyAnswer,
     PregnancyTest,
     Severity,
     TodayChecklist,
@@ -41,6 +44,10 @@ _ONE_LOWER = {
     Severity.INFO: Severity.INFO,
 }
 _ANSWER_WORDS = {Answer.YES: "yes", Answer.NO: "no", Answer.NOT_SURE: "not sure"}
+_PREGNANCY_AS_ANSWER = {
+    PregnancyAnswer.YES: Answer.YES,
+    PregnancyAnswer.NOT_SURE: Answer.NOT_SURE,
+}
 
 
 def screen_checkin(checkin: CheckIn, config: ClinicConfig) -> tuple[Flag, ...]:
@@ -126,7 +133,35 @@ def _history_flags(history: HealthHistory, config: ClinicConfig) -> list[Flag]:
             continue
         answer = _answered(item.answer, item.detail)
         flags.append(_flag(config, code, answer, not_sure=item.answer is Answer.NOT_SURE))
+    given = {item.question_id: item for item in history.answers}
+    for condition in CONTROLLED_CONDITIONS:
+        flag = _uncontrolled_flag(condition, given, config)
+        if flag is not None:
+            flags.append(flag)
     return flags
+
+
+def _uncontrolled_flag(
+    condition: ControlledCondition, given: dict[str, HistoryAnswer], config: ClinicConfig
+) -> Flag | None:
+    """A flag when the patient has (or may have) the condition and it is not (surely) controlled.
+
+    Full severity only for "yes, I have it" and "no, it is not controlled"; any "not sure" in
+    the pair flags one level lower, as a "not sure" does everywhere.
+    """
+    has = given.get(condition.question_id)
+    if has is None or has.answer is Answer.NO:
+        return None
+    controlled = given.get(condition.controlled_id)
+    # Why: a missing follow-up (a hand-made record) is read as "not sure", never as controlled.
+    control = controlled.answer if controlled is not None else Answer.NOT_SURE
+    if control is Answer.YES or condition.rule_code not in config.rules:
+        return None
+    answer = f"has it: {_answered(has.answer, has.detail)}; controlled: " + _answered(
+        control, controlled.detail if controlled is not None else ""
+    )
+    not_sure = Answer.NOT_SURE in (has.answer, control)
+    return _flag(config, condition.rule_code, answer, not_sure=not_sure)
 
 
 def _medication_flags(meds: MedicationList, config: ClinicConfig, zone: ZoneInfo) -> list[Flag]:
@@ -226,11 +261,12 @@ def _checklist_flags(
                 flags.append(_flag(config, code, answer))
     if not checklist.has_driver:
         flags.append(_flag(config, "checklist.no_driver", "no"))
+    pregnancy = _PREGNANCY_AS_ANSWER.get(checklist.may_be_pregnant, Answer.NO)
     for code, answer, flagged_answer in (
         ("checklist.regular_medications", checklist.took_regular_medications, Answer.NO),
         ("checklist.alcohol_or_drugs", checklist.alcohol_or_drugs_24h, Answer.YES),
         ("checklist.unwell", checklist.feeling_unwell, Answer.YES),
-        ("checklist.may_be_pregnant", checklist.may_be_pregnant, Answer.YES),
+        ("checklist.may_be_pregnant", pregnancy, Answer.YES),
     ):
         if answer in (flagged_answer, Answer.NOT_SURE):
             flags.append(_flag(config, code, _answered(answer), not_sure=answer is Answer.NOT_SURE))

@@ -16,7 +16,7 @@ import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Generic, Literal, TypeVar
 
 from kiosk.intake.measures import Measure
@@ -152,9 +152,14 @@ _KEYPAD_DATE = re.compile(r"(\d{2})(\d{2})(\d{4})")
 
 
 def validate_date_of_birth(
-    raw: str, today: date, order: Literal["MDY", "DMY"] = "MDY", field_id: str = "date_of_birth"
+    raw: str,
+    today: date,
+    order: Literal["MDY", "DMY"] = "MDY",
+    field_id: str = "date_of_birth",
+    minimum_age: int = 0,
 ) -> Validation[date]:
-    """A date of birth in one of the documented forms, not in the future, age 0-120."""
+    """A date of birth in one of the documented forms, not in the future, age `minimum_age`
+    (the clinic's, in whole years on `today`) to 120."""
     if len(raw) > SHORT_ANSWER_MAX:
         return _problem(field_id, "text.too_long", max=SHORT_ANSWER_MAX)
     text = raw.strip()
@@ -176,8 +181,11 @@ def validate_date_of_birth(
         return _problem(field_id, "dob.not_a_date", example=example)
     if born > today:
         return _problem(field_id, "dob.future")
-    if _age(born, today) > OLDEST_AGE:
+    age = _age(born, today)
+    if age > OLDEST_AGE:
         return _problem(field_id, "dob.too_old", max=OLDEST_AGE)
+    if age < minimum_age:
+        return _problem(field_id, "dob.under_minimum_age", min=minimum_age)
     return Valid(born)
 
 
@@ -204,7 +212,12 @@ def validate_phone(
     return Valid(text)
 
 
-_CLOCK = re.compile(r"(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?", re.IGNORECASE)
+_CLOCK = re.compile(r"(\d{1,2})(?:[:.,h](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?", re.IGNORECASE)
+#: What makes a typed time a clock time rather than hours ago: a colon, am / pm, "7h30", or
+#: hours and two-digit minutes as many keyboards and countries write them ("7.30", "19,45").
+_CLOCK_LIKE = re.compile(
+    r":|\d\s*h\s*\d|[ap]\.?m\b|[ap]\.?m\.|^\s*\d{1,2}[.,][0-5]\d\s*$", re.IGNORECASE
+)
 _HOURS_AGO = re.compile(
     r"(?:hace\s*)?(\d{1,3}(?:[.,]\d{1,2})?)\s*"
     r"(?:h|hr|hrs|hour|hours|horas?)?(?:\s*(?:ago|atr[aá]s))?",
@@ -248,6 +261,18 @@ def validate_hours_ago(raw: str, now: datetime, field_id: str) -> Validation[dat
     if hours > MAX_HOURS_AGO:
         return _problem(field_id, "hours_ago.range", max=MAX_HOURS_AGO)
     return Valid(now - timedelta(hours=hours))
+
+
+def validate_time_taken(raw: str, now: datetime, field_id: str) -> Validation[datetime]:
+    """A clock time ("7:30", "7.30", "7 pm") or hours ago ("3", "2.5 hours"), as aware UTC.
+
+    A number with two-digit minutes ("7.30") is a clock time, never 7.3 hours ago.
+    """
+    clock = _CLOCK_LIKE.search(raw[: SHORT_ANSWER_MAX + 1]) is not None
+    result = (validate_time_of_day if clock else validate_hours_ago)(raw, now, field_id)
+    if isinstance(result, Valid):
+        return Valid(result.value.astimezone(UTC))
+    return result
 
 
 def validate_whole_number(raw: str, field_id: str, low: int, high: int) -> Validation[int]:
@@ -299,14 +324,25 @@ def validate_phq9_item(raw: str, field_id: str) -> Validation[int]:
     return validate_whole_number(raw, field_id, 0, 3)
 
 
+#: What a signature match ignores, by Unicode category: accents and other marks (after NFKD),
+#: every punctuation (apostrophes straight or curly, dashes, dots), spacing, and modifier
+#: letters (U+02BC, the apostrophe some keyboards type, is one).
+_IGNORED_IN_NAMES = ("M", "P", "Z", "Lm", "Sk", "Cf")
+
+
 def signature_key(name: str) -> str:
-    """A name reduced for comparison: NFC, case-folded, all spacing removed."""
-    folded = unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
-    return "".join(folded.split())
+    """A name reduced for comparison: compatibility-decomposed, case-folded, and only its
+    letters and digits kept, so "ana lucia gomez" matches "Ana Lucía Gómez" and "O’Brien"
+    matches "O'Brien"."""
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", name).casefold())
+    return "".join(
+        ch for ch in decomposed if not unicodedata.category(ch).startswith(_IGNORED_IN_NAMES)
+    )
 
 
 def validate_signature(raw: str, legal_name: str, field_id: str = "signature") -> Validation[str]:
-    """The typed full name on the consent: must match the legal name, ignoring case and spacing."""
+    """The typed full name on the consent: must match the legal name, ignoring case, spacing,
+    accents, apostrophes and dashes (`signature_key`)."""
     checked = _checked_line(raw, field_id, NAME_MAX)
     if isinstance(checked, Invalid):
         return checked

@@ -23,7 +23,7 @@ def build_step_screens(
     """One new screen per step, in the order of `checkin_session.STEPS`."""
     order = config.date_order
     return {
-        "identity": IdentityScreen(language, clock, order),
+        "identity": IdentityScreen(language, clock, order, config.minimum_age),
         "medications": MedicationsScreen(language, clock, order),
         "history": HistoryScreen(language, clock, order),
         "migraine": MigraineScreen(language, clock, order),

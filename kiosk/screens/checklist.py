@@ -1,40 +1,37 @@
-"""Today's checklist: last food and clear liquid, a driver home, and four yes / no / not sure."""
+"""Today's checklist: last food and clear liquid, a driver home, three yes / no / not sure, and
+pregnancy (asked once, here, with "does not apply to me").
+
+Under each time box the kiosk says how it read the time, with its day ("Read as: yesterday
+22:00"), so a patient sees at once when "7.30" or "3" was taken another way than meant.
+"""
 
 from __future__ import annotations
-
-import re
-from datetime import UTC, datetime
 
 from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
-from kiosk.intake.questions import ANSWER_KEYS, TODAY_CHECKLIST, AnswerKind
-from kiosk.intake.records import Answer, TodayChecklist
+from kiosk.intake.questions import (
+    ANSWER_KEYS,
+    PREGNANCY_ANSWER_KEYS,
+    TODAY_CHECKLIST,
+    AnswerKind,
+)
+from kiosk.intake.records import Answer, PregnancyAnswer, TodayChecklist
 from kiosk.intake.validation import (
-    Invalid,
     Valid,
-    validate_hours_ago,
     validate_person_name,
     validate_phone,
-    validate_time_of_day,
+    validate_time_taken,
 )
 from kiosk.screens.checkin_session import CheckInSession
 from kiosk.screens.step_screen import StepScreen, Validator
+from kiosk.screens.when_words import time_with_day
 from kiosk.widgets.choice_list import Choice, ChoiceList, ChoiceOption
 
 _DRIVER_FIELDS = ("driver_name", "driver_phone")
-# A clock time has a colon or am/pm ("7:30", "7pm"); a bare number ("3", "2.5") is hours ago.
-_CLOCK_LIKE = re.compile(r":|[ap]\.?m\b|[ap]\.?m\.", re.IGNORECASE)
-
-
-def validate_time_taken(raw: str, now: datetime, field_id: str) -> Valid[datetime] | Invalid:
-    """A clock time ("7:30", "7 pm") or hours ago ("3", "2.5 hours"), as an aware UTC time."""
-    clock = _CLOCK_LIKE.search(raw) is not None
-    result = (validate_time_of_day if clock else validate_hours_ago)(raw, now, field_id)
-    if isinstance(result, Valid):
-        return Valid(result.value.astimezone(UTC))
-    return result
+_TIME_FIELDS = ("last_food", "last_clear_liquid")
+_PREGNANCY = TODAY_CHECKLIST.question("may_be_pregnant")
 
 
 class ChecklistScreen(StepScreen):
@@ -46,6 +43,7 @@ class ChecklistScreen(StepScreen):
     DEFAULT_CSS = """
     ChecklistScreen .driver { display: none; }
     ChecklistScreen .driver.-shown { display: block; }
+    ChecklistScreen .read-as { color: $kiosk-muted; height: auto; display: none; }
     """
 
     def title_text(self) -> str:
@@ -55,7 +53,7 @@ class ChecklistScreen(StepScreen):
         assert TODAY_CHECKLIST.intro_key is not None
         yield Static(self.text(TODAY_CHECKLIST.intro_key), classes="intro", markup=False)
         hint = self.text("screens.checklist.time_hint")
-        for question_id in ("last_food", "last_clear_liquid"):
+        for question_id in _TIME_FIELDS:
             question = TODAY_CHECKLIST.question(question_id)
             yield from self.field(
                 question_id,
@@ -64,6 +62,7 @@ class ChecklistScreen(StepScreen):
                 placeholder=hint,
                 question=self.text(question.text_key),
             )
+            yield Static("", id=f"{question_id}-read-as", classes="read-as", markup=False)
         yes_no = (Answer.YES, Answer.NO)
         yield ChoiceList(
             [Choice("has_driver", self.text(TODAY_CHECKLIST.question("has_driver").text_key))],
@@ -92,6 +91,14 @@ class ChecklistScreen(StepScreen):
             ],
             list_id="today-questions",
         )
+        yield ChoiceList(
+            [Choice(_PREGNANCY.id, self.text(_PREGNANCY.text_key))],
+            [
+                ChoiceOption(answer.value, self.text(key))
+                for answer, key in zip(PregnancyAnswer, PREGNANCY_ANSWER_KEYS, strict=True)
+            ],
+            list_id="pregnancy-question",
+        )
 
     def _time_validator(self, field_id: str) -> Validator:
         return lambda raw: validate_time_taken(raw, self.clock(), field_id)
@@ -100,6 +107,20 @@ class ChecklistScreen(StepScreen):
         for field_id in _DRIVER_FIELDS:
             self.query_one(f"#{field_id}", Input).add_class("driver")
         super().on_mount()
+
+    def refresh_state(self) -> None:
+        super().refresh_state()
+        now = self.clock()
+        for field_id in _TIME_FIELDS:
+            result = self.checked(field_id)
+            words = ""
+            if isinstance(result, Valid):
+                when = time_with_day(result.value, now, self.text)
+                words = self.text("screens.checklist.read_as", when=when)
+            note = self.query_one(f"#{field_id}-read-as", Static)
+            if note.content != words:
+                note.update(words)
+                note.display = bool(words)
 
     def _has_driver(self) -> bool:
         answers = self.query_one("#driver-question", ChoiceList).answers
@@ -116,9 +137,7 @@ class ChecklistScreen(StepScreen):
         return [f for f in self.fields if f not in _DRIVER_FIELDS or driver]
 
     def extra_problems(self) -> list[tuple[str, str]]:
-        missing = len(self.query_one("#driver-question", ChoiceList).unanswered()) + len(
-            self.query_one("#today-questions", ChoiceList).unanswered()
-        )
+        missing = sum(len(choices.unanswered()) for choices in self.query(ChoiceList))
         if not missing:
             return []
         return [
@@ -144,8 +163,10 @@ class ChecklistScreen(StepScreen):
                 "took_regular_medications": c.took_regular_medications.value,
                 "alcohol_or_drugs_24h": c.alcohol_or_drugs_24h.value,
                 "feeling_unwell": c.feeling_unwell.value,
-                "may_be_pregnant": c.may_be_pregnant.value,
             }
+        )
+        self.query_one("#pregnancy-question", ChoiceList).answers[_PREGNANCY.id] = (
+            c.may_be_pregnant.value
         )
         for choices in self.query(ChoiceList):
             choices.refresh(layout=True)
@@ -163,5 +184,7 @@ class ChecklistScreen(StepScreen):
             took_regular_medications=Answer(today["took_regular_medications"]),
             alcohol_or_drugs_24h=Answer(today["alcohol_or_drugs_24h"]),
             feeling_unwell=Answer(today["feeling_unwell"]),
-            may_be_pregnant=Answer(today["may_be_pregnant"]),
+            may_be_pregnant=PregnancyAnswer(
+                self.query_one("#pregnancy-question", ChoiceList).answers[_PREGNANCY.id]
+            ),
         )

@@ -9,6 +9,8 @@ survives); it is offered only while nothing of this check-in has been sealed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Literal
 
 from textual.app import ComposeResult
@@ -30,6 +32,13 @@ class IdentityScreen(StepScreen):
 
     STEP = "identity"
     HAS_KEYPAD = True
+
+    def __init__(
+        self, language: str, clock: Callable[[], datetime], date_order: str, minimum_age: int
+    ) -> None:
+        super().__init__(language, clock, date_order)
+        #: The clinic's youngest age for the kiosk; a younger date of birth is sent to the desk.
+        self.minimum_age = minimum_age
 
     def title_text(self) -> str:
         return self.text("screens.identity.title")
@@ -66,7 +75,9 @@ class IdentityScreen(StepScreen):
         yield from self.field(
             "date_of_birth",
             text("screens.identity.date_of_birth"),
-            lambda raw: validate_date_of_birth(raw, self.clock().date(), order),
+            lambda raw: validate_date_of_birth(
+                raw, self.clock().date(), order, minimum_age=self.minimum_age
+            ),
             placeholder=self.date_hint,
         )
         yield from self.field(

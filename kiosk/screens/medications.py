@@ -26,9 +26,9 @@ from kiosk.intake.validation import (
     validate_detail,
     validate_short_text,
     validate_substance_name,
+    validate_time_taken,
 )
 from kiosk.screens.checkin_session import CheckInSession
-from kiosk.screens.checklist import validate_time_taken
 from kiosk.screens.step_screen import StepScreen
 from kiosk.widgets.patient_input import visible_text
 from kiosk.widgets.tick_box import TickBox

@@ -23,6 +23,7 @@ from kiosk.intake.records import (
     MedicationList,
     MigraineHistory,
     Phq9,
+    PregnancyAnswer,
     TodayChecklist,
 )
 from kiosk.intake.scoring import midas_grade, midas_total, phq9_band, phq9_total
@@ -44,8 +45,9 @@ def _q(key: str) -> str:
     return translate(key, NURSE_LANGUAGE)
 
 
-def _answer(answer: Answer) -> str:
-    return {Answer.YES: "yes", Answer.NO: "no", Answer.NOT_SURE: "not sure"}[answer]
+def _answer(answer: Answer | PregnancyAnswer) -> str:
+    words = {"yes": "yes", "no": "no", "not_sure": "not sure", "not_applicable": "does not apply"}
+    return words[answer.value]
 
 
 def _when(at: datetime, zone: ZoneInfo) -> str:
@@ -90,7 +92,8 @@ def _medications(meds: MedicationList, zone: ZoneInfo) -> AnswerSection:
 def _history(history: HealthHistory) -> AnswerSection:
     given = {a.question_id: a for a in history.answers}
     rows: list[tuple[str, str]] = []
-    for question in HEALTH_HISTORY.questions:
+    # Why retired too: an older check-in holds answers to questions no longer asked.
+    for question in (*HEALTH_HISTORY.questions, *HEALTH_HISTORY.retired):
         if question.id in given:
             answer = given[question.id]
             text = _answer(answer.answer) + (f": {answer.detail}" if answer.detail else "")

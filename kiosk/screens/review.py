@@ -15,12 +15,20 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
-from kiosk.intake.questions import ANSWER_KEYS, HEALTH_HISTORY, MIDAS, MIGRAINE_HISTORY, PHQ9
+from kiosk.intake.questions import (
+    ANSWER_KEYS,
+    HEALTH_HISTORY,
+    MIDAS,
+    MIGRAINE_HISTORY,
+    PHQ9,
+    PREGNANCY_ANSWER_KEYS,
+)
 from kiosk.intake.questions import TODAY_CHECKLIST as CHECKLIST
-from kiosk.intake.records import Answer
+from kiosk.intake.records import Answer, PregnancyAnswer
 from kiosk.screens.checkin_messages import EditPressed, SubmitPressed
 from kiosk.screens.checkin_session import CheckInSession
 from kiosk.screens.step_screen import StepScreen
+from kiosk.screens.when_words import time_with_day
 from kiosk.widgets.staff_display import display_text
 
 #: The sections shown, in order, each with the step its "Edit" returns to.
@@ -97,7 +105,7 @@ class ReviewText:
 
     def __init__(self, text: Callable[..., str], clock: Callable[[], datetime]) -> None:
         self.text = text
-        self.zone = clock().tzinfo
+        self.clock = clock
 
     def _lines(self, pairs: list[tuple[str, str]]) -> Text:
         out = Text()
@@ -113,8 +121,11 @@ class ReviewText:
             answer = Answer.YES if answer else Answer.NO
         return self.text(ANSWER_KEYS[list(Answer).index(answer)])
 
+    def _pregnancy(self, answer: PregnancyAnswer) -> str:
+        return self.text(PREGNANCY_ANSWER_KEYS[list(PregnancyAnswer).index(answer)])
+
     def _time(self, moment: datetime | None) -> str:
-        return "" if moment is None else moment.astimezone(self.zone).strftime("%H:%M")
+        return "" if moment is None else time_with_day(moment, self.clock(), self.text)
 
     def section(self, name: str, session: CheckInSession) -> Text:
         t = self.text
@@ -205,7 +216,7 @@ class ReviewText:
                 ),
                 (t(q("alcohol_or_drugs_24h").text_key), self._answer(c.alcohol_or_drugs_24h)),
                 (t(q("feeling_unwell").text_key), self._answer(c.feeling_unwell)),
-                (t(q("may_be_pregnant").text_key), self._answer(c.may_be_pregnant)),
+                (t(q("may_be_pregnant").text_key), self._pregnancy(c.may_be_pregnant)),
             ]
             return self._lines(rows)
         if name == "consent" and session.consent:

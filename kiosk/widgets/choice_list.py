@@ -203,6 +203,11 @@ class ChoiceList(ScrollView, can_focus=True):
 
     def on_resize(self, _event: events.Resize) -> None:
         self._refresh_size()
+        blocks = self._layout(self._content_width())
+        # Why: a list that scrolls itself and just got shorter (a "tell us more" box shown
+        # under it) would leave the question being answered under whatever took its rows.
+        if self.max_scroll_y > 0 and 0 <= self.cursor_row < len(blocks):
+            self._reveal(blocks[self.cursor_row])
 
     # ---- drawing --------------------------------------------------------------------------
 

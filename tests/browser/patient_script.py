@@ -14,7 +14,7 @@ from datetime import date
 from kiosk_tab import KioskTab
 
 from kiosk.intake.config import ClinicConfig
-from kiosk.intake.questions import HISTORY_TOPICS
+from kiosk.intake.questions import HEALTH_HISTORY
 from kiosk.intake.records import (
     Allergy,
     Answer,
@@ -30,7 +30,9 @@ from kiosk.intake.records import (
 )
 
 #: Follow-up history questions stay hidden while their parent is answered No.
-HIDDEN_FOLLOW_UPS = ("liver_disease_severe", "bipolar_mania")
+HIDDEN_FOLLOW_UPS = tuple(q.id for q in HEALTH_HISTORY.questions if q.follow_up_of is not None)
+#: The health history questions a patient answering No to everything sees.
+SHOWN_HISTORY = tuple(q.id for q in HEALTH_HISTORY.questions if q.id not in HIDDEN_FOLLOW_UPS)
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,7 @@ def add_medication_and_allergy(tab: KioskTab, who: TabletPatient, config: Clinic
 
 
 def answer_health_history(tab: KioskTab, who: TabletPatient, config: ClinicConfig) -> None:
-    tab.press_each(["2"] * (len(HISTORY_TOPICS) - len(HIDDEN_FOLLOW_UPS)))  # No to each
+    tab.press_each(["2"] * len(SHOWN_HISTORY))  # No to each
     go_on(tab)
     tab.wait_for_text("Your migraine history")
 
@@ -142,7 +144,9 @@ def answer_todays_checklist(tab: KioskTab, who: TabletPatient, config: ClinicCon
     tab.next_field("Tab")  # on to the driver's name, which "yes" has shown
     type_in_boxes(tab, ("Sam Example", "555-010-4050"))
     tab.press("Enter")  # on to the last questions
-    tab.press_each(["1", "2", "2", "2"])
+    tab.press_each(["1", "2", "2"])
+    tab.next_field("Tab")  # on to pregnancy, asked on its own with "does not apply to me"
+    tab.press_each(["2"])
     go_on(tab)
     tab.wait_for_text("I agree and sign")
 
@@ -198,13 +202,7 @@ def expected_answers(who: TabletPatient) -> dict[str, object]:
             no_allergies=False,
             allergies=(who.allergy,),
         ),
-        "history": HealthHistory(
-            tuple(
-                HistoryAnswer(topic, Answer.NO)
-                for topic in HISTORY_TOPICS
-                if topic not in HIDDEN_FOLLOW_UPS
-            )
-        ),
+        "history": HealthHistory(tuple(HistoryAnswer(topic, Answer.NO) for topic in SHOWN_HISTORY)),
         "migraine": MigraineHistory(
             12, 6, 7, Answer.NO, "topiramate", Answer.NO, "", Midas((3, 4, 5, 2, 1), 30, 6)
         ),

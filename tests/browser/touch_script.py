@@ -32,10 +32,18 @@ from kiosk.intake.questions import (
     HEALTH_HISTORY,
     MIGRAINE_HISTORY,
     PHQ9,
+    PREGNANCY_ANSWER_KEYS,
     TODAY_CHECKLIST,
     Question,
 )
-from kiosk.intake.records import Answer, CheckIn, Identity, MigraineHistory, Phq9
+from kiosk.intake.records import (
+    Answer,
+    CheckIn,
+    Identity,
+    MigraineHistory,
+    Phq9,
+    PregnancyAnswer,
+)
 from kiosk.locale import translate
 
 #: How much of a question's words find it on screen (its first line is always this long).
@@ -50,8 +58,9 @@ TODAY_ANSWERS = {
     "took_regular_medications": Answer.YES,
     "alcohol_or_drugs_24h": Answer.NO,
     "feeling_unwell": Answer.NO,
-    "may_be_pregnant": Answer.NO,
 }
+#: Pregnancy, asked on its own with a fourth answer: the touch patient taps "does not apply".
+PREGNANCY_ANSWER = PregnancyAnswer.NOT_APPLICABLE
 
 
 @dataclass(frozen=True)
@@ -231,6 +240,8 @@ def answer_todays_checklist(tab: KioskTab, answers: TouchAnswers) -> None:
     tap_in_number(tab, words(TODAY_CHECKLIST.question("driver_phone").text_key), DRIVER_PHONE)
     for question_id, answer in TODAY_ANSWERS.items():
         tab.tap_choice(question_start(TODAY_CHECKLIST.question(question_id)), answer_words(answer))
+    pregnancy = words(PREGNANCY_ANSWER_KEYS[list(PregnancyAnswer).index(PREGNANCY_ANSWER)])
+    tab.tap_choice(question_start(TODAY_CHECKLIST.question("may_be_pregnant")), pregnancy)
     go_on(tab)
     tab.wait_for_text("I agree and sign")
 
@@ -277,8 +288,8 @@ def assert_touch_checkin_is(checkin: object, answers: TouchAnswers) -> None:
         "took_regular_medications": checklist.took_regular_medications,
         "alcohol_or_drugs_24h": checklist.alcohol_or_drugs_24h,
         "feeling_unwell": checklist.feeling_unwell,
-        "may_be_pregnant": checklist.may_be_pregnant,
     } == TODAY_ANSWERS
+    assert checklist.may_be_pregnant is PREGNANCY_ANSWER
     food_ago = checkin.submitted_at - checklist.last_food_at
     liquid_ago = checkin.submitted_at - checklist.last_clear_liquid_at
     assert (

@@ -17,7 +17,7 @@ from kiosk.intake.examples import (
     example_medications,
     example_vitals,
 )
-from kiosk.intake.questions import HISTORY_TOPICS
+from kiosk.intake.questions import CONTROLLED_CONDITIONS, HISTORY_TOPICS, RETIRED_HISTORY_TOPICS
 from kiosk.intake.records import (
     Allergy,
     Answer,
@@ -26,6 +26,7 @@ from kiosk.intake.records import (
     HistoryAnswer,
     Medication,
     Phq9,
+    PregnancyAnswer,
     PregnancyTest,
     Severity,
 )
@@ -50,20 +51,18 @@ def test_a_check_in_with_nothing_of_concern_raises_no_flag() -> None:
     assert highest_severity(()) is None
 
 
+#: The questions screened one by one, under `history.<topic>`.
 HISTORY_DEFAULTS = {
-    "uncontrolled_hypertension": STOP,
     "heart_disease": STOP,
     "stroke": STOP,
     "head_injury": STOP,
     "glaucoma": CAUTION,
-    "thyroid_overactive": CAUTION,
     "liver_disease": CAUTION,
     "liver_disease_severe": STOP,
     "psychosis": STOP,
     "bipolar": CAUTION,
     "bipolar_mania": STOP,
     "substance_use": STOP,
-    "pregnancy": STOP,
     "ketamine_reaction": STOP,
     "seizures": CAUTION,
     "sleep_apnoea": CAUTION,
@@ -72,8 +71,68 @@ HISTORY_DEFAULTS = {
 ONE_LOWER = {STOP: CAUTION, CAUTION: INFO, INFO: INFO}
 
 
+#: The conditions asked in two steps: "do you have it?", then "is it controlled?".
+CONTROLLED_DEFAULTS = {"high_blood_pressure": STOP, "overactive_thyroid": CAUTION}
+CONTROLLED_CODES = {
+    "high_blood_pressure": "history.uncontrolled_hypertension",
+    "overactive_thyroid": "history.thyroid_overactive",
+}
+
+
 def test_every_health_history_topic_of_clinical_md_has_a_rule() -> None:
-    assert set(HISTORY_DEFAULTS) == set(HISTORY_TOPICS)
+    two_step = {c.question_id for c in CONTROLLED_CONDITIONS}
+    follow_ups = {c.controlled_id for c in CONTROLLED_CONDITIONS}
+    assert two_step == set(CONTROLLED_DEFAULTS)
+    assert set(HISTORY_DEFAULTS) | two_step | follow_ups == set(HISTORY_TOPICS)
+    assert "pregnancy" not in HISTORY_TOPICS  # asked once, in today's checklist
+
+
+CONTROL_ANSWERS = [
+    # (has it, is it controlled, the flag: None, "full" severity or "lower")
+    (Answer.YES, Answer.NO, "full"),
+    (Answer.YES, Answer.NOT_SURE, "lower"),
+    (Answer.NOT_SURE, Answer.NO, "lower"),
+    (Answer.NOT_SURE, Answer.NOT_SURE, "lower"),
+    (Answer.YES, Answer.YES, None),
+    (Answer.NOT_SURE, Answer.YES, None),
+    (Answer.NO, Answer.NO, None),
+]
+
+
+@pytest.mark.parametrize("topic", sorted(CONTROLLED_DEFAULTS))
+@pytest.mark.parametrize(("has", "controlled", "expected"), CONTROL_ANSWERS)
+def test_only_a_condition_that_is_not_controlled_is_flagged(
+    topic: str, has: Answer, controlled: Answer, expected: str | None
+) -> None:
+    """A patient whose blood pressure is treated and controlled has an honest answer, and no
+    flag; one whose pressure is not controlled still gets the STOP the old question raised."""
+    history = example_history(**{topic: has, f"{topic}_controlled": controlled})
+    flags = screen_checkin(example_checkin(history=history), CONFIG)
+    if expected is None:
+        assert flags == ()
+        return
+    base = CONTROLLED_DEFAULTS[topic]
+    severity = base if expected == "full" else ONE_LOWER[base]
+    assert codes(flags) == {CONTROLLED_CODES[topic]: severity}
+    assert "controlled: " in flags[0].answer
+
+
+@pytest.mark.parametrize(
+    ("topic", "severity"),
+    [("uncontrolled_hypertension", STOP), ("thyroid_overactive", CAUTION), ("pregnancy", STOP)],
+)
+def test_an_older_check_in_still_flags_the_questions_it_was_asked(
+    topic: str, severity: Severity
+) -> None:
+    assert topic in RETIRED_HISTORY_TOPICS
+    history = HealthHistory((HistoryAnswer(topic, Answer.YES),))
+    assert codes(screen_checkin(example_checkin(history=history), CONFIG)) == {
+        f"history.{topic}": severity
+    }
+    history = HealthHistory((HistoryAnswer(topic, Answer.NOT_SURE),))
+    assert codes(screen_checkin(example_checkin(history=history), CONFIG)) == {
+        f"history.{topic}": ONE_LOWER[severity]
+    }
 
 
 @pytest.mark.parametrize("topic", sorted(HISTORY_DEFAULTS))
@@ -261,14 +320,22 @@ CHECKLIST_ANSWERS = [
     ("alcohol_or_drugs_24h", Answer.NOT_SURE, "checklist.alcohol_or_drugs", INFO),
     ("feeling_unwell", Answer.YES, "checklist.unwell", CAUTION),
     ("feeling_unwell", Answer.NOT_SURE, "checklist.unwell", INFO),
-    ("may_be_pregnant", Answer.YES, "checklist.may_be_pregnant", STOP),
-    ("may_be_pregnant", Answer.NOT_SURE, "checklist.may_be_pregnant", CAUTION),
+    ("may_be_pregnant", PregnancyAnswer.YES, "checklist.may_be_pregnant", STOP),
+    ("may_be_pregnant", PregnancyAnswer.NOT_SURE, "checklist.may_be_pregnant", CAUTION),
 ]
+
+
+@pytest.mark.parametrize("answer", [PregnancyAnswer.NO, PregnancyAnswer.NOT_APPLICABLE])
+def test_no_or_does_not_apply_to_the_pregnancy_question_raises_nothing(
+    answer: PregnancyAnswer,
+) -> None:
+    checklist = example_checklist(may_be_pregnant=answer)
+    assert screen_checkin(example_checkin(checklist=checklist), CONFIG) == ()
 
 
 @pytest.mark.parametrize(("item", "answer", "code", "severity"), CHECKLIST_ANSWERS)
 def test_each_checklist_answer_flags_as_clinical_md_says(
-    item: str, answer: Answer, code: str, severity: Severity
+    item: str, answer: Answer | PregnancyAnswer, code: str, severity: Severity
 ) -> None:
     checklist = example_checklist(**{item: answer})
     assert codes(screen_checkin(example_checkin(checklist=checklist), CONFIG)) == {code: severity}
@@ -372,4 +439,6 @@ def test_every_rule_the_engine_can_raise_is_in_the_defaults() -> None:
         code.removeprefix("med.") for code in CONFIG.rules if code.startswith("med.")
     }
     assert flagged_classes <= set(class_aliases())
-    assert {f"history.{topic}" for topic in HISTORY_TOPICS} <= set(CONFIG.rules)
+    assert {f"history.{topic}" for topic in HISTORY_DEFAULTS} <= set(CONFIG.rules)
+    assert {f"history.{topic}" for topic in RETIRED_HISTORY_TOPICS} <= set(CONFIG.rules)
+    assert {c.rule_code for c in CONTROLLED_CONDITIONS} <= set(CONFIG.rules)

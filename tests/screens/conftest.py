@@ -12,6 +12,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 
 from kiosk.app import IdleTimeouts, KioskApp
+from kiosk.intake.questions import HEALTH_HISTORY
 from kiosk.intake.records import (
     CheckIn,
     ConsentDeclined,
@@ -37,6 +38,8 @@ CHEAP_SLOTS = Argon2Cost(memory_kib=64, iterations=1, lanes=1)
 NURSE, NURSE_PIN = "N100", "246810"
 #: The wall clock the patient sees: 10:30 on a Friday morning in the clinic (New York).
 CLINIC_NOW = datetime(2025, 3, 14, 14, 30, tzinfo=UTC)
+#: The health history questions shown while every answer is No (the follow-ups stay hidden).
+SHOWN_WHEN_ALL_NO = tuple(q.id for q in HEALTH_HISTORY.questions if q.follow_up_of is None)
 #: Timeouts long enough never to fire unless a test moves the fake clock.
 CALM = IdleTimeouts(idle_seconds=90, warning_seconds=30, done_seconds=10)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from kiosk.app import KioskApp
-from kiosk.intake.questions import HISTORY_TOPICS
 from kiosk.intake.records import (
     Allergy,
     Answer,
@@ -21,13 +20,20 @@ from kiosk.intake.records import (
     Midas,
     MigraineHistory,
     Phq9,
+    PregnancyAnswer,
     RecordKind,
     TodayChecklist,
 )
 from kiosk.kiosk import Kiosk
 from kiosk.screens.done import DoneScreen
 from kiosk.screens.review import ReviewScreen
-from tests.screens.conftest import assert_sealed_checkin, ready, tab_to, type_text
+from tests.screens.conftest import (
+    SHOWN_WHEN_ALL_NO,
+    assert_sealed_checkin,
+    ready,
+    tab_to,
+    type_text,
+)
 
 LEGAL_NAME = "Dana María Example-Patient"
 
@@ -78,7 +84,7 @@ async def test_a_patient_checks_in_in_english_by_keyboard_alone(
         assert app.screen.name == "history"
 
         # Health history: "2" answers No and moves on; seizures gets Yes and a detail.
-        seizures = HISTORY_TOPICS.index("seizures") - 2  # two follow-ups stay hidden
+        seizures = SHOWN_WHEN_ALL_NO.index("seizures")  # the follow-ups stay hidden
         await pilot.press(*["2"] * seizures, "1", "up", "tab")
         await type_text(pilot, "as a child")
         await pilot.press("shift+tab", "down", "2", "2")
@@ -116,7 +122,9 @@ async def test_a_patient_checks_in_in_english_by_keyboard_alone(
         await pilot.press("enter")
         await type_text(pilot, "555-010-4050")
         await pilot.press("enter")
-        await pilot.press("1", "2", "2", "2")
+        await pilot.press("1", "2", "2")
+        await tab_to(pilot, "pregnancy-question")
+        await pilot.press("4")  # does not apply to me
         await tab_to(pilot, "next")
         await pilot.press("enter")
         await pilot.pause()
@@ -160,8 +168,7 @@ async def test_a_patient_checks_in_in_english_by_keyboard_alone(
                 HistoryAnswer(topic, Answer.YES, "as a child")
                 if topic == "seizures"
                 else HistoryAnswer(topic, Answer.NO)
-                for topic in HISTORY_TOPICS
-                if topic not in ("liver_disease_severe", "bipolar_mania")
+                for topic in SHOWN_WHEN_ALL_NO
             )
         ),
         migraine=MigraineHistory(
@@ -177,7 +184,7 @@ async def test_a_patient_checks_in_in_english_by_keyboard_alone(
             took_regular_medications=Answer.YES,
             alcohol_or_drugs_24h=Answer.NO,
             feeling_unwell=Answer.NO,
-            may_be_pregnant=Answer.NO,
+            may_be_pregnant=PregnancyAnswer.NOT_APPLICABLE,
         ),
         typed_name="dana maría example-patient",
     )

@@ -14,7 +14,6 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from kiosk.app import KioskApp
-from kiosk.intake.questions import HISTORY_TOPICS
 from kiosk.intake.records import (
     Answer,
     HealthHistory,
@@ -24,6 +23,7 @@ from kiosk.intake.records import (
     Midas,
     MigraineHistory,
     Phq9,
+    PregnancyAnswer,
     TodayChecklist,
 )
 from kiosk.kiosk import Kiosk
@@ -31,6 +31,7 @@ from kiosk.screens.done import DoneScreen
 from tests.screens.conftest import (
     NURSE,
     NURSE_PIN,
+    SHOWN_WHEN_ALL_NO,
     assert_sealed_checkin,
     click,
     ready,
@@ -72,10 +73,9 @@ async def test_a_patient_checks_in_in_spanish_by_touch_alone(app: KioskApp, kios
         await click(pilot, "#next")
         assert app.screen.name == "history"
 
-        for topic in HISTORY_TOPICS:
-            if topic not in ("liver_disease_severe", "bipolar_mania"):
-                answer = "not_sure" if topic == "sleep_apnoea" else "no"
-                await tap_choice(pilot, "history-questions", topic, answer)
+        for topic in SHOWN_WHEN_ALL_NO:
+            answer = "not_sure" if topic == "sleep_apnoea" else "no"
+            await tap_choice(pilot, "history-questions", topic, answer)
         await click(pilot, "#next")
         assert app.screen.name == "migraine"
 
@@ -114,9 +114,9 @@ async def test_a_patient_checks_in_in_spanish_by_touch_alone(app: KioskApp, kios
             ("took_regular_medications", "yes"),
             ("alcohol_or_drugs_24h", "no"),
             ("feeling_unwell", "no"),
-            ("may_be_pregnant", "no"),
         ):
             await tap_choice(pilot, "today-questions", question, answer)
+        await tap_choice(pilot, "pregnancy-question", "may_be_pregnant", "no")
         await click(pilot, "#next")
         assert app.screen.name == "consent"
 
@@ -144,8 +144,7 @@ async def test_a_patient_checks_in_in_spanish_by_touch_alone(app: KioskApp, kios
         history=HealthHistory(
             tuple(
                 HistoryAnswer(topic, Answer.NOT_SURE if topic == "sleep_apnoea" else Answer.NO)
-                for topic in HISTORY_TOPICS
-                if topic not in ("liver_disease_severe", "bipolar_mania")
+                for topic in SHOWN_WHEN_ALL_NO
             )
         ),
         migraine=MigraineHistory(
@@ -161,7 +160,7 @@ async def test_a_patient_checks_in_in_spanish_by_touch_alone(app: KioskApp, kios
             took_regular_medications=Answer.YES,
             alcohol_or_drugs_24h=Answer.NO,
             feeling_unwell=Answer.NO,
-            may_be_pregnant=Answer.NO,
+            may_be_pregnant=PregnancyAnswer.NO,
         ),
         typed_name="JOSÉ ÑÚÑEZ",
     )

@@ -119,7 +119,7 @@ async def test_a_signature_that_is_not_the_legal_name_is_refused_in_spanish(
         app.screen.query_one("#legal_name", Input).value = "José Núñez"
         app.session.keep("identity", example_identity(legal_name="José Núñez"))
         await check_cases(
-            app, pilot, "consent", [("signature", "Jose Nunez", "signature.mismatch", {})]
+            app, pilot, "consent", [("signature", "José Núño", "signature.mismatch", {})]
         )
         message = str(app.screen.query_one("#signature-problem", Static).render())
         assert message.startswith("El nombre")

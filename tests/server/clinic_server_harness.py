@@ -30,6 +30,7 @@ from kiosk.intake.records import (
     Midas,
     MigraineHistory,
     Phq9,
+    PregnancyAnswer,
     PregnancyTest,
     TodayChecklist,
     Vitals,
@@ -183,7 +184,7 @@ def example_checkin(**changes: object) -> CheckIn:
         "phq9": Phq9((1, 1, 0, 2, 1, 0, 0, 1, 0)),
         "checklist": TodayChecklist(
             at, at, True, "Charles Babbage", "+1 555 0101", Answer.YES, Answer.NO, Answer.NO,
-            Answer.NO,
+            PregnancyAnswer.NO,
         ),
         "consent": ConsentSignature(
             "ketamine-infusion", "3", "en", "ab" * 32, ("side_effects", "no_driving"),
