@@ -41,6 +41,7 @@ from kiosk.intake.records import (
     MigraineHistory,
     NurseDecision,
     Phq9,
+    PregnancyAnswer,
     PregnancyTest,
     StopOverride,
     TodayChecklist,
@@ -92,6 +93,8 @@ def first_visit() -> CheckIn:
     document = default_config().consent
     detail = {"stroke": HOSTILE, "seizures": "as a child", "heart_disease": ""}
     answers = {"stroke": Answer.YES, "seizures": Answer.YES, "glaucoma": Answer.NOT_SURE}
+    # Treated high blood pressure, well controlled: a Condition with its control as a note.
+    answers |= {"high_blood_pressure": Answer.YES, "high_blood_pressure_controlled": Answer.YES}
     return CheckIn(
         patient_id="kiosk-visit-1",
         language="es",
@@ -136,7 +139,7 @@ def first_visit() -> CheckIn:
             Answer.YES,
             Answer.NOT_SURE,
             Answer.NO,
-            Answer.NO,
+            PregnancyAnswer.NOT_APPLICABLE,
         ),  # fmt: skip
         consent=ConsentSignature(
             document.document_id,
@@ -237,6 +240,12 @@ def test_a_whole_visit_imports_into_a_real_fhir_engine_once_and_a_returning_pati
     conditions = {c["code"]["coding"][-1]["code"]: c for c in resources(visit, "Condition")}
     assert conditions["glaucoma"]["verificationStatus"]["coding"][0]["code"] == "unconfirmed"
     assert conditions["seizures"]["code"]["coding"][0]["code"] == "91175000"
+    pressure = conditions["high_blood_pressure"]
+    assert pressure["code"]["coding"][0]["code"] == "38341003"
+    assert pressure["note"] == [{"text": "Controlled now: yes"}]
+    assert "high_blood_pressure_controlled" not in conditions  # a control answer, no condition
+    pregnancy = answered["checklist.may_be_pregnant"]["answer"][0]["valueCoding"]
+    assert pregnancy["code"] == "not_applicable"
     spravato = next(
         m for m in resources(visit, "MedicationStatement")
         if m["medicationCodeableConcept"]["text"] == "Spravato"

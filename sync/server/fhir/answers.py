@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.intake.drugs import match_medication
-from kiosk.intake.questions import HEALTH_HISTORY
+from kiosk.intake.questions import CONTROLLED_CONDITIONS, HEALTH_HISTORY
 from kiosk.intake.records import Answer, CheckIn, Medication
 from kiosk.locale import translate
 from sync.server.fhir.bundle import (
@@ -33,8 +33,10 @@ from sync.server.fhir.bundle import (
 
 #: SNOMED CT concepts for the health-history questions that ask about exactly one condition.
 HISTORY_SNOMED = {
+    "high_blood_pressure": ("38341003", "Hypertensive disorder, systemic arterial"),
     "uncontrolled_hypertension": ("38341003", "Hypertensive disorder, systemic arterial"),
     "heart_disease": ("56265001", "Heart disease"),
+    "overactive_thyroid": ("34486009", "Hyperthyroidism"),
     "thyroid_overactive": ("34486009", "Hyperthyroidism"),
     "liver_disease": ("235856003", "Disorder of liver"),
     "psychosis": ("69322001", "Psychotic disorder"),
@@ -168,8 +170,11 @@ def add_conditions(
     Returns the fullUrls by question id, for the flags those answers raise.
     """
     found = {}
+    given = {answer.question_id: answer for answer in checkin.history.answers}
+    # Why: "is it controlled?" is not a condition; its answer is a note on the one it follows.
+    control_of = {c.question_id: c.controlled_id for c in CONTROLLED_CONDITIONS}
     for answer in checkin.history.answers:
-        if answer.answer is Answer.NO:
+        if answer.answer is Answer.NO or answer.question_id in control_of.values():
             continue
         words = history_question(answer.question_id, checkin.language)
         codings = [coding(HISTORY_SYSTEM, answer.question_id, words)]
@@ -188,9 +193,17 @@ def add_conditions(
             "recordedDate": when(checkin.submitted_at),
             "asserter": reference(patient),
         }
-        if answer.detail.strip():
-            resource["note"] = [{"text": answer.detail}]
+        notes = [answer.detail] if answer.detail.strip() else []
+        control = given.get(control_of.get(answer.question_id, ""))
+        if control is not None:
+            detail = f": {control.detail}" if control.detail.strip() else ""
+            notes.append(f"Controlled now: {control.answer.value.replace('_', ' ')}{detail}")
+        if notes:
+            resource["note"] = [{"text": note} for note in notes]
         found[answer.question_id] = bundle.create(
             resource, RECORD_SYSTEM, f"{record_id}/history/{answer.question_id}"
         )
+    for condition in CONTROLLED_CONDITIONS:  # the flag "not controlled" points at its Condition
+        if condition.question_id in found:
+            found[condition.rule_code.removeprefix("history.")] = found[condition.question_id]
     return found

@@ -23,12 +23,13 @@ from kiosk.intake.questions import (
     MIDAS,
     MIGRAINE_HISTORY,
     PHQ9,
+    PREGNANCY_ANSWER_KEYS,
     TODAY_CHECKLIST,
     AnswerKind,
     Question,
     QuestionSet,
 )
-from kiosk.intake.records import Answer, CheckIn
+from kiosk.intake.records import Answer, CheckIn, PregnancyAnswer
 from kiosk.locale import translate
 from sync.server.fhir.bundle import (
     ANSWER_SYSTEM,
@@ -58,6 +59,7 @@ PHQ9_ITEM_CODES = (
 PHQ9_ANSWER_CODES = ("LA6568-5", "LA6569-3", "LA6570-1", "LA6571-9")
 _TYPES = {
     AnswerKind.YES_NO_UNSURE: "choice",
+    AnswerKind.YES_NO_UNSURE_OR_NOT_APPLICABLE: "choice",
     AnswerKind.YES_NO: "boolean",
     AnswerKind.WHOLE_NUMBER: "integer",
     AnswerKind.SCALE: "choice",
@@ -67,12 +69,17 @@ _TYPES = {
     AnswerKind.TEXT: "string",
 }
 _ANSWERS = tuple(Answer)
-#: A value the patient gave: yes / no / not sure, a number, a PHQ-9 option, a time, text.
-Value = Answer | bool | int | str | datetime
+_PREGNANCY_ANSWERS = tuple(PregnancyAnswer)
+#: A value the patient gave: yes / no / not sure (or "does not apply", for pregnancy), a number,
+#: a PHQ-9 option, a time, text.
+Value = Answer | PregnancyAnswer | bool | int | str | datetime
 
 
-def _answer_coding(answer: Answer, language: str) -> dict[str, str]:
-    key = ANSWER_KEYS[_ANSWERS.index(answer)]
+def _answer_coding(answer: Answer | PregnancyAnswer, language: str) -> dict[str, str]:
+    if isinstance(answer, PregnancyAnswer):
+        key = PREGNANCY_ANSWER_KEYS[_PREGNANCY_ANSWERS.index(answer)]
+    else:
+        key = ANSWER_KEYS[_ANSWERS.index(answer)]
     return coding(ANSWER_SYSTEM, answer.value, translate(key, language))
 
 
@@ -109,6 +116,10 @@ def _items(questions: QuestionSet, language: str) -> list[dict[str, Any]]:
             ]
         elif question.kind is AnswerKind.YES_NO_UNSURE:
             item["answerOption"] = [{"valueCoding": _answer_coding(a, language)} for a in _ANSWERS]
+        elif question.kind is AnswerKind.YES_NO_UNSURE_OR_NOT_APPLICABLE:
+            item["answerOption"] = [
+                {"valueCoding": _answer_coding(a, language)} for a in _PREGNANCY_ANSWERS
+            ]
         if question.follow_up_of is not None:
             parent = questions.question(question.follow_up_of)
             item.update(_enable_when(parent, f"{questions.id}.{parent.id}"))
@@ -189,7 +200,7 @@ def _given(checkin: CheckIn) -> dict[str, Mapping[str, Value]]:
 
 def answer_value(item: dict[str, Any], value: Value, language: str) -> dict[str, Any] | None:
     """The QuestionnaireResponse answer for a value, or None for text left empty."""
-    if isinstance(value, Answer):
+    if isinstance(value, Answer | PregnancyAnswer):
         return {"valueCoding": _answer_coding(value, language)}
     if isinstance(value, bool):
         return {"valueBoolean": value}
