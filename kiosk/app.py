@@ -29,8 +29,10 @@ from zoneinfo import ZoneInfo
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
+from textual.geometry import Offset
 from textual.message import Message
 from textual.scrollbar import ScrollBar
+from textual.widgets import Input
 from textual.worker import Worker, WorkerCancelled, get_current_worker
 
 from kiosk.intake.config import ClinicConfig, load_config
@@ -223,6 +225,9 @@ class KioskApp(App[None], inherit_bindings=False):
         # (~15 ms of start-up); this starts in the theme the way Textual starts in its default
         # (App.__init__ takes the stylesheet's variables from the theme before any CSS is read).
         self.set_reactive(App.theme, STANDARD_THEME)
+        # A step jumps to where it scrolls: a form sliding under a patient's finger takes the
+        # tap to another box, and every animation frame costs the kiosk host's shared cores.
+        self.animation_level = "none"
         self.stylesheet.set_variables(self.get_css_variables())
         self.welcome = WelcomeScreen(self.config.clinic_name, self.language)
         self.done = DoneScreen(self.language)
@@ -231,6 +236,21 @@ class KioskApp(App[None], inherit_bindings=False):
         self._opened_here = False
         self._stopping = False
         self.full_collections = FullCollectionHold()
+
+    @property
+    def cursor_position(self) -> Offset:
+        """Where the terminal's cursor is parked at each frame: in the focused box as it is
+        drawn now. Textual parks it where the box was when it took focus, but a step moves its
+        boxes after that (the keypad comes up, a tapped box scrolls into view), and a browser
+        places the tablet's keyboard input and any input method's window at this cursor."""
+        focused = self.focused
+        if isinstance(focused, Input) and focused.region:
+            return focused.cursor_screen_offset
+        return self._parked_cursor
+
+    @cursor_position.setter
+    def cursor_position(self, offset: Offset) -> None:
+        self._parked_cursor = offset
 
     # ---- start ----------------------------------------------------------------------------
 
@@ -698,7 +718,8 @@ class KioskApp(App[None], inherit_bindings=False):
     def on_sync_finished(self) -> None:
         from kiosk.screens.it_console import ITConsoleScreen
 
-        if isinstance(self.screen, ITConsoleScreen):
+        # A run can finish as the kiosk closes, its screens already gone.
+        if self.screen_stack and isinstance(self.screen, ITConsoleScreen):
             self.screen.refresh_all()
 
     # ---- lockdown: the actions a stray binding or markup link could name ------------------

@@ -122,6 +122,11 @@ class KioskWebServer:
         # textual-serve's sessions require one; the kiosk offers no downloads, so it stays idle.
         self._downloads = DownloadManager()
 
+    @property
+    def open_sessions(self) -> int:
+        """How many tabs have a session now (what the limit counts)."""
+        return len(self._open_sessions)
+
     def _make_app(self) -> web.Application:
         """Only the routes the kiosk needs: no downloads, no directory listings."""
         app = web.Application(middlewares=[page_security_headers])

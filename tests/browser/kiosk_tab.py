@@ -104,8 +104,10 @@ class KioskTab:
         deadline = time.monotonic() + timeout_s
         while not condition():
             if time.monotonic() > deadline:
+                picture = self.screenshot(f"never-saw-{time.time_ns()}")
                 raise ScreenTextMissing(
-                    f"never saw {what}; the screen shows:\n{self.screen.text()}"
+                    f"never saw {what} (the tablet's screen: {picture.name}); the kiosk's "
+                    f"cursor is at {self.screen.cursor}; the screen shows:\n{self.screen.text()}"
                 )
             self.page.wait_for_timeout(50)  # pumps Playwright's events, so frames keep arriving
 
@@ -177,9 +179,13 @@ class KioskTab:
         """Tap the text box whose border shows `label` (not the same words in a message), once
         the whole box is in view, and wait until the cursor is in it."""
         self._tap_at(f"the whole {label!r} box", lambda: self._whole_box(label), len(label))
+        self.wait_until(lambda: self._cursor_in_box(label), f"the cursor in the {label!r} box")
+
+    def _cursor_in_box(self, label: str) -> bool:
+        """The kiosk parks the cursor on the typing line of the focused box, the row under its
+        label, wherever the box has moved to (the keypad coming up scrolls the step)."""
         where = self._whole_box(label)
-        assert where is not None, f"the {label!r} box left the screen"
-        self.wait_until(lambda: self.screen.cursor[0] == where[0] + 1, f"the {label!r} box")
+        return where is not None and self.screen.cursor[0] == where[0] + 1
 
     def box_text(self, label: str) -> str | None:
         """What the text box labelled `label` shows, or None if its label or the line it

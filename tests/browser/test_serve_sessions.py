@@ -110,6 +110,13 @@ def test_a_crashing_session_leaves_one_line_in_the_log_and_no_patient_answer() -
     assert ended.stderr.strip() == CRASH_NOTE
 
 
+async def until_fewer_open_sessions_than(server: KioskWebServer, count: int) -> None:
+    """Wait (up to 30 s) until the server counts fewer than `count` open sessions."""
+    async with asyncio.timeout(30):
+        while server.open_sessions >= count:
+            await asyncio.sleep(0.01)
+
+
 async def test_tabs_over_the_session_limit_are_refused_until_one_closes() -> None:
     async with serving(TINY_KIOSK, max_sessions=2) as (server, url):
         async with aiohttp.ClientSession() as http:
@@ -124,7 +131,7 @@ async def test_tabs_over_the_session_limit_are_refused_until_one_closes() -> Non
             assert len(session_processes(server)) == 2
 
             await tabs[0].close()
-            await asyncio.sleep(0.5)  # the server notices the closed tab
+            await until_fewer_open_sessions_than(server, 2)  # the server notices the closed tab
             again = await http.ws_connect(f"{url}ws?width=80&height=24")
             assert b"Welcome" in await read_until(again, b"Welcome")
             await tabs[1].send_str(json.dumps(["stdin", "Ada"]))

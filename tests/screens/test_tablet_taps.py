@@ -103,3 +103,25 @@ async def test_taps_landing_together_on_welcome_start_one_check_in_and_break_not
         await pilot.pause()
         assert app.screen.name == "identity"
         assert app.steps["identity"] is app.screen
+
+
+async def test_a_tap_on_the_scrollbar_track_moves_the_step_in_one_jump_not_under_the_finger(
+    app: KioskApp,
+) -> None:
+    async with app.run_test(size=(120, 24)) as pilot:
+        await ready(app, pilot)
+        await pilot.click("#check-in")
+        await pilot.pause()
+        body = app.screen.query_one("#step-body")
+        bar = body.vertical_scrollbar
+        places: list[float] = []
+
+        def seen(place: float) -> None:
+            places.append(place)
+
+        app.watch(body, "scroll_y", seen, init=False)
+
+        tap(app, bar.region.x, bar.region.bottom - 1)  # the track: a page down
+        await wait_until(pilot, lambda: body.scroll_y == body.scroll_target_y > 0, "a page down")
+
+        assert places == [body.scroll_y], f"the step slid under the finger through {places}"
