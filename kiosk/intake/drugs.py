@@ -309,7 +309,7 @@ def match_medication(text: str) -> list[DrugMatch]:
     while position < len(tokens):
         for size in range(min(longest, len(tokens) - position), 0, -1):
             name = index.get(tuple(read[position : position + size]))
-            if name is not None:
+            if name is not None and not _counts_times(read, position + size):
                 window = tokens[position : position + size]
                 typed = text[window[0].start : window[-1].end]
                 exact = not any(corrected[position : position + size])
@@ -319,6 +319,15 @@ def match_medication(text: str) -> list[DrugMatch]:
         else:
             position += 1
     return list(dict.fromkeys(found))
+
+
+#: Words after a number that make it a count of doses ("Tylenol 3 times a day"), not a name's.
+_TIMES = frozenset({"times", "time", "x", "veces", "vez"})
+
+
+def _counts_times(read: list[str], end: int) -> bool:
+    """Whether a name ending in a number is followed by "times": "Tylenol 3 times" is Tylenol."""
+    return end < len(read) and read[end - 1].isdigit() and read[end] in _TIMES
 
 
 def read_as(text: str) -> tuple[str, ...]:
