@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from kiosk.intake.config import ConsentDocument
 from kiosk.intake.questions import HEALTH_HISTORY, MIDAS, MIGRAINE_HISTORY, PHQ9, TODAY_CHECKLIST
 from kiosk.intake.records import (
     Answer,
@@ -155,22 +156,38 @@ def _checklist(checklist: TodayChecklist, zone: ZoneInfo) -> AnswerSection:
     return AnswerSection(_title("checklist"), tuple(rows))
 
 
-def _consent(consent: ConsentSignature, zone: ZoneInfo) -> AnswerSection:
-    return AnswerSection(
-        _title("consent"),
-        (
-            ("Document", f"{consent.document_id} version {consent.version} ({consent.language})"),
-            ("Accepted", "yes" if consent.accepted else "no"),
-            ("Signed at", _when(consent.signed_at, zone)),
-            ("Typed name", consent.typed_name),
-            ("Acknowledgements", ", ".join(consent.acknowledgements)),
-            ("Text SHA-256", consent.text_sha256),
-        ),
-    )
+def _consent(
+    consent: ConsentSignature, zone: ZoneInfo, document: ConsentDocument | None
+) -> AnswerSection:
+    rows = [
+        ("Document", f"{consent.document_id} version {consent.version} ({consent.language})"),
+        ("Accepted", "yes" if consent.accepted else "no"),
+        ("Signed at", _when(consent.signed_at, zone)),
+        ("Typed name", consent.typed_name),
+    ]
+    rows += [("Acknowledged", words) for words in _acknowledged(consent, document)]
+    rows.append(("Text SHA-256", consent.text_sha256))
+    return AnswerSection(_title("consent"), tuple(rows))
 
 
-def answer_sections(record: CheckIn | Draft, zone: ZoneInfo) -> list[AnswerSection]:
-    """Every section the record holds, in the patient's order; a draft shows what it has."""
+def _acknowledged(consent: ConsentSignature, document: ConsentDocument | None) -> list[str]:
+    """Each ticked acknowledgement in the words of the document signed (the nurse's language);
+    the id only when this kiosk no longer has that document and version."""
+    words: dict[str, str] = {}
+    if document is not None and document.document_id == consent.document_id:
+        if document.version == consent.version:
+            words = {ack.id: ack.text[NURSE_LANGUAGE] for ack in document.acknowledgements}
+    return [
+        words.get(ack_id, staff_text("section.acknowledgement_unknown", id=ack_id))
+        for ack_id in consent.acknowledgements
+    ]
+
+
+def answer_sections(
+    record: CheckIn | Draft, zone: ZoneInfo, consent_document: ConsentDocument | None = None
+) -> list[AnswerSection]:
+    """Every section the record holds, in the patient's order; a draft shows what it has.
+    `consent_document` (the clinic's current one) gives the words of each acknowledgement."""
     sections: list[AnswerSection] = []
     if record.identity is not None:
         sections.append(_identity(record.identity))
@@ -185,5 +202,5 @@ def answer_sections(record: CheckIn | Draft, zone: ZoneInfo) -> list[AnswerSecti
     if record.checklist is not None:
         sections.append(_checklist(record.checklist, zone))
     if isinstance(record, CheckIn):
-        sections.append(_consent(record.consent, zone))
+        sections.append(_consent(record.consent, zone, consent_document))
     return sections

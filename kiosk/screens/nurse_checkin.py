@@ -18,14 +18,15 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Static
 
-from kiosk.intake.records import CheckIn, Draft, Flag, Vitals
+from kiosk.intake.records import CheckIn, Draft, Flag, NurseDecision, StopOverride, Vitals
 from kiosk.intake.rules import screen_checkin, screen_draft
 from kiosk.kiosk import CheckInSummary
 from kiosk.screens.checkin_session import STEPS
 from kiosk.screens.nurse_answers import AnswerSection, answer_sections
+from kiosk.screens.nurse_signoff import DecisionGrounds, NurseSignOffScreen, open_flags_text
 from kiosk.screens.nurse_vitals import NurseVitalsScreen
 from kiosk.screens.staff_shift import StaffScreen, StaffShift
-from kiosk.widgets.staff_display import flags_text, inert, staff_text
+from kiosk.widgets.staff_display import inert, staff_text
 from kiosk.widgets.staff_shift_bar import StaffShiftBar
 
 
@@ -56,12 +57,19 @@ def section_text(section: AnswerSection) -> Text:
 
 @dataclass(frozen=True)
 class OpenedCheckIn:
-    """A check-in or draft opened with the staff key, its flags, and its latest signed vitals."""
+    """A check-in or draft opened with the staff key, its flags, its latest signed vitals, the
+    clinicians' overrides of its STOP flags and the nurse's latest decision."""
 
     record_id: str
     record: CheckIn | Draft
     flags: tuple[Flag, ...]
     vitals: tuple[str, Vitals] | None
+    overrides: tuple[tuple[str, StopOverride], ...] = ()
+    decision: tuple[str, NurseDecision] | None = None
+
+    def grounds(self) -> DecisionGrounds:
+        """What the sign-off needs from this check-in besides the vitals."""
+        return DecisionGrounds(self.flags, self.overrides, self.decision)
 
 
 def open_checkin(shift: StaffShift, summary: CheckInSummary) -> OpenedCheckIn:
@@ -72,12 +80,22 @@ def open_checkin(shift: StaffShift, summary: CheckInSummary) -> OpenedCheckIn:
         return OpenedCheckIn(summary.record_id, record, screen_draft(record, config), None)
     if not isinstance(record, CheckIn):
         raise ValueError(f"record {summary.record_id} is not a check-in or a draft")
-    vitals = None
+    vitals = decision = None
     if summary.vitals_record_id is not None:
         signed = shift.session.open_record(summary.vitals_record_id)
         if isinstance(signed, Vitals):
             vitals = (summary.vitals_record_id, signed)
-    return OpenedCheckIn(summary.record_id, record, screen_checkin(record, config), vitals)
+    if summary.decision_record_id is not None:
+        decided = shift.session.open_record(summary.decision_record_id)
+        if isinstance(decided, NurseDecision):
+            decision = (summary.decision_record_id, decided)
+    overrides = []
+    for record_id in summary.override_record_ids:
+        override = shift.session.open_record(record_id)
+        if isinstance(override, StopOverride):
+            overrides.append((record_id, override))
+    flags = screen_checkin(record, config)
+    return OpenedCheckIn(summary.record_id, record, flags, vitals, tuple(overrides), decision)
 
 
 class NurseCheckInScreen(StaffScreen):
@@ -108,8 +126,9 @@ class NurseCheckInScreen(StaffScreen):
         with VerticalScroll(id="nurse-checkin-body"):
             yield Static(self._heading(opened), classes="nurse-section-title", markup=False)
             yield Static(staff_text("checkin.flags"), classes="nurse-section-title")
-            yield Static(flags_text(opened.flags), id="nurse-checkin-flags")
-            for section in answer_sections(record, zone):
+            overrides = [override for _, override in opened.overrides]
+            yield Static(open_flags_text(opened.flags, overrides), id="nurse-checkin-flags")
+            for section in answer_sections(record, zone, self.shift.kiosk.config.consent):
                 yield Static(section.title, classes="nurse-section-title", markup=False)
                 yield Static(section_text(section), classes="nurse-section")
         with Horizontal(id="nurse-checkin-actions"):
@@ -117,6 +136,8 @@ class NurseCheckInScreen(StaffScreen):
             if isinstance(record, CheckIn):
                 label = "checkin.correct_vitals" if opened.vitals else "checkin.enter_vitals"
                 yield Button(staff_text(label), id="nurse-checkin-vitals", variant="primary")
+                if opened.vitals:
+                    yield Button(staff_text("checkin.decide"), id="nurse-checkin-decide")
             else:
                 yield Button(
                     staff_text("checkin.resume", step=step_title(record.step)),
@@ -129,6 +150,9 @@ class NurseCheckInScreen(StaffScreen):
         record = opened.record
         if isinstance(record, Draft):
             return staff_text("checkin.heading_draft", step=step_title(record.step))
+        if opened.decision is not None:
+            decision = opened.decision[1]
+            return staff_text(f"checkin.heading_{decision.outcome.value}", reason=decision.reason)
         key = "checkin.heading_signed" if opened.vitals else "checkin.heading_unsigned"
         return staff_text(key)
 
@@ -144,8 +168,21 @@ class NurseCheckInScreen(StaffScreen):
     @on(Button.Pressed, "#nurse-checkin-vitals")
     def _enter_vitals(self) -> None:
         if self.opened is not None:
+            opened = self.opened
             self.app.push_screen(
-                NurseVitalsScreen(self.shift, self.opened.record_id, self.opened.vitals)
+                NurseVitalsScreen(self.shift, opened.record_id, opened.vitals, opened.grounds())
+            )
+
+    @on(Button.Pressed, "#nurse-checkin-decide")
+    def _decide(self) -> None:
+        """Decide again on the vitals already signed (after a clinician's override, say)."""
+        opened = self.opened
+        if opened is not None and opened.vitals is not None:
+            vitals_id, vitals = opened.vitals
+            self.app.push_screen(
+                NurseSignOffScreen(
+                    self.shift, vitals, None, opened.grounds(), signed_vitals_id=vitals_id
+                )
             )
 
     @on(Button.Pressed, "#nurse-checkin-resume")

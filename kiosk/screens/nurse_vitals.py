@@ -23,7 +23,7 @@ from kiosk.intake.records import Flag, PregnancyTest, Vitals
 from kiosk.intake.rules import screen_vitals
 from kiosk.intake.validation import Invalid, Unit, validate_diastolic, validate_vital
 from kiosk.locale import translate
-from kiosk.screens.nurse_signoff import NurseSignOffScreen
+from kiosk.screens.nurse_signoff import DecisionGrounds, NurseSignOffScreen
 from kiosk.screens.staff_shift import StaffScreen, StaffShift
 from kiosk.widgets.staff_display import VITAL_UNITS, flag_badge, staff_text
 from kiosk.widgets.staff_shift_bar import StaffShiftBar
@@ -90,11 +90,16 @@ class NurseVitalsScreen(StaffScreen):
     """
 
     def __init__(
-        self, shift: StaffShift, checkin_id: str, earlier: tuple[str, Vitals] | None = None
+        self,
+        shift: StaffShift,
+        checkin_id: str,
+        earlier: tuple[str, Vitals] | None = None,
+        grounds: DecisionGrounds | None = None,
     ) -> None:
         super().__init__(shift)
         self.checkin_id = checkin_id
         self.earlier = earlier
+        self.grounds = grounds
         self.units = {measure: units[0] for measure, units in VITAL_UNITS.items()}
         self.values: dict[str, float] = {}
         self.problems: dict[str, str] = {}
@@ -244,6 +249,7 @@ class NurseVitalsScreen(StaffScreen):
 
     def forget(self) -> None:
         self.earlier = None
+        self.grounds = None
         self.values.clear()
         super().forget()
 
@@ -266,4 +272,4 @@ class NurseVitalsScreen(StaffScreen):
             datetime.now(UTC),
         )
         supersedes = self.earlier[0] if self.earlier else None
-        self.app.push_screen(NurseSignOffScreen(self.shift, vitals, supersedes))
+        self.app.push_screen(NurseSignOffScreen(self.shift, vitals, supersedes, self.grounds))

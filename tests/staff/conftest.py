@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
@@ -107,3 +108,11 @@ class StaffHostApp(App[None]):
     def on_resume_draft_requested(self, message: ResumeDraftRequested) -> None:
         # Only ids: the test host must not keep the draft itself reachable.
         self.resumed.append((message.record_id, message.draft.step))
+
+
+async def tap(pilot: Pilot[None], selector: str) -> None:
+    """Scroll a widget into view, as a nurse scrolls to it, then tap it."""
+    pilot.app.screen.query_one(selector).scroll_visible(animate=False)
+    await pilot.pause()
+    await pilot.click(selector)
+    await pilot.pause()

@@ -19,6 +19,7 @@ from tests.staff.conftest import (
     PatientStandIn,
     StaffHostApp,
     seed_today,
+    tap,
 )
 
 
@@ -80,6 +81,10 @@ async def test_a_nurse_signs_vitals_past_a_hold_threshold_and_the_sealed_record_
         await pilot.click("#vitals-sign")
         await pilot.pause()
         assert isinstance(app.screen, NurseSignOffScreen)
+        await tap(pilot, "#decision-hold")  # her STOP flags wait for a clinician
+        await tap(pilot, "#signoff-hold-reason")
+        await pilot.press(*"Ask Dr. Rivera", "tab")
+        await tap(pilot, "#signoff-pin")
         await pilot.press(*NURSE_PIN, "enter")
         await pilot.pause()
         assert isinstance(app.screen, NurseQueueScreen)

@@ -22,7 +22,7 @@ from kiosk.screens.nurse_vitals import NurseVitalsScreen, build_vitals
 from kiosk.screens.staff_shift import StaffShift
 from kiosk.widgets.staff_pin_pad import StaffPinPad
 from kiosk.widgets.staff_queue_table import StaffQueueTable
-from tests.staff.conftest import NURSE, NURSE_PIN, StaffHostApp, checkin_for, seed_today
+from tests.staff.conftest import NURSE, NURSE_PIN, StaffHostApp, checkin_for, seed_today, tap
 from tests.waiting import wait_until
 
 
@@ -180,6 +180,8 @@ async def test_one_flag_is_one_flag_and_the_toast_leaves_the_buttons_free(kiosk:
         )
         await app.push_screen(NurseSignOffScreen(shift, vitals, None))
         await pilot.pause()
+        await tap(pilot, "#decision-cleared")
+        await tap(pilot, "#signoff-pin")
         await pilot.press(*NURSE_PIN, "enter")
         await pilot.pause()
         assert isinstance(app.screen, NurseQueueScreen)

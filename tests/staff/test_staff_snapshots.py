@@ -165,6 +165,7 @@ SCREENS: dict[str, tuple[Callable[[], Screen[None]], Callable[[Pilot[None]], Any
                 nurse_id="N100", systolic_mmhg=182, pregnancy_test=PregnancyTest.NEGATIVE
             ),
             None,
+            opened_urgent().grounds(),
         ),
         no_blink,
     ),
