@@ -101,11 +101,25 @@ class CheckInSealed(Message):
 
 
 class SyncFinished(Message):
-    """The sync worker finished one run; the IT console (if showing) redraws its status."""
+    """The sync worker finished one run; the IT console (if showing) redraws its status and,
+    after "Sync now" (`forced`), says how the run ended. Sync handles sealed envelopes only:
+    its error names no patient data."""
 
-    def __init__(self, outcome: str) -> None:
+    def __init__(
+        self,
+        outcome: str,
+        *,
+        forced: bool = False,
+        error: str | None = None,
+        delivered: int = 0,
+        quarantined: int = 0,
+    ) -> None:
         super().__init__()
         self.outcome = outcome
+        self.forced = forced
+        self.error = error
+        self.delivered = delivered
+        self.quarantined = quarantined
 
 
 class SealFailed(Message):
@@ -707,20 +721,38 @@ class KioskApp(App[None], inherit_bindings=False):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="sync")
     def _sync(self, kiosk: Kiosk, force: bool) -> None:
-        from sync.client.engine import sync_once
+        from sync.client.engine import SyncOutcome, sync_once
 
-        report = sync_once(kiosk, force=force)  # its own connection: WAL keeps it apart
-        self.post_message(SyncFinished(report.outcome.value))
+        try:
+            report = sync_once(kiosk, force=force)  # its own connection: WAL keeps it apart
+        except Exception as error:  # a full disk, say: IT must read why, not wait for ever
+            self.post_message(
+                SyncFinished(SyncOutcome.FAILED.value, forced=force, error=str(error))
+            )
+            raise
+        self.post_message(
+            SyncFinished(
+                report.outcome.value,
+                forced=force,
+                error=report.error,
+                delivered=report.acked,
+                quarantined=report.quarantined,
+            )
+        )
 
     def on_sync_now_requested(self) -> None:
         self.start_sync(force=True)
 
-    def on_sync_finished(self) -> None:
+    def on_sync_finished(self, message: SyncFinished) -> None:
         from kiosk.screens.it_console import ITConsoleScreen
 
         # A run can finish as the kiosk closes, its screens already gone.
         if self.screen_stack and isinstance(self.screen, ITConsoleScreen):
             self.screen.refresh_all()
+            if message.forced:
+                self.screen.show_sync_outcome(
+                    message.outcome, message.error, message.delivered, message.quarantined
+                )
 
     # ---- lockdown: the actions a stray binding or markup link could name ------------------
 

@@ -143,7 +143,8 @@ class StaffConsole:
             count = export_queue(self.kiosk.store, path, actor=self.actor)
         except (SyncError, OSError) as error:
             raise StaffConsoleError(f"export to {path} failed: {error}") from None
-        return f"{count} sealed records written to {path}"
+        records = "record" if count == 1 else "records"
+        return f"{count} sealed {records} written to {path}"
 
     # ---- helpers ------------------------------------------------------------------------
 

@@ -424,7 +424,7 @@ def test_the_sealed_queue_is_exported_once_and_never_over_an_existing_file(
     submit_checkin(demo_data)
     target = tmp_path / "queue.sealed"
     out = run_kiosk(demo_data, "export-queue", str(target)).ok()
-    assert "1 sealed records written" in out
+    assert "1 sealed record written" in out
     assert target.stat().st_mode & 0o777 == 0o600
     assert EXAMPLE_LEGAL_NAME.encode() not in target.read_bytes()
 

@@ -10,7 +10,7 @@ too; this screen only lays it out and reports each result in words.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -49,8 +49,11 @@ class ITConsoleScreen(StaffScreen):
     ITConsoleScreen .it-result { padding: 0 2; height: auto; text-style: bold; }
     """
 
-    def __init__(self, shift: StaffShift) -> None:
+    def __init__(
+        self, shift: StaffShift, wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    ) -> None:
         super().__init__(shift)
+        self.wall_clock = wall_clock
         self.console = StaffConsole(shift.kiosk, actor=shift.staff_id)
         #: The staff id Remove was pressed for once: a second press for the same id removes it.
         self.removing: str | None = None
@@ -67,6 +70,7 @@ class ITConsoleScreen(StaffScreen):
             with Horizontal(classes="it-row"):
                 yield Button(staff_text("it.sync_now"), id="it-sync-now")
                 yield Button(staff_text("it.refresh"), id="it-refresh")
+            yield Static("", id="it-sync-result", classes="it-result", markup=False)
             yield Static(staff_text("it.quarantine"), classes="it-title")
             quarantine: DataTable[Text] = DataTable(id="it-quarantine", cursor_type="row")
             yield quarantine
@@ -118,10 +122,21 @@ class ITConsoleScreen(StaffScreen):
         )
         self.refresh_all()
 
-    def _when(self, moment: datetime | None) -> str:
+    def _when(self, moment: datetime | None, seconds: bool = False) -> str:
         if moment is None:
             return staff_text("it.never")
-        return staff_time(moment, ZoneInfo(self.shift.kiosk.config.time_zone))
+        return staff_time(moment, ZoneInfo(self.shift.kiosk.config.time_zone), seconds=seconds)
+
+    def _next_retry(self, moment: datetime) -> str:
+        """When the next retry is due, to the second and counted down ("in 40 s")."""
+        left = (moment - self.wall_clock()).total_seconds()
+        if left < 1:
+            countdown = staff_text("it.due_now")
+        elif left < 120:
+            countdown = staff_text("it.in_seconds", seconds=round(left))
+        else:
+            countdown = staff_text("it.in_minutes", minutes=round(left / 60))
+        return f"{self._when(moment, seconds=True)} ({countdown})"
 
     def _stored_when(self, stored: str) -> str:
         """A time the store kept as UTC text, shown like every other time (or as kept if odd)."""
@@ -163,12 +178,12 @@ class ITConsoleScreen(StaffScreen):
         sync, counts = overview.sync, overview.counts
         waiting = counts.get(OutboxState.QUEUED, 0) + counts.get(OutboxState.SENDING, 0)
         if sync.next_attempt_at is not None:
-            next_retry = self._when(sync.next_attempt_at)
+            next_retry = self._next_retry(sync.next_attempt_at)
         else:
             next_retry = staff_text("it.next_run" if waiting else "it.nothing_waiting")
         lines = [
-            staff_text("it.last_attempt", value=self._when(sync.last_attempt_at)),
-            staff_text("it.last_success", value=self._when(sync.last_success_at)),
+            staff_text("it.last_attempt", value=self._when(sync.last_attempt_at, seconds=True)),
+            staff_text("it.last_success", value=self._when(sync.last_success_at, seconds=True)),
             staff_text("it.last_error", value=sync.last_error or staff_text("it.none")),
             staff_text("it.next_retry", value=next_retry),
         ]
@@ -215,7 +230,24 @@ class ITConsoleScreen(StaffScreen):
     @on(Button.Pressed, "#it-sync-now")
     def _sync_now(self) -> None:
         self.app.post_message(SyncNowRequested())
-        self.notify(staff_text("it.sync_requested"))
+        self.query_one("#it-sync-result", Static).update("\u2026 " + staff_text("it.syncing"))
+
+    def show_sync_outcome(
+        self, outcome: str, error: str | None, delivered: int, quarantined: int
+    ) -> None:
+        """How the run "Sync now" asked for ended, in words (the engine's own reason on failure)."""
+        if outcome == "delivered":
+            done = staff_text(
+                "it.sync_delivered",
+                delivered=counted(delivered, "record"),
+                quarantined=quarantined,
+            )
+            self._result("#it-sync-result", True, done)
+        elif outcome == "nothing_due":
+            self._result("#it-sync-result", True, staff_text("it.sync_nothing_due"))
+        else:  # failed, or not enrolled: the engine says why
+            reason = error or staff_text("it.sync_no_reason")
+            self._result("#it-sync-result", False, staff_text("it.sync_failed", reason=reason))
 
     @on(Button.Pressed, "#it-requeue")
     def _requeue(self) -> None:

@@ -41,9 +41,10 @@ def staff_text(key: str, **params: object) -> str:
     return translate(f"staff.{key}", STAFF_LANGUAGE, **params)
 
 
-def staff_time(moment: datetime, zone: ZoneInfo) -> str:
-    """Every time on a staff screen, one way: the clinic's zone, named ("2026-11-21 21:15 EST")."""
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+def staff_time(moment: datetime, zone: ZoneInfo, seconds: bool = False) -> str:
+    """Every time on a staff screen, one way: the clinic's zone, named ("2026-11-21 21:15 EST";
+    with `seconds`, "21:15:07", where times a few seconds apart must read apart)."""
+    return moment.astimezone(zone).strftime(f"%Y-%m-%d %H:%M{':%S' if seconds else ''} %Z")
 
 
 def counted(count: int, noun: str) -> str:
