@@ -1,11 +1,13 @@
 """Today's checklist: last food and clear liquid, a driver home, three yes / no / not sure, and
 pregnancy (asked once, here, with "does not apply to me").
 
-Under each time box the kiosk says how it read the time, with its day ("Read as: yesterday
-22:00"), so a patient sees at once when "7.30" or "3" was taken another way than meant.
+Under each time box the kiosk says how it read the time, with its day ("We read this as:
+yesterday 22:00"), so a patient sees at once when "7.30" or "3" was taken another way than meant.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from textual import on
 from textual.app import ComposeResult
@@ -151,9 +153,8 @@ class ChecklistScreen(StepScreen):
         c = session.checklist
         if c is None:
             return
-        zone = self.clock().tzinfo
-        self.put("last_food", c.last_food_at.astimezone(zone).strftime("%H:%M"))
-        self.put("last_clear_liquid", c.last_clear_liquid_at.astimezone(zone).strftime("%H:%M"))
+        self.put("last_food", self._as_typed(c.last_food_at))
+        self.put("last_clear_liquid", self._as_typed(c.last_clear_liquid_at))
         self.put("driver_name", c.driver_name)
         self.put("driver_phone", c.driver_phone)
         driver = Answer.YES if c.has_driver else Answer.NO
@@ -171,6 +172,15 @@ class ChecklistScreen(StepScreen):
         for choices in self.query(ChoiceList):
             choices.refresh(layout=True)
         self._driver_answered()
+
+    def _as_typed(self, moment: datetime) -> str:
+        """A kept time as the patient could type it: a clock time within the last day, hours
+        ago beyond it (a bare clock time is always read as within the last 24 hours)."""
+        now = self.clock()
+        hours = (now - moment).total_seconds() / 3600
+        if hours < 24:
+            return moment.astimezone(now.tzinfo).strftime("%H:%M")
+        return f"{hours:.2f}".rstrip("0").rstrip(".")
 
     def collect(self) -> TodayChecklist:
         today = self.query_one("#today-questions", ChoiceList).answers

@@ -16,16 +16,20 @@ from kiosk.intake.config import default_config
 from kiosk.intake.examples import (
     example_checkin,
     example_checklist,
+    example_draft,
     example_identity,
     example_medications,
 )
 from kiosk.intake.records import Answer, Medication, PregnancyAnswer
 from kiosk.intake.rules import screen_checkin
+from kiosk.kiosk import Kiosk
+from kiosk.screens.nurse_checkin import ResumeDraftRequested
 from kiosk.widgets.choice_list import ChoiceList
 from tests.screens.conftest import (
     CLINIC_NOW,
     SHOWN_WHEN_ALL_NO,
     click,
+    ready,
     tab_to,
     tap_choice,
     type_text,
@@ -221,3 +225,25 @@ async def test_the_tell_us_more_box_never_covers_the_question_it_belongs_to(
             top = choices.content_region.y + box.y - int(choices.scroll_y)
             assert choices.content_region.y <= top
             assert top + box.height <= min(choices.content_region.bottom, detail.region.y)
+
+
+async def test_a_resumed_last_meal_30_hours_ago_stays_30_hours_ago(
+    app: KioskApp, kiosk: Kiosk
+) -> None:
+    """A time kept from a draft comes back as the patient could type it: a bare clock time
+    would be read as within the last day, moving a meal of yesterday morning to this morning."""
+    checklist = example_checklist(last_food_at=CLINIC_NOW - timedelta(hours=30))
+    draft = example_draft(step="checklist", checklist=checklist)
+    record_id = kiosk.patient_desk().save_draft(draft)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        app.post_message(ResumeDraftRequested(record_id, draft))
+        await pilot.pause()
+        await app.steps_built()
+        await pilot.pause()
+        assert app.screen.name == "checklist"
+        assert shown_text(app, "#last_food-read-as") == "We read this as: yesterday 04:30"
+        await click(pilot, "#next")
+        session = app.session
+        assert session is not None and session.checklist is not None
+        assert session.checklist.last_food_at == checklist.last_food_at
