@@ -28,6 +28,7 @@ from kiosk.intake.records import (
 )
 from kiosk.intake.rules import screen_checkin
 from kiosk.kiosk import Kiosk
+from kiosk.screens.nurse_checkin import ResumeDraftRequested
 from kiosk.store.nurse_table import CheckInSummary
 from kiosk.vault import Argon2Cost
 from kiosk.widgets.choice_list import ChoiceList
@@ -79,6 +80,17 @@ async def ready(app: KioskApp, pilot: Pilot[None]) -> None:
     await pilot.pause()
     await app.steps_built()
     await pilot.pause()
+
+
+async def resume_draft(app: KioskApp, pilot: Pilot[None], kiosk: Kiosk, draft: Draft) -> str:
+    """Store a draft and have a nurse resume it on this kiosk; its record id."""
+    record_id = kiosk.patient_desk().save_draft(draft)
+    await ready(app, pilot)
+    app.post_message(ResumeDraftRequested(record_id, draft))
+    await pilot.pause()
+    await app.steps_built()
+    await pilot.pause()
+    return record_id
 
 
 async def type_text(pilot: Pilot[None], text: str) -> None:

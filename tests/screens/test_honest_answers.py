@@ -23,13 +23,12 @@ from kiosk.intake.examples import (
 from kiosk.intake.records import Answer, Medication, PregnancyAnswer
 from kiosk.intake.rules import screen_checkin
 from kiosk.kiosk import Kiosk
-from kiosk.screens.nurse_checkin import ResumeDraftRequested
 from kiosk.widgets.choice_list import ChoiceList
 from tests.screens.conftest import (
     CLINIC_NOW,
     SHOWN_WHEN_ALL_NO,
     click,
-    ready,
+    resume_draft,
     tab_to,
     tap_choice,
     type_text,
@@ -234,13 +233,8 @@ async def test_a_resumed_last_meal_30_hours_ago_stays_30_hours_ago(
     would be read as within the last day, moving a meal of yesterday morning to this morning."""
     checklist = example_checklist(last_food_at=CLINIC_NOW - timedelta(hours=30))
     draft = example_draft(step="checklist", checklist=checklist)
-    record_id = kiosk.patient_desk().save_draft(draft)
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(app, pilot)
-        app.post_message(ResumeDraftRequested(record_id, draft))
-        await pilot.pause()
-        await app.steps_built()
-        await pilot.pause()
+        await resume_draft(app, pilot, kiosk, draft)
         assert app.screen.name == "checklist"
         assert shown_text(app, "#last_food-read-as") == "We read this as: yesterday 04:30"
         await click(pilot, "#next")

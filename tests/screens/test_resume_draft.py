@@ -9,22 +9,16 @@ from kiosk.app import KioskApp
 from kiosk.intake.examples import example_draft
 from kiosk.intake.records import Draft, RecordKind
 from kiosk.kiosk import Kiosk
-from kiosk.screens.nurse_checkin import ResumeDraftRequested
 from kiosk.widgets.choice_list import ChoiceList
-from tests.screens.conftest import click, ready, sealed, tap_choice
+from tests.screens.conftest import click, resume_draft, sealed, tap_choice
 
 
 async def test_a_resumed_draft_comes_back_filled_in_at_its_step(
     app: KioskApp, kiosk: Kiosk
 ) -> None:
     draft = example_draft(step="mood", phq9=None, checklist=None)
-    record_id = kiosk.patient_desk().save_draft(draft)
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(app, pilot)
-        app.post_message(ResumeDraftRequested(record_id, draft))
-        await pilot.pause()
-        await app.steps_built()
-        await pilot.pause()
+        record_id = await resume_draft(app, pilot, kiosk, draft)
         assert app.screen.name == "mood"
         assert draft.identity is not None and draft.history is not None
         identity = app.steps["identity"]
