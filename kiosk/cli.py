@@ -28,10 +28,11 @@ from kiosk.intake.config import ClinicConfig, ConfigError, default_config, load_
 from kiosk.intake.drugs import match_medication
 from kiosk.intake.records import Medication
 from kiosk.intake.rules import medication_flags, sort_flags
-from kiosk.kiosk import DEMO_CLINIC_KEY_NAME, DEMO_STAFF, Kiosk, KioskError, NewStaff
+from kiosk.kiosk import DATABASE_NAME, DEMO_CLINIC_KEY_NAME, DEMO_STAFF, Kiosk, KioskError, NewStaff
 from kiosk.serve_command import add_commands as add_serve_commands
 from kiosk.staff_console import ROLES, StaffConsole, StaffConsoleError
-from kiosk.store import StoreError
+from kiosk.store import KioskStore, StoreError
+from kiosk.store.store_check import check_store
 from kiosk.vault import EnvelopeSuite
 from sync.client.commands import add_commands as add_sync_commands
 
@@ -214,8 +215,15 @@ def cmd_quarantine_requeue(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
-    with _console(args) as console:
-        check = console.check_audit()
+    """Read-only: works on a read-only kiosk.db and leaves no trace (the IT screen's check,
+    a staff action, is audited instead)."""
+    data_dir = Path(args.data)
+    verify_key = Kiosk.read_device_verify_key(data_dir)
+    store = KioskStore.open(data_dir / DATABASE_NAME, read_only=True)
+    try:
+        check = store.verify_audit(verify_key)
+    finally:
+        store.close()
     if check.ok:
         print(f"audit chain ok: {check.entries} entries, head signed by this kiosk's device key")
         return 0
@@ -273,6 +281,28 @@ def cmd_drugs_check(args: argparse.Namespace) -> int:
             f"{number}\t{_printable(typed)}\t{_printable(read)}\t{classes or '-'}\t{shown or '-'}"
         )
     return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """SQLite's integrity check, every stored record against its hash, the audit chain;
+    read-only. Exit 0 only when all three hold."""
+    data_dir = Path(args.data)
+    check = check_store(data_dir / DATABASE_NAME, Kiosk.read_device_verify_key(data_dir))
+    sqlite_line = "ok" if not check.sqlite_problems else "; ".join(check.sqlite_problems[:3])
+    print(f"database file:  {_printable(sqlite_line)}")
+    print(f"sealed records: {check.records_checked} checked, {len(check.damaged_records)} damaged")
+    for record_id in check.damaged_records:
+        print(f"  DAMAGED {_printable(record_id)}: its stored bytes no longer match their hash")
+    audit = f"ok, {check.audit.entries} entries" if check.audit.ok else check.audit.problem
+    print(f"audit chain:    {_printable(audit or '')}")
+    if check.ok:
+        return 0
+    print(
+        "kiosk: this kiosk's data is DAMAGED (not tampered in transit): see the operator guide, "
+        "'A damaged kiosk database'",
+        file=sys.stderr,
+    )
+    return EXIT_USER_ERROR
 
 
 def _pin_stdin_option(parser: argparse.ArgumentParser) -> None:
@@ -356,6 +386,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--config", help="the clinic's configuration TOML (default: built in)")
     check.set_defaults(run=cmd_drugs_check)
 
+    commands.add_parser(
+        "check", help="check the database file, every stored record's hash, the audit chain"
+    ).set_defaults(run=cmd_check)
     add_sync_commands(commands)  # enroll, sync now|status, export-queue
     add_serve_commands(commands)  # serve
     return parser

@@ -265,7 +265,7 @@ class Kiosk:
             clinic_public_key = clinic_private.public_key()
         device_key = DeviceSigningKey.generate()
         staff_key = RecipientPrivateKey.generate(suite)
-        (data_dir / CONFIG_NAME).write_text(DEFAULTS_PATH.read_text("utf-8"), "utf-8")
+        _write_private_file(data_dir / CONFIG_NAME, DEFAULTS_PATH.read_bytes())
         store = _open_store(data_dir / DATABASE_NAME, device_key)
         sealed_device_key = secret.seal_at_rest(device_key.to_bytes(), _DEVICE_KEY_PURPOSE)
         settings = {
@@ -290,19 +290,15 @@ class Kiosk:
         data_dir = Path(data_dir)
         if not (data_dir / DATABASE_NAME).is_file():
             raise KioskError(f"no kiosk in {data_dir}: run `kiosk init` (or pass --data DIR)")
-        try:
-            secret = DeviceSecret.load(data_dir / SECRET_NAME)
-        except DeviceSecretError as error:
-            raise KioskError(str(error)) from None
+        secret = _load_secret(data_dir)
         try:
             reader = KioskStore.open(data_dir / DATABASE_NAME)
-            sealed = _required(reader, _DEVICE_KEY)
-            reader.close()
-            device_key = DeviceSigningKey.from_bytes(
-                secret.open_at_rest(bytes.fromhex(sealed), _DEVICE_KEY_PURPOSE)
-            )
-        except (StoreError, DeviceSecretError, KeyFormatError, ValueError) as error:
+        except StoreError as error:
             raise KioskError(f"{data_dir}: {error}") from None
+        try:
+            device_key = _device_key(data_dir, secret, reader)
+        finally:
+            reader.close()
         store = _open_store(data_dir / DATABASE_NAME, device_key)
         try:
             config, problem = _clinic_config(data_dir, store)
@@ -310,6 +306,23 @@ class Kiosk:
         except BaseException:
             store.close()
             raise
+
+    @staticmethod
+    def read_device_verify_key(data_dir: Path) -> DeviceVerifyKey:
+        """The device's verify key, read without writing anything (checks of a read-only
+        kiosk.db use it: `kiosk audit verify`, `kiosk check`)."""
+        data_dir = Path(data_dir)
+        if not (data_dir / DATABASE_NAME).is_file():
+            raise KioskError(f"no kiosk in {data_dir}: run `kiosk init` (or pass --data DIR)")
+        secret = _load_secret(data_dir)
+        try:
+            reader = KioskStore.open(data_dir / DATABASE_NAME, read_only=True)
+        except StoreError as error:
+            raise KioskError(f"{data_dir}: {error}") from None
+        try:
+            return _device_key(data_dir, secret, reader).verify_key()
+        finally:
+            reader.close()
 
     def open_store(self) -> KioskStore:
         """A second connection to this kiosk's database for another thread (the sync worker)."""
@@ -868,6 +881,24 @@ def _required_text(checked: Validation[str], field_id: str) -> str:
 
 def _checked_member(member: NewStaff) -> NewStaff:
     return check_new_staff(member.staff_id, member.display_name, member.role, member.pin)
+
+
+def _load_secret(data_dir: Path) -> DeviceSecret:
+    try:
+        return DeviceSecret.load(data_dir / SECRET_NAME)
+    except DeviceSecretError as error:
+        raise KioskError(str(error)) from None
+
+
+def _device_key(data_dir: Path, secret: DeviceSecret, store: KioskStore) -> DeviceSigningKey:
+    """The device signing key, sealed at rest in the store's settings under the device secret."""
+    try:
+        sealed = _required(store, _DEVICE_KEY)
+        return DeviceSigningKey.from_bytes(
+            secret.open_at_rest(bytes.fromhex(sealed), _DEVICE_KEY_PURPOSE)
+        )
+    except (StoreError, DeviceSecretError, KeyFormatError, ValueError) as error:
+        raise KioskError(f"{data_dir}: {error}") from None
 
 
 def _required(store: KioskStore, key: str) -> str:

@@ -8,6 +8,7 @@ processes wait on the busy timeout instead of failing mid-transaction.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -31,12 +32,22 @@ def _read_version(conn: sqlite3.Connection, path: Path) -> int:
     return int(row[0])
 
 
-def open_database(path: Path) -> sqlite_utils.Database:
-    """Open (creating if absent) and migrate the database at path; refuse a newer one untouched."""
+def open_database(path: Path, *, read_only: bool = False) -> sqlite_utils.Database:
+    """Open (creating if absent, 0600 whatever the umask) and migrate the database at path;
+    refuse a newer one untouched, and an empty (0-byte) one without writing to it.
+
+    `read_only` (verifying, checking) writes nothing, not even the WAL's index, so it works on a
+    read-only file: it never creates or migrates, and reads a file without a WAL as immutable.
+    """
+    _refuse_empty(path)
     try:
-        conn = sqlite3.connect(
-            path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
-        )
+        if read_only:
+            conn = _connect_read_only(path)
+        else:
+            _create_private(path)
+            conn = sqlite3.connect(
+                path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
+            )
     except sqlite3.Error as error:
         raise StoreError(f"cannot open the kiosk database {path}: {error}") from None
     try:
@@ -47,17 +58,61 @@ def open_database(path: Path) -> sqlite_utils.Database:
                 f"reads up to {SCHEMA_VERSION}); upgrade the kiosk software; nothing was changed"
             )
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db = sqlite_utils.Database(conn)
+        if read_only:
+            if version < SCHEMA_VERSION:
+                raise StoreError(
+                    f"{path} is at database version {version}, older than this software's "
+                    f"{SCHEMA_VERSION}: open it once with write access to upgrade it"
+                )
+            return db
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         # Purged payloads are overwritten on disk, not just unlinked from the b-tree.
         conn.execute("PRAGMA secure_delete = ON")
-        db = sqlite_utils.Database(conn)
         _migrate(db, version, path)
     except BaseException:
         conn.close()
         raise
     return db
+
+
+def _refuse_empty(path: Path) -> None:
+    """A 0-byte kiosk.db is a truncated or replaced file, never a kiosk to start afresh in."""
+    try:
+        empty = path.stat().st_size == 0
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise StoreError(f"cannot read the kiosk database {path}: {error.strerror}") from None
+    if empty:
+        raise StoreError(
+            f"{path} is empty (0 bytes): the file was truncated or damaged; nothing was written "
+            "to it. Records not yet sent are lost with it: enrol this kiosk again (operator guide)"
+        )
+
+
+def _create_private(path: Path) -> None:
+    """A new database file is the owner's alone (its -wal and -shm copy its mode)."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except OSError as error:
+        raise StoreError(f"cannot create the kiosk database {path}: {error.strerror}") from None
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    if not path.is_file():
+        raise StoreError(f"there is no kiosk database at {path}")
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    wal = path.with_name(path.name + "-wal")
+    if not wal.exists() or wal.stat().st_size == 0:
+        # Why: without WAL frames there is nothing an index would find; "immutable" lets SQLite
+        # read a file it may not write without creating the -shm index beside it.
+        uri += "&immutable=1"
+    return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
 
 
 def _migrate(db: sqlite_utils.Database, version: int, path: Path) -> None:

@@ -76,9 +76,12 @@ class KioskStore:
         self._lock = threading.RLock()
 
     @classmethod
-    def open(cls, path: Path, *, signer: HeadSigner | None = None) -> KioskStore:
-        """Open or create the database; `signer` (the device key's sign) signs the audit head."""
-        return cls(open_database(Path(path)), Path(path), signer)
+    def open(
+        cls, path: Path, *, signer: HeadSigner | None = None, read_only: bool = False
+    ) -> KioskStore:
+        """Open or create the database; `signer` (the device key's sign) signs the audit head.
+        `read_only` opens an existing one for reading alone (verifying writes nothing)."""
+        return cls(open_database(Path(path), read_only=read_only), Path(path), signer)
 
     @property
     def path(self) -> Path:

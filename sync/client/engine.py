@@ -26,6 +26,7 @@ from kiosk.kiosk import Kiosk
 from kiosk.store.errors import StoreError
 from kiosk.store.kiosk_store import KioskStore
 from kiosk.store.rows import OutboxItem
+from kiosk.store.store_check import DAMAGED_ON_DISK, is_intact
 from kiosk.store.timestamps import utc_now
 from sync.client.clinic_config import accept_config, verified_clinic_config
 from sync.client.errors import SyncError
@@ -236,6 +237,7 @@ class SyncEngine:
         with ThreadPoolExecutor(IN_FLIGHT, thread_name_prefix="sync-send") as senders:
             # Each pass leases what it sends past `horizon`, so the loop ends when nothing is due.
             while items := self.store.outbox_due(horizon, limit * IN_FLIGHT):
+                items = self._hold_damaged(items)
                 pending: deque[tuple[list[OutboxItem], Future[BatchAnswer]]] = deque()
                 try:
                     for batch in _fitting_batches(items, pins.max_body_bytes, limit):
@@ -254,6 +256,18 @@ class SyncEngine:
                     # Answers already on their way may still be good: apply them, then stop.
                     failure = self._settle_after_failure(connection, pending, now, horizon, stopped)
                     raise failure from None
+
+    def _hold_damaged(self, items: list[OutboxItem]) -> list[OutboxItem]:
+        """Records whose stored bytes no longer match their hash are damage on this disk:
+        held with that reason instead of sent (the server would call them forged)."""
+        intact = []
+        for item in items:
+            if is_intact(item.envelope, item.sha256):
+                intact.append(item)
+            else:
+                self.store.mark_quarantined(item.record_id, DAMAGED_ON_DISK)
+                self._quarantined += 1
+        return intact
 
     def _settle_after_failure(
         self,
