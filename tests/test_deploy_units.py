@@ -22,7 +22,7 @@ from kiosk.kiosk import Kiosk
 from tests.sync.clinic_harness import ClinicServer, self_signed
 
 DEPLOY = Path(__file__).parents[1] / "deploy"
-UNITS = ("kiosk-serve.service", "clinic-server.service")
+UNITS = ("kiosk-serve.service", "clinic-server.service", "clinic-server-backup.service")
 INSTALLED_VENV = "/opt/kiosk/.venv"
 THIS_VENV = str(Path(sys.executable).parent.parent)
 START_WAIT_S = 60
@@ -81,6 +81,9 @@ def test_systemd_accepts_the_unit(unit: str, tmp_path: Path) -> None:
         pytest.skip("systemd-analyze is missing")
     here = tmp_path / unit
     here.write_text((DEPLOY / unit).read_text().replace(INSTALLED_VENV, THIS_VENV))
+    if unit == "clinic-server-backup.service":  # its timer is verified beside it
+        timer = tmp_path / "clinic-server-backup.timer"
+        timer.write_text((DEPLOY / timer.name).read_text())
 
     checked = subprocess.run([verifier, "verify", str(here)], capture_output=True, text=True)
 
@@ -129,3 +132,26 @@ def test_the_clinic_server_unit_answers_over_tls_and_stops_in_time(tmp_path: Pat
         said_at_stop = stopped_within_unit_timeout(service, "clinic-server.service")
     # uvicorn finishes its requests, then re-raises the SIGTERM it caught.
     assert "Finished server process" in said_at_stop
+
+
+def test_the_backup_unit_writes_a_backup_that_restores(tmp_path: Path) -> None:
+    home, backups = tmp_path / "clinic-server", tmp_path / "backups"
+    ClinicServer(home).enrolment_code()
+    backups.mkdir()
+    moves = {"/var/lib/clinic-server-backups": str(backups), "/var/lib/clinic-server": str(home)}
+    command = unit_setting("clinic-server-backup.service", "ExecStart")
+    for installed, here in {INSTALLED_VENV: THIS_VENV, **moves}.items():
+        command = command.replace(installed, here)
+
+    made = subprocess.run(shlex.split(command.replace("%%", "%")), capture_output=True, text=True)
+
+    assert made.returncode == 0, made.stderr
+    [backup] = backups.iterdir()
+    restored = tmp_path / "restored"
+    done = subprocess.run(
+        [sys.executable, "-m", "sync.server.cli", "--home", str(restored), "restore", str(backup)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "audit chain hold" in done.stdout

@@ -20,15 +20,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sync.server.clinic_keys import ServerKeys, load_server_keys
+from sync.server.connection_guard import configure
 from sync.server.ingest import receive_envelopes
 from sync.server.openapi import openapi_document
-from sync.server.refusal_log import RefusalNote
+from sync.server.refusal_log import RefusalNote, inert_text
 from sync.server.storage import (
     AuditDiscontinuity,
     ClinicStore,
@@ -41,6 +42,7 @@ from sync.wire import (
     BATCH_CONTENT_TYPE,
     DEFAULT_MAX_BODY_BYTES,
     DEFAULT_MAX_RECORDS_PER_BATCH,
+    HEADER_DEVICE,
     HEADER_MAX_BODY,
     PATH_AUDIT,
     PATH_BATCH,
@@ -134,6 +136,18 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def _log_abandoned(request: Request) -> None:
+    """One line for an upload the client gave up on (a kiosk killed or its network gone)."""
+    named = request.headers.get(HEADER_DEVICE)
+    device = f" from device {inert_text(named, 64)!r} (not verified)" if named else ""
+    _log.warning(
+        "clinic-server: a client closed the connection during its %s %s upload%s",
+        request.method,
+        inert_text(request.url.path, 64),
+        device,
+    )
+
+
 def _replayed() -> _Refused:
     return _Refused(
         RefusalCode.REPLAYED_NONCE, "this request was already received (nonce reused)", 409
@@ -176,6 +190,9 @@ class ClinicServer:
                 return await handler(request, sender)
             except (_Refused, WireError) as refused:
                 code, reason, status = refused.code, refused.reason, refused.status
+            except ClientDisconnect:
+                _log_abandoned(request)
+                return Response(status_code=400)  # Why: nobody is left to read it.
             if code not in _NOT_LOGGED:
                 note = RefusalNote(code, sender.log_reason(reason))
                 await run_in_threadpool(self.note_refusals, sender.proven, time.time(), [note])
@@ -406,6 +423,19 @@ def create_app(settings: ServerSettings) -> ASGIApp:
 
 
 @dataclass(frozen=True)
+class ConnectionLimits:
+    """How long a request's headers and body may take, and how many connections a process
+    keeps (`sync/server/connection_guard.py`)."""
+
+    header_timeout_s: float
+    body_timeout_s: float
+    max_connections: int
+
+    def apply(self) -> None:
+        configure(self.header_timeout_s, self.body_timeout_s, self.max_connections)
+
+
+@dataclass(frozen=True)
 class WorkerLaunch:
     """What one `run --workers N` process needs to build its own app.
 
@@ -417,8 +447,10 @@ class WorkerLaunch:
     home: str
     db_url: str
     max_body_bytes: int
+    limits: ConnectionLimits
 
     def __call__(self) -> ASGIApp:
+        self.limits.apply()
         keys = load_server_keys(Path(self.home))
         store = ClinicStore.open(self.db_url, time.time())
         return create_app(ServerSettings(store, keys, max_body_bytes=self.max_body_bytes))

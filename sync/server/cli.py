@@ -14,6 +14,7 @@ import json
 import os
 import secrets
 import socket
+import ssl
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -25,6 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk.intake.config import ConfigError, load_config_text
 from kiosk.vault import EnvelopeSuite
+from sync.server.backup import BackupError
 from sync.server.clinic_keys import (
     ClinicKeyError,
     create_clinic_keys,
@@ -32,6 +34,12 @@ from sync.server.clinic_keys import (
     unlock_clinic_key,
 )
 from sync.server.config_publishing import INITIAL_CONFIG, publish_config
+from sync.server.connection_guard import (
+    DEFAULT_BODY_TIMEOUT_S,
+    DEFAULT_HEADER_TIMEOUT_S,
+    DEFAULT_MAX_CONNECTIONS,
+)
+from sync.server.database_file import damage_reason, sqlite_path
 from sync.server.refusal_log import (
     KEEP_PER_SENDER,
     UNKNOWN_SENDER,
@@ -39,10 +47,15 @@ from sync.server.refusal_log import (
     RefusedAttempt,
     inert_text,
 )
+from sync.server.schema import SCHEMA_VERSION
 from sync.server.storage import ClinicStore, StorageError
 from sync.wire import DEFAULT_MAX_BODY_BYTES, WireError, decode_queue_file
 
 MIN_PASSPHRASE = 10
+MAX_CODE_HOURS = 24 * 30
+# A batch must hold at least one envelope; over 1 GiB a body is no kiosk's.
+MIN_BODY_BYTES = 1024
+MAX_BODY_BYTES = 1 << 30
 # Enrolment codes: 20 characters from an alphabet without look-alikes (0/O, 1/I/L), about 99 bits.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -61,8 +74,8 @@ def _db_url(args: argparse.Namespace) -> str:
     return f"sqlite:///{_home(args).resolve() / 'clinic.db'}"
 
 
-def _open_store(args: argparse.Namespace) -> ClinicStore:
-    return ClinicStore.open(_db_url(args), time.time())
+def _open_store(args: argparse.Namespace, *, create: bool = False) -> ClinicStore:
+    return ClinicStore.open(_db_url(args), time.time(), create=create)
 
 
 def _read_passphrase(args: argparse.Namespace, *, confirm: bool) -> str:
@@ -85,7 +98,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     suite = EnvelopeSuite.X25519 if args.suite == "x25519" else EnvelopeSuite.MLKEM768_X25519
     passphrase = _read_passphrase(args, confirm=True)
     public = create_clinic_keys(_home(args), passphrase, suite)
-    store = _open_store(args)
+    store = _open_store(args, create=True)
     try:
         if store.latest_config() is None:
             publish_config(store, load_server_keys(_home(args)), INITIAL_CONFIG)
@@ -101,12 +114,30 @@ def cmd_run(args: argparse.Namespace) -> int:
     import uvicorn  # Why: only `run` needs the web server.
     from uvicorn.supervisors import Multiprocess
 
-    from sync.server.app import ServerSettings, WorkerLaunch, create_app
+    from sync.server.app import ConnectionLimits, ServerSettings, WorkerLaunch, create_app
+    from sync.server.connection_guard import GuardedH11Protocol
 
     if args.workers < 1:
         raise UserError("--workers must be at least 1")
+    if not 0 <= args.port <= 65535:
+        raise UserError(f"--port {args.port} is not a TCP port (0 to 65535; 0 picks a free one)")
+    if not MIN_BODY_BYTES <= args.max_body_bytes <= MAX_BODY_BYTES:
+        raise UserError(
+            f"--max-body-bytes {args.max_body_bytes} is out of range "
+            f"({MIN_BODY_BYTES} to {MAX_BODY_BYTES})"
+        )
+    for name, value in (
+        ("--header-timeout", args.header_timeout),
+        ("--body-timeout", args.body_timeout),
+    ):
+        if not 0.5 <= value <= 3600:  # also refuses nan
+            raise UserError(f"{name} {value} is out of range (0.5 to 3600 seconds)")
+    if not 1 <= args.max_connections <= 1_000_000:
+        raise UserError(f"--max-connections {args.max_connections} is out of range (1 to 1000000)")
     if bool(args.tls_cert) != bool(args.tls_key):
         raise UserError("give both --tls-cert and --tls-key, or neither")
+    if args.tls_cert:
+        check_tls_files(args.tls_cert, args.tls_key)
     if not args.tls_cert and not _is_loopback(args.host) and not args.allow_plain_http:
         raise UserError(
             f"refusing plain HTTP on {args.host}: give --tls-cert/--tls-key "
@@ -115,13 +146,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     keys = load_server_keys(_home(args))
     store = _open_store(args)
     settings = ServerSettings(store=store, keys=keys, max_body_bytes=args.max_body_bytes)
+    limits = ConnectionLimits(args.header_timeout, args.body_timeout, args.max_connections)
+    limits.apply()
     sock = listening_socket(args.host, args.port)
     port = sock.getsockname()[1]
     scheme = "https" if args.tls_cert else "http"
     if args.workers > 1:
         store.close()  # Why: here it only migrated; each worker process opens its own.
         app: Callable[..., object] = WorkerLaunch(
-            str(_home(args)), _db_url(args), args.max_body_bytes
+            str(_home(args)), _db_url(args), args.max_body_bytes, limits
         )
     else:
         app = create_app(settings)
@@ -134,6 +167,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         log_level="warning" if args.quiet else "info",
         access_log=not args.quiet,
         timeout_graceful_shutdown=5,
+        http=GuardedH11Protocol,
     )
     # Why: tests and scripts start with --port 0 and read the real port from this line.
     print(f"clinic-server listening on {scheme}://{args.host}:{port}", flush=True)
@@ -145,6 +179,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     finally:
         store.close()
     return 0
+
+
+def check_tls_files(cert: str, key: str) -> None:
+    """Load the certificate and key as uvicorn will, before anything says "listening"."""
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(cert, key)
+    except OSError as exc:  # ssl.SSLError is an OSError too
+        detail = exc.strerror or getattr(exc, "reason", None) or type(exc).__name__
+        raise UserError(
+            f"cannot use the TLS certificate {cert} with the key {key} ({detail}): "
+            "check both files are PEM and belong together"
+        ) from None
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -171,6 +217,11 @@ def _is_loopback(host: str) -> bool:
 
 
 def cmd_enroll_token(args: argparse.Namespace) -> int:
+    if not 0 < args.valid_hours <= MAX_CODE_HOURS:  # also refuses nan
+        raise UserError(
+            f"--valid-hours {args.valid_hours} is out of range (more than 0, at most "
+            f"{MAX_CODE_HOURS}); no code was made"
+        )
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(20))
     code = "-".join(raw[i : i + 5] for i in range(0, 20, 5))
     now = time.time()
@@ -364,6 +415,80 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"not exported: {problem}")
     for notice in report.notices:
         print(f"check: {notice}")
+    # Why: "record ID: ..." is a stored envelope that would not open (damage, not waiting).
+    damaged = [problem for problem in report.problems if problem.startswith("record ")]
+    if damaged:
+        print(
+            f"clinic-server: {len(damaged)} stored record{'' if len(damaged) == 1 else 's'} "
+            f"could not be opened, the first {damaged[0]}; the export is incomplete",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from sync.server.backup import make_backup
+
+    _open_store(args).close()  # Why: refuse a missing or damaged database before copying it.
+    made = make_backup(_home(args), _db_url(args), Path(args.out))
+    print(f"backup written to {made.path} ({made.engine}, {made.size} bytes, 0600)")
+    print("It holds the clinic keys (the private key still sealed under the passphrase).")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from sqlalchemy import inspect
+
+    from sync.server import backup
+    from sync.server.restore_check import recheck
+    from sync.server.storage import engine_for
+
+    home, url = _home(args), _db_url(args)
+    if any((home / name).exists() for name in backup.KEY_FILES):
+        raise UserError(f"{home} already holds a clinic server: restore into a fresh --home")
+    database = sqlite_path(url)
+    if database is not None and database.exists():
+        raise UserError(f"{database} already exists: restore into a fresh --home or --db")
+    if database is None:
+        engine = engine_for(url)
+        try:
+            if inspect(engine).has_table("schema_version"):
+                raise UserError(f"{url} already holds a clinic server: restore into an empty one")
+        finally:
+            engine.dispose()
+    source = Path(args.file)
+    if not source.is_file():
+        raise UserError(f"there is no backup file {source}")
+    near = (database or home).parent
+    with backup.unpacked(source, near) as found:
+        if found.schema_version > SCHEMA_VERSION:
+            raise UserError(f"{source} was made by a newer clinic server: upgrade this one first")
+        if (found.engine == "sqlite") != (database is not None):
+            raise UserError(f"{source} is a {found.engine} backup: give a matching --db")
+        backup.install_keys(found, home)
+        if database is not None:
+            backup.install_sqlite(found, database)
+        else:
+            backup.install_postgresql(found, url)
+    store = _open_store(args)
+    try:
+        check = recheck(store)
+    finally:
+        store.close()
+    print(f"restored {source} into {home}")
+    print(
+        f"re-checked: {check.devices} kiosks, {check.records} records (hash and device "
+        f"signature), {check.audit_links} audit links"
+    )
+    for problem in check.problems[:20]:
+        print(f"PROBLEM: {problem}")
+    if check.problems:
+        print(
+            f"clinic-server: {len(check.problems)} problems in the restored data", file=sys.stderr
+        )
+        return 1
+    print("every record's signature and every kiosk's audit chain hold")
     return 0
 
 
@@ -401,6 +526,24 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--tls-key")
     run.add_argument("--max-body-bytes", type=int, default=DEFAULT_MAX_BODY_BYTES)
     run.add_argument("--allow-plain-http", action="store_true")
+    run.add_argument(
+        "--header-timeout",
+        type=float,
+        default=DEFAULT_HEADER_TIMEOUT_S,
+        help="close a connection whose request headers take longer (seconds; default 10)",
+    )
+    run.add_argument(
+        "--body-timeout",
+        type=float,
+        default=DEFAULT_BODY_TIMEOUT_S,
+        help="close a connection whose request body takes longer (seconds; default 60)",
+    )
+    run.add_argument(
+        "--max-connections",
+        type=int,
+        default=DEFAULT_MAX_CONNECTIONS,
+        help="close at once connections beyond this many per process (default 1000)",
+    )
     run.add_argument("--quiet", action="store_true", help="no access log")
     run.add_argument(
         "--workers",
@@ -444,6 +587,18 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--out", required=True, help="folder for the bundles")
     export.set_defaults(handler=cmd_export)
 
+    backup = commands.add_parser(
+        "backup", parents=[database], help="write keys and database to one file, while running"
+    )
+    backup.add_argument("--out", required=True, help="the backup file to write (must be new)")
+    backup.set_defaults(handler=cmd_backup)
+
+    restore = commands.add_parser(
+        "restore", parents=[database], help="restore a backup into a fresh home and re-check it"
+    )
+    restore.add_argument("file")
+    restore.set_defaults(handler=cmd_restore)
+
     imp = commands.add_parser(
         "import", parents=[database], help="take a kiosk's sealed-queue export file"
     )
@@ -457,14 +612,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         return handler(args)
-    except (UserError, ClinicKeyError, StorageError, ConfigError) as exc:
+    except (UserError, ClinicKeyError, StorageError, ConfigError, BackupError) as exc:
         print(f"clinic-server: {exc}", file=sys.stderr)
         return 2
     except WireError as exc:
         print(f"clinic-server: {exc.reason}", file=sys.stderr)
         return 2
     except SQLAlchemyError as exc:
-        print(f"clinic-server: the database failed ({type(exc).__name__})", file=sys.stderr)
+        reason = damage_reason(_db_url(args), exc) or f"the database failed ({type(exc).__name__})"
+        print(f"clinic-server: {reason}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"clinic-server: cannot use{where} ({exc.strerror or exc})", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

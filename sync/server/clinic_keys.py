@@ -123,6 +123,8 @@ def load_server_keys(home: Path) -> ServerKeys:
         config_key = Ed25519PrivateKey.from_private_bytes(config_raw)
     except FileNotFoundError as exc:
         raise ClinicKeyError(f"no clinic keys in {home}: run `clinic-server init` first") from exc
+    except OSError as exc:
+        raise ClinicKeyError(f"cannot read the clinic keys in {home} ({exc.strerror})") from exc
     except (KeyFormatError, ValueError) as exc:
         raise ClinicKeyError(f"the key files in {home} are damaged") from exc
     return ServerKeys(public, config_key)
@@ -134,4 +136,8 @@ def unlock_clinic_key(home: Path, passphrase: str) -> RecipientPrivateKey:
         sealed = (home / CLINIC_SEALED_FILE).read_bytes()
     except FileNotFoundError as exc:
         raise ClinicKeyError(f"no sealed clinic key in {home}: run `clinic-server init`") from exc
+    except OSError as exc:
+        raise ClinicKeyError(
+            f"cannot read the sealed clinic key in {home} ({exc.strerror})"
+        ) from exc
     return open_private_key(sealed, passphrase)

@@ -141,6 +141,10 @@ class SchemaTooNew(RuntimeError):
         self.found, self.known = found, known
 
 
+class SchemaMissing(RuntimeError):
+    """The database holds no clinic schema and was not to be set up; nothing was written."""
+
+
 def current_version(conn: Connection) -> int:
     """The schema version recorded in the database (0 for an empty one)."""
     schema_version.create(conn, checkfirst=True)
@@ -149,8 +153,9 @@ def current_version(conn: Connection) -> int:
     return int(latest) if latest is not None else 0
 
 
-def migrate(engine: Engine, now: float) -> int:
-    """Apply every missing migration in order; returns the version reached."""
+def migrate(engine: Engine, now: float, *, create: bool = False) -> int:
+    """Apply every missing migration in order; returns the version reached. An empty database
+    is set up only when `create`; otherwise SchemaMissing, and the transaction rolls back."""
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             # Why: two processes starting together must not both create the tables.
@@ -158,6 +163,8 @@ def migrate(engine: Engine, now: float) -> int:
         version = current_version(conn)
         if version > SCHEMA_VERSION:
             raise SchemaTooNew(version, SCHEMA_VERSION)
+        if version == 0 and not create:
+            raise SchemaMissing()
         for number in range(version + 1, SCHEMA_VERSION + 1):
             MIGRATIONS[number - 1](conn)
             conn.execute(schema_version.insert().values(version=number, applied_at=now))

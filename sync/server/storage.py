@@ -32,6 +32,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from sync.server.database_file import (
+    DatabaseMissing,
+    check_existing,
+    damage_reason,
+    no_schema,
+)
 from sync.server.group_commit import GroupCommit
 from sync.server.refusal_log import (
     KEEP_PER_SENDER,
@@ -45,6 +51,7 @@ from sync.server.refusal_log import (
     inert_text,
 )
 from sync.server.schema import (
+    SchemaMissing,
     SchemaTooNew,
     audit_links,
     config_versions,
@@ -228,11 +235,19 @@ class ClinicStore:
         )
 
     @classmethod
-    def open(cls, url: str, now: float) -> ClinicStore:
-        """Open (and migrate) the database at `url`."""
+    def open(cls, url: str, now: float, *, create: bool = False) -> ClinicStore:
+        """Open (and migrate) the clinic database at `url`. Only `create` (init, restore) sets up
+        a new one: a missing, empty or never set-up database is refused by name, unchanged."""
+        try:
+            check_existing(url, create=create)
+        except DatabaseMissing as exc:
+            raise StorageError(str(exc)) from None
         engine = engine_for(url)
         try:
-            migrate(engine, now)
+            migrate(engine, now, create=create)
+        except SchemaMissing:
+            engine.dispose()
+            raise StorageError(str(no_schema(_shown(engine)))) from None
         except SchemaTooNew as exc:
             engine.dispose()
             # Why: the operator may have put old software back; say which file and what to do.
@@ -243,8 +258,10 @@ class ClinicStore:
             ) from exc
         except SQLAlchemyError as exc:
             engine.dispose()
+            damaged = damage_reason(url, exc)
             raise StorageError(
-                f"cannot use the database ({type(exc).__name__}); check the URL and that the "
+                damaged
+                or f"cannot use the database ({type(exc).__name__}); check the URL and that the "
                 "server is running"
             ) from exc
         return cls(engine)

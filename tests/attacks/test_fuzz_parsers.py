@@ -300,7 +300,7 @@ def clinic_desk() -> Iterator[ClinicDesk]:
     # Why /dev/shm: 10,000 imports each commit with fsync; memory keeps the fuzzer fast.
     folder = Path(tempfile.mkdtemp(prefix="queue-fuzz-", dir="/dev/shm"))
     now = time.time()
-    store = ClinicStore.open(f"sqlite:///{folder / 'clinic.db'}", now)
+    store = ClinicStore.open(f"sqlite:///{folder / 'clinic.db'}", now, create=True)
     store.add_enrolment_token("FUZZCODE", now, now + 3600)
     store.enrol("FUZZCODE", DEVICE_ID, DEVICE_KEY.verify_key().raw, "fuzz kiosk", now)
     yield ClinicDesk(store, CLINIC_KEY)

@@ -92,7 +92,7 @@ def test_batches_queued_behind_another_server_process_share_one_commit_and_a_rep
     tmp_path: Path,
 ) -> None:
     database = tmp_path / "clinic.db"
-    store = ClinicStore.open(f"sqlite:///{database}", time.time())
+    store = ClinicStore.open(f"sqlite:///{database}", time.time(), create=True)
     store.add_enrolment_token("CODE", time.time(), time.time() + 60)
     store.enrol("CODE", "kiosk-a", b"\x01" * 32, "front desk", time.time())
     commits: list[int] = []

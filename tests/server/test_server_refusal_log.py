@@ -134,7 +134,7 @@ def test_a_flood_from_strangers_adds_only_a_bounded_number_of_rows(
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[ClinicStore]:
-    opened = ClinicStore.open(f"sqlite:///{tmp_path / 'clinic.db'}", 0.0)
+    opened = ClinicStore.open(f"sqlite:///{tmp_path / 'clinic.db'}", 0.0, create=True)
     yield opened
     opened.close()
 
@@ -189,7 +189,7 @@ def test_a_database_from_before_the_refusal_log_migrates_and_keeps_its_kiosks(
     with monkeypatch.context() as previous:
         previous.setattr("sync.server.schema.MIGRATIONS", MIGRATIONS[:1])
         previous.setattr("sync.server.schema.SCHEMA_VERSION", 1)
-        old = ClinicStore.open(url, 0.0)
+        old = ClinicStore.open(url, 0.0, create=True)
         old.add_enrolment_token("ABCDE-FGHJK", 0.0, 100.0)
         old.enrol("ABCDE-FGHJK", "kiosk-a", bytes(32), "front desk", 1.0)
         old.close()
