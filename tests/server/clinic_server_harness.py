@@ -8,7 +8,7 @@ import io
 import subprocess
 import sys
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -208,3 +208,16 @@ def postgres_reachable() -> bool:
             return True
     except psycopg.OperationalError:
         return False
+
+
+@contextlib.contextmanager
+def fresh_postgres_database(prefix: str = "clinic_test") -> Iterator[str]:
+    """A new empty PostgreSQL database (its URL), dropped afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

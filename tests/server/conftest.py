@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 
-import psycopg
 import pytest
 from clinic_server_harness import (
-    PG_ADMIN_URL,
     KioskDouble,
     RunningServer,
     ServerHome,
+    fresh_postgres_database,
     make_home,
     postgres_reachable,
     start_server,
@@ -29,14 +27,8 @@ def postgres_url() -> Iterator[str]:
         if os.environ.get("CI"):
             pytest.fail("PostgreSQL on 127.0.0.1:5432 is unreachable and CI is set")
         pytest.skip("PostgreSQL on 127.0.0.1:5432 is unreachable")
-    name = f"clinic_test_{uuid.uuid4().hex[:16]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_postgres_database() as url:
+        yield url
 
 
 @pytest.fixture(

@@ -11,14 +11,17 @@ import io
 import os
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import psycopg
 import pytest
-from clinic_server_harness import PG_ADMIN_URL, KioskDouble, RunningServer, ServerHome
+from clinic_server_harness import (
+    KioskDouble,
+    RunningServer,
+    ServerHome,
+    fresh_postgres_database,
+)
 from sqlalchemy import select
 
 from sync import wire
@@ -101,14 +104,8 @@ def fresh_db_url(server_home: ServerHome, tmp_path: Path) -> Iterator[str]:
     if server_home.db_url.startswith("sqlite"):
         yield f"sqlite:///{tmp_path / 'restored' / 'clinic.db'}"
         return
-    name = f"clinic_restore_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_postgres_database("clinic_restore") as url:
+        yield url
 
 
 def enrolled_kiosks(server: RunningServer, server_home: ServerHome) -> list[SyncingKiosk]:
