@@ -32,6 +32,13 @@ CONSENT_LANGUAGES = ("en", "es")
 #: The measures a hold threshold may name, and the comparisons it may use.
 VITAL_MEASURES = tuple(measure.id for measure in MEASURES)
 Comparison = Literal["below", "above", "at_or_above"]
+#: Who needs a pregnancy test before the infusion (`[nurse] pregnancy_test`).
+PregnancyTestPolicy = Literal["everyone", "unless_not_applicable", "if_may_be_pregnant"]
+PREGNANCY_TEST_POLICIES: tuple[PregnancyTestPolicy, ...] = (
+    "everyone",
+    "unless_not_applicable",
+    "if_may_be_pregnant",
+)
 _COMPARISONS: tuple[Comparison, ...] = ("below", "above", "at_or_above")
 _THRESHOLD_KEYS = tuple(f"{level}_{cmp}" for level in ("caution", "stop") for cmp in _COMPARISONS)
 #: The sane range of each timeout, retention and fasting time: (lowest, highest, unit). An idle
@@ -134,6 +141,7 @@ class ClinicConfig:
     hold_thresholds: tuple[HoldThreshold, ...]
     rules: Mapping[str, Rule]
     consent: ConsentDocument
+    pregnancy_test: PregnancyTestPolicy = "unless_not_applicable"
 
     def rule(self, code: str) -> Rule:
         """The rule for a flag code; KeyError for a code the configuration does not define."""
@@ -357,6 +365,13 @@ def _build(data: Mapping[str, Any], src: _Source) -> ClinicConfig:
     date_order = _get(data, "date_order", str, "", src)
     if date_order not in ("MDY", "DMY"):
         raise src.error("date_order", "must be MDY or DMY", 'Write "MDY" or "DMY"')
+    pregnancy_test = _get(data["nurse"], "pregnancy_test", str, "nurse", src)
+    if pregnancy_test not in PREGNANCY_TEST_POLICIES:
+        raise src.error(
+            "nurse.pregnancy_test",
+            "is not a known rule for pregnancy tests",
+            f"Use one of: {', '.join(PREGNANCY_TEST_POLICIES)}",
+        )
     timeouts, retention = data["timeouts"], data["retention"]
     thresholds = data["thresholds"]
     whole_numbers = (
@@ -391,6 +406,7 @@ def _build(data: Mapping[str, Any], src: _Source) -> ClinicConfig:
         hold_thresholds=_holds(thresholds["vitals"], src),
         rules=_rules(data["rules"], src),
         consent=_consent(data["consent"], src),
+        pregnancy_test=pregnancy_test,
     )
 
 

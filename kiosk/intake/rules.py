@@ -95,6 +95,16 @@ def screen_vitals(vitals: Vitals, config: ClinicConfig) -> tuple[Flag, ...]:
     return sort_flags(flags)
 
 
+def pregnancy_test_needed(answer: PregnancyAnswer | None, config: ClinicConfig) -> bool:
+    """Whether the nurse must record a pregnancy test result, by the clinic's rule and the
+    patient's answer (None: not known, so needed)."""
+    if config.pregnancy_test == "everyone" or answer is None:
+        return True
+    if config.pregnancy_test == "if_may_be_pregnant":
+        return answer in (PregnancyAnswer.YES, PregnancyAnswer.NOT_SURE)
+    return answer is not PregnancyAnswer.NOT_APPLICABLE
+
+
 def sort_flags(flags: Iterable[Flag]) -> tuple[Flag, ...]:
     """Urgent first, then STOP, CAUTION, INFO; ties by code so the order is stable."""
     return tuple(sorted(flags, key=lambda f: (not f.urgent, f.severity.rank, f.code, f.answer)))

@@ -169,8 +169,13 @@ class NurseCheckInScreen(StaffScreen):
     def _enter_vitals(self) -> None:
         if self.opened is not None:
             opened = self.opened
+            answer = None
+            if isinstance(opened.record, CheckIn):
+                answer = opened.record.checklist.may_be_pregnant
             self.app.push_screen(
-                NurseVitalsScreen(self.shift, opened.record_id, opened.vitals, opened.grounds())
+                NurseVitalsScreen(
+                    self.shift, opened.record_id, opened.vitals, opened.grounds(), answer
+                )
             )
 
     @on(Button.Pressed, "#nurse-checkin-decide")

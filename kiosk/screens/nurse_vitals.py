@@ -19,8 +19,8 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from kiosk.intake.measures import MEASURES
 from kiosk.intake.measures import measure as measure_named
-from kiosk.intake.records import Flag, PregnancyTest, Vitals
-from kiosk.intake.rules import screen_vitals
+from kiosk.intake.records import Flag, PregnancyAnswer, PregnancyTest, Vitals
+from kiosk.intake.rules import pregnancy_test_needed, screen_vitals
 from kiosk.intake.validation import Invalid, Unit, validate_diastolic, validate_vital
 from kiosk.locale import translate
 from kiosk.screens.nurse_signoff import DecisionGrounds, NurseSignOffScreen
@@ -95,11 +95,16 @@ class NurseVitalsScreen(StaffScreen):
         checkin_id: str,
         earlier: tuple[str, Vitals] | None = None,
         grounds: DecisionGrounds | None = None,
+        pregnancy_answer: PregnancyAnswer | None = None,
     ) -> None:
         super().__init__(shift)
         self.checkin_id = checkin_id
         self.earlier = earlier
         self.grounds = grounds
+        #: The patient's answer to the pregnancy question, which with the clinic's rule says
+        #: whether a test result is needed (None: not known, so it is).
+        self.pregnancy_answer = pregnancy_answer
+        self.pregnancy_test_needed = pregnancy_test_needed(pregnancy_answer, shift.kiosk.config)
         self.units = {measure: units[0] for measure, units in VITAL_UNITS.items()}
         self.values: dict[str, float] = {}
         self.problems: dict[str, str] = {}
@@ -139,6 +144,7 @@ class NurseVitalsScreen(StaffScreen):
         super().on_mount()
         if self.earlier is not None:
             self._fill_from(self.earlier[1])
+        self.show_flags()
         self.query_one(f"#vital-{MEASURES[0].id}", Input).focus()
 
     def _fill_from(self, vitals: Vitals) -> None:
@@ -230,9 +236,17 @@ class NurseVitalsScreen(StaffScreen):
                 flag = by_measure[measure]
                 note.update(flag_badge(flag.severity, flag.urgent) + Text(f" {flag.reason}"))
             else:
-                note.update("")
+                note.update(self._quiet_note(measure))
         if self.asked_to_sign:
             self.show_missing()
+
+    def _quiet_note(self, measure: str) -> str:
+        """A measure's note when it raises no flag: why no pregnancy test is needed, if so."""
+        if measure != "pregnancy_test" or self.pregnancy_test_needed:
+            return ""
+        answered = self.pregnancy_answer or PregnancyAnswer.NOT_APPLICABLE
+        words = translate(f"questions.answer.{answered.value}", "en")
+        return staff_text("vitals.pregnancy_not_needed", answer=words)
 
     def show_missing(self) -> None:
         """Say which readings are still needed, or nothing once every one is in."""
@@ -243,7 +257,7 @@ class NurseVitalsScreen(StaffScreen):
     def missing(self) -> list[str]:
         """The labels of every measure not yet given a valid value."""
         labels = [m.label for m in MEASURES if m.id not in self.values]
-        if self.pregnancy() is None:
+        if self.pregnancy_test_needed and self.pregnancy() is None:
             labels.append(staff_text("vitals.pregnancy_test"))
         return labels
 
