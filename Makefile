@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $(STAMP)
 
 $(FHIR_ENGINE_STAMP): $(FHIR_ENGINE)/package.json $(FHIR_ENGINE)/package-lock.json
+	scripts/ensure-node
 	cd $(FHIR_ENGINE) && npm ci --prefer-offline --no-audit --no-fund --loglevel=error
 	touch $(FHIR_ENGINE_STAMP)
 
