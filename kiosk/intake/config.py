@@ -27,8 +27,12 @@ from kiosk.intake.measures import MEASURES
 from kiosk.intake.records import Severity
 
 DEFAULTS_PATH = Path(__file__).with_name("clinic_defaults.toml")
-#: The languages every consent text and acknowledgement must be given in.
+#: The languages every consent text and acknowledgement (and a per-language clinic name) must be
+#: given in.
 CONSENT_LANGUAGES = ("en", "es")
+#: Settings that are text per language: one text for every language, or a table with one text per
+#: language. A clinic's value replaces the default whole, never merged key by key with it.
+_PER_LANGUAGE_SETTINGS = frozenset({"clinic_name"})
 #: The measures a hold threshold may name, and the comparisons it may use.
 VITAL_MEASURES = tuple(measure.id for measure in MEASURES)
 Comparison = Literal["below", "above", "at_or_above"]
@@ -126,7 +130,8 @@ class ConsentDocument:
 class ClinicConfig:
     """Everything a clinic may configure, typed and checked."""
 
-    clinic_name: str
+    #: The clinic's name per language, as the welcome screen shows it.
+    clinic_name: Mapping[str, str]
     time_zone: str
     date_order: Literal["MDY", "DMY"]
     #: The youngest age, in whole years, that checks in at the kiosk (younger: the front desk).
@@ -239,6 +244,8 @@ def _check_known(
     """Refuse keys the defaults do not have, and tables where values belong (and the reverse)."""
     for key, value in data.items():
         place = _place(prefix, key)
+        if not prefix and key in _PER_LANGUAGE_SETTINGS:
+            continue  # checked as it is built: a text, or a table of languages
         if prefix == "thresholds.vitals":
             if key not in VITAL_MEASURES:
                 raise src.error(
@@ -266,7 +273,8 @@ def _check_known(
 def _merge(base: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
     merged = dict(base)
     for key, value in overrides.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+        whole = key in _PER_LANGUAGE_SETTINGS
+        if isinstance(value, dict) and isinstance(merged.get(key), dict) and not whole:
             merged[key] = _merge(merged[key], value)
         else:
             merged[key] = value
@@ -353,6 +361,14 @@ def _per_language(table: Mapping[str, Any], place: str, src: _Source) -> Mapping
     return MappingProxyType(texts)
 
 
+def _clinic_name(data: Mapping[str, Any], src: _Source) -> Mapping[str, str]:
+    """`clinic_name = "Lakeside"` for every language, or `clinic_name = { en = ..., es = ... }`."""
+    if isinstance(data.get("clinic_name"), dict):
+        return _per_language(data["clinic_name"], "clinic_name", src)
+    name = _get(data, "clinic_name", str, "", src)
+    return MappingProxyType(dict.fromkeys(CONSENT_LANGUAGES, name))
+
+
 def _build(data: Mapping[str, Any], src: _Source) -> ClinicConfig:
     time_zone = _get(data, "time_zone", str, "", src)
     try:
@@ -392,7 +408,7 @@ def _build(data: Mapping[str, Any], src: _Source) -> ClinicConfig:
     for place, value in (whole_numbers | hours).items():
         _in_range(value, place, src)
     return ClinicConfig(
-        clinic_name=_get(data, "clinic_name", str, "", src),
+        clinic_name=_clinic_name(data, src),
         time_zone=time_zone,
         date_order=date_order,
         minimum_age=whole_numbers["minimum_age"],

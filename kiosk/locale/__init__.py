@@ -2,7 +2,10 @@
 
 Keys are dotted paths ("dob.future", "questions.phq9.item9"); each TOML file in a language's
 folder adds its keys, and the same key in two files is an error (one place per text). Text may
-hold {name} placeholders filled from the parameters of `translate`.
+hold {name} placeholders filled from the parameters of `translate`. A text that depends on a
+count has one key per CLDR plural category, "<key>_one" and "<key>_other" (Spanish and English
+need no more; a category without its key, such as Spanish "many", uses "_other"), and is read
+with `translate_count`, which picks the key by Babel's plural rules for the language.
 A key missing in a language falls back to English; a key missing in English is a bug and
 raises `KeyError` (a test makes sure none is missing).
 """
@@ -14,7 +17,10 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from string import Formatter
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from babel.plural import PluralRule
 
 LANGUAGES = ("en", "es")
 FALLBACK_LANGUAGE = "en"
@@ -32,6 +38,23 @@ def translate(code: str, language: str, **params: object) -> str:
     if text is None:
         text = catalog(FALLBACK_LANGUAGE)[code]
     return text.format_map(_Params(params)) if params else text
+
+
+def translate_count(code: str, language: str, count: int, **params: object) -> str:
+    """The text for `count` things ("falta 1", "faltan 2"): `<code>_<plural category>`."""
+    known = language if language in LANGUAGES else FALLBACK_LANGUAGE
+    key = f"{code}_{_plural_rule(known)(count)}"
+    if key not in catalog(FALLBACK_LANGUAGE):
+        key = f"{code}_other"
+    return translate(key, known, count=count, **params)
+
+
+@cache
+def _plural_rule(language: str) -> PluralRule:
+    # Why imported here: Babel takes ~70 ms to import, and the welcome screen counts nothing.
+    from babel import Locale
+
+    return Locale.parse(language).plural_form
 
 
 class _Params(dict[str, object]):

@@ -26,9 +26,9 @@ from kiosk.intake.validation import (
     validate_phone,
     validate_time_taken,
 )
+from kiosk.locale.dates import format_when
 from kiosk.screens.checkin_session import CheckInSession
 from kiosk.screens.step_screen import StepScreen, Validator
-from kiosk.screens.when_words import time_with_day
 from kiosk.widgets.choice_list import Choice, ChoiceList, ChoiceOption
 
 _DRIVER_FIELDS = ("driver_name", "driver_phone")
@@ -117,7 +117,7 @@ class ChecklistScreen(StepScreen):
             result = self.checked(field_id)
             words = ""
             if isinstance(result, Valid):
-                when = time_with_day(result.value, now, self.text)
+                when = format_when(result.value, self.language, now)
                 words = self.text("screens.checklist.read_as", when=when)
             note = self.query_one(f"#{field_id}-read-as", Static)
             if note.content != words:
@@ -145,7 +145,7 @@ class ChecklistScreen(StepScreen):
         return [
             (
                 self.text("screens.checklist.questions"),
-                self.text("screens.choices.unanswered", count=missing),
+                self.text_count("screens.choices.unanswered", missing),
             )
         ]
 

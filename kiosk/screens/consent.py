@@ -112,7 +112,7 @@ class ConsentScreen(StepScreen):
             return [
                 (
                     self.text("screens.consent.acknowledgements"),
-                    self.text("screens.consent.tick_all", count=len(unticked)),
+                    self.text_count("screens.consent.tick_all", len(unticked)),
                 )
             ]
         return []

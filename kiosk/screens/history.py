@@ -100,7 +100,7 @@ class HistoryScreen(StepScreen):
             problems.append(
                 (
                     self.text("screens.history.questions"),
-                    self.text("screens.choices.unanswered", count=len(missing)),
+                    self.text_count("screens.choices.unanswered", len(missing)),
                 )
             )
         for number, choice in enumerate(self.questions.visible_choices(), start=1):

@@ -125,7 +125,7 @@ class MigraineScreen(StepScreen):
         return [
             (
                 self.text("screens.migraine.questions"),
-                self.text("screens.choices.unanswered", count=len(missing)),
+                self.text_count("screens.choices.unanswered", len(missing)),
             )
         ]
 

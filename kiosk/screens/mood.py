@@ -75,7 +75,7 @@ class MoodScreen(StepScreen):
         return [
             (
                 self.text("screens.mood.questions"),
-                self.text("screens.choices.unanswered", count=len(missing)),
+                self.text_count("screens.choices.unanswered", len(missing)),
             )
         ]
 

@@ -1,7 +1,8 @@
 """Review: every answer on one scrolling screen, each section with an "Edit" that goes back to it.
 
 Answers are drawn as Rich `Text` built from the values (never parsed as markup, unsafe
-characters shown as placeholders), in the patient's language. "Submit" seals the check-in.
+characters shown as placeholders), in the patient's language, dates and times included (with the
+day, as `format_when` writes them). "Submit" seals the check-in.
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ from kiosk.intake.questions import (
 )
 from kiosk.intake.questions import TODAY_CHECKLIST as CHECKLIST
 from kiosk.intake.records import Answer, PregnancyAnswer
+from kiosk.locale.dates import format_when
 from kiosk.screens.checkin_messages import EditPressed, SubmitPressed
 from kiosk.screens.checkin_session import CheckInSession
 from kiosk.screens.step_screen import StepScreen
-from kiosk.screens.when_words import time_with_day
 from kiosk.widgets.staff_display import display_text
 
 #: The sections shown, in order, each with the step its "Edit" returns to.
@@ -74,7 +75,7 @@ class ReviewScreen(StepScreen):
         if failed.content:
             failed.update("")
         self.query_one("#next", Button).disabled = False
-        draw = ReviewText(self.text, self.clock)
+        draw = ReviewText(self.text, self.clock, self.language)
         for section in SECTIONS:
             answers = self.query_one(f"#answers-{section}", Static)
             drawn = draw.section(section, session)
@@ -103,9 +104,12 @@ class ReviewScreen(StepScreen):
 class ReviewText:
     """Draws one section of a check-in as lines of "question: answer"."""
 
-    def __init__(self, text: Callable[..., str], clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, text: Callable[..., str], clock: Callable[[], datetime], language: str
+    ) -> None:
         self.text = text
         self.clock = clock
+        self.language = language
 
     def _lines(self, pairs: list[tuple[str, str]]) -> Text:
         out = Text()
@@ -125,7 +129,7 @@ class ReviewText:
         return self.text(PREGNANCY_ANSWER_KEYS[list(PregnancyAnswer).index(answer)])
 
     def _time(self, moment: datetime | None) -> str:
-        return "" if moment is None else time_with_day(moment, self.clock(), self.text)
+        return "" if moment is None else format_when(moment, self.language, now=self.clock())
 
     def section(self, name: str, session: CheckInSession) -> Text:
         t = self.text
@@ -135,7 +139,10 @@ class ReviewText:
                 [
                     (t("screens.identity.legal_name"), who.legal_name),
                     (t("screens.identity.preferred_name"), who.preferred_name),
-                    (t("screens.identity.date_of_birth"), who.date_of_birth.isoformat()),
+                    (
+                        t("screens.identity.date_of_birth"),
+                        format_when(who.date_of_birth, self.language),
+                    ),
                     (t("screens.identity.phone"), who.phone),
                     (t("screens.identity.emergency_contact_name"), who.emergency_contact_name),
                     (t("screens.identity.emergency_contact_phone"), who.emergency_contact_phone),

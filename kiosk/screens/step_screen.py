@@ -23,7 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
 from kiosk.intake.validation import FieldProblem, Invalid, Valid
-from kiosk.locale import translate
+from kiosk.locale import translate, translate_count
 from kiosk.screens.checkin_messages import PatientActivity, StepBack, StepDone
 from kiosk.screens.checkin_session import CheckInSession
 from kiosk.screens.kept_styles import KeptStylesScreen
@@ -93,6 +93,10 @@ class StepScreen(KeptStylesScreen):
     def text(self, key: str, **params: object) -> str:
         """Words from kiosk/locale/<language>/ in the patient's language."""
         return translate(key, self.language, **params)
+
+    def text_count(self, key: str, count: int) -> str:
+        """Words about `count` things ("falta 1", "faltan 2"), by the language's plural rules."""
+        return translate_count(key, self.language, count)
 
     def problem_text(self, problem: FieldProblem) -> str:
         return self.text(problem.code, **problem.params)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -51,7 +53,7 @@ class WelcomeScreen(KeptStylesScreen):
             self.larger_text = larger_text
             self.high_contrast = high_contrast
 
-    def __init__(self, clinic_name: str, language: str) -> None:
+    def __init__(self, clinic_name: Mapping[str, str], language: str) -> None:
         super().__init__(name="welcome")
         self.clinic_name = clinic_name
         self.language = language
@@ -60,7 +62,7 @@ class WelcomeScreen(KeptStylesScreen):
         self.styled_look = self.app_look()
         text = self._text
         with Vertical(id="welcome-box"):
-            yield Static(self.clinic_name, id="clinic-name", markup=False)
+            yield Static(self.clinic_name[self.language], id="clinic-name", markup=False)
             yield Static(text("welcome.greeting"), id="welcome-text", markup=False)
             yield Button(text("welcome.check_in"), id="check-in", classes="primary")
             with Horizontal(id="languages"):
@@ -75,15 +77,16 @@ class WelcomeScreen(KeptStylesScreen):
     def _text(self, key: str) -> str:
         return translate(f"screens.{key}", self.language)
 
-    def set_clinic_name(self, clinic_name: str) -> None:
+    def set_clinic_name(self, clinic_name: Mapping[str, str]) -> None:
         """Show `clinic_name` (the published configuration may name the clinic differently)."""
         self.clinic_name = clinic_name
         if self.is_mounted:
-            self.query_one("#clinic-name", Static).update(clinic_name)
+            self.query_one("#clinic-name", Static).update(clinic_name[self.language])
 
     def show(self, language: str, larger_text: bool, high_contrast: bool) -> None:
         """Redraw in `language` with the toggles as given (after a wipe: the defaults)."""
         self.language = language
+        self.query_one("#clinic-name", Static).update(self.clinic_name[language])
         self.query_one("#welcome-text", Static).update(self._text("welcome.greeting"))
         self.query_one("#check-in", Button).label = self._text("welcome.check_in")
         larger = self.query_one("#larger-text", TickBox)

@@ -17,7 +17,7 @@ from rich.text import Text
 
 from kiosk.intake.measures import MEASURES
 from kiosk.intake.records import Flag, Severity
-from kiosk.locale import translate
+from kiosk.locale import translate, translate_count
 
 #: Staff screens are in the nurses' language; their labels still live in the locale files.
 STAFF_LANGUAGE = "en"
@@ -49,8 +49,7 @@ def staff_time(moment: datetime, zone: ZoneInfo, seconds: bool = False) -> str:
 
 def counted(count: int, noun: str) -> str:
     """`1 flag`, `2 flags`: the count with the singular or plural word from staff.toml."""
-    form = "one" if count == 1 else "other"
-    return staff_text(f"count.{noun}_{form}", count=count)
+    return translate_count(f"staff.count.{noun}", STAFF_LANGUAGE, count)
 
 
 def display_text(value: str, limit: int = DISPLAY_LIMIT) -> str:

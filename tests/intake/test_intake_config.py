@@ -67,8 +67,49 @@ def test_a_clinic_file_overrides_only_what_it_names(tmp_path: Path) -> None:
     path = tmp_path / "clinic.toml"
     path.write_text('clinic_name = "Lakeside"\n[timeouts]\nstaff_idle_seconds = 60\n', "utf-8")
     config = load_config(path)
-    assert (config.clinic_name, config.staff_idle_seconds) == ("Lakeside", 60)
+    assert (config.clinic_name["en"], config.staff_idle_seconds) == ("Lakeside", 60)
     assert config.patient_idle_seconds == 90
+
+
+def test_the_default_clinic_is_named_in_each_language() -> None:
+    names = default_config().clinic_name
+    assert names == {"en": "Infusion Clinic", "es": "Clínica de Infusiones"}
+
+
+def test_a_clinic_gives_one_name_for_every_language_or_one_per_language() -> None:
+    one = load_config_text('clinic_name = "Lakeside Infusion"\n', "clinic.toml")
+    assert one.clinic_name == {"en": "Lakeside Infusion", "es": "Lakeside Infusion"}
+    each = load_config_text(
+        'clinic_name = { en = "Lakeside Infusion Center", es = "Centro de Infusión Lakeside" }\n',
+        "clinic.toml",
+    )
+    assert each.clinic_name == {
+        "en": "Lakeside Infusion Center",
+        "es": "Centro de Infusión Lakeside",
+    }
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        # Not half-merged with the default: a Spanish patient would read another clinic's name.
+        ('clinic_name = { en = "Lakeside" }', "clinic.toml: clinic_name.es: is missing"),
+        (
+            'clinic_name = { en = "Lakeside", es = "Lakeside", fr = "Lakeside" }',
+            "clinic.toml: clinic_name.fr: is not a language the kiosk offers. Use only: en, es",
+        ),
+        ('clinic_name = { en = "Lakeside", es = " " }', "clinic_name.es: is empty"),
+        ('clinic_name = { en = "Lake\\u202eside", es = "Lakeside" }', "text-direction"),
+        ("clinic_name = 3", "clinic_name (line 1): must be text in quotes"),
+    ],
+    ids=["a language missing", "a language the kiosk lacks", "empty", "bidi override", "number"],
+)
+def test_a_per_language_clinic_name_that_cannot_be_shown_is_refused(
+    text: str, message: str
+) -> None:
+    with pytest.raises(ConfigError) as refused:
+        load_config_text(text + "\n", "clinic.toml")
+    assert message in str(refused.value)
 
 
 def test_a_clinic_may_use_the_edges_of_every_range(tmp_path: Path) -> None:

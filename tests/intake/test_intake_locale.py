@@ -1,4 +1,5 @@
-"""Every word a patient reads exists in English and Spanish, with the same placeholders."""
+"""Every word a patient reads exists in English and Spanish, with the same placeholders, and a
+text about a count takes the words for its number in each language."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from kiosk.locale import (
     missing_translations,
     placeholders,
     translate,
+    translate_count,
 )
 
 VALIDATION_SOURCE = Path("kiosk/intake/validation.py")
@@ -67,3 +69,25 @@ def test_an_unknown_language_falls_back_to_english() -> None:
 def test_an_unknown_key_is_a_bug_the_tests_catch() -> None:
     with pytest.raises(KeyError):
         translate("no.such.key", "en")
+
+
+def test_one_question_left_is_falta_1_and_two_are_faltan_2() -> None:
+    def left(language: str, count: int) -> str:
+        return translate_count("screens.choices.unanswered", language, count)
+
+    assert left("es", 1) == "Por favor, conteste todas las preguntas (falta 1)."
+    assert left("es", 2) == "Por favor, conteste todas las preguntas (faltan 2)."
+    assert left("es", 0) == "Por favor, conteste todas las preguntas (faltan 0)."
+    # Spanish has a "many" form (a million); without a key of its own it reads as "_other".
+    assert left("es", 1_000_000).endswith("(faltan 1000000).")
+    assert left("en", 1) == "Please answer every question (1 left)."
+    assert left("fr", 1) == left("en", 1)
+
+
+def test_every_counted_text_has_its_singular_and_plural_in_every_language() -> None:
+    for language in LANGUAGES:
+        keys = set(catalog(language))
+        counted = {key.rsplit("_", 1)[0] for key in keys if key.endswith(("_one", "_other"))}
+        assert counted >= {"screens.choices.unanswered", "screens.consent.tick_all"}
+        for key in counted:
+            assert {f"{key}_one", f"{key}_other"} <= keys, (language, key)

@@ -98,6 +98,20 @@ async def type_text(pilot: Pilot[None], text: str) -> None:
     await pilot.press(*("space" if char == " " else char for char in text))
 
 
+async def type_about_you(
+    app: KioskApp, pilot: Pilot[None], legal_name: str = "Dana Example", born: str = "07/02/1984"
+) -> None:
+    """On About you, type each answer and Enter (no preferred name), then Enter on Next, and
+    wait until its draft is sealed and Medications is up."""
+    for answer in (legal_name, "", born, "555 010 2030", "Sam", "555 010 4050"):
+        await type_text(pilot, answer)
+        await pilot.press("enter")
+    await pilot.press("enter")
+    await app.seals_settled()
+    await pilot.pause()
+    assert app.screen.name == "medications"
+
+
 async def tab_to(pilot: Pilot[None], widget_id: str, backwards: bool = False) -> None:
     """Press Tab (or Shift+Tab) until the widget with this id has the focus."""
     for _ in range(60):

@@ -58,7 +58,7 @@ async def test_a_patient_checks_in_in_spanish_by_touch_alone(app: KioskApp, kios
         await click(pilot, "#language-es")
         await click(pilot, "#check-in")
         assert app.screen.name == "identity"
-        assert "Sobre usted" in str(app.screen.query_one("#step-title", Static).render())
+        assert "Sus datos" in str(app.screen.query_one("#step-title", Static).render())
 
         await fill(pilot, "legal_name", text=LEGAL_NAME)
         await fill(pilot, "date_of_birth", keypad="03/11/1990")

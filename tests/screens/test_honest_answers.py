@@ -60,7 +60,10 @@ TWENTY_HOURS_AGO = CLINIC_NOW - timedelta(hours=20)
 
 @pytest.mark.parametrize(
     ("language", "medication_shown", "food_shown"),
-    [("en", "yesterday 14:30", "today 08:30"), ("es", "ayer, 14:30", "hoy, 08:30")],
+    [
+        ("en", "yesterday 2:30\u202fPM", "today 8:30\u202fAM"),
+        ("es", "ayer, 2:30\u202fp.m.", "hoy, 8:30\u202fa.m."),
+    ],
 )
 async def test_a_dose_taken_20_hours_ago_shows_as_yesterday_on_review(
     app: KioskApp, language: str, medication_shown: str, food_shown: str
@@ -85,11 +88,12 @@ async def test_last_food_typed_7_30_with_a_dot_is_half_past_seven(app: KioskApp)
         await type_text(pilot, "7.30")
         await pilot.pause()
         # The patient sees at once how the kiosk read it, with its day.
-        assert shown_text(app, "#last_food-read-as") == "We read this as: today 07:30"
+        assert shown_text(app, "#last_food-read-as") == "We read this as: today 7:30\u202fAM"
         await click(pilot, "#last_clear_liquid")
         await type_text(pilot, "22:00")
         await pilot.pause()
-        assert shown_text(app, "#last_clear_liquid-read-as") == ("We read this as: yesterday 22:00")
+        read_as = shown_text(app, "#last_clear_liquid-read-as")
+        assert read_as == "We read this as: yesterday 10:00\u202fPM"
 
 
 async def test_a_date_of_birth_of_today_asks_the_patient_to_see_the_front_desk(
@@ -236,7 +240,7 @@ async def test_a_resumed_last_meal_30_hours_ago_stays_30_hours_ago(
     async with app.run_test(size=(120, 40)) as pilot:
         await resume_draft(app, pilot, kiosk, draft)
         assert app.screen.name == "checklist"
-        assert shown_text(app, "#last_food-read-as") == "We read this as: yesterday 04:30"
+        assert shown_text(app, "#last_food-read-as") == "We read this as: yesterday 4:30\u202fAM"
         await click(pilot, "#next")
         session = app.session
         assert session is not None and session.checklist is not None

@@ -18,11 +18,19 @@ from textual.widgets import Button, Input, Static
 from kiosk.app import KioskApp
 from kiosk.intake.records import Answer, RecordKind
 from kiosk.kiosk import Kiosk
-from kiosk.locale import LOCALE_DIR, translate
+from kiosk.locale import LOCALE_DIR, translate, translate_count
 from kiosk.screens.checkin_session import CheckInSession
 from kiosk.widgets.choice_list import ChoiceList
 from kiosk.widgets.tick_box import TickBox
-from tests.screens.conftest import click, ready, sealed, tab_to, tap_choice, type_text
+from tests.screens.conftest import (
+    click,
+    ready,
+    sealed,
+    tab_to,
+    tap_choice,
+    type_about_you,
+    type_text,
+)
 from tests.screens.test_idle_wipe import MARKER, assert_nothing_left
 
 
@@ -89,13 +97,7 @@ async def test_once_a_draft_is_sealed_the_first_step_offers_no_back(app: KioskAp
         await pilot.click("#check-in")
         await pilot.pause()
         assert app.screen.query_one("#back", Button).display
-        for answer in ("Dana Example", "", "07/02/1984", "555 010 2030", "Sam", "555 010 4050"):
-            await type_text(pilot, answer)
-            await pilot.press("enter")
-        await pilot.press("enter")
-        await app.seals_settled()
-        await pilot.pause()
-        assert app.screen.name == "medications"
+        await type_about_you(app, pilot)
         await click(pilot, "#back")
         assert app.screen.name == "identity"
         assert not app.screen.query_one("#back", Button).display
@@ -169,7 +171,7 @@ async def test_to_go_on_names_each_migraine_question_as_its_box_shows_it(
             "screens.nav.why_disabled",
             language,
             field=translate("screens.migraine.questions", language),
-            problem=translate("screens.choices.unanswered", language, count=2),
+            problem=translate_count("screens.choices.unanswered", language, 2),
         )
 
 
@@ -183,8 +185,8 @@ async def test_to_go_on_names_each_migraine_question_as_its_box_shows_it(
         ),
         (
             "es",
-            "Es más que sus días con dolor de cabeza al mes (4): "
-            "cada día con migraña también es un día con dolor de cabeza.",
+            "Este número es mayor que sus días con dolor de cabeza al mes (4): "
+            "cada día con migraña también cuenta como día con dolor de cabeza.",
         ),
     ],
     ids=["en", "es"],
@@ -229,7 +231,7 @@ async def test_migraine_days_cannot_exceed_headache_days(
             "es",
             "DMY",
             "DD/MM/AAAA",
-            "Escriba su fecha de nacimiento como DD/MM/AAAA, o con 8 dígitos.",
+            "Escriba su fecha de nacimiento así: DD/MM/AAAA, o con 8 dígitos.",
             "Esa fecha no existe. Revise el día y el mes (DD/MM/AAAA).",
             "25/12/1984",
         ),
@@ -237,7 +239,7 @@ async def test_migraine_days_cannot_exceed_headache_days(
             "es",
             "MDY",
             "MM/DD/AAAA",
-            "Escriba su fecha de nacimiento como MM/DD/AAAA, o con 8 dígitos.",
+            "Escriba su fecha de nacimiento así: MM/DD/AAAA, o con 8 dígitos.",
             "Esa fecha no existe. Revise el día y el mes (MM/DD/AAAA).",
             "12/25/1984",
         ),

@@ -69,12 +69,12 @@ def test_a_reopened_kiosk_uses_the_clinics_published_name_and_thresholds(
 
     kiosk = Kiosk.open(data_dir)
     try:
-        assert kiosk.config.clinic_name == "Lakeside Infusion"
+        assert kiosk.config.clinic_name == {"en": "Lakeside Infusion", "es": "Lakeside Infusion"}
         assert kiosk.config_problem is None
         assert _systolic_172_flag(kiosk) is Severity.STOP  # the default file says CAUTION
     finally:
         kiosk.close()
-    assert 'clinic_name = "Infusion Clinic"' in (data_dir / "clinic.toml").read_text()
+    assert 'en = "Infusion Clinic"' in (data_dir / "clinic.toml").read_text()
 
 
 async def test_the_kiosk_started_from_its_data_directory_greets_with_the_published_name(
@@ -109,7 +109,7 @@ def test_a_tampered_stored_configuration_is_refused_said_and_pulled_again(
     try:
         assert kiosk.config_problem is not None
         assert "refused" in kiosk.config_problem and "clinic.toml" in kiosk.config_problem
-        assert kiosk.config.clinic_name == "Infusion Clinic"
+        assert kiosk.config.clinic_name["en"] == "Infusion Clinic"
         assert _systolic_172_flag(kiosk) is Severity.CAUTION  # never the tampered 250
         refused = [e for e in kiosk.store.audit_entries() if e.action == "config.refused"]
         assert len(refused) == 1 and "sha256=" in refused[0].detail
@@ -125,6 +125,6 @@ def test_a_tampered_stored_configuration_is_refused_said_and_pulled_again(
     kiosk = Kiosk.open(data_dir)
     try:
         assert kiosk.config_problem is None
-        assert kiosk.config.clinic_name == "Lakeside Infusion"
+        assert kiosk.config.clinic_name == {"en": "Lakeside Infusion", "es": "Lakeside Infusion"}
     finally:
         kiosk.close()
