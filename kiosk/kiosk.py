@@ -648,7 +648,10 @@ def screened(record: OpenedRecord, config: ClinicConfig) -> tuple[RecordDigest, 
         flags = screen_vitals(record, config)
         return _flagged(RecordDigest(RecordKind.VITALS, checkin_id=record.checkin_id), flags)
     if isinstance(record, NurseDecision):
-        return RecordDigest(RecordKind.NURSE_DECISION, checkin_id=record.checkin_id), ()
+        digest = RecordDigest(
+            RecordKind.NURSE_DECISION, checkin_id=record.checkin_id, outcome=record.outcome
+        )
+        return digest, ()
     if isinstance(record, StopOverride):
         return RecordDigest(RecordKind.STOP_OVERRIDE, checkin_id=record.checkin_id), ()
     if isinstance(record, ConsentDeclined):

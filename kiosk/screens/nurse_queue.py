@@ -87,6 +87,8 @@ class NurseQueueScreen(StaffScreen):
         """One row as the nurse reads it; drawn only when it scrolls into view."""
         kind = "queue.kind_checkin" if summary.kind == RecordKind.CHECKIN else "queue.kind_draft"
         vitals = "queue.vitals_done" if summary.vitals_done else "queue.vitals_not_yet"
+        if summary.decision_outcome is not None:
+            vitals = f"queue.decision_{summary.decision_outcome.value}"
         born = summary.date_of_birth
         return (
             flag_badge(summary.highest, summary.urgent),

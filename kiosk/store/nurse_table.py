@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from kiosk.intake.records import RecordKind, Severity
+from kiosk.intake.records import DecisionOutcome, RecordKind, Severity
 from kiosk.store.errors import StoreError
 
 SUMMARY_KIND = "summary"
@@ -29,6 +29,8 @@ _FIELDS = (
     "urgent",
     "flag_codes",
 )
+#: Written only by a nurse's decision, so every other digest keeps its earlier exact bytes.
+_OUTCOME = "outcome"
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class RecordDigest:
     highest: Severity | None = None
     urgent: bool = False
     flag_codes: tuple[str, ...] = ()
+    #: A nurse's decision: cleared or hold.
+    outcome: DecisionOutcome | None = None
 
     def to_bytes(self) -> bytes:
         body = {
@@ -59,6 +63,8 @@ class RecordDigest:
             "urgent": self.urgent,
             "flag_codes": list(self.flag_codes),
         }
+        if self.outcome is not None:
+            body[_OUTCOME] = self.outcome.value
         return json.dumps(body, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
     @classmethod
@@ -68,7 +74,7 @@ class RecordDigest:
             body = json.loads(data.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):
             raise StoreError("a record summary is not valid JSON") from None
-        if not isinstance(body, dict) or sorted(body) != sorted(_FIELDS):
+        if not isinstance(body, dict) or set(body) - {_OUTCOME} != set(_FIELDS):
             raise StoreError("a record summary has unexpected fields")
         try:
             return cls(
@@ -82,6 +88,7 @@ class RecordDigest:
                 highest=None if body["highest"] is None else Severity(body["highest"]),
                 urgent=body["urgent"] is True,
                 flag_codes=tuple(_codes(body["flag_codes"])),
+                outcome=None if body.get(_OUTCOME) is None else DecisionOutcome(body[_OUTCOME]),
             )
         except ValueError as error:
             raise StoreError(f"a record summary has a bad value ({error})") from None
@@ -129,6 +136,7 @@ class CheckInSummary:
     vitals_highest: Severity | None
     #: The nurse's latest decision (cleared / hold) on this check-in, if any.
     decision_record_id: str | None = None
+    decision_outcome: DecisionOutcome | None = None
     #: The clinicians' overrides of this check-in's STOP flags, oldest first.
     override_record_ids: tuple[str, ...] = ()
 
@@ -182,6 +190,7 @@ def build_table(rows: Sequence[DigestRow]) -> list[CheckInSummary]:
             replace(
                 summary,
                 decision_record_id=None if decision is None else decision.record_id,
+                decision_outcome=None if decision is None else decision.digest.outcome,
                 override_record_ids=tuple(
                     override.record_id
                     for i in reversed(versions)

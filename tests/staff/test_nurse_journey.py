@@ -90,7 +90,7 @@ async def test_a_nurse_signs_vitals_past_a_hold_threshold_and_the_sealed_record_
         assert isinstance(app.screen, NurseQueueScreen)
         rows = [app.screen.query_one(StaffQueueTable).get_row_at(i) for i in range(3)]
         urgent_row = next(r for r in rows if str(r[2]) == "Uma Urgent")
-        assert str(urgent_row[4]) == "done"
+        assert str(urgent_row[4]) == "on hold"  # the decision, once made
 
         await pilot.click("#staff-lock")
         await pilot.pause()

@@ -22,6 +22,7 @@ from kiosk.screens.nurse_checkin import NurseCheckInScreen
 from kiosk.screens.nurse_queue import NurseQueueScreen
 from kiosk.screens.nurse_signoff import NurseSignOffScreen
 from kiosk.screens.nurse_vitals import NurseVitalsScreen
+from kiosk.widgets.staff_queue_table import StaffQueueTable
 from tests.staff.conftest import NURSE, NURSE_PIN, StaffHostApp, checkin_for, tap
 from tests.staff.test_nurse_journey import unlock
 from tests.waiting import wait_until
@@ -49,6 +50,11 @@ def submit_hana(kiosk: Kiosk) -> str:
         )
         .record_id
     )
+
+
+def vitals_column(app: StaffHostApp) -> str:
+    """What today's list says in the vitals column of its one row."""
+    return str(app.screen.query_one(StaffQueueTable).get_row_at(0)[4])
 
 
 async def open_only_checkin(app: StaffHostApp, pilot: Pilot[None]) -> None:
@@ -100,6 +106,7 @@ async def test_a_stop_is_held_with_a_reason_then_cleared_by_a_named_clinicians_o
         await wait_until(pilot, lambda: isinstance(app.screen, NurseQueueScreen), "the queue")
         await wait_until(pilot, lambda: bool(app.screen.query("Toast")), "the signed toast")
         assert "Signed: on hold" in str(app.screen.query_one("Toast").render())
+        assert vitals_column(app) == "on hold"
 
         await open_only_checkin(app, pilot)  # Dr. Rivera comes by later
         heading = str(app.screen.query(".nurse-section-title").first(Static).render())
@@ -122,6 +129,7 @@ async def test_a_stop_is_held_with_a_reason_then_cleared_by_a_named_clinicians_o
         await tap(pilot, "#decision-cleared")
         await sign(app, pilot)
         await wait_until(pilot, lambda: isinstance(app.screen, NurseQueueScreen), "the queue")
+        assert vitals_column(app) == "cleared"
 
     session = kiosk.unlock(NURSE, NURSE_PIN)
     [row] = session.todays_summaries()
