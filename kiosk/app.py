@@ -686,7 +686,7 @@ class KioskApp(App[None], inherit_bindings=False):
         from kiosk.screens.staff_unlock import StaffUnlockScreen
 
         if self.kiosk is not None and not self._staff_on_top():
-            self.push_screen(StaffUnlockScreen(self.kiosk))
+            self.push_screen(StaffUnlockScreen(self.kiosk, self.wall_clock))
 
     def _staff_on_top(self) -> bool:
         """Whether a staff screen is showing (none can be before the staff side is imported)."""

@@ -124,12 +124,15 @@ class KioskError(Exception):
 
 
 class LockedOut(Exception):
-    """Too many wrong PINs: unlocking is refused until `until`."""
+    """Wrong PINs in a row at this kiosk: its next try waits until `until` (any staff id; the
+    right PIN opens once the wait is over). `pin_checked`: this try's PIN was checked (and
+    wrong); False when it came during the wait and was not looked at."""
 
-    def __init__(self, staff_id: str, until: datetime) -> None:
-        super().__init__(f"{staff_id} is locked out until {until:%H:%M:%S} UTC after wrong PINs")
+    def __init__(self, staff_id: str, until: datetime, pin_checked: bool = False) -> None:
+        super().__init__(f"the next unlock try at this kiosk waits until {until:%H:%M:%S} UTC")
         self.staff_id = staff_id
         self.until = until
+        self.pin_checked = pin_checked
 
 
 @dataclass(frozen=True)
@@ -411,16 +414,16 @@ class Kiosk:
             ) from None
 
     def _unlock(self, staff_id: str, pin: str, when: datetime) -> StaffSession:
+        next_try = self.store.next_unlock_try()
+        if next_try is not None and next_try > when:
+            raise LockedOut(str(staff_id), next_try)  # the PIN is not even looked at
         if not isinstance(staff_id, str) or not _STAFF_ID.fullmatch(staff_id):
             raise WrongPin("unknown staff id or wrong PIN")
         row = self.store.get_staff(staff_id)
-        if row is None:
-            self.store.record_failed_unlock(staff_id, when)
-            raise WrongPin("unknown staff id or wrong PIN")
-        if row.locked_until is not None and row.locked_until > when:
-            raise LockedOut(staff_id, row.locked_until)
-        slot = self._open_slot(staff_id, row.keyslot)
         try:
+            if row is None:
+                raise WrongPin("unknown staff id or wrong PIN")
+            slot = self._open_slot(staff_id, row.keyslot)
             if not isinstance(pin, str) or len(pin) > MAX_PIN_LENGTH:
                 # No PIN this long was ever accepted: skip the key derivation, count the failure.
                 raise WrongPin("unknown staff id or wrong PIN")
@@ -428,7 +431,7 @@ class Kiosk:
         except WrongPin:
             until = self.store.record_failed_unlock(staff_id, when)
             if until is not None:
-                raise LockedOut(staff_id, until) from None
+                raise LockedOut(staff_id, until, pin_checked=True) from None
             raise
         except KeyslotError as error:
             raise KioskError(

@@ -155,6 +155,6 @@ def end_staff_shift(screen: Screen[Any], shift: StaffShift, reason: str) -> None
     app.post_message(ShiftLocked(staff_id, reason))
 
 
-def seconds_until(moment: datetime) -> int:
-    """Whole seconds from now until `moment`, rounded up, at least 1 (for lockout messages)."""
-    return max(1, math.ceil((moment - datetime.now(UTC)).total_seconds()))
+def seconds_until(moment: datetime, now: datetime | None = None) -> int:
+    """Whole seconds from now until `moment`, rounded up, at least 1 (for PIN pad waits)."""
+    return max(1, math.ceil((moment - (now or datetime.now(UTC))).total_seconds()))

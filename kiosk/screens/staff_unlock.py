@@ -1,11 +1,15 @@
 """The staff unlock: staff id and PIN (keyboard or on-screen keypad) open a nurse or IT shift.
 
 It covers the whole screen so nothing of the patient's check-in shows behind it. A wrong PIN
-says so without telling whether the id exists; five wrong PINs lock that id for a while, and the
-screen says for how long. Every attempt is audited by the kiosk facade.
+says so without telling whether the id exists; after three wrong PINs in a row the PIN pad makes
+each next try wait a while (at most 30 s, for every id alike: no one is locked out), and the
+screen says how long. Every attempt is audited by the kiosk facade.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 from textual import on
 from textual.app import ComposeResult
@@ -39,9 +43,12 @@ class StaffUnlockScreen(StaffOnly, Screen[None]):
     StaffUnlockScreen #staff-unlock-buttons Button { margin: 0 1; }
     """
 
-    def __init__(self, kiosk: Kiosk) -> None:
+    def __init__(
+        self, kiosk: Kiosk, wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    ) -> None:
         super().__init__()
         self.kiosk = kiosk
+        self.wall_clock = wall_clock
 
     def compose(self) -> ComposeResult:
         with Vertical(id="staff-unlock-box"):
@@ -84,13 +91,15 @@ class StaffUnlockScreen(StaffOnly, Screen[None]):
         if not staff_id or not pin:
             self._say(staff_text("unlock.missing"))
             return
+        now = self.wall_clock()
         try:
-            session = self.kiosk.unlock(staff_id, pin)
+            session = self.kiosk.unlock(staff_id, pin, now)
         except WrongPin:
             self._say(staff_text("unlock.wrong"))
             return
-        except LockedOut as locked:
-            self._say(staff_text("unlock.locked", seconds=seconds_until(locked.until)))
+        except LockedOut as wait:
+            key = "unlock.wrong_wait" if wait.pin_checked else "unlock.locked"
+            self._say(staff_text(key, seconds=seconds_until(wait.until, now)))
             return
         except KioskError as problem:
             self._say(str(problem))

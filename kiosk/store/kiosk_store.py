@@ -30,7 +30,7 @@ from kiosk.store.audit_chain import (
 )
 from kiosk.store.connection import open_database
 from kiosk.store.errors import DiskFull, StoreError
-from kiosk.store.lockout import next_lock
+from kiosk.store.lockout import next_try_at
 from kiosk.store.rows import (
     AuditCheck,
     OutboxItem,
@@ -44,6 +44,11 @@ from kiosk.store.timestamps import parse_utc_text, utc_now, utc_text
 # How long a record stays 'sending' before another attempt may pick it up (a crashed sender).
 SENDING_LEASE = timedelta(minutes=2)
 _ERROR_LIMIT = 2000
+# The PIN pad's pace (kiosk/store/lockout.py): wrong PINs in a row at this kiosk, and when the
+# next try may be made ("" for at once). Kept in the database, so a restart or a new browser
+# tab does not start the count again.
+_WRONG_PINS_IN_A_ROW = "unlock.wrong_pins_in_a_row"
+_NEXT_UNLOCK_TRY = "unlock.next_try_at"
 _DRAFT = RecordKind.DRAFT.value
 
 
@@ -606,40 +611,48 @@ class KioskStore:
             self._audit(db, [(actor, "staff.removed", None, f"staff={staff_id}")])
 
     def record_failed_unlock(self, staff_id: str, now: datetime) -> datetime | None:
-        """Count a wrong PIN; returns the locked-until time when this failure starts a lockout."""
+        """Count a wrong PIN, for the id and for this kiosk's PIN pad; returns when the next
+        try may be made, if it must wait (see kiosk/store/lockout.py)."""
         with self._write(f"count a failed unlock for {staff_id}") as db:
+            wrong = int(self._setting(db, _WRONG_PINS_IN_A_ROW) or 0) + 1
+            next_try = next_try_at(wrong, now)
+            waiting = "" if next_try is None else f"; the PIN pad waits until {utc_text(next_try)}"
+            self._put_settings(
+                db,
+                {
+                    _WRONG_PINS_IN_A_ROW: str(wrong),
+                    _NEXT_UNLOCK_TRY: "" if next_try is None else utc_text(next_try),
+                },
+            )
             row = db.execute(
-                "SELECT failed_attempts, lockouts FROM staff WHERE staff_id = ?", [staff_id]
+                "SELECT failed_attempts FROM staff WHERE staff_id = ?", [staff_id]
             ).fetchone()
             if row is None:
-                self._audit(db, [(staff_id, "staff.unlock_failed", None, "unknown staff id")], now)
-                return None
-            failures, lockouts = int(row[0]) + 1, int(row[1])
-            locked_until = next_lock(failures, lockouts, now)
-            if locked_until is None:
-                db.execute(
-                    "UPDATE staff SET failed_attempts = ? WHERE staff_id = ?",
-                    [failures, staff_id],
-                )
-                detail = f"wrong PIN ({failures} in a row)"
+                detail = f"unknown staff id{waiting}"
             else:
+                failures = int(row[0]) + 1
                 db.execute(
-                    "UPDATE staff SET failed_attempts = 0, lockouts = lockouts + 1,"
-                    " locked_until = ? WHERE staff_id = ?",
-                    [utc_text(locked_until), staff_id],
+                    "UPDATE staff SET failed_attempts = ? WHERE staff_id = ?", [failures, staff_id]
                 )
-                detail = f"wrong PIN; locked until {utc_text(locked_until)}"
+                detail = f"wrong PIN ({failures} in a row){waiting}"
             self._audit(db, [(staff_id, "staff.unlock_failed", None, detail)], now)
-            return locked_until
+            return next_try
+
+    def next_unlock_try(self) -> datetime | None:
+        """When this kiosk's PIN pad takes the next try, if wrong PINs made it wait."""
+        with self._lock:
+            stored = self._setting(self._db, _NEXT_UNLOCK_TRY)
+        return parse_utc_text(stored) if stored else None
 
     def reset_failures(self, staff_id: str) -> None:
-        """A correct PIN: forget earlier failures and lockouts."""
+        """A correct PIN: forget earlier failures (this id's, and the PIN pad's wait)."""
         with self._write(f"reset failed unlocks for {staff_id}") as db:
             db.execute(
                 "UPDATE staff SET failed_attempts = 0, lockouts = 0, locked_until = NULL"
                 " WHERE staff_id = ?",
                 [staff_id],
             )
+            self._put_settings(db, {_WRONG_PINS_IN_A_ROW: "0", _NEXT_UNLOCK_TRY: ""})
 
     # ---- settings -----------------------------------------------------------------------
 
@@ -658,12 +671,16 @@ class KioskStore:
     def set_settings(self, values: Mapping[str, str]) -> None:
         """Save several settings in one commit."""
         with self._write(f"save settings {', '.join(values)}") as db:
-            for key, value in values.items():
-                db.execute(
-                    "INSERT INTO settings (key, value) VALUES (?, ?)"
-                    " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                    [key, value],
-                )
+            self._put_settings(db, values)
+
+    @staticmethod
+    def _put_settings(db: sqlite_utils.Database, values: Mapping[str, str]) -> None:
+        for key, value in values.items():
+            db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?)"
+                " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
 
     def discard_setting(self, key: str, *, actor: str, action: str) -> None:
         """Remove a setting that must not be used, auditing the sha256 of what was there."""
