@@ -191,11 +191,8 @@ def build_table(rows: Sequence[DigestRow]) -> list[CheckInSummary]:
                 summary,
                 decision_record_id=None if decision is None else decision.record_id,
                 decision_outcome=None if decision is None else decision.digest.outcome,
-                override_record_ids=tuple(
-                    override.record_id
-                    for i in reversed(versions)
-                    for override in overrides.get(i, [])
-                ),
+                # Why: the current version only; a corrected check-in is reviewed again.
+                override_record_ids=tuple(o.record_id for o in overrides.get(row.record_id, [])),
             )
         )
     return sorted(table, key=_urgency)
