@@ -605,7 +605,9 @@ class KioskApp(App[None], inherit_bindings=False):
 
     async def seals_settled(self) -> None:
         """Wait for every draft and check-in being sealed (tests, and before a wipe)."""
-        await self.workers.wait_for_complete([w for w in self.workers if w.group == "seal"])
+        sealing = [worker for worker in self.workers if worker.group == "seal"]
+        if sealing:  # Why: given no workers, Textual waits for all of them (the caller's too)
+            await self.workers.wait_for_complete(sealing)
 
     # ---- idle, done, wipe -------------------------------------------------------------------
 
