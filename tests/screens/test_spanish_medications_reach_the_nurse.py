@@ -92,7 +92,9 @@ async def test_a_spanish_check_in_with_rivotril_and_teofilina_shows_the_nurse_bo
         await pilot.press("enter")
         await type_text(pilot, "5550104")
         await pilot.press("enter")
-        await pilot.press("1", "2", "2", "2")
+        await pilot.press("1", "2", "2")  # medications taken: yes; alcohol, unwell: no
+        await tab_to(pilot, "pregnancy-question")
+        await pilot.press("2")  # no
         await tab_to(pilot, "next")
         await pilot.press("enter")
         await pilot.pause()
