@@ -51,7 +51,6 @@ class PatientInput(Input):
     PatientInput:focus { border: tall $kiosk-focus; }
     PatientInput > .input--placeholder { color: $kiosk-muted; }
     PatientInput.-problem { border: tall $kiosk-problem; }
-    PatientInput.-problem:focus { border: tall $kiosk-focus; }  /* its message stays under it */
     """
 
     def __init__(
