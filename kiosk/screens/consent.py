@@ -91,9 +91,10 @@ class ConsentScreen(StepScreen):
 
     def _scrolled(self, _scroll_y: float = 0.0) -> None:
         """Once the end of the consent text has been on screen, the boxes can be ticked."""
-        if self.read_to_end:
+        bodies = self.query("#step-body").results(VerticalScroll)
+        body = next(bodies, None)
+        if self.read_to_end or body is None:  # None: the kiosk is closing, the step taken down
             return
-        body = self.query_one("#step-body", VerticalScroll)
         text = self.query_one("#consent-text", Static)
         text_bottom = text.virtual_region.bottom
         seen_to = body.scroll_y + body.scrollable_content_region.height

@@ -7,10 +7,10 @@ a sync finishing at the end of a test crashed the kiosk with "No screens on stac
 
 from __future__ import annotations
 
-from kiosk.app import KioskApp
+from kiosk.app import KioskApp, SyncFinished
 
 
 def test_a_sync_finishing_after_the_last_screen_is_gone_is_no_crash(app: KioskApp) -> None:
     assert app.screen_stack == []  # as at the end of closing: no screen left
 
-    app.on_sync_finished()
+    app.on_sync_finished(SyncFinished("delivered", forced=True, delivered=1))

@@ -5,12 +5,10 @@ created or written. `run` is a real process, as a service manager starts it."""
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 import stat
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -20,6 +18,7 @@ from clinic_server_harness import KioskDouble, ServerHome, make_home
 from sync.server.cli import main as clinic_server
 from sync.server.ingest import receive_envelopes
 from sync.server.storage import ClinicStore
+from tests.file_modes import honouring_file_modes
 
 
 @pytest.fixture
@@ -30,11 +29,11 @@ def home(tmp_path: Path) -> ServerHome:
 def run_command(
     home: ServerHome, *args: str, db_url: str | None = None, as_stranger: bool = False
 ) -> subprocess.CompletedProcess[str]:
-    """`clinic-server ...` in its own process (as an unprivileged user when `as_stranger`)."""
+    """`clinic-server ...` in its own process (bound by file modes when `as_stranger`)."""
     command = [sys.executable, "-m", "sync.server.cli", "--home", str(home.home)]
     command += ["--db", db_url or home.db_url, *args]
-    if as_stranger and os.geteuid() == 0:
-        command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+    if as_stranger:
+        command = honouring_file_modes(command)
     return subprocess.run(
         command, capture_output=True, text=True, timeout=60, cwd="/", env=_importable()
     )
@@ -86,27 +85,19 @@ def test_run_with_a_garbage_certificate_says_so_before_listening(
 def test_a_home_the_server_cannot_read_is_one_line(
     home: ServerHome, command: str, tmp_path: Path
 ) -> None:
-    """As the service's user would meet a home owned by someone else (root drops to nobody)."""
-    readable = Path(tempfile.mkdtemp(prefix="passphrase-"))
+    """As the service's user would meet a home it may not read (mode 0, file modes binding)."""
+    passphrase = tmp_path / "passphrase"  # outside the home: only the home is unreadable
+    passphrase.write_text(home.passphrase_file.read_text())
+    args = (
+        ["run", "--port", "0"] if command == "run" else ["export", "--out", str(tmp_path / "out")]
+    )
+    if command == "export":
+        args += ["--passphrase-file", str(passphrase)]
+    home.home.chmod(0)
     try:
-        readable.chmod(0o755)
-        passphrase = readable / "passphrase"
-        passphrase.write_text(home.passphrase_file.read_text())
-        passphrase.chmod(0o644)
-        args = (
-            ["run", "--port", "0"]
-            if command == "run"
-            else ["export", "--out", str(tmp_path / "out")]
-        )
-        if command == "export":
-            args += ["--passphrase-file", str(passphrase)]
-        home.home.chmod(0)
-        try:
-            done = run_command(home, *args, as_stranger=True)
-        finally:
-            home.home.chmod(0o700)
+        done = run_command(home, *args, as_stranger=True)
     finally:
-        shutil.rmtree(readable)
+        home.home.chmod(0o700)
     one_line_refusal(done, str(home.home), "Permission denied")
 
 
