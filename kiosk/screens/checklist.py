@@ -40,7 +40,6 @@ class ChecklistScreen(StepScreen):
     """The readiness questions asked on the day of the infusion."""
 
     STEP = "checklist"
-    HAS_KEYPAD = True
 
     DEFAULT_CSS = """
     ChecklistScreen .driver { display: none; }
@@ -63,6 +62,7 @@ class ChecklistScreen(StepScreen):
                 self._time_validator(question_id),
                 placeholder=hint,
                 question=self.text(question.text_key),
+                keypad=True,
             )
             yield Static("", id=f"{question_id}-read-as", classes="read-as", markup=False)
         yes_no = (Answer.YES, Answer.NO)
@@ -80,6 +80,7 @@ class ChecklistScreen(StepScreen):
             "driver_phone",
             self.text(TODAY_CHECKLIST.question("driver_phone").text_key),
             lambda raw: validate_phone(raw, "driver_phone"),
+            keypad=True,
         )
         yield ChoiceList(
             [

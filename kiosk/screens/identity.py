@@ -31,7 +31,6 @@ class IdentityScreen(StepScreen):
     """The first step: the details that say who the check-in belongs to."""
 
     STEP = "identity"
-    HAS_KEYPAD = True
 
     def __init__(
         self, language: str, clock: Callable[[], datetime], date_order: str, minimum_age: int
@@ -79,11 +78,13 @@ class IdentityScreen(StepScreen):
                 raw, self.clock().date(), order, minimum_age=self.minimum_age
             ),
             placeholder=self.date_hint,
+            keypad=True,
         )
         yield from self.field(
             "phone",
             text("screens.identity.phone"),
             lambda raw: validate_phone(raw, "phone"),
+            keypad=True,
         )
         yield from self.field(
             "emergency_contact_name",
@@ -94,6 +95,7 @@ class IdentityScreen(StepScreen):
             "emergency_contact_phone",
             text("screens.identity.emergency_contact_phone"),
             lambda raw: validate_phone(raw, "emergency_contact_phone"),
+            keypad=True,
         )
 
     def before_show(self, session: CheckInSession) -> None:

@@ -2,8 +2,10 @@
 
 Each kind has a small form (its boxes and an "Add" button) and a list of what was added.
 Choosing a row in a list (Enter or a tap) takes it back into the form to edit; "Remove" drops
-the highlighted row. Drug names are suggested from the bundled list as the patient types
-(Right arrow or End accepts a suggestion).
+the highlighted row. Drug names are suggested from the bundled list as the patient types: the
+best match completes inline (Right arrow accepts it) and up to three show under the box, each
+whole, one under the other. A suggestion is taken only when the patient picks it: a tap, or Down
+onto it and Enter; Enter alone keeps the name as typed and moves on to the dose.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.suggester import Suggester
 from textual.widgets import Button, Input, OptionList, Static
@@ -31,6 +33,7 @@ from kiosk.intake.validation import (
 from kiosk.screens.checkin_session import CheckInSession
 from kiosk.screens.step_screen import StepScreen
 from kiosk.widgets.patient_input import visible_text
+from kiosk.widgets.suggested_input import SuggestedInput
 from kiosk.widgets.tick_box import TickBox
 
 #: How many drug names are offered as buttons under the name box (for touch).
@@ -57,13 +60,13 @@ class MedicationsScreen(StepScreen):
     """The medication list and the allergy list."""
 
     STEP = "medications"
-    HAS_KEYPAD = True
 
     DEFAULT_CSS = """
     MedicationsScreen OptionList {
         height: auto; max-height: 12; background: $kiosk-field; color: $kiosk-text;
         margin-bottom: 1;
     }
+    MedicationsScreen OptionList:focus { border: tall $kiosk-focus; }
     MedicationsScreen OptionList > .option-list--option-highlighted {
         background: $kiosk-focus; color: $kiosk-focus-text;
     }
@@ -71,8 +74,12 @@ class MedicationsScreen(StepScreen):
     MedicationsScreen .form-buttons Button { margin-right: 2; }
     MedicationsScreen .section { text-style: bold; margin-top: 1; height: auto; }
     MedicationsScreen #suggestions { height: auto; }
-    MedicationsScreen .suggestion { display: none; margin-right: 1; }
+    MedicationsScreen .suggestion {
+        /* Why full width: a button sized to its first label keeps that width (cut "acetamin"). */
+        display: none; width: 100%; height: auto; min-height: 3; text-align: left;
+    }
     MedicationsScreen .suggestion.-shown { display: block; }
+    MedicationsScreen .suggestion.-picked { background: $kiosk-focus; color: $kiosk-focus-text; }
     MedicationsScreen #med_last_dose { display: none; }
     MedicationsScreen #med_last_dose.-shown { display: block; }
     """
@@ -90,11 +97,14 @@ class MedicationsScreen(StepScreen):
             "med_name",
             text("screens.medications.name"),
             lambda raw: validate_substance_name(raw, "med_name"),
+            box=SuggestedInput,
             suggester=DrugNameSuggester(self.language),
         )
-        with Horizontal(id="suggestions"):
+        with Vertical(id="suggestions"):
             for index in range(SUGGESTIONS):
-                yield Button("", id=f"suggestion-{index}", classes="suggestion")
+                offered = Button("", id=f"suggestion-{index}", classes="suggestion")
+                offered.can_focus = False  # picked by a tap, or by Down from the name box
+                yield offered
         yield from self.field(
             "med_dose",
             text("screens.medications.dose"),
@@ -111,11 +121,12 @@ class MedicationsScreen(StepScreen):
             text("screens.medications.last_dose"),
             self._check_last_dose,
             placeholder=text("screens.checklist.time_hint"),
+            keypad=True,
         )
         with Horizontal(classes="form-buttons"):
             yield Button(text("screens.medications.add"), id="add-medication")
             yield Button(text("screens.medications.remove"), id="remove-medication")
-        yield OptionList(id="medication-list", markup=False)
+        yield _rows("medication-list")
         yield Static(text("screens.medications.allergies"), classes="section", markup=False)
         yield TickBox(text("screens.medications.no_allergies"), box_id="no-allergies")
         yield from self.field(
@@ -131,7 +142,7 @@ class MedicationsScreen(StepScreen):
         with Horizontal(classes="form-buttons"):
             yield Button(text("screens.medications.add_allergy"), id="add-allergy")
             yield Button(text("screens.medications.remove_allergy"), id="remove-allergy")
-        yield OptionList(id="allergy-list", markup=False)
+        yield _rows("allergy-list")
 
     def _check_last_dose(self, raw: str) -> Valid[Any] | Invalid:
         if not raw.strip():
@@ -193,12 +204,19 @@ class MedicationsScreen(StepScreen):
             button = self.query_one(f"#suggestion-{index}", Button)
             button.set_class(index < len(names), "-shown")
             button.label = Content(names[index]) if index < len(names) else Content("")
+        self.query_one("#med_name", SuggestedInput).offer(names)
+
+    @on(SuggestedInput.PointedAt)
+    def _point_at_name(self, event: SuggestedInput.PointedAt) -> None:
+        for index in range(SUGGESTIONS):
+            offered = self.query_one(f"#suggestion-{index}", Button)
+            offered.set_class(index == event.index, "-picked")
 
     @on(Button.Pressed, ".suggestion")
     def _use_name(self, event: Button.Pressed) -> None:
         event.stop()
         self._put("med_name", str(event.button.label))
-        self.query_one("#med_name", Input).focus()
+        self.query_one("#med_dose", Input).focus()
 
     @on(TickBox.Toggled, "#as-needed")
     def _as_needed(self, event: TickBox.Toggled) -> None:
@@ -305,6 +323,7 @@ class MedicationsScreen(StepScreen):
         """Redraw both lists from the rows kept; every row is drawn inertly, 3 rows to tap."""
         as_needed = self.text("screens.medications.as_needed_short")
         medications = self.query_one("#medication-list", OptionList)
+        medications.can_focus = bool(self.medications)
         medications.clear_options()
         for medication in self.medications:
             parts = [medication.name, medication.dose, medication.frequency]
@@ -312,6 +331,7 @@ class MedicationsScreen(StepScreen):
                 parts.append(as_needed)
             medications.add_option(Option(_row(" \u00b7 ".join(p for p in parts if p))))
         allergies = self.query_one("#allergy-list", OptionList)
+        allergies.can_focus = bool(self.allergies)
         allergies.clear_options()
         for allergy in self.allergies:
             allergies.add_option(
@@ -336,6 +356,13 @@ class MedicationsScreen(StepScreen):
             no_allergies=self.query_one("#no-allergies", TickBox).ticked,
             allergies=tuple(self.allergies),
         )
+
+
+def _rows(list_id: str) -> OptionList:
+    """A list of added rows; no tab stop until it has a row."""
+    rows = OptionList(id=list_id, markup=False)
+    rows.can_focus = False
+    return rows
 
 
 def _row(words: str) -> Content:

@@ -42,7 +42,6 @@ class MigraineScreen(StepScreen):
     """Headache and migraine days, typical pain, aura, preventives, earlier ketamine, MIDAS."""
 
     STEP = "migraine"
-    HAS_KEYPAD = True
 
     DEFAULT_CSS = """
     MigraineScreen #earlier_ketamine_outcome, MigraineScreen .outcome { display: none; }
@@ -63,7 +62,11 @@ class MigraineScreen(StepScreen):
             if question.kind is AnswerKind.WHOLE_NUMBER:
                 check = self._migraine_days if question.id == _MIGRAINE_DAYS else _number(question)
                 yield from self.field(
-                    question.id, self._short(question.id, question), check, question=words
+                    question.id,
+                    self._short(question.id, question),
+                    check,
+                    question=words,
+                    keypad=True,
                 )
             elif question.kind is AnswerKind.YES_NO_UNSURE:
                 choices.append(Choice(question.id, words))
@@ -88,6 +91,7 @@ class MigraineScreen(StepScreen):
                 self._short(field_id, question),
                 _number(question),
                 question=self.text(question.text_key),
+                keypad=True,
             )
         yield Static(self.text(MIDAS.attribution_key), classes="attribution", markup=False)
 

@@ -1,9 +1,14 @@
 """What every check-in step has in common: a title, a scrolling body, Back and Next.
 
 Each field is a `PatientInput` with a line under it for what is wrong; the problem shows once
-the patient has typed there or tried to go on, and "Next" stays disabled with the reason
-written beside it until every field on the step passes. The step's `collect()` turns the
+the patient has typed there and left it, or tried to go on, and "Next" stays disabled with the
+reason written beside it until every field on the step passes. The step's `collect()` turns the
 fields into the record section the session keeps; a step never stores anything itself.
+
+Keys: a step opens on its first field; Enter in a box moves to the next question, and from the
+last one to Next (or, while Next cannot be pressed, shows every problem and stays); Down and Up
+move between the questions, text boxes included; Tab reaches Next before Back. The keypad shows
+(in its own place, which stays) only while a box for a date, a time or a number has the focus.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from typing import Any, TypeVar
 
 from textual import events, on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.geometry import Size
 from textual.suggester import Suggester
@@ -40,6 +46,35 @@ _SETTLE_ROUNDS = 4
 _SETTLE_WAIT_SECONDS = 2.0
 
 
+class StepBody(VerticalScroll, can_focus=False):
+    """The step's scrolling body: Down and Up move between the questions inside it.
+
+    Not a tab stop itself (it could show no focus): the keys of whatever has the focus inside
+    scroll it (Page Up, Page Down), and Down or Up past the last or first question scroll it too.
+    """
+
+    BINDINGS = [
+        Binding("down", "question(1)", show=False),
+        Binding("up", "question(-1)", show=False),
+    ]
+
+    def questions(self) -> list[Widget]:
+        """What the patient can answer or press in the body, in the order Tab visits it."""
+        return [w for w in self.screen.focus_chain if self in w.ancestors]
+
+    def action_question(self, step: int) -> None:
+        questions = self.questions()
+        focused = self.screen.focused
+        index = questions.index(focused) + step if focused in questions else -1
+        if not 0 <= index < len(questions):
+            self.scroll_relative(y=step, animate=False)
+            return
+        target = questions[index]
+        target.focus()
+        if isinstance(target, ChoiceList):
+            target.enter_at(first=step > 0)
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     """One text field on a step: its label (for "Next" reasons) and its validator."""
@@ -53,8 +88,7 @@ class StepScreen(KeptStylesScreen):
 
     #: The step name stored in drafts and used for navigation.
     STEP = ""
-    #: Whether this step has numbers or dates to type, and so shows the keypad.
-    HAS_KEYPAD = False
+    #: What the step opens on: its first box or list of questions (else Next).
     AUTO_FOCUS = "PatientInput, ChoiceList, #next"
 
     DEFAULT_CSS = """
@@ -74,7 +108,9 @@ class StepScreen(KeptStylesScreen):
         width: 1fr; height: 3; content-align: center middle; color: $kiosk-problem;
         padding: 0 1;
     }
-    StepScreen #keypad { dock: bottom; margin-bottom: 3; }
+    StepScreen #step-nav Static.-guide { color: $kiosk-muted; }
+    StepScreen #keypad { dock: bottom; margin-bottom: 3; visibility: hidden; }
+    StepScreen #keypad.-shown { visibility: visible; }
     """
 
     def __init__(self, language: str, clock: Callable[[], datetime], date_order: str) -> None:
@@ -83,10 +119,13 @@ class StepScreen(KeptStylesScreen):
         self.clock = clock
         self.date_order = date_order
         self.fields: dict[str, FieldSpec] = {}
+        #: The boxes for dates, times and numbers: the keypad shows while one has the focus.
+        self.keypad_fields: set[str] = set()
         self.touched: set[str] = set()
         self.editing_from_review = False
         self.tried_next = False
         self._shown: dict[str, str] = {}
+        self._left_for_another_screen = False
 
     # ---- texts ----------------------------------------------------------------------------
 
@@ -106,9 +145,9 @@ class StepScreen(KeptStylesScreen):
     def compose(self) -> ComposeResult:
         self.styled_look = self.app_look()
         yield Static(self.title_text(), id="step-title", markup=False)
-        with VerticalScroll(id="step-body"):
+        with StepBody(id="step-body"):
             yield from self.body()
-        if self.HAS_KEYPAD:
+        if self.keypad_fields:
             yield Keypad()
         with Horizontal(id="step-nav"):
             yield Button(self.text("screens.nav.back"), id="back", classes="nav")
@@ -131,17 +170,42 @@ class StepScreen(KeptStylesScreen):
         validate: Validator,
         placeholder: str = "",
         question: str | None = None,
+        *,
+        keypad: bool = False,
+        box: type[PatientInput] = PatientInput,
         suggester: Suggester | None = None,
     ) -> ComposeResult:
-        """A labelled text box (a long question goes above it) and a line for what is wrong."""
+        """A labelled text box (a long question goes above it) and a line for what is wrong.
+
+        `keypad`: a date, a time or a number is typed here, so the keypad shows for this box.
+        """
         self.fields[field_id] = FieldSpec(label, validate)
+        if keypad:
+            self.keypad_fields.add(field_id)
         if question is not None:
             yield Static(question, classes="question", markup=False)
-        yield PatientInput(label, field_id=field_id, placeholder=placeholder, suggester=suggester)
+        yield box(label, field_id=field_id, placeholder=placeholder, suggester=suggester)
         yield Static("", id=f"{field_id}-problem", classes="problem", markup=False)
 
     def on_mount(self) -> None:
         self.refresh_state()
+
+    def on_screen_suspend(self) -> None:
+        # Why: the staff unlock goes on top (this step stays under it); Back, Next and Edit
+        # switch this step out, and it must then open afresh when shown again.
+        self._left_for_another_screen = self not in self.app.screen_stack
+
+    def on_screen_resume(self) -> None:
+        if self._left_for_another_screen:
+            self._left_for_another_screen = False
+            self.open_at_start()
+
+    def open_at_start(self) -> None:
+        """Show the step from its top with its first field focused, as when it first opened."""
+        first = next((w for w in self.query(self.AUTO_FOCUS) if w.focusable), None)
+        self.query_one(StepBody).scroll_home(animate=False, immediate=True)
+        if first is not None:
+            self.set_focus(first, scroll_visible=False)
 
     # ---- shown fast: laid out and drawn before the patient gets here ----------------------
 
@@ -215,11 +279,21 @@ class StepScreen(KeptStylesScreen):
             self.query_one(f"#{field_id}", Input).set_class(bool(words), "-problem")
         problems = self.problems()
         self.query_one("#next", Button).disabled = bool(problems)
-        why = ""
+        why, waiting = "", self._first_problem_not_yet_said()
         if problems:
             what, reason = problems[0]
-            why = self.text("screens.nav.why_disabled", field=what, problem=reason)
+            key = "screens.nav.why_disabled_untouched" if waiting else "screens.nav.why_disabled"
+            why = self.text(key, field=what, problem=reason)
         self._show("why-not", why)
+        # Why: a box not yet left is named, not reproached in red (the patient may be in it).
+        self.query_one("#why-not", Static).set_class(waiting, "-guide")
+
+    def _first_problem_not_yet_said(self) -> bool:
+        """Whether the step's first problem is a box whose own problem is not shown yet."""
+        for field_id in self.active_fields():
+            if isinstance(self.checked(field_id), Invalid):
+                return field_id not in self.touched and not self.tried_next
+        return False
 
     def _show(self, note_id: str, words: str) -> None:
         """Update a message line only when its words change (each update costs a re-layout)."""
@@ -237,26 +311,53 @@ class StepScreen(KeptStylesScreen):
 
     @on(Input.Blurred)
     def _left_field(self, event: Input.Blurred) -> None:
-        if event.input.id in self.fields:
+        # Why: the terminal or the browser tab losing the focus is not the patient leaving.
+        if event.input.id in self.fields and self.app.app_focus and self.is_current:
             self.touched.add(event.input.id)
             self.refresh_state()
 
     @on(Input.Submitted)
-    def _enter_in_field(self) -> None:
-        # Why: Enter in a text box moves on like Tab, and from the last box straight to Next.
-        self.focus_next()
-        if self.focused is not None and self.focused.id == "back":
-            self.query_one("#next", Button).focus()
+    def _enter_in_field(self, event: Input.Submitted) -> None:
+        """Enter moves to the next question; after the last, to Next, never to Back."""
+        questions = self.query_one(StepBody).questions()
+        index = questions.index(event.input) + 1 if event.input in questions else len(questions)
+        next_button = self.query_one("#next", Button)
+        if index < len(questions):
+            questions[index].focus()
+        elif next_button.focusable:
+            next_button.focus()
+        else:
+            self.try_next()  # what pressing Next would do: every problem shows
 
     @on(ChoiceList.Changed)
     @on(TickBox.Toggled)
     def _answered(self) -> None:
         self.refresh_state()
 
+    @property
+    def focus_chain(self) -> list[Widget]:
+        """Textual's order, with Back after Next: Tab from the last question reaches Next."""
+        chain = super().focus_chain
+        back = self.query_one("#back", Button)
+        if back in chain and self.query_one("#next", Button) in chain:
+            chain.remove(back)
+            chain.append(back)
+        return chain
+
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        if isinstance(event.widget, Input) and self.HAS_KEYPAD:
-            self.query_one(Keypad).target = event.widget
+        self._show_keypad_for(event.widget)
         self._whole_in_view(event.widget)
+
+    def _show_keypad_for(self, focused: Widget) -> None:
+        """The keypad shows (and types) only while a box for a date, time or number is in use."""
+        if not self.keypad_fields:
+            return
+        keypad = self.query_one(Keypad)
+        wanted = focused.id in self.keypad_fields
+        if wanted and isinstance(focused, Input):
+            keypad.target = focused
+        # Why hidden, not removed: the layout must not move under a finger mid-tap.
+        keypad.set_class(wanted, "-shown")
 
     def _whole_in_view(self, focused: Widget) -> None:
         """Scroll a focused widget wholly into view when only part of it shows.

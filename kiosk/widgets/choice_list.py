@@ -4,8 +4,9 @@ One widget draws every row itself (`render_line`) and handles keys and clicks it
 of 17 questions is one widget instead of 17 radio sets (Textual 8.2.8 needs ~300 ms to mount
 12 RadioSets; this mounts in a few). Each option is a box three rows high, big enough to tap.
 
-Keys: Up/Down move between questions, Left/Right between options, Enter or Space chooses,
-1-9 choose that option and move on. A follow-up question (e.g. "is it severe?") shows only while
+Keys: Up/Down move between questions (and, past the first or the last, on to the step's other
+questions), Left/Right between options, Enter or Space chooses, 1-9 choose that option and
+move on. A follow-up question (e.g. "is it severe?") shows only while
 its parent question is answered with one of `reveal_on`; hiding it forgets its answer.
 """
 
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -267,8 +269,16 @@ class ChoiceList(ScrollView, can_focus=True):
 
     def action_move(self, step: int) -> None:
         visible = self.visible_choices()
+        row = self.cursor_row + step
+        if not 0 <= row < len(visible):
+            raise SkipAction()  # past the first or last question: the key moves the focus on
+        self._set_cursor(row)
+
+    def enter_at(self, *, first: bool) -> None:
+        """Put the cursor on the first question (coming down into the list) or the last."""
+        visible = self.visible_choices()
         if visible:
-            self._set_cursor(max(0, min(len(visible) - 1, self.cursor_row + step)))
+            self._set_cursor(0 if first else len(visible) - 1)
 
     def action_option(self, step: int) -> None:
         self.cursor_option = max(0, min(len(self.options) - 1, self.cursor_option + step))
@@ -280,7 +290,7 @@ class ChoiceList(ScrollView, can_focus=True):
     def action_choose_number(self, number: int) -> None:
         if number <= len(self.options):
             self._choose(self.cursor_row, number - 1)
-            self.action_move(1)
+            self._set_cursor(min(self.cursor_row + 1, len(self.visible_choices()) - 1))
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)

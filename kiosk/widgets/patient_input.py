@@ -51,6 +51,7 @@ class PatientInput(Input):
     PatientInput:focus { border: tall $kiosk-focus; }
     PatientInput > .input--placeholder { color: $kiosk-muted; }
     PatientInput.-problem { border: tall $kiosk-problem; }
+    PatientInput.-problem:focus { border: tall $kiosk-focus; }  /* its message stays under it */
     """
 
     def __init__(

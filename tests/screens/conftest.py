@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.strip import Strip
 from textual.widget import Widget
 
 from kiosk.app import IdleTimeouts, KioskApp
@@ -191,6 +192,12 @@ def assert_sealed_checkin(
     assert row.flag_codes == tuple(flag.code for flag in flags)
     nurse.lock()
     return row
+
+
+def screen_lines(app: KioskApp) -> list[str]:
+    """The text of every row the patient sees now, as drawn."""
+    strips: list[Strip] = app.screen._compositor.render_strips()
+    return ["".join(segment.text for segment in strip) for strip in strips]
 
 
 async def tap_keypad(pilot: Pilot[None], keys: str) -> None:

@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from rich.cells import cell_len
 from textual import events
 from textual.pilot import Pilot
-from textual.strip import Strip
 from textual.widgets import Input, Static
 
 from kiosk.app import KioskApp
@@ -18,7 +17,7 @@ from kiosk.intake.records import MigraineHistory
 from kiosk.locale import translate
 from kiosk.screens.checkin_session import CheckInSession
 from kiosk.screens.migraine import MigraineScreen
-from tests.screens.conftest import ready
+from tests.screens.conftest import ready, screen_lines
 
 SIZE = (120, 40)
 HOSTILE = [
@@ -30,11 +29,6 @@ HOSTILE = [
 ]
 MARKUP = "[bold red]not markup[/] [@click=app.quit]quit[/]"  # markup and an action link
 KEPT_EXACTLY = "Zalgo Z\u0335\u0321a\u0336l\u0337g\u0338o, 😀👩\u200d⚕️, 中文, عربى"
-
-
-def screen_lines(app: KioskApp) -> list[str]:
-    strips: list[Strip] = app.screen._compositor.render_strips()
-    return ["".join(segment.text for segment in strip) for strip in strips]
 
 
 def assert_inert(lines: list[str]) -> None:

@@ -165,7 +165,9 @@ async def test_to_go_on_names_each_migraine_question_as_its_box_shows_it(
         for field_id in NUMBER_BOXES:  # each in turn is the first one left to answer
             label = str(app.screen.query_one(f"#{field_id}", Input).border_title)
             assert not label.startswith(("Number from", "Número de")), field_id
-            assert f": {label}: " in why_not(app), field_id
+            # Named, with its problem once typed in (a box not yet left is only named).
+            why = why_not(app)
+            assert f": {label}: " in why or why.endswith(f": {label}"), field_id
             await retype(pilot, f"#{field_id}", "0")
         assert why_not(app) == translate(
             "screens.nav.why_disabled",
