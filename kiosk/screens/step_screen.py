@@ -109,8 +109,7 @@ class StepScreen(KeptStylesScreen):
         padding: 0 1;
     }
     StepScreen #step-nav Static.-guide { color: $kiosk-muted; }
-    StepScreen #keypad { dock: bottom; margin-bottom: 3; visibility: hidden; }
-    StepScreen #keypad.-shown { visibility: visible; }
+    StepScreen #keypad { dock: bottom; margin-bottom: 3; }
     """
 
     def __init__(self, language: str, clock: Callable[[], datetime], date_order: str) -> None:
@@ -349,15 +348,17 @@ class StepScreen(KeptStylesScreen):
         self._whole_in_view(event.widget)
 
     def _show_keypad_for(self, focused: Widget) -> None:
-        """The keypad shows (and types) only while a box for a date, time or number is in use."""
+        """The keypad types only while a box for a date, time or number is in use; for any
+        other box it stays where it is, greyed. Why not hidden or removed: hidden, its empty
+        band still takes a finger's swipe and moves nothing; removed, the step moves under a
+        finger mid-tap."""
         if not self.keypad_fields:
             return
         keypad = self.query_one(Keypad)
         wanted = focused.id in self.keypad_fields
         if wanted and isinstance(focused, Input):
             keypad.target = focused
-        # Why hidden, not removed: the layout must not move under a finger mid-tap.
-        keypad.set_class(wanted, "-shown")
+        keypad.disabled = not wanted
 
     def _whole_in_view(self, focused: Widget) -> None:
         """Scroll a focused widget wholly into view when only part of it shows.

@@ -27,6 +27,7 @@ class Keypad(Widget, can_focus=False):
     Keypad > .keypad--key {
         background: $kiosk-button; color: $kiosk-button-text; text-style: bold;
     }
+    Keypad:disabled > .keypad--key { background: $kiosk-disabled; color: $kiosk-disabled-text; }
     """
 
     def __init__(self, *, keypad_id: str = "keypad") -> None:

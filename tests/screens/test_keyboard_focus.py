@@ -1,7 +1,7 @@
 """Where the keyboard's focus goes on the patient steps, as a newcomer driving the demo by keys
 met it: a step opens on its first field, Enter and Tab after the last question reach Next (never
 Back), every tab stop shows that it has the focus, Down and Up move from question to question
-(text boxes included), the keypad shows only for dates, times and numbers, and "Please fill in
+(text boxes included), the keypad types only for dates, times and numbers, and "Please fill in
 this field" waits until the patient leaves the box or presses Next.
 """
 
@@ -22,6 +22,7 @@ from kiosk.app import KioskApp
 from kiosk.locale import translate
 from kiosk.screens.checkin_session import CheckInSession
 from kiosk.widgets.choice_list import ChoiceList
+from kiosk.widgets.keypad import Keypad
 from tests.screens.conftest import ready, screen_lines, tab_to, type_text
 
 IDENTITY_TYPED = (
@@ -46,7 +47,11 @@ def problem_shown(app: KioskApp, field_id: str) -> str:
 
 
 def keypad_seen(app: KioskApp) -> bool:
-    return any(KEYPAD_ROW.search(line) for line in screen_lines(app))
+    """The keypad is there and takes taps (for any other box it stays in place, greyed)."""
+    keypads = app.screen.query(Keypad)
+    return any(KEYPAD_ROW.search(line) for line in screen_lines(app)) and not any(
+        keypad.disabled for keypad in keypads
+    )
 
 
 def why_not(app: KioskApp) -> tuple[str, bool]:
@@ -203,7 +208,7 @@ async def test_down_and_up_move_between_the_questions_text_boxes_included(
         assert app.screen.query_one("#preventives_tried", Input).value == "topiramate"
 
 
-async def test_the_keypad_shows_only_for_dates_times_and_numbers(app: KioskApp) -> None:
+async def test_the_keypad_types_only_for_dates_times_and_numbers(app: KioskApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await open_about_you(app, pilot)
         shown: dict[str, bool] = {}
