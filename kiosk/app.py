@@ -359,7 +359,9 @@ class KioskApp(App[None], inherit_bindings=False):
             # Something is sealed already: seal it again at the step the patient is on, so a
             # nurse resumes there. A half-filled step is not kept (it may read as "none").
             self.seal_draft(session, self._current_step() or STEPS[0])
-        await self.seals_settled()
+        # Why only when sealing: given no workers, Textual waits for all, this one too.
+        if any(worker.group == "seal" for worker in self.workers):
+            await self.seals_settled()
         self.exit()
 
     def _current_step(self) -> str | None:
@@ -605,9 +607,7 @@ class KioskApp(App[None], inherit_bindings=False):
 
     async def seals_settled(self) -> None:
         """Wait for every draft and check-in being sealed (tests, and before a wipe)."""
-        sealing = [worker for worker in self.workers if worker.group == "seal"]
-        if sealing:  # Why: given no workers, Textual waits for all of them (the caller's too)
-            await self.workers.wait_for_complete(sealing)
+        await self.workers.wait_for_complete([w for w in self.workers if w.group == "seal"])
 
     # ---- idle, done, wipe -------------------------------------------------------------------
 
