@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.message import Message
-from textual.suggester import Suggester
 
 from kiosk.widgets.patient_input import PatientInput
 
@@ -39,17 +38,9 @@ class SuggestedInput(PatientInput):
         def control(self) -> SuggestedInput:
             return self.box
 
-    def __init__(
-        self,
-        label: str,
-        *,
-        field_id: str,
-        placeholder: str = "",
-        suggester: Suggester | None = None,
-    ) -> None:
-        super().__init__(label, field_id=field_id, placeholder=placeholder, suggester=suggester)
-        self.offered: tuple[str, ...] = ()
-        self.pointed: int | None = None
+    #: The names shown under the box now, and which one the patient moved onto (None: none).
+    offered: tuple[str, ...] = ()
+    pointed: int | None = None
 
     def offer(self, names: Sequence[str]) -> None:
         """The names shown under the box now; none is moved onto."""
