@@ -15,7 +15,12 @@ class TinyKioskApp(App[None]):
 
     def compose(self) -> ComposeResult:
         yield Label(f"Welcome, session {os.getpid()}", id="welcome")
-        yield Input(placeholder="Your name", id="name")
+        name = Input(placeholder="Your name", id="name")
+        # Why: like the kiosk's own text boxes (PatientInput), it never blinks. A blinking
+        # cursor redraws every half second, so the tab (which waits for 0.5 s without output
+        # after a tap) saw a still screen only if one gap happened to run long.
+        name.cursor_blink = False
+        yield name
         yield Button("Continue", id="continue")
 
     def on_button_pressed(self) -> None:
