@@ -22,6 +22,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -164,13 +165,6 @@ class FullCollectionHold:
             self._saved = None
             if collect:
                 gc.collect()
-
-
-def _kiosk_error() -> type[Exception]:
-    # Why imported late: the facade (and its cryptography) is loaded after the welcome screen.
-    from kiosk.kiosk import KioskError
-
-    return KioskError
 
 
 class KioskApp(App[None], inherit_bindings=False):
@@ -524,7 +518,7 @@ class KioskApp(App[None], inherit_bindings=False):
         except IncompleteCheckIn as missing:
             self.call_next(self.show_step, str(missing))
             return
-        self._seal_checkin(checkin)
+        self._seal(partial(self._store_checkin, checkin))
 
     def on_consent_decline_pressed(self, message: ConsentDeclinePressed) -> None:
         session = self.session
@@ -534,54 +528,49 @@ class KioskApp(App[None], inherit_bindings=False):
         declined = session.declined(
             consent.document_id, consent.version, self.wall_clock().astimezone(UTC)
         )
-        self._seal_declined(declined)
+        self._seal(partial(self._store_declined, declined))
 
     # ---- sealing (worker threads; they never touch a widget) ------------------------------
 
     def seal_draft(self, session: CheckInSession, step: str) -> None:
         """Seal what is done so far, to the staff key, superseding the previous draft."""
         session.draft_number += 1
-        self._seal_draft(session, session.draft(step), session.draft_number)
+        draft = session.draft(step)
+        self._seal(partial(self._store_draft, session, draft, session.draft_number))
 
     # Why: an async worker handing the blocking part to asyncio.to_thread, not a thread worker:
     # Textual leaves the last thread worker (and so its arguments, a patient's answers) set in
     # the pool thread's context variables after it finishes, where a wipe cannot reach it.
     @work(group="seal", exit_on_error=False)
-    async def _seal_draft(self, session: CheckInSession, draft: Draft, number: int) -> None:
+    async def _seal(self, store: Callable[[], Message | None]) -> None:
+        """Run one blocking store call in a thread; post what it reports, or why it failed."""
+        # Why imported here: the facade (and its cryptography) loads after the welcome screen.
+        from kiosk.kiosk import KioskError
+
         try:
-            record_id = await asyncio.to_thread(self._store_draft, session, draft, number)
-        except _kiosk_error() as error:
+            sealed = await asyncio.to_thread(store)
+        except KioskError as error:
             self.post_message(SealFailed(str(error)))
             return
-        if record_id is not None:
-            self.post_message(DraftSealed(record_id))
+        if sealed is not None:
+            self.post_message(sealed)
 
-    def _store_draft(self, session: CheckInSession, draft: Draft, number: int) -> str | None:
+    def _store_draft(self, session: CheckInSession, draft: Draft, number: int) -> Message | None:
         with session.seal_lock:
             if number < session.sealed_number:
                 return None  # a newer draft is already stored
             record_id = self.desk.save_draft(draft, supersedes=session.last_draft_id)
             session.last_draft_id = record_id
             session.sealed_number = number
-            return record_id
+            return DraftSealed(record_id)
 
-    @work(group="seal", exit_on_error=False)
-    async def _seal_checkin(self, checkin: CheckIn) -> None:
-        try:
-            await asyncio.to_thread(self.desk.submit_checkin, checkin)
-        except _kiosk_error() as error:
-            self.post_message(SealFailed(str(error)))
-            return
-        self.post_message(CheckInSealed(declined=False))
+    def _store_checkin(self, checkin: CheckIn) -> Message:
+        self.desk.submit_checkin(checkin)
+        return CheckInSealed(declined=False)
 
-    @work(group="seal", exit_on_error=False)
-    async def _seal_declined(self, declined: ConsentDeclined) -> None:
-        try:
-            await asyncio.to_thread(self.desk.record_consent_declined, declined)
-        except _kiosk_error() as error:
-            self.post_message(SealFailed(str(error)))
-            return
-        self.post_message(CheckInSealed(declined=True))
+    def _store_declined(self, declined: ConsentDeclined) -> Message:
+        self.desk.record_consent_declined(declined)
+        return CheckInSealed(declined=True)
 
     async def on_check_in_sealed(self, message: CheckInSealed) -> None:
         if self.session is None:

@@ -215,7 +215,7 @@ class MedicationsScreen(StepScreen):
     @on(Button.Pressed, ".suggestion")
     def _use_name(self, event: Button.Pressed) -> None:
         event.stop()
-        self._put("med_name", str(event.button.label))
+        self.put("med_name", str(event.button.label))
         self.query_one("#med_dose", Input).focus()
 
     @on(TickBox.Toggled, "#as-needed")
@@ -292,31 +292,28 @@ class MedicationsScreen(StepScreen):
     @on(OptionList.OptionSelected, "#medication-list")
     def _edit_medication(self, event: OptionList.OptionSelected) -> None:
         medication = self.medications.pop(event.option_index)
-        self._put("med_name", medication.name)
-        self._put("med_dose", medication.dose)
-        self._put("med_frequency", medication.frequency)
+        self.put("med_name", medication.name)
+        self.put("med_dose", medication.dose)
+        self.put("med_frequency", medication.frequency)
         self.query_one("#as-needed", TickBox).set_ticked(medication.as_needed)
         self.query_one("#med_last_dose", Input).set_class(medication.as_needed, "-shown")
         if medication.last_dose_at is not None:
             local = medication.last_dose_at.astimezone(self.clock().tzinfo)
-            self._put("med_last_dose", local.strftime("%H:%M"))
+            self.put("med_last_dose", local.strftime("%H:%M"))
         self._show_lists()
         self.query_one("#med_name", Input).focus()
 
     @on(OptionList.OptionSelected, "#allergy-list")
     def _edit_allergy(self, event: OptionList.OptionSelected) -> None:
         allergy = self.allergies.pop(event.option_index)
-        self._put("allergy_substance", allergy.substance)
-        self._put("allergy_reaction", allergy.reaction)
+        self.put("allergy_substance", allergy.substance)
+        self.put("allergy_reaction", allergy.reaction)
         self._show_lists()
         self.query_one("#allergy_substance", Input).focus()
 
-    def _put(self, field_id: str, value: str) -> None:
-        self.query_one(f"#{field_id}", Input).value = value
-
     def _clear(self, fields: tuple[str, ...]) -> None:
         for field_id in fields:
-            self._put(field_id, "")
+            self.put(field_id, "")
             self.touched.discard(field_id)
 
     def _show_lists(self) -> None:

@@ -17,7 +17,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -38,7 +38,6 @@ from kiosk.widgets.keypad import Keypad
 from kiosk.widgets.patient_input import PatientInput
 from kiosk.widgets.tick_box import TickBox
 
-T = TypeVar("T")
 Validator = Callable[[str], Valid[Any] | Invalid]
 #: Layout passes a screen built ahead may take to settle (widgets that size to their width).
 _SETTLE_ROUNDS = 4
@@ -403,7 +402,7 @@ class StepScreen(KeptStylesScreen):
         """Put a resumed draft's answers for this step back in its boxes (default: none)."""
 
     def put(self, field_id: str, value: str) -> None:
-        """Set a box as if typed (used when resuming)."""
+        """Set a box as if typed (a resumed draft, a medication taken back into its boxes)."""
         self.query_one(f"#{field_id}", Input).value = value
         if value:
             self.touched.add(field_id)

@@ -304,13 +304,6 @@ class ChoiceList(ScrollView, can_focus=True):
                     self._choose(index, option_index)
                     return
 
-    def choose(self, question_id: str, value: str) -> None:
-        """Answer a question as the patient would (used when loading a resumed draft)."""
-        for index, choice in enumerate(self.visible_choices()):
-            for option_index, option in enumerate(self.options):
-                if choice.id == question_id and option.value == value:
-                    self._choose(index, option_index)
-
     def _choose(self, row: int, option_index: int) -> None:
         visible = self.visible_choices()
         if not 0 <= row < len(visible):
