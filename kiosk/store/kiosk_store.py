@@ -291,17 +291,19 @@ class KioskStore:
             events = [(actor, action, sealed.record_id, detail)]
             ended = {sealed.supersedes: "superseded", finishes_draft: "check-in submitted"}
             for draft_id, reason in ended.items():
-                if draft_id is not None and self._purge_draft(db, draft_id, now):
+                if draft_id is not None and self._purge(db, draft_id, now, OutboxState.DRAFT):
                     events.append((actor, "draft.purged", draft_id, reason))
             self._audit(db, events, now)
 
     @staticmethod
-    def _purge_draft(db: sqlite_utils.Database, record_id: str, now: datetime) -> bool:
-        """Drop an unfinished draft's payload and summary (id and hash stay); False if none."""
+    def _purge(
+        db: sqlite_utils.Database, record_id: str, now: datetime, state: OutboxState
+    ) -> bool:
+        """Drop the payload and summary of a record in `state` (id and hash stay); False if the
+        record is not in that state."""
         changed = db.execute(
-            "UPDATE outbox SET state = 'purged', updated_at = ? WHERE record_id = ?"
-            " AND state = 'draft'",
-            [utc_text(now), record_id],
+            "UPDATE outbox SET state = 'purged', updated_at = ? WHERE record_id = ? AND state = ?",
+            [utc_text(now), record_id, state.value],
         ).rowcount
         if changed:
             # The outbox row says 'purged' first: the records trigger allows nothing else.
@@ -537,7 +539,7 @@ class KioskStore:
                 ).fetchall()
             ]
             for record_id in stale_drafts:
-                self._purge_draft(db, record_id, now)
+                self._purge(db, record_id, now, OutboxState.DRAFT)
             due = [
                 str(row[0])
                 for row in db.execute(
@@ -546,14 +548,7 @@ class KioskStore:
                 ).fetchall()
             ]
             for record_id in due:
-                db.execute(
-                    "UPDATE outbox SET state = 'purged', updated_at = ? WHERE record_id = ?",
-                    [utc_text(now), record_id],
-                )
-                db.execute(
-                    "UPDATE records SET envelope = NULL, summary = NULL WHERE record_id = ?",
-                    [record_id],
-                )
+                self._purge(db, record_id, now, OutboxState.ACKED)
             events = [(actor, "record.purged", record_id, "") for record_id in due]
             events += [(actor, "draft.purged", record_id, "expired") for record_id in stale_drafts]
             self._audit(db, events, now)
