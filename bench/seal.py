@@ -26,9 +26,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kiosk.intake.codec import to_payload
-from kiosk.intake.examples import example_checkin
 from kiosk.kiosk import Kiosk
 from kiosk.vault import EnvelopeSuite
+from tests.examples import example_checkin
 
 ROUNDS = 300
 WARMUP = 20

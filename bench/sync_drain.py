@@ -17,13 +17,13 @@ import time
 from pathlib import Path
 
 from kiosk.intake.codec import to_payload
-from kiosk.intake.examples import example_checkin
 from kiosk.kiosk import Kiosk
 from kiosk.store.timestamps import utc_now
 from kiosk.vault import Argon2Cost, Sealer
 from sync.client.engine import SyncEngine
 from sync.client.enrolment import enroll
 from sync.server.cli import main as clinic_server_main
+from tests.examples import example_checkin
 
 CHEAP_SLOTS = Argon2Cost(memory_kib=8, iterations=1, lanes=1)
 

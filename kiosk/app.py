@@ -36,6 +36,7 @@ from textual.scrollbar import ScrollBar
 from textual.widgets import Input
 from textual.worker import Worker, WorkerCancelled, get_current_worker
 
+from kiosk.intake.checkin_session import STEPS, CheckInSession, IncompleteCheckIn
 from kiosk.intake.config import ClinicConfig, load_config
 from kiosk.intake.records import CheckIn, ConsentDeclined, ConsentSignature, Draft
 from kiosk.locale import LANGUAGES
@@ -48,7 +49,6 @@ from kiosk.screens.checkin_messages import (
     StepDone,
     SubmitPressed,
 )
-from kiosk.screens.checkin_session import STEPS, CheckInSession, IncompleteCheckIn
 from kiosk.screens.done import DoneScreen
 from kiosk.screens.still_there import StillThereScreen
 from kiosk.screens.welcome import WelcomeScreen

@@ -50,7 +50,6 @@ from kiosk.store import KioskStore, OutboxState, StoreError
 from kiosk.store.errors import DiskFull
 from kiosk.store.nurse_table import SUMMARY_KIND, CheckInSummary, DigestRow, RecordDigest
 from kiosk.store.nurse_table import build_table as _build_table
-from kiosk.summary_chain import SummaryChain, SummaryError, SummaryReader
 from kiosk.vault import (
     DEFAULT_COST,
     Argon2Cost,
@@ -74,6 +73,7 @@ from kiosk.vault import (
     open_envelope,
     unlock_keyslot,
 )
+from kiosk.vault.summary_chain import SummaryChain, SummaryError, SummaryReader
 
 __all__ = [
     "CheckInSummary",

@@ -20,10 +20,10 @@ from typing import Any
 import pytest
 
 from kiosk.cli import main
-from kiosk.intake.examples import example_checkin, example_draft, example_vitals
 from kiosk.intake.records import ConsentDeclined
 from kiosk.kiosk import Kiosk
 from kiosk.vault import Argon2Cost
+from tests.examples import example_checkin, example_draft, example_vitals
 
 CHEAP_SLOTS = Argon2Cost(memory_kib=8, iterations=1, lanes=1)
 # Fields that are codes or ids the software itself sets, not text a person types.

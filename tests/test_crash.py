@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.intake.examples import example_checkin, example_draft, example_vitals
 from kiosk.kiosk import Kiosk
 from kiosk.vault import Argon2Cost, parse_envelope
+from tests.examples import example_checkin, example_draft, example_vitals
 
 KILLS = 50
 CHEAP_SLOTS = Argon2Cost(memory_kib=8, iterations=1, lanes=1)

@@ -19,9 +19,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kiosk.intake.examples import EXAMPLE_LEGAL_NAME, example_checkin
 from kiosk.kiosk import Kiosk, WrongPin
 from kiosk.vault import Argon2Cost
+from tests.examples import EXAMPLE_LEGAL_NAME, example_checkin
 
 KIOSK = Path(sys.executable).parent / "kiosk"  # the console script installed in this venv
 CLINIC_SERVER = Path(sys.executable).parent / "clinic-server"

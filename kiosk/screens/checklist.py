@@ -13,6 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
+from kiosk.intake.checkin_session import CheckInSession
 from kiosk.intake.questions import (
     ANSWER_KEYS,
     PREGNANCY_ANSWER_KEYS,
@@ -27,7 +28,6 @@ from kiosk.intake.validation import (
     validate_time_taken,
 )
 from kiosk.locale.dates import format_when
-from kiosk.screens.checkin_session import CheckInSession
 from kiosk.screens.step_screen import StepScreen, Validator
 from kiosk.widgets.choice_list import Choice, ChoiceList, ChoiceOption
 

@@ -12,11 +12,11 @@ from textual.containers import VerticalScroll
 from textual.geometry import Size
 from textual.widgets import Button, Static
 
+from kiosk.intake.checkin_session import CheckInSession
 from kiosk.intake.config import ConsentDocument
 from kiosk.intake.records import ConsentSignature
 from kiosk.intake.validation import validate_signature
 from kiosk.screens.checkin_messages import ConsentDeclinePressed
-from kiosk.screens.checkin_session import CheckInSession
 from kiosk.screens.step_screen import StepScreen
 from kiosk.widgets.tick_box import TickBox
 

@@ -10,10 +10,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
+from kiosk.intake.checkin_session import CheckInSession
 from kiosk.intake.questions import ANSWER_KEYS, DETAIL_PROMPT_KEY, HEALTH_HISTORY
 from kiosk.intake.records import Answer, HealthHistory, HistoryAnswer
 from kiosk.intake.validation import Invalid, Valid, validate_detail
-from kiosk.screens.checkin_session import CheckInSession
 from kiosk.screens.step_screen import StepScreen
 from kiosk.widgets.choice_list import Choice, ChoiceList, ChoiceOption
 

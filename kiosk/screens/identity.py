@@ -16,6 +16,7 @@ from typing import Literal
 from textual.app import ComposeResult
 from textual.widgets import Button, Static
 
+from kiosk.intake.checkin_session import CheckInSession
 from kiosk.intake.records import Identity
 from kiosk.intake.validation import (
     FieldProblem,
@@ -23,7 +24,6 @@ from kiosk.intake.validation import (
     validate_person_name,
     validate_phone,
 )
-from kiosk.screens.checkin_session import CheckInSession
 from kiosk.screens.step_screen import StepScreen
 
 

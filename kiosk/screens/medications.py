@@ -20,6 +20,7 @@ from textual.suggester import Suggester
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from kiosk.intake.checkin_session import CheckInSession
 from kiosk.intake.drugs import read_as, suggest
 from kiosk.intake.records import Allergy, Medication, MedicationList
 from kiosk.intake.validation import (
@@ -30,7 +31,6 @@ from kiosk.intake.validation import (
     validate_substance_name,
     validate_time_taken,
 )
-from kiosk.screens.checkin_session import CheckInSession
 from kiosk.screens.step_screen import StepScreen
 from kiosk.widgets.patient_input import visible_text
 from kiosk.widgets.suggested_input import SuggestedInput

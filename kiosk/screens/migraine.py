@@ -11,6 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
+from kiosk.intake.checkin_session import CheckInSession
 from kiosk.intake.questions import ANSWER_KEYS, MIDAS, MIGRAINE_HISTORY, AnswerKind, Question
 from kiosk.intake.records import Answer, Midas, MigraineHistory
 from kiosk.intake.validation import (
@@ -20,7 +21,6 @@ from kiosk.intake.validation import (
     validate_migraine_days,
     validate_whole_number,
 )
-from kiosk.screens.checkin_session import CheckInSession
 from kiosk.screens.step_screen import StepScreen, Validator
 from kiosk.widgets.choice_list import Choice, ChoiceList, ChoiceOption
 

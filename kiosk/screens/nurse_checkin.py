@@ -18,10 +18,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Static
 
+from kiosk.intake.checkin_session import STEPS
 from kiosk.intake.records import CheckIn, Draft, Flag, NurseDecision, StopOverride, Vitals
 from kiosk.intake.rules import screen_checkin, screen_draft
 from kiosk.kiosk import CheckInSummary
-from kiosk.screens.checkin_session import STEPS
 from kiosk.screens.nurse_answers import AnswerSection, answer_sections
 from kiosk.screens.nurse_signoff import DecisionGrounds, NurseSignOffScreen, open_flags_text
 from kiosk.screens.nurse_vitals import NurseVitalsScreen

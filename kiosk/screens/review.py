@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
+from kiosk.intake.checkin_session import CheckInSession
 from kiosk.intake.questions import (
     ANSWER_KEYS,
     HEALTH_HISTORY,
@@ -28,7 +29,6 @@ from kiosk.intake.questions import TODAY_CHECKLIST as CHECKLIST
 from kiosk.intake.records import Answer, PregnancyAnswer
 from kiosk.locale.dates import format_when
 from kiosk.screens.checkin_messages import EditPressed, SubmitPressed
-from kiosk.screens.checkin_session import CheckInSession
 from kiosk.screens.step_screen import StepScreen
 from kiosk.widgets.staff_display import display_text
 

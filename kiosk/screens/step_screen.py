@@ -28,10 +28,10 @@ from textual.suggester import Suggester
 from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
+from kiosk.intake.checkin_session import CheckInSession
 from kiosk.intake.validation import FieldProblem, Invalid, Valid
 from kiosk.locale import translate, translate_count
 from kiosk.screens.checkin_messages import PatientActivity, StepBack, StepDone
-from kiosk.screens.checkin_session import CheckInSession
 from kiosk.screens.kept_styles import KeptStylesScreen
 from kiosk.widgets.choice_list import ChoiceList
 from kiosk.widgets.keypad import Keypad

@@ -399,7 +399,7 @@ class KioskStore:
         ]
 
     def add_summary_chain(self, chain_id: str, created_at: datetime, envelope: bytes) -> None:
-        """Keep a summary chain's staff-sealed key (kiosk.summary_chain), before its first use."""
+        """Keep a summary chain's staff-sealed key (vault.summary_chain) before its first use."""
         with self._write(f"store summary chain {chain_id}") as db:
             db.execute(
                 "INSERT INTO summary_chains (chain_id, created_at, envelope) VALUES (?, ?, ?)",

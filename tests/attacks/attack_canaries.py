@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from kiosk.intake.examples import (
+from kiosk.intake.records import Allergy, CheckIn, Draft, Medication
+from tests.examples import (
     example_checkin,
     example_checklist,
     example_consent,
@@ -25,7 +26,6 @@ from kiosk.intake.examples import (
     example_medications,
     example_migraine,
 )
-from kiosk.intake.records import Allergy, CheckIn, Draft, Medication
 
 # Distinctive words a patient types; each must never be readable from the kiosk's files.
 CANARIES = (

@@ -22,13 +22,13 @@ from conftest import NURSE_ID, NURSE_PIN, ClinicKiosk, make_clinic_kiosk
 import kiosk.store.connection as store_connection
 from kiosk.cli import main as kiosk_main
 from kiosk.intake.codec import to_payload
-from kiosk.intake.examples import example_checkin
 from kiosk.kiosk import DATABASE_NAME, Kiosk, KioskError
 from kiosk.store import SCHEMA_VERSION, OutboxState
 from kiosk.store.schema import MIGRATIONS
 from kiosk.store.timestamps import utc_text
 from kiosk.vault import Sealer
 from sync.server.cli import main as server_main
+from tests.examples import example_checkin
 
 
 def _previous_version_kiosk(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> ClinicKiosk:

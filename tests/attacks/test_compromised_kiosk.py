@@ -19,7 +19,6 @@ import pytest
 from conftest import NURSE_ID
 
 from kiosk.intake.codec import to_payload
-from kiosk.intake.examples import example_checkin
 from kiosk.kiosk import DATABASE_NAME, Kiosk
 from kiosk.store import OutboxState
 from kiosk.store.audit_chain import entry_hash, head_message
@@ -30,6 +29,7 @@ from sync.client.pins import ServerPins
 from sync.client.queue_export import export_queue
 from sync.client.server_connection import ServerConnection
 from sync.wire import Refusal, encode_batch, sign_request
+from tests.examples import example_checkin
 from tests.sync.clinic_harness import CHEAP_SLOTS, ClinicServer
 
 

@@ -22,12 +22,12 @@ from textual.pilot import Pilot
 from textual.widgets import Button, Input, Static
 
 from kiosk.app import IdleTimeouts, KioskApp
-from kiosk.intake.examples import example_checkin, example_draft
+from kiosk.intake.checkin_session import STEPS, CheckInSession
 from kiosk.intake.records import CheckIn
 from kiosk.kiosk import Kiosk, KioskError
-from kiosk.screens.checkin_session import STEPS, CheckInSession
 from kiosk.screens.review import ReviewScreen
 from kiosk.screens.staff_unlock import StaffUnlockScreen
+from tests.examples import example_checkin, example_draft
 from tests.waiting import button_ready
 
 DISK_SIZE = "3m"

@@ -25,7 +25,6 @@ from hypothesis import strategies as st
 
 from kiosk.intake.codec import to_payload
 from kiosk.intake.config import DEFAULTS_PATH, ClinicConfig, ConfigError, load_config_text
-from kiosk.intake.examples import example_checkin, example_vitals
 from kiosk.vault import (
     DeviceSigningKey,
     EnvelopeError,
@@ -58,6 +57,7 @@ from sync.wire import (
     read_signed_headers,
     sign_request,
 )
+from tests.examples import example_checkin, example_vitals
 
 pytestmark = pytest.mark.fuzz
 

@@ -20,7 +20,6 @@ import pytest
 from attack_network import Captured, Tamper, TamperingNetwork
 from conftest import NURSE_ID
 
-from kiosk.intake.examples import example_checkin, example_draft, example_vitals
 from kiosk.kiosk import Kiosk
 from kiosk.store import OutboxState
 from sync.client.engine import SyncEngine, SyncOutcome
@@ -28,6 +27,7 @@ from sync.client.enrolment import enroll
 from sync.client.errors import SyncError
 from sync.client.retry_policy import RetryPolicy
 from sync.wire import Refusal, encode_batch, sign_request
+from tests.examples import example_checkin, example_draft, example_vitals
 from tests.sync.clinic_harness import CHEAP_SLOTS, ClinicServer
 
 TRIALS_PER_TAMPER = 8

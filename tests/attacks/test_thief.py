@@ -31,7 +31,6 @@ from conftest import NURSE_ID, NURSE_PIN, ClinicKiosk, make_clinic_kiosk
 
 import kiosk.vault.keyslots as keyslots
 from kiosk.intake.codec import to_payload
-from kiosk.intake.examples import example_vitals
 from kiosk.kiosk import DATABASE_NAME, SECRET_NAME, Kiosk, KioskError
 from kiosk.store import KioskStore
 from kiosk.vault import (
@@ -43,6 +42,7 @@ from kiosk.vault import (
     WrongPin,
     unlock_keyslot,
 )
+from tests.examples import example_vitals
 
 
 def _slot_purpose(staff_id: str) -> str:

@@ -23,15 +23,6 @@ from kiosk.intake.codec import (
     kind_of,
     to_payload,
 )
-from kiosk.intake.examples import (
-    example_checkin,
-    example_consent_declined,
-    example_decision,
-    example_draft,
-    example_medications,
-    example_stop_override,
-    example_vitals,
-)
 from kiosk.intake.records import (
     Answer,
     AuditEntry,
@@ -43,6 +34,15 @@ from kiosk.intake.records import (
     Severity,
     StopOverride,
     Vitals,
+)
+from tests.examples import (
+    example_checkin,
+    example_consent_declined,
+    example_decision,
+    example_draft,
+    example_medications,
+    example_stop_override,
+    example_vitals,
 )
 
 TEXT = st.text(max_size=30)  # hypothesis' default alphabet has no surrogates

@@ -8,15 +8,6 @@ import pytest
 
 from kiosk.intake.config import default_config, load_config_text
 from kiosk.intake.drugs import class_aliases
-from kiosk.intake.examples import (
-    EXAMPLE_SUBMITTED_AT,
-    example_checkin,
-    example_checklist,
-    example_draft,
-    example_history,
-    example_medications,
-    example_vitals,
-)
 from kiosk.intake.questions import CONTROLLED_CONDITIONS, HISTORY_TOPICS, RETIRED_HISTORY_TOPICS
 from kiosk.intake.records import (
     Allergy,
@@ -31,6 +22,15 @@ from kiosk.intake.records import (
     Severity,
 )
 from kiosk.intake.rules import highest_severity, screen_checkin, screen_draft, screen_vitals
+from tests.examples import (
+    EXAMPLE_SUBMITTED_AT,
+    example_checkin,
+    example_checklist,
+    example_draft,
+    example_history,
+    example_medications,
+    example_vitals,
+)
 
 CONFIG = default_config()
 STOP, CAUTION, INFO = Severity.STOP, Severity.CAUTION, Severity.INFO

@@ -14,11 +14,11 @@ from textual.pilot import Pilot
 from textual.widgets import Button, Input, Static
 
 from kiosk.app import KioskApp
-from kiosk.intake.examples import example_identity
+from kiosk.intake.checkin_session import CheckInSession
 from kiosk.intake.records import RecordKind
 from kiosk.kiosk import Kiosk
 from kiosk.locale import translate
-from kiosk.screens.checkin_session import CheckInSession
+from tests.examples import example_identity
 from tests.screens.conftest import ready, sealed, type_text
 
 # (field, what is typed or pasted, problem code, its parameters)

@@ -13,17 +13,17 @@ from textual.widgets import Button, Static
 
 from kiosk.app import KioskApp
 from kiosk.intake.config import default_config
-from kiosk.intake.examples import (
+from kiosk.intake.records import Answer, Medication, PregnancyAnswer
+from kiosk.intake.rules import screen_checkin
+from kiosk.kiosk import Kiosk
+from kiosk.widgets.choice_list import ChoiceList
+from tests.examples import (
     example_checkin,
     example_checklist,
     example_draft,
     example_identity,
     example_medications,
 )
-from kiosk.intake.records import Answer, Medication, PregnancyAnswer
-from kiosk.intake.rules import screen_checkin
-from kiosk.kiosk import Kiosk
-from kiosk.widgets.choice_list import ChoiceList
 from tests.screens.conftest import (
     CLINIC_NOW,
     SHOWN_WHEN_ALL_NO,

@@ -13,9 +13,9 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from kiosk.app import KioskApp
+from kiosk.intake.checkin_session import CheckInSession
 from kiosk.intake.records import MigraineHistory
 from kiosk.locale import translate
-from kiosk.screens.checkin_session import CheckInSession
 from kiosk.screens.migraine import MigraineScreen
 from tests.screens.conftest import ready, screen_lines
 

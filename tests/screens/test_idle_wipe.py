@@ -17,8 +17,8 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from kiosk.app import KioskApp
+from kiosk.intake.checkin_session import CheckInSession
 from kiosk.intake.records import Identity
-from kiosk.screens.checkin_session import CheckInSession
 from kiosk.screens.still_there import StillThereScreen
 from kiosk.screens.welcome import WelcomeScreen
 from tests.screens.conftest import CALM, FakeClock, ready, type_text

@@ -19,8 +19,8 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from kiosk.app import KioskApp
+from kiosk.intake.checkin_session import CheckInSession
 from kiosk.locale import translate
-from kiosk.screens.checkin_session import CheckInSession
 from kiosk.widgets.choice_list import ChoiceList
 from kiosk.widgets.keypad import Keypad
 from tests.screens.conftest import ready, screen_lines, tab_to, type_text

@@ -6,10 +6,10 @@ from __future__ import annotations
 from textual.widgets import Input
 
 from kiosk.app import KioskApp
-from kiosk.intake.examples import example_draft
 from kiosk.intake.records import Draft, RecordKind
 from kiosk.kiosk import Kiosk
 from kiosk.widgets.choice_list import ChoiceList
+from tests.examples import example_draft
 from tests.screens.conftest import click, resume_draft, sealed, tap_choice
 
 

@@ -13,7 +13,12 @@ from syrupy.assertion import SnapshotAssertion
 from textual.pilot import Pilot
 
 from kiosk.app import KioskApp
-from kiosk.intake.examples import (
+from kiosk.intake.checkin_session import CheckInSession
+from kiosk.intake.records import Phq9
+from kiosk.kiosk import Kiosk
+from kiosk.screens.still_there import StillThereScreen
+from kiosk.themes import HIGH_CONTRAST_THEME
+from tests.examples import (
     example_checklist,
     example_consent,
     example_history,
@@ -21,11 +26,6 @@ from kiosk.intake.examples import (
     example_medications,
     example_migraine,
 )
-from kiosk.intake.records import Phq9
-from kiosk.kiosk import Kiosk
-from kiosk.screens.checkin_session import CheckInSession
-from kiosk.screens.still_there import StillThereScreen
-from kiosk.themes import HIGH_CONTRAST_THEME
 from tests.screens.conftest import CALM, CHEAP_SLOTS, CLINIC_NOW, FakeClock
 
 SCREENS = (

@@ -17,19 +17,19 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from kiosk.intake.examples import (
-    example_checkin,
-    example_consent,
-    example_draft,
-    example_history,
-    example_identity,
-)
 from kiosk.intake.records import Answer, CheckIn, Phq9
 from kiosk.kiosk import Kiosk
 from kiosk.screens.nurse_checkin import ResumeDraftRequested
 from kiosk.screens.staff_shift import ShiftLocked
 from kiosk.screens.staff_unlock import StaffUnlockScreen
 from kiosk.vault import Argon2Cost
+from tests.examples import (
+    example_checkin,
+    example_consent,
+    example_draft,
+    example_history,
+    example_identity,
+)
 
 #: Argon2id at its floor: the unlock logic is the same, the tests just do not wait for it.
 CHEAP_SLOTS = Argon2Cost(memory_kib=64, iterations=1, lanes=1)

@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from kiosk.intake.examples import example_vitals
 from kiosk.intake.records import (
     DecisionOutcome,
     Flag,
@@ -22,6 +21,7 @@ from kiosk.intake.records import (
 from kiosk.intake.rules import screen_checkin
 from kiosk.kiosk import Kiosk, KioskError, StaffSession
 from kiosk.store import OutboxState
+from tests.examples import example_vitals
 from tests.staff.conftest import NURSE, NURSE_PIN, seed_today
 
 

@@ -11,7 +11,6 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, Static
 
-from kiosk.intake.examples import example_checklist, example_migraine
 from kiosk.intake.records import Answer, PregnancyTest
 from kiosk.kiosk import Kiosk
 from kiosk.screens.nurse_answers import answer_sections
@@ -22,6 +21,7 @@ from kiosk.screens.nurse_vitals import NurseVitalsScreen, build_vitals
 from kiosk.screens.staff_shift import StaffShift
 from kiosk.widgets.staff_pin_pad import StaffPinPad
 from kiosk.widgets.staff_queue_table import StaffQueueTable
+from tests.examples import example_checklist, example_migraine
 from tests.staff.conftest import NURSE, NURSE_PIN, StaffHostApp, checkin_for, seed_today, tap
 from tests.waiting import wait_until
 

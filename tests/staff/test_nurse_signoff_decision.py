@@ -7,7 +7,6 @@ from __future__ import annotations
 from textual.pilot import Pilot
 from textual.widgets import Select, Static
 
-from kiosk.intake.examples import example_checklist, example_history
 from kiosk.intake.records import (
     Answer,
     DecisionOutcome,
@@ -23,6 +22,7 @@ from kiosk.screens.nurse_queue import NurseQueueScreen
 from kiosk.screens.nurse_signoff import NurseSignOffScreen
 from kiosk.screens.nurse_vitals import NurseVitalsScreen
 from kiosk.widgets.staff_queue_table import StaffQueueTable
+from tests.examples import example_checklist, example_history
 from tests.staff.conftest import NURSE, NURSE_PIN, StaffHostApp, checkin_for, tap
 from tests.staff.test_nurse_journey import unlock
 from tests.waiting import wait_until

@@ -16,7 +16,6 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from kiosk.intake.config import ClinicConfig, default_config
-from kiosk.intake.examples import example_checkin, example_history, example_vitals
 from kiosk.intake.records import Answer, Phq9, PregnancyTest, RecordKind, Severity
 from kiosk.intake.rules import screen_checkin
 from kiosk.kiosk import CheckInSummary, Kiosk, StaffSession
@@ -28,6 +27,7 @@ from kiosk.screens.nurse_vitals import NurseVitalsScreen
 from kiosk.screens.staff_shift import StaffShift
 from kiosk.store.rows import StaffRow
 from kiosk.themes import HIGH_CONTRAST_THEME, KIOSK_THEMES, STANDARD_THEME
+from tests.examples import example_checkin, example_history, example_vitals
 
 ARRIVED = datetime(2025, 3, 14, 14, 0, tzinfo=UTC)
 

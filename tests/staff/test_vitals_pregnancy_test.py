@@ -8,13 +8,13 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from kiosk.intake.config import PREGNANCY_TEST_POLICIES, ConfigError, load_config_text
-from kiosk.intake.examples import example_checklist
 from kiosk.intake.records import PregnancyAnswer, PregnancyTest, Vitals
 from kiosk.intake.rules import pregnancy_test_needed
 from kiosk.kiosk import Kiosk
 from kiosk.screens.nurse_checkin import NurseCheckInScreen
 from kiosk.screens.nurse_signoff import NurseSignOffScreen
 from kiosk.screens.nurse_vitals import NurseVitalsScreen
+from tests.examples import example_checklist
 from tests.staff.conftest import NURSE, NURSE_PIN, StaffHostApp, checkin_for
 from tests.staff.test_nurse_journey import unlock
 from tests.waiting import wait_until

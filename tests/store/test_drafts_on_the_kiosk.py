@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 import kiosk.store.connection as store_connection
-from kiosk.intake.examples import example_checkin, example_draft
 from kiosk.intake.records import ConsentDeclined, Draft, RecordKind
 from kiosk.kiosk import Kiosk, KioskError
 from kiosk.store import SCHEMA_VERSION, KioskStore, OutboxState
 from kiosk.store.schema import MIGRATIONS
 from kiosk.vault.keys import DeviceSigningKey
+from tests.examples import example_checkin, example_draft
 from tests.store.conftest import MakeSealed
 
 NURSE = ("N100", "246810")

@@ -10,12 +10,6 @@ from pathlib import Path
 import pytest
 
 from kiosk.intake.codec import from_payload
-from kiosk.intake.examples import (
-    example_checkin,
-    example_consent,
-    example_draft,
-    example_vitals,
-)
 from kiosk.intake.records import ConsentDeclined, Phq9, RecordKind, Severity
 from kiosk.kiosk import (
     DEMO_CLINIC_KEY_NAME,
@@ -27,6 +21,12 @@ from kiosk.kiosk import (
     WrongPin,
 )
 from kiosk.vault import RecipientPrivateKey, open_envelope
+from tests.examples import (
+    example_checkin,
+    example_consent,
+    example_draft,
+    example_vitals,
+)
 
 
 def _reachable(root: object, depth: int = 4) -> list[object]:

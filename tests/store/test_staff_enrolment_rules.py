@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.intake.examples import example_checkin
 from kiosk.kiosk import DATABASE_NAME, SECRET_NAME, Kiosk, KioskError, NewStaff
 from kiosk.staff_console import StaffConsole, StaffConsoleError
 from kiosk.vault import (
@@ -16,6 +15,7 @@ from kiosk.vault import (
     RecipientPrivateKey,
     create_keyslot,
 )
+from tests.examples import example_checkin
 from tests.store.conftest import CHEAP_SLOTS
 
 REFUSED = [

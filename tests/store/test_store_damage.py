@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.intake.examples import example_checkin
 from kiosk.kiosk import Kiosk
 from kiosk.vault import Argon2Cost
 from sync.client.enrolment import enroll
+from tests.examples import example_checkin
 from tests.file_modes import honouring_file_modes
 from tests.sync.clinic_harness import ClinicServer, engine_for
 

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.intake.examples import example_checkin, example_consent, example_identity
 from kiosk.intake.records import CheckIn, RecordKind
 from kiosk.kiosk import Kiosk
 from kiosk.store.nurse_table import SUMMARY_KIND, RecordDigest
-from kiosk.summary_chain import (
+from kiosk.vault import DeviceSigningKey, RecipientPrivateKey, SealedRecord, Sealer
+from kiosk.vault.summary_chain import (
     MAX_LINKS,
     SummaryChain,
     SummaryError,
@@ -24,7 +24,7 @@ from kiosk.summary_chain import (
     _next_link,
     _summary_key,
 )
-from kiosk.vault import DeviceSigningKey, RecipientPrivateKey, SealedRecord, Sealer
+from tests.examples import example_checkin, example_consent, example_identity
 from tests.store.conftest import CHEAP_SLOTS
 
 

@@ -21,13 +21,13 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from kiosk.intake.examples import example_checkin, example_vitals
 from kiosk.kiosk import Kiosk
 from kiosk.vault import Argon2Cost
 from sync.client.engine import SyncEngine
 from sync.client.retry_policy import RetryPolicy
 from sync.server.cli import main as clinic_server_main
 from sync.server.storage import ClinicStore, StoredEnvelope
+from tests.examples import example_checkin, example_vitals
 
 PASSPHRASE = "correct horse battery staple"
 CHEAP_SLOTS = Argon2Cost(memory_kib=8, iterations=1, lanes=1)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from clinic_harness import ClinicServer, submit_checkins
 
-from kiosk.intake.examples import EXAMPLE_LEGAL_NAME
 from kiosk.kiosk import Kiosk
 from sync.client.commands import add_commands
+from tests.examples import EXAMPLE_LEGAL_NAME
 
 
 def kiosk_command(

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from kiosk.intake.examples import example_draft
 from kiosk.kiosk import Kiosk
 from kiosk.store.timestamps import utc_now
 from sync.client.engine import SyncEngine
+from tests.examples import example_draft
 
 
 def test_an_abandoned_draft_is_kept_a_day_then_purged(kiosk: Kiosk) -> None:

@@ -17,7 +17,6 @@ from clinic_harness import (
 )
 
 from kiosk.intake.codec import from_payload
-from kiosk.intake.examples import example_checkin, example_vitals
 from kiosk.kiosk import Kiosk
 from kiosk.vault import open_envelope
 from sync.client.clinic_config import verified_clinic_config
@@ -25,6 +24,7 @@ from sync.client.engine import SyncOutcome
 from sync.client.enrolment import EnrolmentResult, enroll
 from sync.client.queue_export import export_queue
 from sync.server.clinic_keys import unlock_clinic_key
+from tests.examples import example_checkin, example_vitals
 
 
 def test_checkins_and_vitals_arrive_once_and_open_with_the_clinic_key(

@@ -13,7 +13,6 @@ import pytest
 from clinic_harness import ClinicServer, engine_for, kiosk_hashes, submit_checkins
 
 from kiosk.intake.codec import to_payload
-from kiosk.intake.examples import example_checkin
 from kiosk.kiosk import Kiosk
 from kiosk.store.timestamps import utc_now
 from kiosk.vault import DeviceSigningKey, SealedRecord, Sealer
@@ -21,6 +20,7 @@ from sync.client.engine import SyncOutcome
 from sync.client.enrolment import EnrolmentResult, enroll
 from sync.client.pins import ServerPins
 from sync.wire import PATH_BATCH
+from tests.examples import example_checkin
 
 
 def _seal_into(kiosk: Kiosk, sealer: Sealer, *, record_id: str | None = None) -> SealedRecord:

@@ -36,14 +36,8 @@ from typing import Final
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from kiosk.vault import (
-    DeviceVerifyKey,
-    EnvelopeError,
-    RecipientPrivateKey,
-    SealedRecord,
-    Sealer,
-    open_envelope,
-)
+from kiosk.vault.envelope import EnvelopeError, SealedRecord, Sealer, open_envelope
+from kiosk.vault.keys import DeviceVerifyKey, RecipientPrivateKey
 
 SUMMARY_CHAIN_KIND: Final = "summary_chain"
 MAGIC: Final = b"KSUM"
