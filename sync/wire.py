@@ -539,12 +539,6 @@ def _hex_field(obj: Mapping[str, Any], name: str, size: int, what: str) -> bytes
     return bytes.fromhex(value)
 
 
-def key_fingerprint(raw: bytes) -> str:
-    """A key's fingerprint for people to compare: SHA-256, first 16 bytes, hex in groups of 4."""
-    digest = hashlib.sha256(raw).hexdigest()[:32]
-    return " ".join(digest[i : i + 4] for i in range(0, 32, 4))
-
-
 # --- audit links -----------------------------------------------------------------------------
 
 

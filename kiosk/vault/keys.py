@@ -106,6 +106,12 @@ def fingerprint_hex(digest: bytes) -> str:
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
+def raw_key_fingerprint(raw: bytes) -> str:
+    """A raw public key's fingerprint (a device key, the configuration key): SHA-256, its first
+    16 bytes, as hex groups."""
+    return fingerprint_hex(hashlib.sha256(raw).digest()[:KEY_ID_LENGTH])
+
+
 def _split_tagged(data: bytes, tag: bytes, what: str) -> tuple[EnvelopeSuite, bytes]:
     """Check the tag and suite byte of a recipient key; return the suite and the raw key."""
     rest = _check_tag(data, tag, what)
@@ -268,7 +274,7 @@ class DeviceVerifyKey:
     @property
     def fingerprint(self) -> str:
         """SHA-256 of the raw key, first 16 bytes, as hex groups."""
-        return fingerprint_hex(hashlib.sha256(self.raw).digest()[:KEY_ID_LENGTH])
+        return raw_key_fingerprint(self.raw)
 
     def is_valid_signature(self, signature: bytes, message: bytes) -> bool:
         """True when `signature` is this device's Ed25519 signature over `message`."""

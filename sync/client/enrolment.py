@@ -15,13 +15,14 @@ import httpx
 from kiosk.kiosk import Kiosk, KioskError
 from kiosk.store.timestamps import utc_now, utc_text
 from kiosk.vault import KeyFormatError, RecipientPublicKey
+from kiosk.vault.keys import raw_key_fingerprint
 from sync.client.clinic_config import accept_config
 from sync.client.errors import SyncError
 from sync.client.pins import ServerPins
 from sync.client.server_connection import ExchangeFailed, ServerConnection
 from sync.client.status import SyncStatus
 from sync.client.tls_pin import certificate_fingerprint, fetch_server_certificate
-from sync.wire import EnrolmentRequest, key_fingerprint
+from sync.wire import EnrolmentRequest
 
 _MAX_CODE = 100
 
@@ -109,7 +110,7 @@ def enroll(
             clinic_key=answer.clinic_key,
             clinic_key_fingerprint=clinic_key.fingerprint,
             config_key=answer.config_key,
-            config_key_fingerprint=key_fingerprint(answer.config_key),
+            config_key_fingerprint=raw_key_fingerprint(answer.config_key),
             tls_certificate=certificate,
             tls_fingerprint=tls_fingerprint,
             max_body_bytes=answer.max_body_bytes,

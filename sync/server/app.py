@@ -25,6 +25,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from kiosk.vault.keys import raw_key_fingerprint
 from sync.server.clinic_keys import ServerKeys, load_server_keys
 from sync.server.connection_guard import configure
 from sync.server.ingest import receive_envelopes
@@ -60,7 +61,6 @@ from sync.wire import (
     check_timestamp,
     decode_audit_links,
     decode_batch,
-    key_fingerprint,
     read_signed_headers,
     verify_request,
 )
@@ -293,7 +293,7 @@ class ClinicServer:
             clinic_key=keys.clinic_public.to_bytes(),
             clinic_key_fingerprint=keys.clinic_public.fingerprint,
             config_key=keys.config_public,
-            config_key_fingerprint=key_fingerprint(keys.config_public),
+            config_key_fingerprint=raw_key_fingerprint(keys.config_public),
             max_body_bytes=self.settings.max_body_bytes,
             max_records_per_batch=self.settings.max_records_per_batch,
             timestamp_window_s=self.settings.timestamp_window_s,
