@@ -157,9 +157,7 @@ class ITConsoleScreen(StaffScreen):
         else:
             identity += [
                 staff_text("it.server", value=overview.enrolment.server_url),
-                staff_text(
-                    "it.clinic_fingerprint", value=overview.enrolment.clinic_key_fingerprint
-                ),
+                staff_text("it.clinic_fingerprint", value=overview.clinic_fingerprint),
                 staff_text(
                     "it.enrolled_at", value=self._stored_when(overview.enrolment.enrolled_at)
                 ),

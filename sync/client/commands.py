@@ -118,6 +118,7 @@ def cmd_sync_status(args: argparse.Namespace) -> int:
         counts = kiosk.store.counts_by_state()
         quarantined = [row for row in kiosk.store.records() if row.state == "quarantined"]
         config_problem = kiosk.config_problem
+        clinic_key = kiosk.clinic_fingerprint()
     finally:
         kiosk.close()
     if pins is None:
@@ -125,7 +126,7 @@ def cmd_sync_status(args: argparse.Namespace) -> int:
     else:
         print(f"server:           {pins.server_url} (enrolled {pins.enrolled_at})")
         print(f"device id:        {pins.device_id}")
-        print(f"clinic key:       {pins.clinic_key_fingerprint}")
+        print(f"clinic key:       {clinic_key}")
         print(f"TLS certificate:  {pins.tls_fingerprint or _NO_TLS}")
     print("queue:            " + ", ".join(f"{n} {state}" for state, n in counts.items()))
     print(f"last attempt:     {_when(status.last_attempt_at)}")

@@ -107,8 +107,6 @@ def enroll(
         pins = ServerPins(
             server_url=server_url,
             device_id=kiosk.kiosk_id,
-            clinic_key=answer.clinic_key,
-            clinic_key_fingerprint=clinic_key.fingerprint,
             config_key=answer.config_key,
             config_key_fingerprint=raw_key_fingerprint(answer.config_key),
             tls_certificate=certificate,

@@ -1,6 +1,7 @@
-"""What enrolment pins on the kiosk: the server's address, the clinic key records are sealed to,
-the key that signs the clinic configuration and the server's TLS certificate. Kept in the kiosk
-settings (public material only) and read by every sync run."""
+"""What enrolment pins on the kiosk: the server's address, the key that signs the clinic
+configuration and the server's TLS certificate. Kept in the kiosk settings (public material
+only) and read by every sync run. The clinic key records are sealed to is pinned beside them,
+once, by the kiosk facade (`Kiosk.set_clinic_key`): a demo kiosk has one before any enrolment."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from typing import Protocol
 from sync.client.errors import SyncError
 
 ENROLMENT_SETTING = "sync.enrolment"
+#: Fields kiosks enrolled before the clinic key was pinned in one place still hold: not read.
+_NO_LONGER_KEPT = ("clinic_key", "clinic_key_fingerprint")
+_KEYS = ("config_key", "tls_certificate")
 
 
 class SettingsStore(Protocol):
@@ -27,8 +31,6 @@ class ServerPins:
 
     server_url: str
     device_id: str
-    clinic_key: bytes  # RecipientPublicKey.to_bytes(): new records are sealed to it
-    clinic_key_fingerprint: str
     config_key: bytes  # raw Ed25519: only configurations it signed are used
     config_key_fingerprint: str
     tls_certificate: bytes | None  # DER; None only for plain http on loopback
@@ -39,7 +41,7 @@ class ServerPins:
 
     def save(self, store: SettingsStore) -> None:
         fields = asdict(self)
-        for name in ("clinic_key", "config_key", "tls_certificate"):
+        for name in _KEYS:
             value = fields[name]
             fields[name] = None if value is None else value.hex()
         store.set_setting(ENROLMENT_SETTING, json.dumps(fields, sort_keys=True))
@@ -52,11 +54,13 @@ class ServerPins:
             return None
         try:
             fields = json.loads(text)
-            for name in ("clinic_key", "config_key", "tls_certificate"):
+            for name in _NO_LONGER_KEPT:
+                fields.pop(name, None)
+            for name in _KEYS:
                 value = fields[name]
                 fields[name] = None if value is None else bytes.fromhex(value)
             return cls(**fields)
-        except (ValueError, TypeError, KeyError) as error:
+        except (ValueError, TypeError, KeyError, AttributeError) as error:
             # Settings are written only by save(): a broken value means the DB was edited.
             raise SyncError(
                 f"the enrolment settings ({ENROLMENT_SETTING}) are damaged; enrol the kiosk again"

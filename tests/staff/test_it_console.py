@@ -212,8 +212,6 @@ def _pins() -> ServerPins:
     return ServerPins(
         server_url="https://clinic.example:8443",
         device_id="device-1",
-        clinic_key=b"\x01" * 32,
-        clinic_key_fingerprint="ab12 cd34",
         config_key=b"\x02" * 32,
         config_key_fingerprint="ef56 0789",
         tls_certificate=None,

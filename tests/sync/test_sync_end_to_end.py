@@ -3,6 +3,7 @@ arrives at the clinic once, opens with the clinic key, and the kiosk keeps only 
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from kiosk.vault import open_envelope
 from sync.client.clinic_config import verified_clinic_config
 from sync.client.engine import SyncOutcome
 from sync.client.enrolment import EnrolmentResult, enroll
+from sync.client.pins import ENROLMENT_SETTING
 from sync.client.queue_export import export_queue
 from sync.server.clinic_keys import unlock_clinic_key
 from tests.examples import example_checkin, example_vitals
@@ -63,6 +65,25 @@ def test_enrolment_shows_the_fingerprints_it_compares_with_the_server(
     # Plain http on loopback has no certificate to pin; the configuration came along.
     assert enrolment.tls_fingerprint is None
     assert enrolment.config_version is not None and enrolment.config_problem is None
+
+
+def test_a_kiosk_enrolled_before_the_clinic_key_was_kept_once_still_syncs(
+    kiosk: Kiosk, clinic_server: ClinicServer, enrolment: EnrolmentResult
+) -> None:
+    # Enrolments stored before carry the clinic key (and its fingerprint) in the pins too.
+    kept = json.loads(kiosk.store.get_setting(ENROLMENT_SETTING) or "{}")
+    clinic_key = kiosk.clinic_public_key()
+    assert clinic_key is not None
+    kept |= {"clinic_key": clinic_key.to_bytes().hex(), "clinic_key_fingerprint": "ab12 cd34"}
+    kiosk.store.set_setting(ENROLMENT_SETTING, json.dumps(kept, sort_keys=True))
+    submit_checkins(kiosk, 2)
+    engine = engine_for(kiosk)
+
+    report = engine.run_once(force=True)
+
+    assert report.outcome is SyncOutcome.DELIVERED, report.error
+    assert len(clinic_server.stored(kiosk)) == 2
+    engine.close()
 
 
 def test_a_second_run_sends_nothing_again(
