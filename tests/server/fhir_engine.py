@@ -15,9 +15,10 @@ ENGINE = Path(__file__).parents[1] / "fhir_engine"
 def import_into_engine(*imports: list[dict[str, Any]]) -> dict[str, Any]:
     """Each argument is one import (a list of bundles) into the same Medplum repository.
 
-    The answer (tests/fhir_engine/import_bundles.mjs): per import the entries created and
-    matched per resource type, failures and the mode the engine ran each bundle in; what the
-    repository holds per type; references that do not resolve; validation issues.
+    Every bundle goes in as one transaction. The answer (tests/fhir_engine/import_bundles.mjs):
+    per import the resources created, updated and unchanged per resource type, every failure
+    and the references of each bundle that did not resolve once it was in; what the repository
+    holds per type; references that do not resolve; validation issues.
     """
     if not (ENGINE / "node_modules" / "@medplum" / "fhir-router").is_dir():
         pytest.fail("the FHIR engine is not installed: run `make services` (npm ci from the lock)")

@@ -1,5 +1,6 @@
 """IT exports what arrived as FHIR R4 and imports kiosks' sealed-queue files: valid bundles,
-conditional creates so a second import creates nothing, and imports treated like syncs."""
+entries put under ids of their own so a second import creates nothing, and imports treated like
+syncs."""
 
 from __future__ import annotations
 
@@ -57,10 +58,16 @@ def test_a_check_in_with_vitals_exports_to_a_valid_fhir_transaction_that_imports
     }
     assert {"85354-9", "8867-4", "59408-5", "2708-6", "8310-5", "9279-1", "29463-7"} <= codes
     assert all(e["fullUrl"].startswith("urn:uuid:") for e in bundle["entry"])
-    again = export(server_home, tmp_path / "fhir-again")[f"checkin-{checkin.record_id}"]
-    first, second = import_into_engine([bundle], [again])["imports"]
-    assert sum(first["created"].values()) == len(bundle["entry"])
-    assert second["created"] == {}
+    again = export(server_home, tmp_path / "fhir-again")
+    first, second = import_into_engine(
+        [bundles["questionnaires"], bundle],
+        [again["questionnaires"], again[f"checkin-{checkin.record_id}"]],
+    )["imports"]
+    assert first["failed"] == second["failed"] == []
+    assert sum(first["created"].values()) == len(bundles["questionnaires"]["entry"]) + len(
+        bundle["entry"]
+    )
+    assert second["created"] == second["updated"] == {}
 
 
 def test_a_declined_consent_exports_as_a_rejected_consent(

@@ -1,6 +1,7 @@
 """An EHR takes the export whole: a real FHIR engine (Medplum's validator and FHIR router with
-its in-memory repository, run by Node from tests/fhir_engine/) imports each visit's transaction
-Bundle, and importing it again creates nothing; a returning patient is one Patient.
+its in-memory repository, run by Node from tests/fhir_engine/) imports every bundle as a
+transaction, all or nothing, and importing it again creates nothing; a returning patient is one
+Patient; a visit too large for one transaction goes in as parts, in order.
 
 The story: a Spanish-speaking patient fills every section (with text a hostile or careless
 typist could produce), the nurse takes vitals with a systolic of 184, a clinician overrides that
@@ -11,6 +12,7 @@ and is cleared.
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -43,6 +45,7 @@ from kiosk.intake.records import (
     Phq9,
     PregnancyAnswer,
     PregnancyTest,
+    Severity,
     StopOverride,
     TodayChecklist,
     Vitals,
@@ -86,6 +89,12 @@ def by_flag(bundle: dict[str, Any], code: str) -> dict[str, Any]:
         for issue in resources(bundle, "DetectedIssue")
         if issue["code"]["coding"][0]["code"] == code
     )
+
+
+def parts_of(bundles: dict[str, dict[str, Any]], checkin_id: str) -> list[dict[str, Any]]:
+    """A visit written in parts, in the order of their names (the order to import them)."""
+    prefix = f"checkin-{checkin_id}.part-"
+    return [bundles[name] for name in sorted(bundles) if name.startswith(prefix)]
 
 
 def first_visit() -> CheckIn:
@@ -183,12 +192,16 @@ def test_a_whole_visit_imports_into_a_real_fhir_engine_once_and_a_returning_pati
         (sealed_override.record_id,),
     )  # fmt: skip
     sealed_decision = kiosk.sealer.seal("nurse_decision", to_payload(decision))
-    assert kiosk.statuses([sealed_checkin.envelope, sealed_vitals.envelope]) == ["accepted"] * 2
-    before_decision = export(server_home, tmp_path / "early")[f"checkin-{sealed_checkin.record_id}"]
+    assert kiosk.statuses([sealed_checkin.envelope]) == ["accepted"]
+    arrived = export(server_home, tmp_path / "arrived")
+    assert kiosk.statuses([sealed_vitals.envelope]) == ["accepted"]
+    early = export(server_home, tmp_path / "early")
     assert kiosk.statuses([sealed_override.envelope, sealed_decision.envelope]) == ["accepted"] * 2
 
-    visit = export(server_home, tmp_path / "first")[f"checkin-{sealed_checkin.record_id}"]
-    again = export(server_home, tmp_path / "again")[f"checkin-{sealed_checkin.record_id}"]
+    first = export(server_home, tmp_path / "first")
+    visit, definitions = first[f"checkin-{sealed_checkin.record_id}"], first["questionnaires"]
+    again_export = export(server_home, tmp_path / "again")
+    again = again_export[f"checkin-{sealed_checkin.record_id}"]
     EXAMPLE_OUT.mkdir(parents=True, exist_ok=True)
     (EXAMPLE_OUT / "example-visit.json").write_text(json.dumps(visit, indent=1, ensure_ascii=False))
     Bundle.model_validate(visit)
@@ -217,7 +230,7 @@ def test_a_whole_visit_imports_into_a_real_fhir_engine_once_and_a_returning_pati
     assert bp["component"][0]["interpretation"][0]["coding"][0]["code"] == "HH"
 
     # Every answer, in the words the patient read (Spanish), with codes where they are published.
-    questionnaires = {q["url"]: q for q in resources(visit, "Questionnaire")}
+    questionnaires = {q["url"]: q for q in resources(definitions, "Questionnaire")}
     phq9_form = questionnaires["urn:clinic-kiosk:questionnaire:phq9:es"]
     assert phq9_form["code"][0]["code"] == "44249-1"
     assert phq9_form["item"][8]["code"][0]["code"] == "44260-8"
@@ -252,23 +265,37 @@ def test_a_whole_visit_imports_into_a_real_fhir_engine_once_and_a_returning_pati
     )  # fmt: skip
     assert spravato["dosage"] == [{"asNeededBoolean": True}]
 
-    # The engine: both validators clean, every reference resolves, the second import makes nothing.
-    result = import_into_engine([visit], [again])
-    first, second = result["imports"]
+    # The engine: the Questionnaires, then the visit, each one transaction; both validators
+    # clean, every reference resolves, and the second import creates and changes nothing.
+    assert len(visit["entry"]) <= 50  # a visit like this one fits in one Medplum transaction
+    result = import_into_engine([definitions, visit], [again_export["questionnaires"], again])
+    first_import, second_import = result["imports"]
     assert result["invalid_before"] == [] and result["invalid_stored"] == []
-    assert result["unresolved"] == []
-    assert first["failed"] == [] and second["failed"] == []
-    assert sum(first["created"].values()) == len(visit["entry"])
-    assert second["created"] == {}
-    assert second["matched"] == first["created"]
-    print("first import created", first["created"])
-    print("second import created", second["created"], "matched", second["matched"])
+    assert result["unresolved"] == [] and first_import["unresolved_when_in"] == []
+    assert first_import["failed"] == [] and second_import["failed"] == []
+    assert sum(first_import["created"].values()) == len(definitions["entry"]) + len(visit["entry"])
+    assert second_import["created"] == second_import["updated"] == {}
+    assert second_import["unchanged"] == first_import["created"]
+    print("first import created", first_import["created"])
+    print("second import unchanged", second_import["unchanged"])
 
-    # Imported before the nurse decided, then after: the same visit and flags, updated in place.
-    early, late = import_into_engine([before_decision], [visit])["imports"]
-    assert early["created"]["DetectedIssue"] == late["matched"]["DetectedIssue"] == len(flags)
-    assert set(late["created"]) == {"ClinicalImpression", "Practitioner", "Provenance"}
-    assert late["matched"]["Encounter"] == 1
+    # Exported at check-in, after the vitals and after the decision: one visit that grows.
+    at_checkin, at_vitals, at_decision = import_into_engine(
+        [arrived["questionnaires"], arrived[f"checkin-{sealed_checkin.record_id}"]],
+        [early["questionnaires"], early[f"checkin-{sealed_checkin.record_id}"]],
+        [definitions, visit],
+    )["imports"]
+    assert at_checkin["failed"] == at_vitals["failed"] == at_decision["failed"] == []
+    assert at_vitals["updated"]["Encounter"] == 1  # arrived -> triaged, with the nurse
+    assert at_vitals["created"]["DetectedIssue"] == 2  # systolic STOP, SpO2 CAUTION
+    assert at_decision["updated"]["DetectedIssue"] == 1  # the systolic STOP, now overridden
+    for grown in (at_vitals, at_decision):
+        assert "Encounter" not in grown["created"] and "Patient" not in grown["created"]
+    assert "DetectedIssue" not in at_decision["created"]
+    assert at_decision["created"] == {"Practitioner": 1, "ClinicalImpression": 1, "Provenance": 1}
+    print("at check-in", at_checkin)
+    print("after the vitals", at_vitals)
+    print("after the decision", at_decision)
 
     # A week later: same person, typed differently; no medicines, no allergies, nothing flagged.
     week = timedelta(days=7)
@@ -308,16 +335,132 @@ def test_a_whole_visit_imports_into_a_real_fhir_engine_once_and_a_returning_pati
     [no_medicines] = resources(second_visit, "List")
     assert no_medicines["emptyReason"]["coding"][0]["code"] == "nilknown"
 
-    result = import_into_engine([visit], [second_visit])
-    first_week, second_week = result["imports"]
+    # The first visit's Patient, not this visit's typing of the name, in every bundle.
+    assert resources(second_visit, "Patient") == resources(visit, "Patient")
+
+    result = import_into_engine([definitions, visit], [bundles["questionnaires"], second_visit])
+    _, second_week = result["imports"]
     assert result["invalid_before"] == [] and result["invalid_stored"] == []
-    assert result["unresolved"] == []
-    assert second_week["failed"] == []
+    assert result["unresolved"] == [] and second_week["unresolved_when_in"] == []
+    assert second_week["failed"] == [] and second_week["updated"] == {}
     assert second_week["created"]["Encounter"] == 1
     assert "Patient" not in second_week["created"]
-    assert second_week["matched"]["Patient"] == 1
+    assert second_week["unchanged"]["Patient"] == 1
     assert result["stored"]["Patient"] == 1 and result["stored"]["Encounter"] == 2
-    print("second visit created", second_week["created"], "matched", second_week["matched"])
+    print("second visit created", second_week["created"], "unchanged", second_week["unchanged"])
+
+
+def test_a_visit_the_engine_refuses_one_entry_of_leaves_nothing_of_it_behind(
+    kiosk: KioskDouble, server_home: ServerHome, tmp_path: Path
+) -> None:
+    """A transaction is all or nothing: an EHR never holds half a visit."""
+    sealed = kiosk.sealer.seal("checkin", to_payload(first_visit()))
+    assert kiosk.statuses([sealed.envelope]) == ["accepted"]
+    bundles = export(server_home, tmp_path / "fhir")
+    visit = bundles[f"checkin-{sealed.record_id}"]
+    broken = copy.deepcopy(visit)
+    broken["entry"][-1]["resource"]["id"] = "not-the-id-its-url-names"  # the engine refuses it
+    refused, whole = import_into_engine([bundles["questionnaires"], broken], [visit])["imports"]
+    assert refused["failed"] == [{"text": "Incorrect resource ID"}]
+    assert refused["created"] == {"Questionnaire": 6}
+    assert whole["failed"] == [] and whole["unchanged"] == {}  # nothing of the broken one stayed
+    assert sum(whole["created"].values()) == len(visit["entry"])
+
+
+#: What a patient on many medicines may list (names the kiosk's drug list knows, and two it
+#: does not), many of them raising flags of their own.
+MANY_MEDICINES = (
+    "Lamictal 100 mg", "Spravato", "Nuedexta", "memantine", "sumatriptan", "rizatriptan",
+    "Percocet", "tramadol", "lorazepam", "clonazepam", "topiramate", "propranolol",
+    "amitriptyline", "venlafaxine", "Aimovig", "Botox", "ondansetron", "ibuprofen", "Fioricet",
+    "magnesium", "riboflavin", "melatonin", "Excedrin Migraine", "NyQuil", "zolpidem",
+)  # fmt: skip
+
+
+def test_the_largest_realistic_visit_goes_in_as_transactions_in_parts_in_order(
+    kiosk: KioskDouble, server_home: ServerHome, tmp_path: Path
+) -> None:
+    """25 medicines, 6 allergies, yes to every health question, vitals taken twice (the second
+    corrects the first), two STOPs overridden and two decisions: more entries than Medplum takes
+    in one transaction (50), so the visit is written in parts, each a transaction whose
+    references hold as soon as it is in (as an engine that checks them on write needs)."""
+    config = default_config()
+    checkin = replace(
+        first_visit(),
+        medications=MedicationList(
+            False,
+            tuple(Medication(name, "1 tablet", "daily") for name in MANY_MEDICINES),
+            False,
+            tuple(
+                Allergy(name, "rash")
+                for name in ("ketamina", "penicilina", "sulfa", "latex", "codeína", "morfina")
+            ),
+        ),  # fmt: skip
+        history=HealthHistory(tuple(HistoryAnswer(t, Answer.YES, HOSTILE) for t in HISTORY_TOPICS)),
+    )
+    sealed_checkin = kiosk.sealer.seal("checkin", to_payload(checkin))
+    taken = vitals_of(sealed_checkin.record_id, 184, 93)
+    sealed_taken = kiosk.sealer.seal("vitals", to_payload(taken))
+    retaken = replace(taken, taken_at=taken.taken_at + timedelta(minutes=3), systolic_mmhg=186)
+    sealed_retaken = kiosk.sealer.seal(
+        "vitals", to_payload(retaken), supersedes=sealed_taken.record_id
+    )
+    flags = (*screen_checkin(checkin, config), *screen_vitals(retaken, config))
+    stops = [flag for flag in flags if flag.severity is Severity.STOP][:2]
+    overrides = [
+        kiosk.sealer.seal(
+            "stop_override",
+            to_payload(
+                StopOverride(
+                    sealed_checkin.record_id, stop, "Dr. Rosa Álvarez", HOSTILE, "N100",
+                    retaken.taken_at + timedelta(minutes=5),
+                )
+            ),
+        )
+        for stop in stops
+    ]  # fmt: skip
+    decisions = [
+        kiosk.sealer.seal(
+            "nurse_decision",
+            to_payload(
+                NurseDecision(
+                    sealed_checkin.record_id, sealed_retaken.record_id, nurse,
+                    retaken.taken_at + timedelta(minutes=minutes), outcome, HOSTILE, flags,
+                    tuple(o.record_id for o in overrides),
+                )
+            ),
+        )
+        for nurse, minutes, outcome in (
+            ("N100", 10, DecisionOutcome.HOLD), ("N200", 40, DecisionOutcome.CLEARED)
+        )
+    ]  # fmt: skip
+    sealed = [sealed_checkin, sealed_taken, sealed_retaken, *overrides, *decisions]
+    assert kiosk.statuses([r.envelope for r in sealed]) == ["accepted"] * len(sealed)
+    assert len(stops) == 2
+
+    bundles = export(server_home, tmp_path / "fhir")
+    parts = parts_of(bundles, sealed_checkin.record_id)
+    assert len(parts) >= 2 and all(len(part["entry"]) <= 50 for part in parts)
+    for part in parts:
+        Bundle.model_validate(part)
+    entries = sum(len(part["entry"]) for part in parts)
+
+    again = export(server_home, tmp_path / "again")
+    result = import_into_engine(
+        [bundles["questionnaires"], *parts],
+        [again["questionnaires"], *parts_of(again, sealed_checkin.record_id)],
+    )
+    first, second = result["imports"]
+    assert result["invalid_before"] == [] and result["invalid_stored"] == []
+    assert first["failed"] == second["failed"] == []
+    assert first["unresolved_when_in"] == [] and result["unresolved"] == []
+    assert sum(first["created"].values()) == len(bundles["questionnaires"]["entry"]) + entries
+    assert second["created"] == second["updated"] == {}
+    assert result["stored"]["MedicationStatement"] == len(MANY_MEDICINES)
+    assert result["stored"]["DetectedIssue"] == len({(f.code, f.answer) for f in flags})
+    assert result["stored"]["ClinicalImpression"] == 2 and result["stored"]["Encounter"] == 1
+    assert result["stored"]["Observation"] == 10  # the corrected vitals, not both
+    print(f"largest visit: {entries} entries in {len(parts)} parts", first["created"])
 
 
 def test_a_declined_consent_goes_in_as_one_real_transaction_and_only_once(
@@ -330,8 +473,9 @@ def test_a_declined_consent_goes_in_as_one_real_transaction_and_only_once(
     assert empty_elements(bundle) == []
     result = import_into_engine([bundle], [bundle])
     first, second = result["imports"]
-    assert first["modes"] == second["modes"] == ["transaction"]
-    assert first["created"]["Consent"] == 1 and second["created"] == {}
+    assert first["failed"] == second["failed"] == []
+    assert first["created"]["Consent"] == 1
+    assert second["created"] == second["updated"] == {}
     assert result["invalid_before"] == [] and result["invalid_stored"] == []
     assert result["unresolved"] == []
 
@@ -355,6 +499,6 @@ def test_two_people_with_one_name_and_birth_date_become_one_patient_and_it_says_
     assert "share a legal name and birth date but not a phone number" in printed
     assert all(c.record_id in printed for c in checkins)
     visits = [bundles[f"checkin-{c.record_id}"] for c in checkins]
-    result = import_into_engine(visits)
+    result = import_into_engine([bundles["questionnaires"], *visits])
     assert result["imports"][0]["created"]["Patient"] == 1
     assert result["imports"][0]["created"]["Encounter"] == 2

@@ -1,4 +1,4 @@
-"""FHIR R4 export: each visit as one transaction Bundle an EHR can import whole, and twice.
+"""FHIR R4 export: each visit as a transaction Bundle an EHR can import whole, and twice.
 
 One module per job: bundle (entries, code systems), patient (matching, Encounter), answers,
 questionnaires, consent, vitals, issues (flags, overrides, decision), provenance, export (opening

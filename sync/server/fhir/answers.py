@@ -73,13 +73,13 @@ def add_medications(
 ) -> dict[str, str]:
     """Each medication as a MedicationStatement; "I take no medications" as an empty List.
 
-    Returns the fullUrls by the name the patient typed, for the flags a medication raises.
+    Returns the references by the name the patient typed, for the flags a medication raises.
     """
     meds = checkin.medications
     asserted = when(checkin.submitted_at)
     found = {}
     if meds.no_medications and not meds.medications:
-        bundle.create(
+        bundle.add(
             {
                 "resourceType": "List",
                 "status": "current",
@@ -109,7 +109,7 @@ def add_medications(
         if medication.last_dose_at is not None:
             resource["effectiveDateTime"] = when(medication.last_dose_at)
             resource["note"] = [{"text": f"Last dose taken {when(medication.last_dose_at)}"}]
-        found[medication.name] = bundle.create(
+        found[medication.name] = bundle.add(
             resource, RECORD_SYSTEM, f"{record_id}/medication/{number}"
         )
     return found
@@ -120,7 +120,7 @@ def add_allergies(
 ) -> dict[str, str]:
     """Each allergy as an AllergyIntolerance; "no known allergies" as SNOMED CT 716186003.
 
-    Returns the fullUrls by substance, for the flags an allergy raises.
+    Returns the references by substance, for the flags an allergy raises.
     """
     meds = checkin.medications
     base: dict[str, Any] = {
@@ -133,7 +133,7 @@ def add_allergies(
     }
     found = {}
     if meds.no_allergies and not meds.allergies:
-        bundle.create(
+        bundle.add(
             base
             | {
                 "verificationStatus": status_concept(
@@ -148,7 +148,7 @@ def add_allergies(
         resource = base | {"code": concept(allergy.substance)}
         if allergy.reaction.strip():
             resource["reaction"] = [{"manifestation": [{"text": allergy.reaction}]}]
-        found[allergy.substance] = bundle.create(
+        found[allergy.substance] = bundle.add(
             resource, RECORD_SYSTEM, f"{record_id}/allergy/{number}"
         )
     return found
@@ -167,7 +167,7 @@ def add_conditions(
 ) -> dict[str, str]:
     """A Condition per "yes" (confirmed by the patient) and "not sure" (unconfirmed) answer.
 
-    Returns the fullUrls by question id, for the flags those answers raise.
+    Returns the references by question id, for the flags those answers raise.
     """
     found = {}
     given = {answer.question_id: answer for answer in checkin.history.answers}
@@ -200,7 +200,7 @@ def add_conditions(
             notes.append(f"Controlled now: {control.answer.value.replace('_', ' ')}{detail}")
         if notes:
             resource["note"] = [{"text": note} for note in notes]
-        found[answer.question_id] = bundle.create(
+        found[answer.question_id] = bundle.add(
             resource, RECORD_SYSTEM, f"{record_id}/history/{answer.question_id}"
         )
     for condition in CONTROLLED_CONDITIONS:  # the flag "not controlled" points at its Condition

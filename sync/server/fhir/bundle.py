@@ -1,11 +1,13 @@
-"""The transaction Bundle a visit becomes: conditional entries, code systems and small builders.
+"""The transaction Bundles a visit becomes: entries, code systems and small builders.
 
-Every entry carries an identifier derived from kiosk record ids (or, for a Patient, from the
-matching rule in patient.py), and is either a conditional create (`request.ifNoneExist` on that
-identifier) or, for the few resources whose content grows as the nurse acts, a conditional
-update (`PUT Type?identifier=...`). Importing the same export twice therefore creates nothing.
-fullUrls are `urn:uuid:` UUIDv5 of the identifier, so the same record has the same fullUrl in
-every export.
+Every resource has an id made from an identifier of kiosk record ids (or, for a Patient, the
+matching rule in patient.py): the UUIDv5 of "<system>|<value>", the same in every export. Every
+entry is `PUT Type/<id>`, FHIR's update as create: the first import creates the resource, a
+later one writes it again (the same, unless the nurse has acted since), so importing twice
+creates nothing. No entry searches (no conditional create or update), so an engine runs it
+without serializable isolation; references are literal `Type/<id>`, so they hold across
+bundles. A visit with more entries than an engine takes in one transaction is written in parts
+whose references point only into themselves or earlier parts. docs/fhir.md says why.
 """
 
 from __future__ import annotations
@@ -67,74 +69,83 @@ def status_concept(code_system: str, code: str) -> dict[str, Any]:
     return {"coding": [coding(f"{TERMINOLOGY}/{code_system}", code)]}
 
 
-def reference(full_url: str) -> dict[str, str]:
-    return {"reference": full_url}
+def reference(target: str) -> dict[str, str]:
+    return {"reference": target}
 
 
-def full_url_of(system: str, value: str) -> str:
-    """The fullUrl of the resource with this identifier: the same in every export."""
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{system}|{value}')}"
+def resource_id(system: str, value: str) -> str:
+    """The id of the resource with this identifier: the same in every export."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{system}|{value}"))
+
+
+def reference_of(resource: dict[str, Any]) -> str:
+    """The literal reference `Type/<id>` of a resource put in a bundle."""
+    return f"{resource['resourceType']}/{resource['id']}"
+
+
+#: The most entries one transaction Bundle holds: Medplum refuses a transaction of more than
+#: 50 updates (its `maxUpdates`); a visit with more is written in parts of at most this many.
+MAX_TRANSACTION_ENTRIES = 50
+
+
+def put_entry(resource: dict[str, Any], given_id: str) -> dict[str, Any]:
+    """A transaction entry that creates the resource under this id, or writes it again."""
+    kind = resource["resourceType"]
+    rest = {key: value for key, value in resource.items() if key != "resourceType"}
+    return {
+        "fullUrl": f"urn:uuid:{given_id}",
+        "resource": {"resourceType": kind, "id": given_id, **rest},
+        "request": {"method": "PUT", "url": f"{kind}/{given_id}"},
+    }
+
+
+def transactions(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The entries as transaction Bundles of at most MAX_TRANSACTION_ENTRIES each, in order."""
+    return [
+        {
+            "resourceType": "Bundle",
+            "type": "transaction",
+            "entry": entries[start : start + MAX_TRANSACTION_ENTRIES],
+        }
+        for start in range(0, len(entries), MAX_TRANSACTION_ENTRIES)
+    ]
 
 
 class VisitBundle:
-    """Collects the entries of one transaction; returns each entry's fullUrl for references."""
+    """Collects a visit's entries in order, and apart from them the Questionnaires it answers
+    (definitions every visit shares, exported once in their own bundle)."""
 
     def __init__(self) -> None:
         self.entries: list[dict[str, Any]] = []
+        self.definitions: dict[str, dict[str, Any]] = {}
         self._seen: set[str] = set()
 
-    def create(self, resource: dict[str, Any], system: str, value: str) -> str:
-        """A conditional create: made once, matched by its identifier on every later import."""
-        return self._add(resource, system, value, update=False)
-
-    def upsert(self, resource: dict[str, Any], system: str, value: str) -> str:
-        """A conditional update, for a resource the nurse's later records add to."""
-        return self._add(resource, system, value, update=True)
-
-    def create_canonical(self, resource: dict[str, Any]) -> str:
-        """A conditional create of a definition (Questionnaire) by its canonical url + version."""
-        url, version = resource["url"], resource["version"]
-        full_url = full_url_of(url, version)
-        if full_url not in self._seen:
-            self._seen.add(full_url)
-            self.entries.append(
-                {
-                    "fullUrl": full_url,
-                    "resource": resource,
-                    "request": {
-                        "method": "POST",
-                        "url": resource["resourceType"],
-                        "ifNoneExist": f"url={url}&version={version}",
-                    },
-                }
-            )
-        return full_url
-
-    def _add(self, resource: dict[str, Any], system: str, value: str, *, update: bool) -> str:
-        full_url = full_url_of(system, value)
-        if full_url in self._seen:  # Why: the same nurse or kiosk appears once per bundle.
-            return full_url
-        self._seen.add(full_url)
+    def add(self, resource: dict[str, Any], system: str, value: str) -> str:
+        """Puts a resource under the id its identifier gives; returns its reference."""
+        found = resource_id(system, value)
         kind = resource["resourceType"]
-        condition = f"identifier={system}|{value}"
+        if found in self._seen:  # Why: the same nurse or kiosk appears once per bundle.
+            return f"{kind}/{found}"
+        self._seen.add(found)
+        resource = dict(resource)
         if kind == "QuestionnaireResponse":
             resource["identifier"] = {"system": system, "value": value}  # R4: one Identifier
         elif kind == "Provenance":
-            # Why: R4 Provenance has no identifier; a meta tag makes it conditional all the same.
-            resource.setdefault("meta", {})["tag"] = [{"system": system, "code": value}]
-            condition = f"_tag={system}|{value}"
+            # Why: R4 Provenance has no identifier; a meta tag names the record it is of.
+            resource["meta"] = {
+                **resource.get("meta", {}),
+                "tag": [{"system": system, "code": value}],
+            }
         else:
             resource["identifier"] = [
                 {"system": system, "value": value},
                 *resource.get("identifier", []),
             ]
-        request = (
-            {"method": "PUT", "url": f"{kind}?{condition}"}
-            if update
-            else {"method": "POST", "url": kind, "ifNoneExist": condition}
-        )
-        self.entries.append({"fullUrl": full_url, "resource": resource, "request": request})
-        return full_url
+        entry = put_entry(resource, found)
+        self.entries.append(entry)
+        return reference_of(entry["resource"])
 
-    def bundle(self) -> dict[str, Any]:
-        return {"resourceType": "Bundle", "type": "transaction", "entry": self.entries}
+    def add_definition(self, resource: dict[str, Any]) -> None:
+        """A Questionnaire, identified by its canonical url and version."""
+        found = resource_id(resource["url"], resource["version"])
+        self.definitions.setdefault(found, put_entry(resource, found))

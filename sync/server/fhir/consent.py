@@ -110,7 +110,7 @@ def add_signed_consent(
 ) -> str:
     """The Questionnaire, the QuestionnaireResponse of what was ticked and typed, the Consent."""
     definition = _questionnaire(signature, document)
-    bundle.create_canonical(definition)
+    bundle.add_definition(definition)
     ticked = set(signature.acknowledgements)
     items = []
     for item in definition["item"]:
@@ -123,7 +123,7 @@ def add_signed_consent(
         else:
             continue
         items.append({"linkId": item["linkId"], "text": item["text"], "answer": [answer]})
-    response = bundle.create(
+    response = bundle.add(
         {
             "resourceType": "QuestionnaireResponse",
             "language": signature.language,
@@ -146,7 +146,7 @@ def add_signed_consent(
         signature.version,
     )
     consent["sourceReference"] = reference(response)
-    return bundle.create(consent, RECORD_SYSTEM, f"{record_id}/consent")
+    return bundle.add(consent, RECORD_SYSTEM, f"{record_id}/consent")
 
 
 def add_declined_consent(
@@ -158,7 +158,7 @@ def add_declined_consent(
     version: str,
 ) -> str:
     """A consent the patient refused: a Consent with status rejected."""
-    return bundle.create(
+    return bundle.add(
         _consent("rejected", patient, moment, document_id, version),
         RECORD_SYSTEM,
         f"{record_id}/consent",

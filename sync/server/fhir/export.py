@@ -1,4 +1,5 @@
-"""The export: open every record with the clinic key, group them into visits, one Bundle per visit.
+"""The export: open every record with the clinic key, group them into visits, and make the
+transaction Bundles: the Questionnaires the visits answer, then one per visit (in parts if large).
 
 A visit is a check-in (the newest of a chain of corrections) with the vitals, STOP overrides
 and decisions that name it. Records are opened here with the clinic private key, which the
@@ -39,7 +40,7 @@ from kiosk.vault import (
     open_envelope,
 )
 from sync.server.fhir.answers import add_allergies, add_conditions, add_medications
-from sync.server.fhir.bundle import KIOSK_PATIENT_SYSTEM, VisitBundle, coding
+from sync.server.fhir.bundle import KIOSK_PATIENT_SYSTEM, VisitBundle, coding, transactions
 from sync.server.fhir.consent import add_declined_consent, add_signed_consent
 from sync.server.fhir.issues import Override, add_decision, add_flags, flag_key
 from sync.server.fhir.patient import add_encounter, add_patient, matching_key
@@ -176,7 +177,7 @@ def _encounter_status(visit: _Visit) -> str:
 
 
 def _evidence(flag: Flag, answers: dict[str, dict[str, str]]) -> str | None:
-    """The fullUrl of the resource holding the answer that raised the flag."""
+    """The reference of the resource holding the answer that raised the flag."""
     group, _, name = flag.code.partition(".")
     if group in ("med", "allergy"):
         held = answers["med" if group == "med" else "allergy"]
@@ -185,10 +186,10 @@ def _evidence(flag: Flag, answers: dict[str, dict[str, str]]) -> str | None:
     return answers.get(group, {}).get(name) or answers.get("response", {}).get(group)
 
 
-def _visit_bundle(visit: _Visit, config: ClinicConfig) -> dict[str, Any]:
+def _visit_bundle(visit: _Visit, config: ClinicConfig, first_checkin: CheckIn) -> VisitBundle:
     bundle = VisitBundle()
     checkin, record_id = visit.checkin, visit.record_id
-    patient = add_patient(bundle, checkin)
+    patient = add_patient(bundle, first_checkin)
     kiosk = add_kiosk(bundle, visit.device_id)
     nurse_ids = [v.nurse_id for _, v in visit.vitals] + [d.nurse_id for _, d in visit.decisions]
     nurses = {staff: add_nurse(bundle, staff) for staff in dict.fromkeys(nurse_ids)}
@@ -233,13 +234,13 @@ def _visit_bundle(visit: _Visit, config: ClinicConfig) -> dict[str, Any]:
         nurse = nurses[decision.nurse_id]
         add_decision(bundle, decision_id, decision, patient, encounter, nurse, issues, vitals_urls)
         add_provenance(bundle, decision_id, start, decision.decided_at, [kiosk, nurse])
-    return bundle.bundle()
+    return bundle
 
 
-def _declined_bundle(item: _Opened, refusal: ConsentDeclined) -> dict[str, Any]:
+def _declined_bundle(item: _Opened, refusal: ConsentDeclined) -> VisitBundle:
     """A refusal carries no name: its Patient is known only by the kiosk's check-in patient id."""
     bundle = VisitBundle()
-    patient = bundle.create(
+    patient = bundle.add(
         {
             "resourceType": "Patient",
             "communication": [
@@ -255,7 +256,7 @@ def _declined_bundle(item: _Opened, refusal: ConsentDeclined) -> dict[str, Any]:
         bundle, item.record_id, patient, refusal.declined_at, refusal.document_id, refusal.version
     )
     add_provenance(bundle, item.record_id, start, refusal.declined_at, [kiosk])
-    return bundle.bundle()
+    return bundle
 
 
 def _shared_identities(visits: list[_Visit]) -> list[str]:
@@ -275,15 +276,43 @@ def _shared_identities(visits: list[_Visit]) -> list[str]:
     ]
 
 
+def _parts(name: str, bundles: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    """A file name per transaction: the name, or `<name>.part-<n>-of-<count>` in import order."""
+    if len(bundles) == 1:
+        return [(name, bundles[0])]
+    width = len(str(len(bundles)))
+    return [
+        (f"{name}.part-{number:0{width}}-of-{len(bundles)}", bundle)
+        for number, bundle in enumerate(bundles, start=1)
+    ]
+
+
 def export_bundles(store: ClinicStore, private_key: RecipientPrivateKey) -> ExportReport:
-    """A transaction Bundle per visit (`checkin-<id>`), per declined consent (`declined-<id>`)."""
+    """Transaction Bundles: the Questionnaires the visits answer (`questionnaires`), one per
+    visit (`checkin-<id>`) and per declined consent (`declined-<id>`); a visit too large for one
+    transaction in parts (`checkin-<id>.part-1-of-2`, ...)."""
     report = ExportReport()
     config = published_config(store)
     visits, declined = _group(list(_open_all(store, private_key, report)), report)
-    for visit in visits:
-        report.bundles.append((f"checkin-{visit.record_id}", _visit_bundle(visit, config)))
+    first_checkins: dict[str, CheckIn] = {}
+    for visit in visits:  # Why: sorted by submission, so the first visit sets the Patient.
+        first_checkins.setdefault(matching_key(visit.checkin.identity), visit.checkin)
+    made = [
+        (
+            f"checkin-{visit.record_id}",
+            _visit_bundle(visit, config, first_checkins[matching_key(visit.checkin.identity)]),
+        )
+        for visit in visits
+    ]
     for item in declined:
         assert isinstance(item.record, ConsentDeclined)
-        report.bundles.append((f"declined-{item.record_id}", _declined_bundle(item, item.record)))
+        made.append((f"declined-{item.record_id}", _declined_bundle(item, item.record)))
+    definitions = {
+        key: entry for _, made_bundle in made for key, entry in made_bundle.definitions.items()
+    }
+    if definitions:
+        report.bundles += _parts("questionnaires", transactions(list(definitions.values())))
+    for name, made_bundle in made:
+        report.bundles += _parts(name, transactions(made_bundle.entries))
     report.notices += _shared_identities(visits)
     return report

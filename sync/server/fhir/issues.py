@@ -52,7 +52,7 @@ def flag_key(flag: Flag) -> str:
 def add_clinician(bundle: VisitBundle, name: str) -> str:
     """The clinician an override names: one Practitioner per name, however it is typed."""
     key = hashlib.sha256(normalized_name(name).encode()).hexdigest()
-    return bundle.create(
+    return bundle.add(
         {"resourceType": "Practitioner", "name": [{"text": name}]}, CLINICIAN_SYSTEM, key
     )
 
@@ -66,7 +66,7 @@ def add_flags(
     encounter: str,
     kiosk: str,
 ) -> dict[str, str]:
-    """A DetectedIssue per (flag, when raised, resource holding the answer); fullUrls by key."""
+    """A DetectedIssue per (flag, when raised, resource holding the answer); references by key."""
     found = {}
     for flag, raised_at, evidence in flags:
         key = flag_key(flag)
@@ -97,7 +97,7 @@ def add_flags(
         if flag.urgent:
             issue["meta"] = {"tag": [URGENT_TAG]}
             _alert(bundle, visit_id, flag, raised_at, patient, encounter, kiosk)
-        found[key] = bundle.upsert(issue, RECORD_SYSTEM, f"{visit_id}/flag/{key}")
+        found[key] = bundle.add(issue, RECORD_SYSTEM, f"{visit_id}/flag/{key}")
     return found
 
 
@@ -119,7 +119,7 @@ def _alert(
     encounter: str,
     kiosk: str,
 ) -> None:
-    bundle.create(
+    bundle.add(
         {
             "resourceType": "Flag",
             "meta": {"tag": [URGENT_TAG]},
@@ -171,4 +171,4 @@ def add_decision(
     supporting = [reference(url) for url in [*dict.fromkeys(seen), *dict.fromkeys(vitals)]]
     if supporting:
         resource["supportingInfo"] = supporting
-    return bundle.create(resource, RECORD_SYSTEM, record_id)
+    return bundle.add(resource, RECORD_SYSTEM, record_id)

@@ -39,9 +39,9 @@ def matching_key(identity: Identity) -> str:
     return f"v1-{digest.hexdigest()}"
 
 
-def add_patient(bundle: VisitBundle, checkin: CheckIn) -> str:
-    """The Patient as this visit gives it; an earlier visit's Patient wins on import."""
-    who = checkin.identity
+def add_patient(bundle: VisitBundle, first_checkin: CheckIn) -> str:
+    """The Patient as the first visit matched to it gave it (every visit writes the same)."""
+    who = first_checkin.identity
     names: list[dict[str, Any]] = [{"use": "official", "text": who.legal_name}]
     if who.preferred_name.strip():
         names.append({"use": "usual", "text": who.preferred_name})
@@ -51,7 +51,7 @@ def add_patient(bundle: VisitBundle, checkin: CheckIn) -> str:
         "birthDate": who.date_of_birth.isoformat(),
         "communication": [
             {
-                "language": {"coding": [coding("urn:ietf:bcp:47", checkin.language)]},
+                "language": {"coding": [coding("urn:ietf:bcp:47", first_checkin.language)]},
                 "preferred": True,
             }
         ],
@@ -74,7 +74,7 @@ def add_patient(bundle: VisitBundle, checkin: CheckIn) -> str:
             }
         ]
         resource["contact"] = [contact]
-    return bundle.create(resource, PATIENT_MATCH_SYSTEM, matching_key(who))
+    return bundle.add(resource, PATIENT_MATCH_SYSTEM, matching_key(who))
 
 
 def add_encounter(
@@ -98,4 +98,4 @@ def add_encounter(
     }
     if participants:
         resource["participant"] = [{"individual": reference(p)} for p in participants]
-    return bundle.upsert(resource, CHECKIN_SYSTEM, checkin_record_id)
+    return bundle.add(resource, CHECKIN_SYSTEM, checkin_record_id)

@@ -10,15 +10,16 @@ from sync.server.fhir.bundle import (
     STAFF_SYSTEM,
     VisitBundle,
     reference,
+    reference_of,
     when,
 )
 
 #: Resources shared by visits (or made by someone else), which a record's Provenance leaves out.
-_NOT_TARGETS = frozenset({"Patient", "Device", "Practitioner", "Questionnaire", "Provenance"})
+_NOT_TARGETS = frozenset({"Patient", "Device", "Practitioner", "Provenance"})
 
 
 def add_kiosk(bundle: VisitBundle, device_id: str) -> str:
-    return bundle.create(
+    return bundle.add(
         {
             "resourceType": "Device",
             "deviceName": [{"name": device_id, "type": "user-friendly-name"}],
@@ -30,7 +31,7 @@ def add_kiosk(bundle: VisitBundle, device_id: str) -> str:
 
 def add_nurse(bundle: VisitBundle, staff_id: str) -> str:
     """A nurse by staff id: the kiosk knows no nurse's name, so the Practitioner has none."""
-    return bundle.create({"resourceType": "Practitioner"}, STAFF_SYSTEM, staff_id)
+    return bundle.add({"resourceType": "Practitioner"}, STAFF_SYSTEM, staff_id)
 
 
 def add_provenance(
@@ -42,13 +43,13 @@ def add_provenance(
 ) -> None:
     """A Provenance for what one record added to the bundle since entry number `first_entry`."""
     targets = [
-        reference(entry["fullUrl"])
+        reference(reference_of(entry["resource"]))
         for entry in bundle.entries[first_entry:]
         if entry["resource"]["resourceType"] not in _NOT_TARGETS
     ]
     if not targets:
         return
-    bundle.create(
+    bundle.add(
         {
             "resourceType": "Provenance",
             "target": targets,

@@ -234,12 +234,12 @@ def add_responses(
     patient: str,
     encounter: str,
 ) -> dict[str, str]:
-    """A Questionnaire and a QuestionnaireResponse per question set; response fullUrls by set."""
+    """A Questionnaire and a QuestionnaireResponse per question set; response references by set."""
     given = _given(checkin)
     responses = {}
     for questions in (HEALTH_HISTORY, MIGRAINE_HISTORY, MIDAS, PHQ9, TODAY_CHECKLIST):
         definition = questionnaire(questions, checkin.language)
-        bundle.create_canonical(definition)
+        bundle.add_definition(definition)
         response: dict[str, Any] = {
             "resourceType": "QuestionnaireResponse",
             "language": checkin.language,
@@ -254,7 +254,7 @@ def add_responses(
         items = response_items(definition, given[questions.id], checkin.language)
         if items:
             response["item"] = items
-        responses[questions.id] = bundle.create(
+        responses[questions.id] = bundle.add(
             response, RECORD_SYSTEM, f"{record_id}/questionnaire/{questions.id}"
         )
     return responses

@@ -59,4 +59,4 @@ def add_scores(
             "interpretation": [{"text": words}],
             "derivedFrom": [reference(responses[name])],
         }
-        bundle.create(resource, RECORD_SYSTEM, f"{record_id}/score/{name}")
+        bundle.add(resource, RECORD_SYSTEM, f"{record_id}/score/{name}")

@@ -75,7 +75,7 @@ def add_vitals(
 ) -> dict[str, str]:
     """One Observation per measure (the two pressures in the blood pressure panel).
 
-    Returns the fullUrls by measure id ("systolic", ...; "pregnancy_test"), for the flags.
+    Returns the references by measure id ("systolic", ...; "pregnancy_test"), for the flags.
     """
 
     def observation(*codings: dict[str, str], category: str = "vital-signs") -> dict[str, Any]:
@@ -104,7 +104,7 @@ def add_vitals(
         if interpretation:
             component["interpretation"] = interpretation
         panel["component"].append(component)
-    url = bundle.create(panel, RECORD_SYSTEM, f"{record_id}/vitals/{BLOOD_PRESSURE_PANEL_LOINC}")
+    url = bundle.add(panel, RECORD_SYSTEM, f"{record_id}/vitals/{BLOOD_PRESSURE_PANEL_LOINC}")
     found.update({m.id: url for m in pressures})
     for measure in MEASURES:
         if measure in pressures:
@@ -120,7 +120,7 @@ def add_vitals(
         interpretation = _interpretation(measure, value, config)
         if interpretation:
             resource["interpretation"] = interpretation
-        found[measure.id] = bundle.create(
+        found[measure.id] = bundle.add(
             resource, RECORD_SYSTEM, f"{record_id}/vitals/{measure.loinc}"
         )
     if vitals.pregnancy_test in _PREGNANCY_RESULT:
@@ -131,7 +131,7 @@ def add_vitals(
         test["valueCodeableConcept"] = {"coding": [_PREGNANCY_RESULT[vitals.pregnancy_test]]}
         if vitals.pregnancy_test is PregnancyTest.POSITIVE:
             test["interpretation"] = [{"coding": [coding(_INTERPRETATION, "POS", "Positive")]}]
-        found["pregnancy_test"] = bundle.create(
+        found["pregnancy_test"] = bundle.add(
             test, RECORD_SYSTEM, f"{record_id}/vitals/pregnancy-test"
         )
     return found
