@@ -32,9 +32,9 @@ from kiosk.intake.records import (
 )
 from kiosk.intake.rules import screen_vitals, sort_flags
 from kiosk.intake.validation import Invalid, validate_detail, validate_person_name
-from kiosk.kiosk import KioskError, LockedOut, WrongPin
+from kiosk.kiosk import KioskError
 from kiosk.locale import translate
-from kiosk.screens.staff_shift import StaffScreen, StaffShift, seconds_until
+from kiosk.screens.staff_shift import PinRefused, StaffScreen, StaffShift, unlock_with_pin
 from kiosk.widgets.staff_display import VITAL_UNITS, counted, flags_text, inert, staff_text
 from kiosk.widgets.staff_pin_pad import StaffPinPad
 from kiosk.widgets.staff_shift_bar import StaffShiftBar
@@ -300,15 +300,10 @@ class NurseSignOffScreen(StaffScreen):
         if not pin:
             self._say(staff_text("signoff.pin_missing"))
             return
+        shift = self.shift
         try:
-            self.shift.kiosk.unlock(self.shift.staff_id, pin).lock()
-        except WrongPin:
-            self._say(staff_text("signoff.wrong"))
-            return
-        except LockedOut as locked:
-            self._say(staff_text("unlock.locked", seconds=seconds_until(locked.until)))
-            return
-        except KioskError as refused:
+            unlock_with_pin(shift.kiosk, shift.staff_id, pin, datetime.now(UTC), "signoff").lock()
+        except PinRefused as refused:
             self._say(str(refused))
             return
         try:

@@ -19,11 +19,16 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Static
 
-from kiosk.kiosk import Kiosk, StaffSession
+from kiosk.kiosk import Kiosk, KioskError, LockedOut, StaffSession, WrongPin
+from kiosk.widgets.staff_display import staff_text
 
 
 class ShiftEnded(Exception):
     """The staff session was locked; nothing more can be read or signed with it."""
+
+
+class PinRefused(Exception):
+    """The kiosk did not open with a PIN; the message is what the staff member reads."""
 
 
 class StaffShift:
@@ -158,3 +163,20 @@ def end_staff_shift(screen: Screen[Any], shift: StaffShift, reason: str) -> None
 def seconds_until(moment: datetime, now: datetime | None = None) -> int:
     """Whole seconds from now until `moment`, rounded up, at least 1 (for PIN pad waits)."""
     return max(1, math.ceil((moment - (now or datetime.now(UTC))).total_seconds()))
+
+
+def unlock_with_pin(
+    kiosk: Kiosk, staff_id: str, pin: str, now: datetime, words: str
+) -> StaffSession:
+    """`Kiosk.unlock`, each refusal put in staff words (PinRefused): `<words>.wrong` for a wrong
+    PIN, `<words>.wrong_wait` when the PIN pad now waits, `unlock.locked` for a try during a
+    wait (its PIN not checked), and the kiosk's own one line for anything else."""
+    try:
+        return kiosk.unlock(staff_id, pin, now)
+    except WrongPin:
+        raise PinRefused(staff_text(f"{words}.wrong")) from None
+    except LockedOut as wait:
+        key = f"{words}.wrong_wait" if wait.pin_checked else "unlock.locked"
+        raise PinRefused(staff_text(key, seconds=seconds_until(wait.until, now))) from None
+    except KioskError as problem:
+        raise PinRefused(str(problem)) from None

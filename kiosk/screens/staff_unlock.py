@@ -18,10 +18,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
-from kiosk.kiosk import MAX_PIN_LENGTH, Kiosk, KioskError, LockedOut, WrongPin
+from kiosk.kiosk import MAX_PIN_LENGTH, Kiosk
 from kiosk.screens.it_console import ITConsoleScreen
 from kiosk.screens.nurse_queue import NurseQueueScreen
-from kiosk.screens.staff_shift import StaffOnly, StaffShift, seconds_until
+from kiosk.screens.staff_shift import PinRefused, StaffOnly, StaffShift, unlock_with_pin
 from kiosk.widgets.staff_display import staff_text
 from kiosk.widgets.staff_pin_pad import StaffPinPad
 
@@ -91,18 +91,10 @@ class StaffUnlockScreen(StaffOnly, Screen[None]):
         if not staff_id or not pin:
             self._say(staff_text("unlock.missing"))
             return
-        now = self.wall_clock()
         try:
-            session = self.kiosk.unlock(staff_id, pin, now)
-        except WrongPin:
-            self._say(staff_text("unlock.wrong"))
-            return
-        except LockedOut as wait:
-            key = "unlock.wrong_wait" if wait.pin_checked else "unlock.locked"
-            self._say(staff_text(key, seconds=seconds_until(wait.until, now)))
-            return
-        except KioskError as problem:
-            self._say(str(problem))
+            session = unlock_with_pin(self.kiosk, staff_id, pin, self.wall_clock(), "unlock")
+        except PinRefused as refused:
+            self._say(str(refused))
             return
         shift = StaffShift(self.kiosk, session, float(self.kiosk.config.staff_idle_seconds))
         self.query_one("#staff-id", Input).value = ""

@@ -62,6 +62,17 @@ async def open_only_checkin(app: StaffHostApp, pilot: Pilot[None]) -> None:
     await wait_until(pilot, lambda: isinstance(app.screen, NurseCheckInScreen), "the check-in")
 
 
+async def vitals_then_sign_off(app: StaffHostApp, pilot: Pilot[None]) -> None:
+    """From the open check-in: Hana's vitals (a systolic past the hold threshold), then sign-off."""
+    await pilot.click("#nurse-checkin-vitals")
+    await wait_until(pilot, lambda: isinstance(app.screen, NurseVitalsScreen), "vitals")
+    await pilot.press(*"165", "enter", *"85", "enter", *"72", "enter", *"97", "enter")
+    await pilot.press(*"36.8", "enter", *"14", "enter", *"70", "enter", "3", "enter")
+    app.screen.query_one("#vitals-pregnancy", Select).value = PregnancyTest.NEGATIVE
+    await pilot.click("#vitals-sign")
+    await wait_until(pilot, lambda: isinstance(app.screen, NurseSignOffScreen), "sign-off")
+
+
 async def sign(app: StaffHostApp, pilot: Pilot[None]) -> None:
     await tap(pilot, "#signoff-pin")
     await pilot.press(*NURSE_PIN, "enter")
@@ -76,13 +87,7 @@ async def test_a_stop_is_held_with_a_reason_then_cleared_by_a_named_clinicians_o
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await unlock(pilot, NURSE, NURSE_PIN)
         await open_only_checkin(app, pilot)
-        await pilot.click("#nurse-checkin-vitals")
-        await wait_until(pilot, lambda: isinstance(app.screen, NurseVitalsScreen), "vitals")
-        await pilot.press(*"165", "enter", *"85", "enter", *"72", "enter", *"97", "enter")
-        await pilot.press(*"36.8", "enter", *"14", "enter", *"70", "enter", "3", "enter")
-        app.screen.query_one("#vitals-pregnancy", Select).value = PregnancyTest.NEGATIVE
-        await pilot.click("#vitals-sign")
-        await wait_until(pilot, lambda: isinstance(app.screen, NurseSignOffScreen), "sign-off")
+        await vitals_then_sign_off(app, pilot)
 
         flags = text_of(app, "#signoff-flags")
         assert "heart disease" in flags and "STOP" in flags  # from her history
@@ -155,6 +160,32 @@ async def test_a_stop_is_held_with_a_reason_then_cleared_by_a_named_clinicians_o
     [vitals_row] = kiosk.store.records("vitals")  # deciding again did not sign the vitals again
     vitals = session.open_record(vitals_row.record_id)
     assert isinstance(vitals, Vitals) and decision.vitals_id == vitals_row.record_id
+
+
+async def test_a_wrong_pin_at_sign_off_that_slows_the_pad_says_it_was_wrong_and_the_wait(
+    kiosk: Kiosk,
+) -> None:
+    submit_hana(kiosk)
+    app = StaffHostApp(kiosk)
+    said: list[str] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock(pilot, NURSE, NURSE_PIN)
+        await open_only_checkin(app, pilot)
+        await vitals_then_sign_off(app, pilot)
+        await tap(pilot, "#decision-hold")
+        await tap(pilot, "#signoff-hold-reason")
+        await pilot.press(*HOLD_REASON)
+        for _ in range(4):  # three free wrong PINs, then one after which the pad waits
+            await tap(pilot, "#signoff-pin")
+            await pilot.press(*"999999", "enter")
+            await pilot.pause()
+            said.append(text_of(app, "#signoff-problem"))
+    assert said[:3] == ["Wrong PIN: nothing is signed yet."] * 3
+    assert said[3] == (
+        "Wrong PIN: nothing is signed yet. After wrong PINs in a row, the next try is possible"
+        " in 5 s."
+    )
+    assert kiosk.store.records("vitals") == [] and kiosk.store.records("nurse_decision") == []
 
 
 async def test_the_consent_section_shows_each_acknowledgement_in_words(kiosk: Kiosk) -> None:
