@@ -43,7 +43,7 @@ fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -m fuzz -p no:timeout -n auto
 
 demo: $(STAMP)
-	$(BIN)/python -m kiosk.demo
+	$(BIN)/python -m kiosk.cli.demo
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache demo-data $(FHIR_ENGINE)/node_modules

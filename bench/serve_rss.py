@@ -14,7 +14,7 @@ shared page once per process that maps it: every forked session would be charged
 (`serve_rss_sum_mb_per_session`), with USS (pages no other process shares).
 
 Baseline, measured in the same run: one kiosk session started as a fresh Python process of its
-own (`python -m kiosk.serve_session`, what `kiosk serve` did before the forker), its PSS and
+own (`python -m kiosk.browser.tab_session`, what `kiosk serve` did before the forker), its PSS and
 how long it took to draw; `serve_forked_over_fresh_ratio` compares the two per session.
 """
 
@@ -33,9 +33,9 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from kiosk.browser.forked_sessions import web_driver_environment  # noqa: E402
+from kiosk.browser.web_server import KioskWebServer, kiosk_sessions  # noqa: E402
 from kiosk.kiosk import Kiosk  # noqa: E402
-from kiosk.serve import KioskWebServer, kiosk_sessions  # noqa: E402
-from kiosk.serve_forks import web_driver_environment  # noqa: E402
 
 SESSIONS = 5
 QUIET_S = 1.5  # a session that sent nothing for this long has drawn its welcome screen
@@ -158,7 +158,7 @@ async def fresh_process_session(data_dir: Path) -> tuple[Memory, float]:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "kiosk.serve_session",
+        "kiosk.browser.tab_session",
         "--data",
         str(data_dir),
         stdin=asyncio.subprocess.PIPE,

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from kiosk.cli import main
+from kiosk.cli.main import main
 from kiosk.intake.records import ConsentDeclined
 from kiosk.kiosk import Kiosk
 from kiosk.vault import Argon2Cost

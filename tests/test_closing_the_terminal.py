@@ -1,5 +1,5 @@
 """Closing the terminal stops `make demo` in order: the draft sealed, the store closed, the
-clinic server stopped. Run as a person runs it: the real `python -m kiosk.demo` on a real
+clinic server stopped. Run as a person runs it: the real `python -m kiosk.cli.demo` on a real
 pseudo-terminal, keys typed into it, then the terminal closed (or systemd's SIGTERM sent)."""
 
 from __future__ import annotations
@@ -158,7 +158,7 @@ def start_demo(tmp_path: Path) -> Iterator[Callable[[Callable[[], None]], DemoAt
         terminal, kiosk_end = pty.openpty()
         os.set_blocking(terminal, True)
         process = subprocess.Popen(
-            [sys.executable, "-m", "kiosk.demo"],
+            [sys.executable, "-m", "kiosk.cli.demo"],
             cwd=tmp_path,
             stdin=kiosk_end,
             stdout=kiosk_end,

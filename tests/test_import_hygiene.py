@@ -16,7 +16,7 @@ from pathlib import Path
 import sync
 
 ROOT = Path(__file__).resolve().parent.parent
-CORE = ["kiosk.intake", "kiosk.vault", "kiosk.store", "kiosk.kiosk", "kiosk.cli"]
+CORE = ["kiosk.intake", "kiosk.vault", "kiosk.store", "kiosk.kiosk", "kiosk.cli.main"]
 TOLERATED = {("rich", "httpx._main")}
 
 # Runs in a fresh interpreter: records which module first asked for textual or rich.

@@ -20,7 +20,7 @@ from attack_canaries import canary_checkin
 from conftest import NURSE_ID, NURSE_PIN, ClinicKiosk, make_clinic_kiosk
 
 import kiosk.store.connection as store_connection
-from kiosk.cli import main as kiosk_main
+from kiosk.cli.main import main as kiosk_main
 from kiosk.intake.codec import to_payload
 from kiosk.kiosk import DATABASE_NAME, Kiosk, KioskError
 from kiosk.store import SCHEMA_VERSION, OutboxState

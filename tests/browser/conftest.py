@@ -16,9 +16,9 @@ import pytest
 from kiosk_tab import KioskTab
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
+from kiosk.browser.forked_sessions import SessionProgram
+from kiosk.browser.web_server import KioskWebServer
 from kiosk.kiosk import Kiosk
-from kiosk.serve import KioskWebServer
-from kiosk.serve_forks import SessionProgram
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -4,7 +4,7 @@ import sys
 
 from textual.app import App
 
-from kiosk.serve_session import run_withholding_errors
+from kiosk.browser.tab_session import run_withholding_errors
 
 PATIENT_ANSWER = "CANARY-PATIENT-ANSWER-7731"
 

@@ -10,8 +10,8 @@ from contextlib import asynccontextmanager
 import aiohttp
 import psutil
 
-from kiosk.serve import KioskWebServer
-from kiosk.serve_forks import SessionProgram
+from kiosk.browser.forked_sessions import SessionProgram
+from kiosk.browser.web_server import KioskWebServer
 
 READ_TIMEOUT_S = 60
 

@@ -25,11 +25,11 @@ from patient_script import (
     patient,
 )
 
+from kiosk.browser.forked_sessions import SessionProgram
+from kiosk.browser.web_server import kiosk_sessions
 from kiosk.intake.config import ClinicConfig
 from kiosk.intake.records import CheckIn, Draft, RecordKind
 from kiosk.kiosk import Kiosk
-from kiosk.serve import kiosk_sessions
-from kiosk.serve_forks import SessionProgram
 
 pytestmark = pytest.mark.slow
 

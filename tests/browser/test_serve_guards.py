@@ -14,9 +14,9 @@ import httpx
 import pytest
 from conftest import TINY_KIOSK, ServedKiosk
 
-from kiosk.serve import PublicBindRefused, is_loopback, kiosk_sessions, serve
-from kiosk.serve_command import add_commands
-from kiosk.serve_forks import SessionProgram
+from kiosk.browser.forked_sessions import SessionProgram
+from kiosk.browser.web_server import PublicBindRefused, is_loopback, kiosk_sessions, serve
+from kiosk.cli.serve_command import add_commands
 
 
 def test_serving_to_the_network_without_public_is_refused_with_the_reason(
@@ -50,7 +50,7 @@ def test_other_addresses_count_as_the_network(host: str) -> None:
 def test_each_session_runs_the_kiosk_on_the_given_data_directory(tmp_path: Path) -> None:
     data = tmp_path / "clinic data; rm -rf ~"
     program = kiosk_sessions(data)
-    assert program.module == "kiosk.serve_session"
+    assert program.module == "kiosk.browser.tab_session"
     assert program.arguments == ("--data", str(data)), "no shell: the path stays one argument"
 
 
@@ -137,7 +137,7 @@ def test_the_kiosk_command_loads_no_web_server_until_serve_runs() -> None:
         [
             sys.executable,
             "-c",
-            "import sys, argparse, kiosk.serve_command as c;"
+            "import sys, argparse, kiosk.cli.serve_command as c;"
             "c.add_commands(argparse.ArgumentParser().add_subparsers());"
             "print(sorted({'aiohttp', 'textual', 'textual_serve', 'rich'} & set(sys.modules)))",
         ],

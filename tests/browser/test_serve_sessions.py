@@ -18,8 +18,8 @@ import pytest
 from conftest import TINY_KIOSK
 from session_output import read_until, serving, session_processes
 
-from kiosk.serve import MAX_COLUMNS, KioskWebServer, terminal_size
-from kiosk.serve_session import CRASH_NOTE
+from kiosk.browser.tab_session import CRASH_NOTE
+from kiosk.browser.web_server import MAX_COLUMNS, KioskWebServer, terminal_size
 
 pytestmark = pytest.mark.usefixtures("tiny_app_importable")
 

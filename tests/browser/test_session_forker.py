@@ -24,10 +24,10 @@ import pytest
 from conftest import BROWSER_TESTS, TINY_KIOSK
 from session_output import read_until, serving, session_processes
 
+from kiosk.browser.forked_sessions import SessionNotStarted, SessionProgram, web_driver_environment
+from kiosk.browser.session_forker import MAX_MESSAGE, READY
+from kiosk.browser.web_server import KioskWebServer, kiosk_sessions
 from kiosk.kiosk import Kiosk
-from kiosk.serve import KioskWebServer, kiosk_sessions
-from kiosk.serve_forks import SessionNotStarted, SessionProgram, web_driver_environment
-from kiosk.session_forker import MAX_MESSAGE, READY
 
 CANARY = "Zanzibarqx Quillfeatherby"  # a patient's name, typed on the first step
 
@@ -78,7 +78,13 @@ def forker_socket(tiny_app_importable: None) -> Iterator[socket.socket]:
     """A session forker for the stand-in app, and the web server's end of its socket."""
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     forker = subprocess.Popen(
-        [sys.executable, "-m", "kiosk.session_forker", str(theirs.fileno()), "tiny_kiosk_app"],
+        [
+            sys.executable,
+            "-m",
+            "kiosk.browser.session_forker",
+            str(theirs.fileno()),
+            "tiny_kiosk_app",
+        ],
         pass_fds=(theirs.fileno(),),
         env={**web_driver_environment(), "PYTHONPATH": str(BROWSER_TESTS)},
         stdin=subprocess.DEVNULL,
@@ -189,7 +195,7 @@ async def test_a_port_already_taken_leaves_no_forker_behind() -> None:
     forkers = [
         child
         for child in psutil.Process().children(recursive=True)
-        if "kiosk.session_forker" in " ".join(child.cmdline())
+        if "kiosk.browser.session_forker" in " ".join(child.cmdline())
     ]
     assert psutil.wait_procs(forkers, timeout=15)[1] == [], "a forker outlived the failed start"
 

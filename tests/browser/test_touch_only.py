@@ -23,9 +23,9 @@ from playwright.sync_api import Browser, BrowserContext, ViewportSize
 from test_browser_checkin import clinic_config, sealed
 from touch_script import assert_touch_checkin_is, check_in_by_touch, touch_answers, touch_patient
 
+from kiosk.browser.forked_sessions import SessionProgram
+from kiosk.browser.web_server import kiosk_sessions
 from kiosk.intake.records import RecordKind
-from kiosk.serve import kiosk_sessions
-from kiosk.serve_forks import SessionProgram
 
 pytestmark = pytest.mark.slow
 

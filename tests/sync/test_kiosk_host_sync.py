@@ -1,5 +1,5 @@
 """A kiosk host serving tablets syncs on its own: records reach the clinic server with no tablet
-open (the tabs' sessions run no sync loop of their own: kiosk/serve.py)."""
+open (the tabs' sessions run no sync loop of their own: kiosk/browser/web_server.py)."""
 
 from __future__ import annotations
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from clinic_harness import ClinicServer, submit_checkins
 
+from kiosk.cli.sync_commands import add_commands
 from kiosk.kiosk import Kiosk
-from sync.client.commands import add_commands
 from tests.examples import EXAMPLE_LEGAL_NAME
 
 

@@ -1,6 +1,6 @@
 """One browser tab's kiosk session: open the kiosk's data directory and run the check-in app.
 
-`kiosk serve` has the session forker (kiosk/session_forker.py) load this module once, call
+`kiosk serve` has the session forker (session_forker.py) load this module once, call
 `preload()`, and fork `main(["--data", DIR])` once per browser tab. The forker runs with
 TEXTUAL_DRIVER set to Textual's web driver, so the app draws into the tab, not a terminal.
 When the tab closes, the app is asked to quit; what the patient had finished is already sealed.
@@ -86,7 +86,7 @@ def preload() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one session until its tab goes away; a kiosk that cannot open is one stderr line."""
-    parser = argparse.ArgumentParser(prog="python -m kiosk.serve_session")
+    parser = argparse.ArgumentParser(prog="python -m kiosk.browser.tab_session")
     parser.add_argument("--data", type=Path, required=True, help="the kiosk's data directory")
     arguments = parser.parse_args(argv)
     try:
@@ -95,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"kiosk session: {error}", file=sys.stderr)
         return 1
     try:
-        # No sync of its own: the kiosk host runs one sync loop for every tab (kiosk/serve.py).
+        # No sync of its own: the kiosk host runs one sync loop for every tab (web_server.py).
         return run_withholding_errors(KioskApp(kiosk, sync_interval=None))
     finally:
         kiosk.close()

@@ -1,9 +1,9 @@
 """`kiosk serve`: the kiosk in a tablet's browser, one kiosk process per browser tab.
 
 Each browser websocket gets its own kiosk process, forked by the session forker (which has
-loaded the kiosk once: kiosk/session_forker.py) and spoken to with textual-serve's AppService
-and Textual's web driver protocol (kiosk/serve_forks.py). Around it this module gives a clinic:
-a page that loads nothing from outside the kiosk host (own template, local font, a
+loaded the kiosk once: session_forker.py) and spoken to with textual-serve's AppService and
+Textual's web driver protocol (forked_sessions.py). Around it this module gives a clinic: a page
+that loads nothing from outside the kiosk host (own template, local font, a
 Content-Security-Policy that forbids other origins), a websocket that refuses other sites' pages
 and ignores malformed or oversized input, loopback by default, and a clean stop that asks every
 session to quit (each seals its draft as it goes, so a stop loses nothing sealed) and kills one
@@ -27,11 +27,16 @@ import textual_serve
 from aiohttp import WSCloseCode, WSMsgType, web
 from textual_serve.download_manager import DownloadManager
 
+from kiosk.browser.forked_sessions import (
+    ForkedSession,
+    SessionForker,
+    SessionNotStarted,
+    SessionProgram,
+)
+from kiosk.browser.tab_limit import DEFAULT_MAX_SESSIONS
 from kiosk.kiosk import Kiosk
-from kiosk.serve_command import DEFAULT_MAX_SESSIONS
-from kiosk.serve_forks import ForkedSession, SessionForker, SessionNotStarted, SessionProgram
 
-PAGE_DIR = Path(__file__).parent / "serve_page"
+PAGE_DIR = Path(__file__).parent / "page"
 TEXTUAL_SERVE_STATIC = Path(textual_serve.__file__).parent / "static"
 PAGE_TITLE = "Clinic check-in"
 PAGE_FONT_SIZE = 18
@@ -72,7 +77,7 @@ def is_loopback(host: str) -> bool:
 
 def kiosk_sessions(data_dir: Path) -> SessionProgram:
     """What each browser tab runs: one kiosk check-in session on the kiosk in `data_dir`."""
-    return SessionProgram("kiosk.serve_session", ("--data", str(data_dir)))
+    return SessionProgram("kiosk.browser.tab_session", ("--data", str(data_dir)))
 
 
 def terminal_size(width: object, height: object) -> tuple[int, int]:

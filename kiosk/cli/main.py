@@ -24,17 +24,17 @@ from pathlib import Path
 from typing import NoReturn
 from zoneinfo import ZoneInfo
 
+from kiosk.cli.serve_command import add_commands as add_serve_commands
+from kiosk.cli.sync_commands import add_commands as add_sync_commands
 from kiosk.intake.config import ClinicConfig, ConfigError, default_config, load_config
 from kiosk.intake.drugs import match_medication
 from kiosk.intake.records import Medication
 from kiosk.intake.rules import medication_flags, sort_flags
 from kiosk.kiosk import DATABASE_NAME, DEMO_CLINIC_KEY_NAME, DEMO_STAFF, Kiosk, KioskError, NewStaff
-from kiosk.serve_command import add_commands as add_serve_commands
 from kiosk.staff_console import ROLES, StaffConsole, StaffConsoleError
 from kiosk.store import KioskStore, StoreError
 from kiosk.store.store_check import check_store
 from kiosk.vault import EnvelopeSuite
-from sync.client.commands import add_commands as add_sync_commands
 
 SUITES = {"mlkem768-x25519": EnvelopeSuite.MLKEM768_X25519, "x25519": EnvelopeSuite.X25519}
 ACTOR = "cli"  # the audit log's actor for every change made from the command line

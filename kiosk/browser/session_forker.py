@@ -1,14 +1,14 @@
 """The session forker: one process that loads the kiosk once and forks a session per browser tab.
 
-`kiosk serve` starts it (`python -m kiosk.session_forker FD PROGRAM [ARGS...]`) with Textual's
-web driver settings in its environment and one end of a socket pair on file descriptor FD. It
-imports the program's module (for the kiosk: `kiosk.serve_session`, which loads Textual,
-cryptography, the store, the screens), calls the module's `preload()` if it has one, freezes
-what it has built out of the garbage collector's reach, and says it is ready. Then, for each
-request (a tab's terminal size and its three pipe ends), it forks; the child puts the pipes on
-its standard input, output and error and runs the module's `main(ARGS)`; the forker answers
-with the child's pid and a pidfd (so the server can see it end and stop it with no pid-reuse
-race), and reaps it when it exits.
+`kiosk serve` starts it (`python -m kiosk.browser.session_forker FD PROGRAM [ARGS...]`) with
+Textual's web driver settings in its environment and one end of a socket pair on file descriptor FD.
+It imports the program's module (for the kiosk: `kiosk.browser.tab_session`, which loads Textual,
+cryptography, the store, the screens), calls the module's `preload()` if it has one, freezes what it
+has built out of the garbage collector's reach, and says it is ready. Then, for each request (a
+tab's terminal size and its three pipe ends), it forks; the child puts the pipes on its standard
+input, output and error and runs the module's `main(ARGS)`; the forker answers with the child's pid
+and a pidfd (so the server can see it end and stop it with no pid-reuse race), and reaps it when it
+exits.
 
 Why: a fresh Python process per tab imports ~55 MB of code and data again; forked sessions share
 those pages (copy-on-write) and start without importing anything. The forker never sees a
@@ -41,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Load PROGRAM, say ready, fork a session per request until the server goes away."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     if len(arguments) < 2 or not arguments[0].isdecimal():
-        print("usage: python -m kiosk.session_forker FD PROGRAM [ARGS...]", file=sys.stderr)
+        print("usage: python -m kiosk.browser.session_forker FD PROGRAM [ARGS...]", file=sys.stderr)
         return 2
     control = socket.socket(fileno=int(arguments[0]))
     module_name, program_arguments = arguments[1], arguments[2:]

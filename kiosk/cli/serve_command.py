@@ -1,7 +1,7 @@
 """`kiosk serve` on the kiosk command line: its arguments and its one-line refusals.
 
-Kept apart from kiosk/serve.py so that the `kiosk` command loads the web server (aiohttp,
-textual-serve, rich) only when `serve` runs, never for `kiosk staff list` and friends.
+The browser kiosk (kiosk/browser/) is imported only when `serve` runs, so the `kiosk` command
+never loads the web server (aiohttp, textual-serve, rich) for `kiosk staff list` and friends.
 """
 
 from __future__ import annotations
@@ -10,16 +10,14 @@ import argparse
 import sys
 from pathlib import Path
 
-#: Tabs served at once (each session holds ~40 MB): a flood of websockets from the LAN cannot
-#: run the kiosk host out of memory. A tab over the limit is refused and its page retries.
-DEFAULT_MAX_SESSIONS = 16
+from kiosk.browser.tab_limit import DEFAULT_MAX_SESSIONS
 
 
 def _run_serve_command(arguments: argparse.Namespace) -> int:
     """`kiosk serve`: every refusal becomes one clear line on stderr and exit code 1."""
+    from kiosk.browser.forked_sessions import SessionNotStarted
+    from kiosk.browser.web_server import PublicBindRefused, serve
     from kiosk.kiosk import KioskError
-    from kiosk.serve import PublicBindRefused, serve
-    from kiosk.serve_forks import SessionNotStarted
 
     data_dir = getattr(arguments, "data", None)
     if data_dir is None:
@@ -46,7 +44,7 @@ def _refuse(reason: str) -> int:
 
 
 def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add `kiosk serve` to the kiosk command line (kiosk/cli.py); the handler is in `run`."""
+    """Add `kiosk serve` to the kiosk command line (kiosk/cli/main.py); the handler is in `run`."""
     parser = subparsers.add_parser(
         "serve",
         help="serve the check-in to tablet browsers",

@@ -1,7 +1,7 @@
 """The web server's side of the session forker: start it, ask it for a session per tab, stop it.
 
 A `ForkedSession` is textual-serve's `AppService` with one change: its kiosk process is forked by
-the session forker (kiosk/session_forker.py) instead of started from a shell command. The rest
+the session forker (session_forker.py) instead of started from a shell command. The rest
 (Textual's web-driver protocol, relaying, quitting) is textual-serve's own.
 """
 
@@ -21,7 +21,7 @@ from typing import Any, cast
 
 from textual_serve.app_service import AppService
 
-from kiosk.session_forker import MAX_MESSAGE, READY
+from kiosk.browser.session_forker import MAX_MESSAGE, READY
 
 FORKER_READY_S = 120.0  # loading the kiosk takes a second or two; a cold disk much longer
 FORK_ANSWER_S = 30.0
@@ -120,7 +120,7 @@ class SessionForker:
             self._process = await asyncio.create_subprocess_exec(
                 sys.executable,
                 "-m",
-                "kiosk.session_forker",
+                "kiosk.browser.session_forker",
                 str(theirs.fileno()),
                 self.program.module,
                 *self.program.arguments,
