@@ -1,4 +1,4 @@
-"""The IT commands of the sync client, added to the `kiosk` command line by kiosk/cli.py:
+"""The sync client's commands on the `kiosk` command line:
 
     kiosk enroll URL CODE [--name N] [--tls-fingerprint FP]
     kiosk sync now | kiosk sync status
@@ -16,8 +16,8 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
 
+from kiosk.cli.terminal import ACTOR, EXIT_USER_ERROR, Commands, printable
 from kiosk.kiosk import Kiosk
 from kiosk.staff_console import StaffConsole, StaffConsoleError
 from kiosk.store.timestamps import utc_now
@@ -27,18 +27,13 @@ from sync.client.errors import SyncError
 from sync.client.pins import ServerPins
 from sync.client.status import SyncStatus
 
-EXIT_FAILED = 1
-# The audit actor of every change made from the command line (as kiosk/cli.py's ACTOR).
-CLI_ACTOR = "cli"
 _NO_TLS = "none (plain http on loopback)"
 
 Handler = Callable[[argparse.Namespace], int]
-# Whatever ArgumentParser subclass the `kiosk` command uses for its subcommands.
-Parser = TypeVar("Parser", bound=argparse.ArgumentParser)
 
 
-def add_commands(subparsers: argparse._SubParsersAction[Parser]) -> None:
-    """Add `enroll`, `sync now|status` and `export-queue` (handlers under `run`, as kiosk/cli)."""
+def add_commands(subparsers: Commands) -> None:
+    """Add `enroll`, `sync now|status` and `export-queue` (handlers under `run`)."""
     enrol = subparsers.add_parser("enroll", help="enrol this kiosk with the clinic server")
     enrol.add_argument("url", metavar="URL", help="https://host:port of the clinic server")
     enrol.add_argument("code", metavar="CODE", help="from `clinic-server enroll-token`")
@@ -83,7 +78,7 @@ def cmd_enroll(args: argparse.Namespace) -> int:
     )
     print(f"  this kiosk's device key:  {result.device_fingerprint}")
     if result.config_problem:
-        print(f"clinic configuration not pulled yet: {_inert(result.config_problem)}")
+        print(f"clinic configuration not pulled yet: {printable(result.config_problem)}")
     elif result.config_version is not None:
         print(f"clinic configuration version {result.config_version} pulled and verified")
     return 0
@@ -103,10 +98,10 @@ def cmd_sync_now(args: argparse.Namespace) -> int:
         f"{purged} delivered payloads purged"
     )
     if report.outcome in (SyncOutcome.FAILED, SyncOutcome.NOT_ENROLLED):
-        print(f"kiosk: sync failed: {_inert(report.error or '')}", file=sys.stderr)
+        print(f"kiosk: sync failed: {printable(report.error or '')}", file=sys.stderr)
         if report.next_attempt_at is not None:
             print(f"next automatic attempt at {_when(report.next_attempt_at)}", file=sys.stderr)
-        return EXIT_FAILED
+        return EXIT_USER_ERROR
     return 0
 
 
@@ -132,23 +127,23 @@ def cmd_sync_status(args: argparse.Namespace) -> int:
     print(f"last attempt:     {_when(status.last_attempt_at)}")
     print(f"last success:     {_when(status.last_success_at)}")
     if status.last_error:
-        print(f"last error:       {_when(status.last_error_at)}: {_inert(status.last_error)}")
+        print(f"last error:       {_when(status.last_error_at)}: {printable(status.last_error)}")
     next_retry = _when(status.next_attempt_at) if status.next_attempt_at else "next interval"
     print(f"next retry:       {next_retry}")
     print(f"failures in a row: {status.consecutive_failures}")
     print(f"clock offset:     {status.clock_offset_s:+.0f} s (server minus kiosk)")
     print(f"configuration:    version {status.config_version or 'none yet'}")
     if config_problem:
-        print(f"configuration refused: {_inert(config_problem)}")
+        print(f"configuration refused: {printable(config_problem)}")
     for row in quarantined:
-        print(f"quarantined {row.record_id} ({row.kind}): {_inert(row.last_error or '')}")
+        print(f"quarantined {row.record_id} ({row.kind}): {printable(row.last_error or '')}")
     return 0
 
 
 def cmd_export_queue(args: argparse.Namespace) -> int:
     kiosk = Kiosk.open(Path(args.data))
     try:
-        done = StaffConsole(kiosk, actor=CLI_ACTOR).export_queue(args.file)
+        done = StaffConsole(kiosk, actor=ACTOR).export_queue(args.file)
     finally:
         kiosk.close()
     print(f"{done}; import them with")
@@ -157,22 +152,17 @@ def cmd_export_queue(args: argparse.Namespace) -> int:
 
 
 def _guarded(handler: Handler) -> Handler:
-    """SyncError and StaffConsoleError become the one-line message kiosk/cli prints for every
-    user-facing error."""
+    """SyncError and StaffConsoleError become the one-line message every user-facing error
+    prints."""
 
     def run(args: argparse.Namespace) -> int:
         try:
             return handler(args)
         except (SyncError, StaffConsoleError) as error:
-            print(f"kiosk: {_inert(str(error))}", file=sys.stderr)
-            return EXIT_FAILED
+            print(f"kiosk: {printable(str(error))}", file=sys.stderr)
+            return EXIT_USER_ERROR
 
     return run
-
-
-def _inert(text: str) -> str:
-    """Server reasons shown inertly: no terminal escapes, no bidi controls."""
-    return "".join(char if char.isprintable() else "?" for char in text)
 
 
 def _when(moment: datetime | None) -> str:
