@@ -1,7 +1,8 @@
 """The kiosk's local SQLite store: sealed records, outbox states, audit chain, staff, settings."""
 
 from kiosk.store.errors import StoreError
-from kiosk.store.kiosk_store import KioskStore, SealedRecordLike
+from kiosk.store.kiosk_store import KioskStore
+from kiosk.store.records import SealedRecordLike
 from kiosk.store.rows import (
     AuditCheck,
     OutboxItem,

@@ -1,20 +1,28 @@
-"""Opening the kiosk database: the durability pragmas, the version check and the migrations.
+"""The kiosk database connection every table family shares: opening, durability, transactions.
 
 Durability rule (kept here): WAL with `synchronous=FULL` fsyncs the WAL on every COMMIT, so once
 a write transaction returns, its record, outbox row and audit entry survive a power cut; a kill
 before COMMIT leaves none of them. Every write starts with BEGIN IMMEDIATE so concurrent
 processes wait on the busy timeout instead of failing mid-transaction.
+
+Concurrency: one SQLite connection per KioskStore, usable from any thread
+(`check_same_thread=False`) with every use serialised by one lock; other threads that want to
+work in parallel (the sync worker) and other processes (the CLI, served sessions) open their own
+KioskStore on the same file, and SQLite's WAL locking plus BEGIN IMMEDIATE keep them safe.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlite_utils
 
-from kiosk.store.errors import StoreError
+from kiosk.store.errors import DiskFull, StoreError
 from kiosk.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 10_000
@@ -134,3 +142,59 @@ def _migrate(db: sqlite_utils.Database, version: int, path: Path) -> None:
                 f"cannot upgrade {path} to database version {target}: {error}; "
                 "nothing was changed, report this to IT"
             ) from None
+
+
+class StoreConnection:
+    """One open kiosk database, shared by the table families of one KioskStore."""
+
+    def __init__(self, db: sqlite_utils.Database, path: Path) -> None:
+        self.db = db
+        self.path = path
+        self._lock = threading.RLock()
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.close()
+
+    @contextmanager
+    def write(self, what: str) -> Iterator[sqlite_utils.Database]:
+        """One durable write transaction; any failure rolls everything in it back."""
+        with self._lock:
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as error:
+                raise self._refusal(what, error) from None
+            try:
+                yield self.db
+                self.db.execute("COMMIT")
+            except sqlite3.Error as error:
+                self._rollback()
+                raise self._refusal(what, error) from None
+            except BaseException:
+                self._rollback()
+                raise
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite_utils.Database]:
+        """The database for reads, with no other use of this connection in between."""
+        with self._lock:
+            try:
+                yield self.db
+            except sqlite3.Error as error:
+                raise StoreError(f"{self.path}: cannot read: {error}") from None
+
+    def read(self, sql: str, params: Sequence[object] = ()) -> list[tuple[object, ...]]:
+        with self.reading() as db:
+            return list(db.execute(sql, list(params)).fetchall())
+
+    def _refusal(self, what: str, error: sqlite3.Error) -> StoreError:
+        """One line naming the file and the write; a full disk gets its own error and fix."""
+        if getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+            return DiskFull(
+                f"{self.path}: cannot {what}: the disk is full; free space, then try again"
+            )
+        return StoreError(f"{self.path}: cannot {what}: {error}")
+
+    def _rollback(self) -> None:
+        if self.db.conn.in_transaction:
+            self.db.execute("ROLLBACK")

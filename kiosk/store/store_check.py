@@ -13,8 +13,8 @@ from pathlib import Path
 import sqlite_utils
 
 from kiosk.store.audit_chain import SignatureVerifier
-from kiosk.store.connection import open_database
-from kiosk.store.kiosk_store import KioskStore
+from kiosk.store.audit_log import AuditLog
+from kiosk.store.connection import StoreConnection, open_database
 from kiosk.store.rows import AuditCheck
 
 DAMAGED_ON_DISK = (
@@ -65,5 +65,5 @@ def _checked(db: sqlite_utils.Database, path: Path, verify_key: SignatureVerifie
         checked += 1
         if not isinstance(envelope, bytes) or not is_intact(envelope, str(sha256)):
             damaged.append(str(record_id))
-    audit = KioskStore(db, path, None).verify_audit(verify_key)
+    audit = AuditLog(StoreConnection(db, path), None).verify_audit(verify_key)
     return StoreCheck([p for p in problems if p != "ok"], checked, damaged, audit)

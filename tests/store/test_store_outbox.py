@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from kiosk.store import KioskStore, StoreError
-from kiosk.store.kiosk_store import SENDING_LEASE
+from kiosk.store.outbox import SENDING_LEASE
 from kiosk.vault.keys import DeviceSigningKey
 
 MakeSealed = Callable[..., Any]
