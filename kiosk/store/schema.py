@@ -2,7 +2,8 @@
 
 Each migration is one function run inside one write transaction together with the version bump,
 so a kill mid-migration leaves the previous version intact. Never edit a released migration:
-append a new one.
+append a new one, through sqlite-utils (`create_table`, `add_column`, `create_index`) where it
+can state the change; `CHECK` constraints and triggers stay SQL (docs/store.md).
 """
 
 from __future__ import annotations

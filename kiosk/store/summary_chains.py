@@ -1,5 +1,5 @@
 """The summary_chains table: the staff-sealed chain keys the nurse's-table summaries are
-encrypted under (kiosk/summary_chain.py), written once per kiosk process, through sqlite-utils."""
+encrypted under (kiosk/vault/summary_chain.py), one per kiosk process, through sqlite-utils."""
 
 from __future__ import annotations
 
