@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from kiosk.app import CheckInSealed, KioskApp
-from kiosk.intake.checkin_session import STEPS
+from kiosk.intake.checkin_steps import STEPS
 from kiosk.intake.questions import HISTORY_TOPICS
 from kiosk.screens.step_screen import StepScreen
 from kiosk.widgets.choice_list import ChoiceList

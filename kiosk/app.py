@@ -36,7 +36,8 @@ from textual.scrollbar import ScrollBar
 from textual.widgets import Input
 from textual.worker import Worker, WorkerCancelled, get_current_worker
 
-from kiosk.intake.checkin_session import STEPS, CheckInSession, IncompleteCheckIn
+from kiosk.intake.checkin_session import CheckInSession, IncompleteCheckIn
+from kiosk.intake.checkin_steps import STEPS
 from kiosk.intake.config import ClinicConfig, load_config
 from kiosk.intake.records import CheckIn, ConsentDeclined, ConsentSignature, Draft
 from kiosk.locale import LANGUAGES

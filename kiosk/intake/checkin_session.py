@@ -11,7 +11,9 @@ import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
+from kiosk.intake.checkin_steps import ANSWERED_STEPS
 from kiosk.intake.records import (
     CheckIn,
     ConsentDeclined,
@@ -25,17 +27,10 @@ from kiosk.intake.records import (
     TodayChecklist,
 )
 
-#: The patient's steps in order; each name is also the `step` stored in a draft.
-STEPS: tuple[str, ...] = (
-    "identity",
-    "medications",
-    "history",
-    "migraine",
-    "mood",
-    "checklist",
-    "consent",
-    "review",
-)
+#: Each answered step's section type, and the field the session keeps it in.
+_ANSWERED: dict[str, tuple[type, str]] = {
+    step.name: (step.section, step.field) for step in ANSWERED_STEPS if step.section
+}
 
 
 class IncompleteCheckIn(Exception):
@@ -66,19 +61,17 @@ class CheckInSession:
 
     def keep(self, step: str, section: object) -> None:
         """Store a finished step's section under its name."""
-        sections: dict[str, type] = {
-            "identity": Identity,
-            "medications": MedicationList,
-            "history": HealthHistory,
-            "migraine": MigraineHistory,
-            "mood": Phq9,
-            "checklist": TodayChecklist,
-        }
-        expected = sections.get(step)
-        if expected is None or not isinstance(section, expected):
-            raise TypeError(f"step {step}: not a {expected.__name__ if expected else 'section'}")
-        attribute = "phq9" if step == "mood" else step
-        setattr(self, attribute, section)
+        answered = _ANSWERED.get(step)
+        if answered is None:
+            raise TypeError(f"step {step}: not a section")
+        expected, kept_in = answered
+        if not isinstance(section, expected):
+            raise TypeError(f"step {step}: not a {expected.__name__}")
+        setattr(self, kept_in, section)
+
+    def _answers(self) -> dict[str, Any]:
+        """Each answered step's section so far (None where not done), by its field name."""
+        return {step.field: getattr(self, step.field) for step in ANSWERED_STEPS}
 
     @classmethod
     def from_draft(cls, draft: Draft, record_id: str) -> CheckInSession:
@@ -87,13 +80,8 @@ class CheckInSession:
             language=draft.language,
             started_at=draft.started_at,
             patient_id=draft.patient_id,
-            identity=draft.identity,
-            medications=draft.medications,
-            history=draft.history,
-            migraine=draft.migraine,
-            phq9=draft.phq9,
-            checklist=draft.checklist,
             last_draft_id=record_id,
+            **{step.field: getattr(draft, step.field) for step in ANSWERED_STEPS},
         )
 
     def signature_matches(self) -> bool:
@@ -114,40 +102,22 @@ class CheckInSession:
             language=self.language,
             started_at=self.started_at,
             step=step,
-            identity=self.identity,
-            medications=self.medications,
-            history=self.history,
-            migraine=self.migraine,
-            phq9=self.phq9,
-            checklist=self.checklist,
+            **self._answers(),
         )
 
     def checkin(self, consent: ConsentSignature, submitted_at: datetime) -> CheckIn:
         """The whole check-in, once every section is done."""
-        if self.identity is None:
-            raise IncompleteCheckIn("identity")
-        if self.medications is None:
-            raise IncompleteCheckIn("medications")
-        if self.history is None:
-            raise IncompleteCheckIn("history")
-        if self.migraine is None:
-            raise IncompleteCheckIn("migraine")
-        if self.phq9 is None:
-            raise IncompleteCheckIn("mood")
-        if self.checklist is None:
-            raise IncompleteCheckIn("checklist")
+        answers = self._answers()
+        for step in ANSWERED_STEPS:
+            if answers[step.field] is None:
+                raise IncompleteCheckIn(step.name)
         return CheckIn(
             patient_id=self.patient_id,
             language=self.language,
             started_at=self.started_at,
             submitted_at=submitted_at,
-            identity=self.identity,
-            medications=self.medications,
-            history=self.history,
-            migraine=self.migraine,
-            phq9=self.phq9,
-            checklist=self.checklist,
             consent=consent,
+            **answers,
         )
 
     def declined(self, document_id: str, version: str, declined_at: datetime) -> ConsentDeclined:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from kiosk.intake.checkin_steps import STEPS
 from kiosk.intake.config import ClinicConfig
 from kiosk.screens.checklist import ChecklistScreen
 from kiosk.screens.consent import ConsentScreen
@@ -16,19 +17,24 @@ from kiosk.screens.mood import MoodScreen
 from kiosk.screens.review import ReviewScreen
 from kiosk.screens.step_screen import StepScreen
 
+#: The screen that shows each step (its `STEP`); the order is the steps' own.
+_STEP_SCREENS: dict[str, type[StepScreen]] = {
+    screen.STEP: screen
+    for screen in (
+        IdentityScreen,
+        MedicationsScreen,
+        HistoryScreen,
+        MigraineScreen,
+        MoodScreen,
+        ChecklistScreen,
+        ConsentScreen,
+        ReviewScreen,
+    )
+}
+
 
 def build_step_screens(
     language: str, clock: Callable[[], datetime], config: ClinicConfig
 ) -> dict[str, StepScreen]:
-    """One new screen per step, in the order of `checkin_session.STEPS`."""
-    order = config.date_order
-    return {
-        "identity": IdentityScreen(language, clock, order, config.minimum_age),
-        "medications": MedicationsScreen(language, clock, order),
-        "history": HistoryScreen(language, clock, order),
-        "migraine": MigraineScreen(language, clock, order),
-        "mood": MoodScreen(language, clock, order),
-        "checklist": ChecklistScreen(language, clock, order),
-        "consent": ConsentScreen(language, clock, order, config.consent),
-        "review": ReviewScreen(language, clock, order),
-    }
+    """One new screen per step, in the order of the check-in's steps."""
+    return {step: _STEP_SCREENS[step].for_clinic(language, clock, config) for step in STEPS}

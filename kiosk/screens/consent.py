@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Self
 
 from textual import on
 from textual.app import ComposeResult
@@ -13,7 +14,7 @@ from textual.geometry import Size
 from textual.widgets import Button, Static
 
 from kiosk.intake.checkin_session import CheckInSession
-from kiosk.intake.config import ConsentDocument
+from kiosk.intake.config import ClinicConfig, ConsentDocument
 from kiosk.intake.records import ConsentSignature
 from kiosk.intake.validation import validate_signature
 from kiosk.screens.checkin_messages import ConsentDeclinePressed
@@ -46,6 +47,10 @@ class ConsentScreen(StepScreen):
         self.document = document
         self.legal_name = ""
         self.read_to_end = False
+
+    @classmethod
+    def for_clinic(cls, language: str, clock: Callable[[], datetime], config: ClinicConfig) -> Self:
+        return cls(language, clock, config.date_order, config.consent)
 
     def title_text(self) -> str:
         return self.text("screens.consent.title")

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Literal
+from typing import Literal, Self
 
 from textual.app import ComposeResult
 from textual.widgets import Button, Static
 
 from kiosk.intake.checkin_session import CheckInSession
+from kiosk.intake.config import ClinicConfig
 from kiosk.intake.records import Identity
 from kiosk.intake.validation import (
     FieldProblem,
@@ -38,6 +39,10 @@ class IdentityScreen(StepScreen):
         super().__init__(language, clock, date_order)
         #: The clinic's youngest age for the kiosk; a younger date of birth is sent to the desk.
         self.minimum_age = minimum_age
+
+    @classmethod
+    def for_clinic(cls, language: str, clock: Callable[[], datetime], config: ClinicConfig) -> Self:
+        return cls(language, clock, config.date_order, config.minimum_age)
 
     def title_text(self) -> str:
         return self.text("screens.identity.title")

@@ -18,7 +18,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Static
 
-from kiosk.intake.checkin_session import STEPS
+from kiosk.intake.checkin_steps import STEPS
 from kiosk.intake.records import CheckIn, Draft, Flag, NurseDecision, StopOverride, Vitals
 from kiosk.intake.rules import screen_checkin, screen_draft
 from kiosk.kiosk import CheckInSummary

@@ -17,6 +17,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
 from kiosk.intake.checkin_session import CheckInSession
+from kiosk.intake.checkin_steps import REVIEWED_STEPS
 from kiosk.intake.questions import (
     ANSWER_KEYS,
     HEALTH_HISTORY,
@@ -32,8 +33,8 @@ from kiosk.screens.checkin_messages import EditPressed, SubmitPressed
 from kiosk.screens.step_screen import StepScreen
 from kiosk.widgets.staff_display import display_text
 
-#: The sections shown, in order, each with the step its "Edit" returns to.
-SECTIONS = ("identity", "medications", "history", "migraine", "mood", "checklist", "consent")
+#: The sections shown, in order, each named for the step its "Edit" returns to.
+SECTIONS = tuple(step.name for step in REVIEWED_STEPS)
 
 
 class ReviewScreen(StepScreen):

@@ -17,7 +17,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Self
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -29,6 +29,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
 from kiosk.intake.checkin_session import CheckInSession
+from kiosk.intake.config import ClinicConfig
 from kiosk.intake.validation import FieldProblem, Invalid, Valid
 from kiosk.locale import translate, translate_count
 from kiosk.screens.checkin_messages import PatientActivity, StepBack, StepDone
@@ -124,6 +125,11 @@ class StepScreen(KeptStylesScreen):
         self.tried_next = False
         self._shown: dict[str, str] = {}
         self._left_for_another_screen = False
+
+    @classmethod
+    def for_clinic(cls, language: str, clock: Callable[[], datetime], config: ClinicConfig) -> Self:
+        """A new, empty screen for this step, set up as the clinic's configuration says."""
+        return cls(language, clock, config.date_order)
 
     # ---- texts ----------------------------------------------------------------------------
 

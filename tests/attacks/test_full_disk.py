@@ -22,7 +22,8 @@ from textual.pilot import Pilot
 from textual.widgets import Button, Input, Static
 
 from kiosk.app import IdleTimeouts, KioskApp
-from kiosk.intake.checkin_session import STEPS, CheckInSession
+from kiosk.intake.checkin_session import CheckInSession
+from kiosk.intake.checkin_steps import STEPS
 from kiosk.intake.records import CheckIn
 from kiosk.kiosk import Kiosk, KioskError
 from kiosk.screens.review import ReviewScreen

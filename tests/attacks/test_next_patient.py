@@ -25,7 +25,8 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from kiosk.app import IdleTimeouts, KioskApp
-from kiosk.intake.checkin_session import STEPS, CheckInSession
+from kiosk.intake.checkin_session import CheckInSession
+from kiosk.intake.checkin_steps import STEPS
 from kiosk.kiosk import Kiosk
 from kiosk.screens.staff_shift import StaffOnly
 from kiosk.screens.staff_unlock import StaffUnlockScreen

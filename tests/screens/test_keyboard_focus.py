@@ -20,6 +20,7 @@ from textual.widgets import Input, Static
 
 from kiosk.app import KioskApp
 from kiosk.intake.checkin_session import CheckInSession
+from kiosk.intake.checkin_steps import REVIEWED_STEPS
 from kiosk.locale import translate
 from kiosk.widgets.choice_list import ChoiceList
 from kiosk.widgets.keypad import Keypad
@@ -34,7 +35,7 @@ IDENTITY_TYPED = (
     "555-010-4050",
 )
 KEYPAD_ROW = re.compile(r"1 +2 +3 +4 +5 +6 +7 +8 +9 +0")
-STEPS = ("identity", "medications", "history", "migraine", "mood", "checklist", "consent")
+STEPS = tuple(step.name for step in REVIEWED_STEPS)  # every step the patient fills in
 
 
 def focused_id(app: KioskApp) -> str | None:

@@ -10,7 +10,8 @@ from textual import events
 from textual.command import CommandPalette
 
 from kiosk.app import KioskApp
-from kiosk.intake.checkin_session import STEPS, CheckInSession
+from kiosk.intake.checkin_session import CheckInSession
+from kiosk.intake.checkin_steps import STEPS
 from kiosk.screens.staff_unlock import StaffUnlockScreen
 from kiosk.screens.still_there import StillThereScreen
 from tests.screens.conftest import ready

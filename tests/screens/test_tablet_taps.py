@@ -13,7 +13,7 @@ from textual import events
 from textual.widgets import Input
 
 from kiosk.app import KioskApp
-from kiosk.intake.checkin_session import STEPS
+from kiosk.intake.checkin_steps import STEPS
 from kiosk.screens.staff_unlock import StaffUnlockScreen
 from tests.screens.conftest import ready
 from tests.waiting import wait_until
