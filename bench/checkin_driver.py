@@ -16,9 +16,10 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input
 
-from kiosk.app import CheckInSealed, KioskApp
+from kiosk.app import KioskApp
 from kiosk.intake.checkin_steps import STEPS
 from kiosk.intake.questions import HISTORY_TOPICS
+from kiosk.messages import CheckInSealed
 from kiosk.screens.step_screen import StepScreen
 from kiosk.widgets.choice_list import ChoiceList
 from kiosk.widgets.tick_box import TickBox
@@ -131,7 +132,7 @@ async def one_checkin(
 ) -> None:
     """Welcome -> every step -> submit -> Done -> back to welcome (the wipe included)."""
     await app.steps_built()
-    await app.on_welcome_screen_start_pressed()
+    await app.on_check_in_pressed()
     for step in STEPS:
         screen = app.steps[step]
         assert app.screen is screen, f"expected {step}, on {app.screen}"

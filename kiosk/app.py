@@ -41,14 +41,22 @@ from kiosk.intake.checkin_steps import STEPS
 from kiosk.intake.config import ClinicConfig, load_config
 from kiosk.intake.records import CheckIn, ConsentDeclined, ConsentSignature, Draft
 from kiosk.locale import LANGUAGES
-from kiosk.screens.checkin_messages import (
+from kiosk.messages import (
+    CheckInSealed,
     ConsentDeclinePressed,
+    DisplayToggled,
+    DraftSealed,
     EditPressed,
+    LanguageChosen,
     PatientActivity,
+    ResumeDraftRequested,
+    SealFailed,
     SelfHarmAnswered,
     StepBack,
     StepDone,
     SubmitPressed,
+    SyncFinished,
+    is_activity,
 )
 from kiosk.screens.done import DoneScreen
 from kiosk.screens.still_there import StillThereScreen
@@ -58,7 +66,6 @@ from sync.client.retry_policy import SYNC_INTERVAL_SECONDS
 
 if TYPE_CHECKING:
     from kiosk.kiosk import Kiosk, PatientDesk
-    from kiosk.screens.nurse_checkin import ResumeDraftRequested
     from kiosk.screens.step_screen import StepScreen
 
 #: The key that opens the staff unlock: a terminal and a browser (textual-serve) both send it.
@@ -84,52 +91,6 @@ class IdleTimeouts:
     @classmethod
     def from_config(cls, config: ClinicConfig) -> IdleTimeouts:
         return cls(float(config.patient_idle_seconds), float(config.patient_warning_seconds))
-
-
-class DraftSealed(Message):
-    """A draft is stored (the id only: messages must not carry a patient's answers)."""
-
-    def __init__(self, record_id: str) -> None:
-        super().__init__()
-        self.record_id = record_id
-
-
-class CheckInSealed(Message):
-    """The check-in (or the declined consent) is stored: the patient may go."""
-
-    def __init__(self, declined: bool) -> None:
-        super().__init__()
-        self.declined = declined
-
-
-class SyncFinished(Message):
-    """The sync worker finished one run; the IT console (if showing) redraws its status and,
-    after "Sync now" (`forced`), says how the run ended. Sync handles sealed envelopes only:
-    its error names no patient data."""
-
-    def __init__(
-        self,
-        outcome: str,
-        *,
-        forced: bool = False,
-        error: str | None = None,
-        delivered: int = 0,
-        quarantined: int = 0,
-    ) -> None:
-        super().__init__()
-        self.outcome = outcome
-        self.forced = forced
-        self.error = error
-        self.delivered = delivered
-        self.quarantined = quarantined
-
-
-class SealFailed(Message):
-    """Storing failed; the reason names a place, never a patient value."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__()
-        self.reason = reason
 
 
 def _forget_dead_terminal() -> None:
@@ -421,7 +382,7 @@ class KioskApp(App[None], inherit_bindings=False):
 
     # ---- the patient's way through ------------------------------------------------------
 
-    def on_welcome_screen_language_chosen(self, message: WelcomeScreen.LanguageChosen) -> None:
+    def on_language_chosen(self, message: LanguageChosen) -> None:
         if self.screen is not self.welcome:
             # A tap that landed just after "Check in": the steps are showing (or the staff
             # unlock); rebuilding them now would pull the current screen from under the patient.
@@ -431,12 +392,12 @@ class KioskApp(App[None], inherit_bindings=False):
         self.done.show(self.language, declined=False)
         self.prepare_steps(self.language)
 
-    def on_welcome_screen_display_toggled(self, message: WelcomeScreen.DisplayToggled) -> None:
+    def on_display_toggled(self, message: DisplayToggled) -> None:
         self.larger_text = message.larger_text
         self.set_class(message.larger_text, "-larger-text")
         self.theme = HIGH_CONTRAST_THEME if message.high_contrast else STANDARD_THEME
 
-    async def on_welcome_screen_start_pressed(self) -> None:
+    async def on_check_in_pressed(self) -> None:
         if self.screen is not self.welcome:
             return  # a second tap on "Check in": the first has started the check-in
         if self._steps_language != self.language or not self.steps:
@@ -586,7 +547,7 @@ class KioskApp(App[None], inherit_bindings=False):
     async def _discard_after_done(self) -> None:
         await self._discard_steps()
 
-    async def on_done_screen_finish_pressed(self) -> None:
+    async def on_finish_pressed(self) -> None:
         await self.end_session()
 
     def on_seal_failed(self, message: SealFailed) -> None:
@@ -608,7 +569,7 @@ class KioskApp(App[None], inherit_bindings=False):
             self.pop_screen()
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key | events.MouseDown | events.Paste):
+        if is_activity(event):
             self.touch()
         if (
             isinstance(event, events.MouseMove)
@@ -670,7 +631,7 @@ class KioskApp(App[None], inherit_bindings=False):
 
     # ---- staff --------------------------------------------------------------------------
 
-    def on_welcome_screen_staff_tapped(self) -> None:
+    def on_staff_line_tapped(self) -> None:
         self.action_staff()
 
     def action_staff(self) -> None:

@@ -17,7 +17,7 @@ from kiosk.intake.checkin_session import CheckInSession
 from kiosk.intake.config import ClinicConfig, ConsentDocument
 from kiosk.intake.records import ConsentSignature
 from kiosk.intake.validation import validate_signature
-from kiosk.screens.checkin_messages import ConsentDeclinePressed
+from kiosk.messages import ConsentDeclinePressed
 from kiosk.screens.step_screen import StepScreen
 from kiosk.widgets.tick_box import TickBox
 

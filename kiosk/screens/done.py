@@ -6,11 +6,11 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Static
 
 from kiosk.locale import translate
+from kiosk.messages import FinishPressed
 
 
 class DoneScreen(Screen[None]):
@@ -23,9 +23,6 @@ class DoneScreen(Screen[None]):
     DoneScreen #done-title { text-style: bold; }
     DoneScreen #finish { width: 100%; }
     """
-
-    class FinishPressed(Message):
-        """The patient tapped Finish: back to welcome now."""
 
     def __init__(self, language: str) -> None:
         super().__init__(name="done")
@@ -62,4 +59,4 @@ class DoneScreen(Screen[None]):
     @on(Button.Pressed, "#finish")
     def _finish(self, event: Button.Pressed) -> None:
         event.stop()
-        self.post_message(self.FinishPressed())
+        self.post_message(FinishPressed())

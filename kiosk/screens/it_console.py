@@ -18,20 +18,16 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Select, Static
 
 from kiosk.kiosk import MAX_PIN_LENGTH, MIN_PIN_LENGTH
+from kiosk.messages import SyncNowRequested
 from kiosk.screens.staff_shift import StaffScreen, StaffShift
 from kiosk.staff_console import KioskOverview, StaffConsole, StaffConsoleError
 from kiosk.store.rows import OutboxState
 from kiosk.store.timestamps import parse_utc_text
 from kiosk.widgets.staff_display import counted, display_text, inert, staff_text, staff_time
 from kiosk.widgets.staff_shift_bar import StaffShiftBar
-
-
-class SyncNowRequested(Message):
-    """Posted to the App: IT asked for a sync run now (the App's sync worker does it)."""
 
 
 class ITConsoleScreen(StaffScreen):

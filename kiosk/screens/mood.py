@@ -13,7 +13,7 @@ from textual.widgets import Static
 from kiosk.intake.checkin_session import CheckInSession
 from kiosk.intake.questions import PHQ9
 from kiosk.intake.records import Phq9
-from kiosk.screens.checkin_messages import SelfHarmAnswered
+from kiosk.messages import SelfHarmAnswered
 from kiosk.screens.step_screen import StepScreen
 from kiosk.widgets.choice_list import Choice, ChoiceList, ChoiceOption
 

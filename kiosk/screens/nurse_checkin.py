@@ -15,28 +15,19 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
 from textual.widgets import Button, Static
 
 from kiosk.intake.checkin_steps import STEPS
 from kiosk.intake.records import CheckIn, Draft, Flag, NurseDecision, StopOverride, Vitals
 from kiosk.intake.rules import screen_checkin, screen_draft
 from kiosk.kiosk import CheckInSummary
+from kiosk.messages import ResumeDraftRequested
 from kiosk.screens.nurse_answers import AnswerSection, answer_sections
 from kiosk.screens.nurse_signoff import DecisionGrounds, NurseSignOffScreen, open_flags_text
 from kiosk.screens.nurse_vitals import NurseVitalsScreen
 from kiosk.screens.staff_shift import StaffScreen, StaffShift
 from kiosk.widgets.staff_display import inert, staff_text
 from kiosk.widgets.staff_shift_bar import StaffShiftBar
-
-
-class ResumeDraftRequested(Message):
-    """Posted to the App after the shift ends: continue this draft in patient mode."""
-
-    def __init__(self, record_id: str, draft: Draft) -> None:
-        super().__init__()
-        self.record_id = record_id
-        self.draft = draft
 
 
 def step_title(step: str) -> str:

@@ -29,7 +29,7 @@ from kiosk.intake.questions import (
 from kiosk.intake.questions import TODAY_CHECKLIST as CHECKLIST
 from kiosk.intake.records import Answer, PregnancyAnswer
 from kiosk.locale.dates import format_when
-from kiosk.screens.checkin_messages import EditPressed, SubmitPressed
+from kiosk.messages import EditPressed, SubmitPressed
 from kiosk.screens.step_screen import StepScreen
 from kiosk.widgets.staff_display import display_text
 

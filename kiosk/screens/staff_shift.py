@@ -15,11 +15,11 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from textual import events, on
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Static
 
 from kiosk.kiosk import Kiosk, KioskError, LockedOut, StaffSession, WrongPin
+from kiosk.messages import ShiftLocked, is_activity
 from kiosk.widgets.staff_display import staff_text
 
 
@@ -75,15 +75,6 @@ class StaffShift:
             self._session = None
 
 
-class ShiftLocked(Message):
-    """Posted to the App after a staff shift ended and the staff screens are gone."""
-
-    def __init__(self, staff_id: str, reason: str) -> None:
-        super().__init__()
-        self.staff_id = staff_id
-        self.reason = reason
-
-
 class StaffOnly:
     """Marks a screen that belongs to the staff side: the lock pops every one of them."""
 
@@ -110,7 +101,7 @@ class StaffScreen(StaffOnly, Screen[None]):
 
     async def on_event(self, event: events.Event) -> None:
         # Keys and clicks bubble here from any widget on this screen: each one is activity.
-        if isinstance(event, events.Key | events.MouseDown | events.Paste):
+        if is_activity(event):
             self.shift.touch()
         await super().on_event(event)
 

@@ -32,7 +32,7 @@ from kiosk.intake.checkin_session import CheckInSession
 from kiosk.intake.config import ClinicConfig
 from kiosk.intake.validation import FieldProblem, Invalid, Valid
 from kiosk.locale import translate, translate_count
-from kiosk.screens.checkin_messages import PatientActivity, StepBack, StepDone
+from kiosk.messages import PatientActivity, StepBack, StepDone, is_activity
 from kiosk.screens.kept_styles import KeptStylesScreen
 from kiosk.widgets.choice_list import ChoiceList
 from kiosk.widgets.keypad import Keypad
@@ -242,7 +242,7 @@ class StepScreen(KeptStylesScreen):
 
     async def on_event(self, event: events.Event) -> None:
         # Why: clicks reach the screen without passing the App, so activity is counted here too.
-        if isinstance(event, events.Key | events.MouseDown | events.Paste):
+        if is_activity(event):
             self.post_message(PatientActivity())
         await super().on_event(event)
 

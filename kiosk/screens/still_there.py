@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from kiosk.locale import translate
-from kiosk.screens.checkin_messages import PatientActivity
+from kiosk.messages import PatientActivity, is_activity
 
 
 class StillThereScreen(ModalScreen[None]):
@@ -54,7 +54,7 @@ class StillThereScreen(ModalScreen[None]):
         self.query_one("#still-countdown", Static).update(self._countdown())
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key | events.MouseDown | events.Paste):
+        if is_activity(event):
             self.post_message(PatientActivity())
         await super().on_event(event)
 

@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.widgets import Button, Static
 
 from kiosk.locale import LANGUAGES, translate
+from kiosk.messages import CheckInPressed, DisplayToggled, LanguageChosen, StaffLineTapped
 from kiosk.screens.kept_styles import KeptStylesScreen
 from kiosk.widgets.tick_box import TickBox
 
@@ -33,25 +33,6 @@ class WelcomeScreen(KeptStylesScreen):
         color: $kiosk-muted; content-align: center middle; width: 100%; height: 3;
     }
     """
-
-    class StartPressed(Message):
-        """The patient pressed "Check in"."""
-
-    class StaffTapped(Message):
-        """Someone tapped the staff line: a tablet has no F12 key."""
-
-    class LanguageChosen(Message):
-        def __init__(self, language: str) -> None:
-            super().__init__()
-            self.language = language
-
-    class DisplayToggled(Message):
-        """Larger text or high contrast was switched."""
-
-        def __init__(self, larger_text: bool, high_contrast: bool) -> None:
-            super().__init__()
-            self.larger_text = larger_text
-            self.high_contrast = high_contrast
 
     def __init__(self, clinic_name: Mapping[str, str], language: str) -> None:
         super().__init__(name="welcome")
@@ -104,25 +85,25 @@ class WelcomeScreen(KeptStylesScreen):
     @on(Button.Pressed, "#check-in")
     def _start(self, event: Button.Pressed) -> None:
         event.stop()
-        self.post_message(self.StartPressed())
+        self.post_message(CheckInPressed())
 
     @on(Button.Pressed, "#languages Button")
     def _language(self, event: Button.Pressed) -> None:
         event.stop()
         language = (event.button.id or "").removeprefix("language-")
         if language in LANGUAGES:
-            self.post_message(self.LanguageChosen(language))
+            self.post_message(LanguageChosen(language))
 
     @on(events.Click, "#staff-hint")
     def _staff(self, event: events.Click) -> None:
         event.stop()
-        self.post_message(self.StaffTapped())
+        self.post_message(StaffLineTapped())
 
     @on(TickBox.Toggled)
     def _display(self, event: TickBox.Toggled) -> None:
         event.stop()
         self.post_message(
-            self.DisplayToggled(
+            DisplayToggled(
                 self.query_one("#larger-text", TickBox).ticked,
                 self.query_one("#high-contrast", TickBox).ticked,
             )

@@ -29,7 +29,7 @@ from kiosk.intake.records import (
 )
 from kiosk.intake.rules import screen_checkin
 from kiosk.kiosk import Kiosk
-from kiosk.screens.nurse_checkin import ResumeDraftRequested
+from kiosk.messages import ResumeDraftRequested
 from kiosk.store.nurse_table import CheckInSummary
 from kiosk.vault import Argon2Cost
 from kiosk.widgets.choice_list import ChoiceList

@@ -7,7 +7,8 @@ a sync finishing at the end of a test crashed the kiosk with "No screens on stac
 
 from __future__ import annotations
 
-from kiosk.app import KioskApp, SyncFinished
+from kiosk.app import KioskApp
+from kiosk.messages import SyncFinished
 
 
 def test_a_sync_finishing_after_the_last_screen_is_gone_is_no_crash(app: KioskApp) -> None:

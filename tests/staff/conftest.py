@@ -19,8 +19,7 @@ from textual.widgets import Input, Static
 
 from kiosk.intake.records import Answer, CheckIn, Phq9
 from kiosk.kiosk import Kiosk
-from kiosk.screens.nurse_checkin import ResumeDraftRequested
-from kiosk.screens.staff_shift import ShiftLocked
+from kiosk.messages import ResumeDraftRequested, ShiftLocked
 from kiosk.screens.staff_unlock import StaffUnlockScreen
 from kiosk.vault import Argon2Cost
 from tests.examples import (
