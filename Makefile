@@ -10,9 +10,10 @@ FHIR_ENGINE_STAMP := $(FHIR_ENGINE)/node_modules/.package-lock.json
 .PHONY: demo test lint typecheck pytest bench fuzz services clean
 
 $(STAMP): pyproject.toml requirements.lock
+	scripts/ensure-swtpm
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip==25.3
-	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev,tpm]'
 	touch $(STAMP)
 
 $(FHIR_ENGINE_STAMP): $(FHIR_ENGINE)/package.json $(FHIR_ENGINE)/package-lock.json

@@ -16,7 +16,7 @@ import os
 import re
 import uuid
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -51,7 +51,6 @@ from kiosk.store.errors import DiskFull
 from kiosk.store.nurse_table import SUMMARY_KIND, CheckInSummary, DigestRow, RecordDigest
 from kiosk.store.nurse_table import build_table as _build_table
 from kiosk.vault import (
-    DEFAULT_COST,
     Argon2Cost,
     DeviceSecret,
     DeviceSecretError,
@@ -61,13 +60,18 @@ from kiosk.vault import (
     EnvelopeSuite,
     KeyFormatError,
     KeyslotError,
+    PinGateError,
+    PinGateLocked,
+    PinProtection,
     RecipientPrivateKey,
     RecipientPublicKey,
     SealedRecord,
     Sealer,
     StaffKeyslot,
     WrongPin,
+    choose_keyslot_cost,
     complete_pending,
+    configured_tcti,
     create_keyslot,
     create_pending_keyslot,
     open_envelope,
@@ -107,6 +111,7 @@ _STAFF_PUBLIC_KEY = "kiosk.staff_public_key"
 _CLINIC_PUBLIC_KEY = "kiosk.clinic_public_key"
 _SUITE = "kiosk.suite"
 _KEYSLOT_COST = "kiosk.keyslot_cost"
+_KEYSLOT_SECONDS = "kiosk.keyslot_seconds"  # one guess at that cost, measured at init
 _DEVICE_KEY_PURPOSE = "device signing key"
 
 _STAFF_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}")
@@ -239,12 +244,14 @@ class Kiosk:
         suite: EnvelopeSuite = EnvelopeSuite.MLKEM768_X25519,
         clinic_public_key: RecipientPublicKey | None = None,
         first_nurse: NewStaff | None = None,
-        keyslot_cost: Argon2Cost = DEFAULT_COST,
+        keyslot_cost: Argon2Cost | None = None,
     ) -> Kiosk:
         """Create a kiosk: device secret, device key, staff key pair, kiosk id, config file.
 
         The staff private key exists only inside nurse keyslots, so a first nurse is required
-        (`demo` makes N100 / 246810 and IT1 / 135790, and a demo clinic key pair).
+        (`demo` makes N100 / 246810 and IT1 / 135790, and a demo clinic key pair). The device
+        secret is sealed to the machine's TPM where there is one (`KIOSK_TPM_TCTI`); without,
+        the keyslots' Argon2id cost is calibrated here unless `keyslot_cost` is given.
         """
         data_dir = Path(data_dir)
         if (data_dir / DATABASE_NAME).exists():
@@ -257,9 +264,14 @@ class Kiosk:
                 "opens records exists only inside nurse keyslots"
             )
         staff = [_checked_member(member) for member in named]
+        tpm_tcti = configured_tcti()
+        try:
+            pin_cost = choose_keyslot_cost(tpm_tcti, keyslot_cost)
+        except PinGateError as error:
+            raise KioskError(f"{error}; set KIOSK_TPM_TCTI=none to use Argon2id alone") from None
         _make_private_dir(data_dir)
         try:
-            secret = DeviceSecret.create(data_dir / SECRET_NAME)
+            secret = DeviceSecret.create(data_dir / SECRET_NAME, tpm_tcti)
         except DeviceSecretError as error:
             raise KioskError(str(error)) from None
         if demo and clinic_public_key is None:
@@ -274,7 +286,8 @@ class Kiosk:
         settings = {
             _KIOSK_ID: f"kiosk-{uuid.uuid4().hex[:16]}",
             _SUITE: suite.value,
-            _KEYSLOT_COST: _cost_text(keyslot_cost),
+            _KEYSLOT_COST: _cost_text(pin_cost.cost),
+            _KEYSLOT_SECONDS: f"{pin_cost.seconds:.3f}",
             _DEVICE_KEY: sealed_device_key.hex(),
             _STAFF_PUBLIC_KEY: staff_key.public_key().to_bytes().hex(),
         }
@@ -374,6 +387,13 @@ class Kiosk:
     def device_fingerprint(self) -> str:
         return self._device_key.fingerprint
 
+    def pin_protection(self) -> PinProtection:
+        """What a thief with this kiosk's disk would face per PIN guess (for IT's eyes)."""
+        seconds = self.store.get_setting(_KEYSLOT_SECONDS)
+        return PinProtection.of(
+            self._secret, self.keyslot_cost, None if seconds is None else float(seconds)
+        )
+
     def clinic_fingerprint(self) -> str | None:
         key = self.clinic_public_key()
         return None if key is None else key.fingerprint
@@ -427,12 +447,17 @@ class Kiosk:
             if not isinstance(pin, str) or len(pin) > MAX_PIN_LENGTH:
                 # No PIN this long was ever accepted: skip the key derivation, count the failure.
                 raise WrongPin("unknown staff id or wrong PIN")
-            credential = unlock_keyslot(slot, staff_id, pin)
+            credential = unlock_keyslot(slot, staff_id, pin, gate=self._secret.pin_gate())
         except WrongPin:
             until = self.store.record_failed_unlock(staff_id, when)
             if until is not None:
                 raise LockedOut(staff_id, until, pin_checked=True) from None
             raise
+        except PinGateLocked as locked:
+            # The TPM's own lockout: this PIN was not checked; the pad says when to try again.
+            raise LockedOut(staff_id, when + timedelta(seconds=locked.retry_after_s)) from None
+        except PinGateError as error:
+            raise KioskError(f"unlock refused: {error}") from None
         except KeyslotError as error:
             raise KioskError(
                 f"the keyslot of {staff_id} is damaged ({error}); reset the PIN"
@@ -482,19 +507,18 @@ class Kiosk:
         self, member: NewStaff, staff_key: RecipientPrivateKey | None, *, actor: str
     ) -> None:
         try:
+            cost, gate = self.keyslot_cost, self._secret.pin_gate()
             if member.role == "it":
-                slot = create_keyslot(
-                    member.staff_id, "it", member.pin, None, cost=self.keyslot_cost
-                )
+                slot = create_keyslot(member.staff_id, "it", member.pin, None, cost=cost, gate=gate)
             elif staff_key is not None:
                 slot = create_keyslot(
-                    member.staff_id, "nurse", member.pin, staff_key, cost=self.keyslot_cost
+                    member.staff_id, "nurse", member.pin, staff_key, cost=cost, gate=gate
                 )
             else:
                 slot = create_pending_keyslot(
-                    member.staff_id, member.pin, suite=self.suite, cost=self.keyslot_cost
+                    member.staff_id, member.pin, suite=self.suite, cost=cost, gate=gate
                 )
-        except KeyslotError as error:
+        except (KeyslotError, PinGateError) as error:
             raise KioskError(f"cannot enrol {member.staff_id}: {error}") from None
         self._save_slot(member.staff_id, member.display_name, member.role, slot, actor)
 

@@ -44,6 +44,7 @@ class KioskOverview:
 
     kiosk_id: str
     device_fingerprint: str
+    pin_protection: str  # the TPM, or Argon2id and what one PIN guess costs
     clinic_fingerprint: str | None
     enrolment: ServerPins | None
     counts: dict[str, int]
@@ -68,6 +69,7 @@ class StaffConsole:
         return KioskOverview(
             kiosk_id=self.kiosk.kiosk_id,
             device_fingerprint=self.kiosk.device_fingerprint(),
+            pin_protection=self.kiosk.pin_protection().describe(),
             clinic_fingerprint=self.kiosk.clinic_fingerprint(),
             enrolment=enrolment,
             counts=store.counts_by_state(),

@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from kiosk.kiosk import Kiosk
+from kiosk.vault import Argon2Cost
 from tests.sync.clinic_harness import ClinicServer, self_signed
 
 DEPLOY = Path(__file__).parents[1] / "deploy"
@@ -92,7 +93,9 @@ def test_systemd_accepts_the_unit(unit: str, tmp_path: Path) -> None:
 
 def test_the_kiosk_unit_serves_the_check_in_page_and_stops_in_time(tmp_path: Path) -> None:
     data = tmp_path / "kiosk"
-    Kiosk.init(data, demo=True).close()
+    # Why: a test-only low keyslot cost, passed explicitly: this is about the unit, not PINs.
+    cheap = Argon2Cost(memory_kib=64, iterations=1, lanes=1)
+    Kiosk.init(data, demo=True, keyslot_cost=cheap).close()
     command = installed_here(
         "kiosk-serve.service", {"/var/lib/kiosk": str(data), "--port 8000": "--port 0"}
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import fcntl
 import os
 import pty
+import re
 import select
 import signal
 import sqlite3
@@ -117,7 +118,40 @@ def test_init_demo_creates_a_private_kiosk_and_warns_about_the_demo_key(tmp_path
     }
     kiosk = Kiosk.open(data)
     assert f"device key fingerprint: {kiosk.device_fingerprint()}" in out
+    # No TPM here: Argon2id measured on this machine, at least half a second and 256 MiB.
+    protection = kiosk.pin_protection()
     kiosk.close()
+    assert protection.cost.memory_kib >= 256 * 1024
+    assert protection.seconds_per_guess is not None and protection.seconds_per_guess >= 0.5
+    said = re.search(r"^PIN protection: +(.*)$", run_kiosk(data, "status").ok(), re.MULTILINE)
+    assert said is not None
+    assert re.fullmatch(r"Argon2id, [0-9.]+ s and 256 MiB per guess \(no TPM\)", said[1])
+    assert f"PIN protection: {said[1]}" in out
+
+
+def test_init_on_a_machine_with_a_tpm_seals_to_it_and_status_says_so(
+    tpm_tcti: str, tmp_path: Path
+) -> None:
+    data = tmp_path / "kiosk-data"
+    out = run_kiosk(data, "init", "--demo").ok()
+    assert "PIN protection: device secret sealed to the TPM" in out
+    status = run_kiosk(data, "status").ok()
+    assert (
+        "PIN protection:      device secret sealed to the TPM; every PIN checked by the TPM: "
+        "32 wrong PINs, then one every 30 s (0 counted now)"
+    ) in status
+    assert can_unlock(data, "N100", "246810")
+    assert not can_unlock(data, "N100", "864200")
+    assert "(1 counted now)" in run_kiosk(data, "status").ok()
+
+
+def test_init_with_a_tpm_that_does_not_answer_is_one_line_and_creates_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KIOSK_TPM_TCTI", f"swtpm:path={tmp_path / 'no-tpm.sock'}")
+    line = run_kiosk(tmp_path / "k", "init", "--demo").one_line_error()
+    assert "TPM" in line and "KIOSK_TPM_TCTI=none" in line
+    assert not (tmp_path / "k").exists()
 
 
 def test_init_with_a_first_nurse_from_a_script(tmp_path: Path) -> None:

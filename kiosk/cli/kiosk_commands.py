@@ -48,6 +48,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     kiosk = Kiosk.init(data_dir, demo=args.demo, suite=SUITES[args.suite], first_nurse=first_nurse)
     print(f"kiosk {kiosk.kiosk_id} created in {data_dir}")
     print(f"device key fingerprint: {kiosk.device_fingerprint()}")
+    print(f"PIN protection: {kiosk.pin_protection().describe()}")
     clinic = kiosk.clinic_fingerprint()
     print(f"clinic key fingerprint: {clinic or 'none yet (enrol with the clinic server)'}")
     if args.demo:
@@ -67,6 +68,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         overview = console.overview()
     print(f"kiosk id:            {overview.kiosk_id}")
     print(f"device key:          {overview.device_fingerprint}")
+    print(f"PIN protection:      {overview.pin_protection}")
     print(f"clinic key:          {overview.clinic_fingerprint or 'none yet'}")
     enrolment = overview.enrolment
     if enrolment is None:

@@ -147,6 +147,7 @@ class ITConsoleScreen(StaffScreen):
         identity = [
             staff_text("it.kiosk_id", value=overview.kiosk_id),
             staff_text("it.device_fingerprint", value=overview.device_fingerprint),
+            staff_text("it.pin_protection", value=overview.pin_protection),
         ]
         if overview.enrolment is None:
             identity.append(staff_text("it.not_enrolled"))

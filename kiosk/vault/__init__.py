@@ -28,6 +28,8 @@ from kiosk.vault.keyslots import (
     DEFAULT_COST,
     Argon2Cost,
     KeyslotError,
+    PinGateError,
+    PinGateLocked,
     StaffCredential,
     StaffKeyslot,
     StaffRole,
@@ -37,6 +39,8 @@ from kiosk.vault.keyslots import (
     create_pending_keyslot,
     unlock_keyslot,
 )
+from kiosk.vault.pin_protection import PinProtection, choose_keyslot_cost
+from kiosk.vault.tpm import configured_tcti
 
 __all__ = [
     "DEFAULT_COST",
@@ -44,11 +48,16 @@ __all__ = [
     "DeviceSecret",
     "DeviceSecretError",
     "KeyslotError",
+    "PinGateError",
+    "PinGateLocked",
+    "PinProtection",
     "StaffCredential",
     "StaffKeyslot",
     "StaffRole",
     "WrongPin",
+    "choose_keyslot_cost",
     "complete_pending",
+    "configured_tcti",
     "create_keyslot",
     "create_pending_keyslot",
     "unlock_keyslot",

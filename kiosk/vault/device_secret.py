@@ -1,9 +1,11 @@
-"""The device secret: 32 random bytes in a file only the kiosk's user can read.
+"""The device secret: 32 random bytes in a file only the kiosk's user can read, or, where the
+machine has a TPM 2.0, sealed to that TPM (the file then holds only what this TPM can unseal).
 
 It protects what the database must hold but must not give away to whoever copies the database
 alone: the device signing key and the staff keyslots. `seal_at_rest` encrypts with AES-256-GCM,
 binding a purpose string ("device-key", "keyslot:N100", ...) as associated data so a blob cannot
-be moved to another use.
+be moved to another use. A TPM-sealed secret also names the TPM that checks staff PINs
+(`pin_gate`): a copied disk then holds nothing to guess a PIN against.
 """
 
 from __future__ import annotations
@@ -16,12 +18,22 @@ from typing import Final
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from kiosk.vault.tpm import (
+    SEALED_MAGIC,
+    TCTI_SETTING,
+    Tpm,
+    TpmError,
+    TpmPinGate,
+    configured_tcti,
+)
+
 SECRET_LENGTH: Final = 32
 NONCE_LENGTH: Final = 12
 AT_REST_MAGIC: Final = b"KDAR"
 AT_REST_VERSION: Final = 1
 AAD_PREFIX: Final = b"kiosk at-rest v1\x00"
 MAX_PURPOSE_LENGTH: Final = 200
+_MAX_FILE_LENGTH: Final = 4096
 
 
 class DeviceSecretError(Exception):
@@ -31,19 +43,29 @@ class DeviceSecretError(Exception):
 class DeviceSecret:
     """The loaded secret. Holds the key only; its bytes never appear in repr."""
 
-    __slots__ = ("_aead", "path")
+    __slots__ = ("_aead", "path", "tpm_tcti")
 
-    def __init__(self, secret: bytes, path: Path) -> None:
+    def __init__(self, secret: bytes, path: Path, tpm_tcti: str | None = None) -> None:
         if len(secret) != SECRET_LENGTH:
             raise DeviceSecretError(f"{path}: device secret must be {SECRET_LENGTH} bytes")
         self._aead = AESGCM(secret)
         self.path = path
+        #: The TPM the secret is sealed to (a TCTI), or None for a secret kept in the file.
+        self.tpm_tcti = tpm_tcti
 
     @classmethod
-    def create(cls, path: Path) -> DeviceSecret:
-        """Write a fresh secret to a new file (mode 0600); refuse to overwrite one."""
+    def create(cls, path: Path, tpm_tcti: str | None = None) -> DeviceSecret:
+        """Write a fresh secret to a new file (mode 0600), sealed to the TPM at `tpm_tcti` when
+        given; refuse to overwrite one."""
         _check_directory(path.parent)
         secret = os.urandom(SECRET_LENGTH)
+        content = secret
+        if tpm_tcti is not None:
+            try:
+                with Tpm(tpm_tcti) as tpm:
+                    content = tpm.seal(secret, pin_auth=None)
+            except TpmError as exc:
+                raise DeviceSecretError(str(exc)) from None
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         except FileExistsError as exc:
@@ -51,12 +73,12 @@ class DeviceSecret:
         except OSError as exc:
             raise DeviceSecretError(f"{path}: cannot create the secret ({exc.strerror})") from exc
         try:
-            os.write(fd, secret)
+            os.write(fd, content)
             os.fsync(fd)  # Why: a secret lost in a power cut makes every keyslot unreadable.
         finally:
             os.close(fd)
         _fsync_directory(path.parent)
-        return cls(secret, path)
+        return cls(secret, path, tpm_tcti)
 
     @classmethod
     def load(cls, path: Path) -> DeviceSecret:
@@ -78,10 +100,32 @@ class DeviceSecret:
                 raise DeviceSecretError(
                     f"{path}: device secret is readable by group or others; run: chmod 600 {path}"
                 )
-            secret = os.read(fd, SECRET_LENGTH + 1)
+            content = os.read(fd, _MAX_FILE_LENGTH + 1)
         finally:
             os.close(fd)
-        return cls(secret, path)
+        if len(content) == SECRET_LENGTH or not content.startswith(SEALED_MAGIC):
+            return cls(content, path)
+        return cls._unseal(content, path)
+
+    @classmethod
+    def _unseal(cls, blob: bytes, path: Path) -> DeviceSecret:
+        """A secret sealed to a TPM: only the configured TPM, the one it was sealed to, opens it."""
+        tcti = configured_tcti()
+        if tcti is None:
+            raise DeviceSecretError(
+                f"{path}: the device secret is sealed to a TPM, and this machine has none "
+                f"(no /dev/tpmrm0; {TCTI_SETTING} names the TPM to use)"
+            )
+        try:
+            with Tpm(tcti) as tpm:
+                secret = tpm.unseal(blob, pin_auth=None)
+        except TpmError as exc:
+            raise DeviceSecretError(f"{path}: {exc}") from None
+        return cls(secret, path, tcti)
+
+    def pin_gate(self) -> TpmPinGate | None:
+        """The TPM that checks staff PINs: the one this secret is sealed to (None: no TPM)."""
+        return None if self.tpm_tcti is None else TpmPinGate(self.tpm_tcti)
 
     @classmethod
     def load_or_create(cls, path: Path) -> DeviceSecret:

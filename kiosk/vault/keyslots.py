@@ -6,6 +6,10 @@ A pending slot lets IT add a nurse without the staff key: it holds a fresh HPKE 
 private half is wrapped under the new PIN; any unlocked nurse session seals the staff key to
 its public half (`complete_pending`), and the new nurse's first unlock turns it into a normal
 nurse slot. The byte layout is specified in docs/envelope.md.
+
+Version 2 adds a PIN gate (the machine's TPM, `kiosk/vault/tpm.py`): the slot key also needs a
+32-byte share the gate releases only for the right PIN, so every guess goes through the gate and
+a copy of the slot alone holds nothing to guess. Version 1 slots (no gate) open as before.
 """
 
 from __future__ import annotations
@@ -16,11 +20,13 @@ import struct
 import unicodedata
 from dataclasses import dataclass, field, replace
 from enum import IntEnum, StrEnum
-from typing import Final
+from typing import Final, Protocol
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from kiosk.vault.byte_reader import ByteReader
 from kiosk.vault.keys import (
@@ -32,6 +38,10 @@ from kiosk.vault.keys import (
 
 MAGIC: Final = b"KSLT"
 VERSION: Final = 1
+GATED_VERSION: Final = 2
+SHARE_LENGTH: Final = 32
+GATED_KEY_INFO: Final = b"kiosk keyslot v2 key\x00"
+_MAX_GATE_BYTES: Final = 2048
 SALT_LENGTH: Final = 16
 NONCE_LENGTH: Final = 12
 TAG_LENGTH: Final = 16
@@ -48,6 +58,30 @@ class KeyslotError(ValueError):
 
 class WrongPin(Exception):
     """The PIN or passphrase does not open this slot."""
+
+
+class PinGateError(Exception):
+    """The PIN gate (the TPM) cannot check PINs now: unreachable, refused, or not this one."""
+
+
+class PinGateLocked(Exception):
+    """The PIN gate refuses every PIN for now (the TPM's dictionary-attack lockout)."""
+
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__(f"too many wrong PINs: the TPM checks the next one in {retry_after_s} s")
+        self.retry_after_s = retry_after_s
+
+
+class PinGate(Protocol):
+    """Something outside the disk that holds a slot's share and releases it for the PIN alone."""
+
+    def seal(self, share: bytes, auth: bytes) -> bytes:
+        """The gate's blob for `share`, released only for `auth`."""
+        ...
+
+    def open(self, blob: bytes, auth: bytes) -> bytes:
+        """The share; WrongPin for another `auth`, PinGateLocked, or PinGateError."""
+        ...
 
 
 class StaffRole(StrEnum):
@@ -105,6 +139,7 @@ class StaffKeyslot:
     pending_public: RecipientPublicKey | None
     wrapped: bytes = field(repr=False)
     sealed_staff_key: bytes = field(repr=False, default=b"")
+    gate_blob: bytes = field(repr=False, default=b"")  # version 2: the PIN gate's sealed share
 
     @property
     def role(self) -> StaffRole:
@@ -115,19 +150,25 @@ class StaffKeyslot:
         """True for a pending slot no unlocked nurse has completed yet."""
         return self.state is SlotState.PENDING and not self.sealed_staff_key
 
+    @property
+    def version(self) -> int:
+        return GATED_VERSION if self.gate_blob else VERSION
+
     def bound_bytes(self) -> bytes:
         """Everything the PIN-wrapped part authenticates: the slot up to the wrapped part."""
         staff_id = self.staff_id.encode("ascii")
         pending = self.pending_public.to_bytes() if self.pending_public else b""
+        gate = struct.pack(">H", len(self.gate_blob)) + self.gate_blob if self.gate_blob else b""
         return (
             MAGIC
-            + bytes([VERSION, self.state, _ROLE_CODES[self.role], len(staff_id)])
+            + bytes([self.version, self.state, _ROLE_CODES[self.role], len(staff_id)])
             + staff_id
             + struct.pack(">IBB", self.cost.memory_kib, self.cost.iterations, self.cost.lanes)
             + self.salt
             + self.nonce
             + struct.pack(">H", len(pending))
             + pending
+            + gate
         )
 
     def to_bytes(self) -> bytes:
@@ -151,8 +192,10 @@ class StaffKeyslot:
         if reader.take(4, "magic") != MAGIC:
             raise KeyslotError("not a staff keyslot (magic is not 'KSLT')")
         version, state_code, role_code, id_length = reader.take(4, "slot header")
-        if version != VERSION:
-            raise KeyslotError(f"keyslot version {version} is not supported (this kiosk reads 1)")
+        if version not in (VERSION, GATED_VERSION):
+            raise KeyslotError(
+                f"keyslot version {version} is not supported (this kiosk reads 1 and 2)"
+            )
         try:
             state = SlotState(state_code)
         except ValueError as exc:
@@ -165,12 +208,15 @@ class StaffKeyslot:
         salt = reader.take(SALT_LENGTH, "salt")
         nonce = reader.take(NONCE_LENGTH, "nonce")
         pending_raw = reader.take_sized("pending public key")
+        gate_blob = reader.take_sized("PIN gate") if version == GATED_VERSION else b""
+        if version == GATED_VERSION and not 1 <= len(gate_blob) <= _MAX_GATE_BYTES:
+            raise KeyslotError(f"PIN gate must be 1..{_MAX_GATE_BYTES} bytes")
         wrapped = reader.take_sized("wrapped key")
         sealed = reader.take_sized("sealed staff key")
         reader.expect_end()
         pending_public = _parse_pending(state, pending_raw, sealed)
         _check_wrapped_length(state, wrapped, pending_public)
-        return cls(state, staff_id, cost, salt, nonce, pending_public, wrapped, sealed)
+        return cls(state, staff_id, cost, salt, nonce, pending_public, wrapped, sealed, gate_blob)
 
 
 @dataclass(frozen=True)
@@ -194,16 +240,19 @@ def create_keyslot(
     staff_private_key: RecipientPrivateKey | None,
     *,
     cost: Argon2Cost = DEFAULT_COST,
+    gate: PinGate | None = None,
 ) -> bytes:
-    """A nurse slot wrapping the staff key, or an IT slot (pass None: IT never holds it)."""
+    """A nurse slot wrapping the staff key, or an IT slot (pass None: IT never holds it).
+    With a `gate`, a version 2 slot whose every PIN check goes through the gate."""
     role = _check_role(role)
     if role is StaffRole.IT:
         if staff_private_key is not None:
             raise KeyslotError("an IT slot never holds the staff key: pass None")
-        return _wrap(SlotState.CREDENTIAL, staff_id, pin, b"", None, cost)
+        return _wrap(SlotState.CREDENTIAL, staff_id, pin, b"", None, cost, gate)
     if staff_private_key is None:
         raise KeyslotError("a nurse slot needs the staff key: use create_pending_keyslot")
-    return _wrap(SlotState.STAFF_KEY, staff_id, pin, staff_private_key.to_bytes(), None, cost)
+    secret = staff_private_key.to_bytes()
+    return _wrap(SlotState.STAFF_KEY, staff_id, pin, secret, None, cost, gate)
 
 
 def create_pending_keyslot(
@@ -212,12 +261,12 @@ def create_pending_keyslot(
     *,
     suite: EnvelopeSuite = EnvelopeSuite.MLKEM768_X25519,
     cost: Argon2Cost = DEFAULT_COST,
+    gate: PinGate | None = None,
 ) -> bytes:
     """A nurse slot IT can make without the staff key (new nurse, or a PIN reset)."""
     pending_key = RecipientPrivateKey.generate(suite)
-    return _wrap(
-        SlotState.PENDING, staff_id, pin, pending_key.to_bytes(), pending_key.public_key(), cost
-    )
+    public = pending_key.public_key()
+    return _wrap(SlotState.PENDING, staff_id, pin, pending_key.to_bytes(), public, cost, gate)
 
 
 def complete_pending(slot: bytes, staff_private_key: RecipientPrivateKey) -> bytes:
@@ -232,12 +281,15 @@ def complete_pending(slot: bytes, staff_private_key: RecipientPrivateKey) -> byt
     return replace(parsed, sealed_staff_key=sealed).to_bytes()
 
 
-def unlock_keyslot(slot: bytes, staff_id: str, pin: str) -> StaffCredential:
-    """Open a slot with its PIN. WrongPin if the PIN is wrong; KeyslotError if malformed."""
+def unlock_keyslot(
+    slot: bytes, staff_id: str, pin: str, *, gate: PinGate | None = None
+) -> StaffCredential:
+    """Open a slot with its PIN. WrongPin if the PIN is wrong; KeyslotError if malformed; a
+    version 2 slot needs its `gate` (PinGateLocked, PinGateError from it)."""
     parsed = StaffKeyslot.from_bytes(slot)
     if parsed.staff_id != staff_id:
         raise KeyslotError(f"this slot belongs to {parsed.staff_id}, not {staff_id}")
-    secret = _unwrap(parsed, pin)
+    secret = _unwrap(parsed, pin, gate)
     if parsed.state is SlotState.CREDENTIAL:
         return StaffCredential(parsed.staff_id, StaffRole.IT, None)
     if parsed.state is SlotState.STAFF_KEY:
@@ -254,19 +306,27 @@ def unlock_keyslot(slot: bytes, staff_id: str, pin: str) -> StaffCredential:
             f"the staff key sealed to {staff_id}'s pending slot does not open"
         ) from exc
     staff_key = _as_key(staff_bytes, "sealed staff key")
-    upgraded = create_keyslot(staff_id, StaffRole.NURSE, pin, staff_key, cost=parsed.cost)
+    slot_gate = gate if parsed.gate_blob else None
+    upgraded = create_keyslot(
+        staff_id, StaffRole.NURSE, pin, staff_key, cost=parsed.cost, gate=slot_gate
+    )
     return StaffCredential(parsed.staff_id, StaffRole.NURSE, staff_key, upgraded)
 
 
-def derive_slot_key(pin: str, salt: bytes, cost: Argon2Cost) -> bytes:
+def derive_slot_key(pin: str, salt: bytes, cost: Argon2Cost, length: int = 32) -> bytes:
     """Argon2id over the NFC-normalised PIN (so the same PIN typed anywhere gives one key)."""
     return Argon2id(
         salt=salt,
-        length=32,
+        length=length,
         iterations=cost.iterations,
         lanes=cost.lanes,
         memory_cost=cost.memory_kib,
     ).derive(unicodedata.normalize("NFC", pin).encode("utf-8"))
+
+
+def _gated_key(stretched: bytes, share: bytes) -> bytes:
+    """A version 2 slot key: the Argon2id output's second half with the gate's share."""
+    return HKDF(hashes.SHA256(), 32, salt=None, info=GATED_KEY_INFO).derive(stretched[32:] + share)
 
 
 def _wrap(
@@ -276,8 +336,10 @@ def _wrap(
     secret: bytes,
     pending_public: RecipientPublicKey | None,
     cost: Argon2Cost,
+    gate: PinGate | None,
 ) -> bytes:
-    """Build a slot: a fresh salt and nonce, the secret encrypted under the PIN-derived key."""
+    """Build a slot: a fresh salt and nonce, the secret encrypted under the PIN-derived key
+    (with a gate: Argon2id's first half is the gate's authorization for a fresh share)."""
     _check_staff_id(staff_id)
     if not isinstance(pin, str) or not MIN_PIN_LENGTH <= len(pin) <= MAX_PIN_LENGTH:
         raise KeyslotError(f"PIN must be {MIN_PIN_LENGTH} to {MAX_PIN_LENGTH} characters")
@@ -290,16 +352,31 @@ def _wrap(
         pending_public,
         b"",
     )
-    key = derive_slot_key(pin, unwrapped.salt, cost)
+    if gate is None:
+        key = derive_slot_key(pin, unwrapped.salt, cost)
+    else:
+        stretched = derive_slot_key(pin, unwrapped.salt, cost, length=64)
+        share = os.urandom(SHARE_LENGTH)
+        unwrapped = replace(unwrapped, gate_blob=gate.seal(share, stretched[:32]))
+        key = _gated_key(stretched, share)
     wrapped = AESGCM(key).encrypt(unwrapped.nonce, secret, unwrapped.bound_bytes())
     return replace(unwrapped, wrapped=wrapped).to_bytes()
 
 
-def _unwrap(slot: StaffKeyslot, pin: str) -> bytes:
-    """Decrypt the PIN-wrapped part; WrongPin when authentication fails."""
+def _unwrap(slot: StaffKeyslot, pin: str, gate: PinGate | None) -> bytes:
+    """Decrypt the PIN-wrapped part; WrongPin when authentication (or the gate) fails."""
     if not isinstance(pin, str) or not 1 <= len(pin) <= MAX_PIN_LENGTH:
         raise WrongPin(f"wrong PIN for {slot.staff_id}")
-    key = derive_slot_key(pin, slot.salt, slot.cost)
+    if slot.gate_blob:
+        if gate is None:
+            raise KeyslotError(f"the slot of {slot.staff_id} is checked by a TPM not in use here")
+        stretched = derive_slot_key(pin, slot.salt, slot.cost, length=64)
+        share = gate.open(slot.gate_blob, stretched[:32])
+        if len(share) != SHARE_LENGTH:
+            raise KeyslotError(f"the PIN gate of {slot.staff_id} released a damaged share")
+        key = _gated_key(stretched, share)
+    else:
+        key = derive_slot_key(pin, slot.salt, slot.cost)
     try:
         return AESGCM(key).decrypt(slot.nonce, slot.wrapped, slot.bound_bytes())
     except InvalidTag as exc:

@@ -27,9 +27,10 @@ class ClinicKiosk:
 
 
 def make_clinic_kiosk(
-    data_dir: Path, *, cost: Argon2Cost = CHEAP_SLOTS, suite: EnvelopeSuite | None = None
+    data_dir: Path, *, cost: Argon2Cost | None = CHEAP_SLOTS, suite: EnvelopeSuite | None = None
 ) -> ClinicKiosk:
-    """Initialise a kiosk with a nurse and an IT person, sealing to a clinic key it never holds."""
+    """Initialise a kiosk with a nurse and an IT person, sealing to a clinic key it never holds
+    (`cost=None`: the cost `kiosk init` calibrates)."""
     chosen = suite or EnvelopeSuite.MLKEM768_X25519
     clinic_key = RecipientPrivateKey.generate(chosen)
     kiosk = Kiosk.init(

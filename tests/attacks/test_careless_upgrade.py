@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -22,13 +23,18 @@ from conftest import NURSE_ID, NURSE_PIN, ClinicKiosk, make_clinic_kiosk
 import kiosk.store.connection as store_connection
 from kiosk.cli.main import main as kiosk_main
 from kiosk.intake.codec import to_payload
-from kiosk.kiosk import DATABASE_NAME, Kiosk, KioskError
+from kiosk.intake.config import DEFAULTS_PATH
+from kiosk.intake.records import CheckIn
+from kiosk.kiosk import CONFIG_NAME, DATABASE_NAME, SECRET_NAME, Kiosk, KioskError
 from kiosk.store import SCHEMA_VERSION, OutboxState
 from kiosk.store.schema import MIGRATIONS
 from kiosk.store.timestamps import utc_text
 from kiosk.vault import Sealer
 from sync.server.cli import main as server_main
-from tests.examples import example_checkin
+from tests.examples import EXAMPLE_LEGAL_NAME, example_checkin
+
+#: A data folder made before the TPM and Argon2id calibration (issue 14 item 14).
+KIOSK_BEFORE_TPM = Path(__file__).parent / "kiosk_before_tpm"
 
 
 def _previous_version_kiosk(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> ClinicKiosk:
@@ -107,6 +113,33 @@ def test_the_nurse_still_sees_this_mornings_check_ins_after_an_upgrade(
         listed = session.todays_summaries()
         session.lock()
         assert len(listed) == 2
+    finally:
+        kiosk.close()
+
+
+def test_a_kiosk_made_before_tpm_sealing_and_calibration_still_unlocks(tmp_path: Path) -> None:
+    """A demo kiosk's database and device secret as the software of 66f66b2 wrote them (the
+    secret in a file, keyslots at that default of 64 MiB and 3 passes, no measured cost, one
+    submitted check-in): today's software opens it, the nurse's PIN opens the check-in, and IT
+    is told what protects its PINs."""
+    data = tmp_path / "kiosk-data"
+    data.mkdir(mode=0o700)
+    for name in (DATABASE_NAME, SECRET_NAME):
+        shutil.copy(KIOSK_BEFORE_TPM / name, data / name)
+        (data / name).chmod(0o600)
+    (data / CONFIG_NAME).write_bytes(DEFAULTS_PATH.read_bytes())
+    kiosk = Kiosk.open(data)
+    try:
+        session = kiosk.unlock("N100", "246810")
+        [row] = kiosk.store.records(kind="checkin")
+        opened = session.open_record(row.record_id)
+        session.lock()
+        assert isinstance(opened, CheckIn)
+        assert opened.identity.legal_name == EXAMPLE_LEGAL_NAME
+        assert kiosk.pin_protection().describe() == (
+            "Argon2id, 64 MiB and 3 passes per guess (no TPM; set before kiosk init measured "
+            "the cost)"
+        )
     finally:
         kiosk.close()
 

@@ -19,7 +19,11 @@ from playwright.sync_api import Browser, BrowserContext, sync_playwright
 from kiosk.browser.forked_sessions import SessionProgram
 from kiosk.browser.web_server import KioskWebServer
 from kiosk.kiosk import Kiosk
+from kiosk.vault import Argon2Cost
 
+# Why: a test-only low keyslot cost, passed explicitly; the browser tests are not about the PIN's
+# cost (that is tests/attacks/test_thief.py), and `kiosk init`'s calibration takes seconds.
+CHEAP_SLOTS = Argon2Cost(memory_kib=64, iterations=1, lanes=1)
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -121,5 +125,5 @@ def tablet(chromium: Browser) -> Iterator[Callable[[], KioskTab]]:
 def demo_kiosk_dir(tmp_path: Path) -> Path:
     """A fresh demo kiosk (demo clinic key, nurse N100 / PIN 246810) in its own directory."""
     data_dir = tmp_path / "kiosk"
-    Kiosk.init(data_dir, demo=True).close()
+    Kiosk.init(data_dir, demo=True, keyslot_cost=CHEAP_SLOTS).close()
     return data_dir

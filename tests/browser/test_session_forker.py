@@ -21,7 +21,7 @@ from pathlib import Path
 import aiohttp
 import psutil
 import pytest
-from conftest import BROWSER_TESTS, TINY_KIOSK
+from conftest import BROWSER_TESTS, CHEAP_SLOTS, TINY_KIOSK
 from session_output import read_until, serving, session_processes
 
 from kiosk.browser.forked_sessions import SessionNotStarted, SessionProgram, web_driver_environment
@@ -163,7 +163,7 @@ def _memory_holds(pid: int, text: str) -> bool:
 
 async def test_the_forker_and_other_tabs_hold_nothing_a_patient_typed(tmp_path: Path) -> None:
     data_dir = tmp_path / "kiosk"
-    Kiosk.init(data_dir, demo=True).close()
+    Kiosk.init(data_dir, demo=True, keyslot_cost=CHEAP_SLOTS).close()
     async with serving(kiosk_sessions(data_dir)) as (server, url):
         async with aiohttp.ClientSession() as http:
             typing = await http.ws_connect(f"{url}ws?width=100&height=40")

@@ -57,6 +57,8 @@ async def test_it_sees_identity_counts_and_not_enrolled(kiosk: Kiosk) -> None:
         await sign_in_as_it(pilot)
         identity = shown(app, "#it-identity")
         assert kiosk.kiosk_id in identity and kiosk.device_fingerprint() in identity
+        # No TPM on this kiosk: IT reads what a stolen disk's PIN guess costs instead.
+        assert "PINs if the disk is stolen: Argon2id, " in identity and "(no TPM)" in identity
         assert "not enrolled" in identity
         # The interrupted check-in stays on the kiosk as a draft; the two finished ones wait.
         assert "draft: 1" in shown(app, "#it-counts") and "queued: 2" in shown(app, "#it-counts")

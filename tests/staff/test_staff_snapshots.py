@@ -27,6 +27,7 @@ from kiosk.screens.nurse_vitals import NurseVitalsScreen
 from kiosk.screens.staff_shift import StaffShift
 from kiosk.store.rows import StaffRow
 from kiosk.themes import HIGH_CONTRAST_THEME, KIOSK_THEMES, STANDARD_THEME
+from kiosk.vault import Argon2Cost, PinProtection
 from tests.examples import example_checkin, example_history, example_vitals
 
 ARRIVED = datetime(2025, 3, 14, 14, 0, tzinfo=UTC)
@@ -104,6 +105,9 @@ class FakeKiosk:
 
     def clinic_fingerprint(self) -> None:
         return None
+
+    def pin_protection(self) -> PinProtection:
+        return PinProtection(Argon2Cost(256 * 1024, 2, 4), 0.61, tpm_tcti=None)
 
 
 def fake_shift(role: str = "nurse") -> StaffShift:
