@@ -43,8 +43,8 @@ from sqlalchemy import func, select
 
 from kiosk.vault import DeviceSigningKey, RecipientPublicKey, Sealer
 from sync import wire
+from sync.server.database_engine import engine_for
 from sync.server.schema import envelopes
-from sync.server.storage import engine_for
 
 KIOSKS = 20
 BATCH = 50

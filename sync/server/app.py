@@ -26,19 +26,15 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kiosk.vault.keys import raw_key_fingerprint
+from sync.server.audit_links import AuditDiscontinuity
 from sync.server.clinic_keys import ServerKeys, load_server_keys
 from sync.server.connection_guard import configure
+from sync.server.devices import Device, EnrolmentRefused
 from sync.server.ingest import receive_envelopes
+from sync.server.nonces import NonceClaim, NonceReplayed
 from sync.server.openapi import openapi_document
 from sync.server.refusal_log import RefusalNote, inert_text
-from sync.server.storage import (
-    AuditDiscontinuity,
-    ClinicStore,
-    Device,
-    EnrolmentRefused,
-    NonceClaim,
-    NonceReplayed,
-)
+from sync.server.storage import ClinicStore
 from sync.wire import (
     BATCH_CONTENT_TYPE,
     DEFAULT_MAX_BODY_BYTES,

@@ -39,6 +39,7 @@ from sync.server.connection_guard import (
     DEFAULT_HEADER_TIMEOUT_S,
     DEFAULT_MAX_CONNECTIONS,
 )
+from sync.server.database_engine import StorageError
 from sync.server.database_file import damage_reason, sqlite_path
 from sync.server.refusal_log import (
     KEEP_PER_SENDER,
@@ -48,7 +49,7 @@ from sync.server.refusal_log import (
     inert_text,
 )
 from sync.server.schema import SCHEMA_VERSION
-from sync.server.storage import ClinicStore, StorageError
+from sync.server.storage import ClinicStore
 from sync.wire import DEFAULT_MAX_BODY_BYTES, WireError, decode_queue_file
 
 MIN_PASSPHRASE = 10
@@ -441,8 +442,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from sqlalchemy import inspect
 
     from sync.server import backup
+    from sync.server.database_engine import engine_for
     from sync.server.restore_check import recheck
-    from sync.server.storage import engine_for
 
     home, url = _home(args), _db_url(args)
     if any((home / name).exists() for name in backup.KEY_FILES):

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 from kiosk.intake.config import load_config_text
 from sync.server.clinic_keys import ServerKeys
-from sync.server.storage import ClinicStore, ConfigVersion
+from sync.server.config_versions import ConfigVersion
+from sync.server.storage import ClinicStore
 from sync.wire import ClinicConfigDocument, SignedConfig
 
 INITIAL_CONFIG = (

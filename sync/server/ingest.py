@@ -20,7 +20,10 @@ from kiosk.vault import (
     verify_envelope,
 )
 from kiosk.vault.keys import fingerprint_hex
-from sync.server.storage import ClinicStore, Device, IncomingEnvelope, NonceClaim
+from sync.server.devices import Device
+from sync.server.envelopes import IncomingEnvelope
+from sync.server.nonces import NonceClaim
+from sync.server.storage import ClinicStore
 from sync.wire import RecordRejection, RecordResult, RecordStatus
 
 

@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 
+from sync.server.envelopes import IncomingEnvelope
 from sync.server.group_commit import GroupCommit
-from sync.server.storage import ClinicStore, IncomingEnvelope, NonceClaim, NonceReplayed
+from sync.server.nonces import NonceClaim, NonceReplayed
+from sync.server.storage import ClinicStore
 from sync.server.writer_lock import SQLiteWriterLock
 from sync.wire import RecordStatus
 

@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 from clinic_server_harness import KioskDouble, RunningServer, ServerHome
 
-import sync.server.storage as storage
+import sync.server.refusals as refusal_table
 from sync import wire
+from sync.server.devices import EnrolmentRefused
 from sync.server.refusal_log import BURST, MAX_ROWS_PER_REQUEST, NOT_LISTED, RefusalNote
 from sync.server.schema import MIGRATIONS
-from sync.server.storage import ClinicStore, EnrolmentRefused
+from sync.server.storage import ClinicStore
 
 
 def admin(home: ServerHome, *args: str) -> str:
@@ -142,7 +143,7 @@ def store(tmp_path: Path) -> Iterator[ClinicStore]:
 def test_each_sender_keeps_only_its_latest_refusals(
     store: ClinicStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(storage, "KEEP_PER_SENDER", 5)
+    monkeypatch.setattr(refusal_table, "KEEP_PER_SENDER", 5)
     for n in range(12):
         store.note_refusals("kiosk-a", 100.0 * n, [RefusalNote("conflict", f"try {n}", "r")])
     for n in range(3):

@@ -26,7 +26,8 @@ from kiosk.vault import Argon2Cost
 from sync.client.engine import SyncEngine
 from sync.client.retry_policy import RetryPolicy
 from sync.server.cli import main as clinic_server_main
-from sync.server.storage import ClinicStore, StoredEnvelope
+from sync.server.envelopes import StoredEnvelope
+from sync.server.storage import ClinicStore
 from tests.examples import example_checkin, example_vitals
 
 PASSPHRASE = "correct horse battery staple"
