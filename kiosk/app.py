@@ -58,6 +58,7 @@ from kiosk.messages import (
     SyncFinished,
     is_activity,
 )
+from kiosk.offscreen import mount_offscreen
 from kiosk.screens.done import DoneScreen
 from kiosk.screens.still_there import StillThereScreen
 from kiosk.screens.welcome import WelcomeScreen
@@ -350,10 +351,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self._steps_language = language
         for name, screen in screens.items():
             self.install_screen(screen, f"step-{name}")
-            # Why: Textual 8.2.8 has no public "compose now, show later": this is what
-            # push_screen itself calls.
-            _, mounted = self._get_screen(screen)
-            await mounted
+            await mount_offscreen(self, screen)
             if get_current_worker().is_cancelled:
                 return
             await screen.lay_out_ahead(self.size)

@@ -13,7 +13,6 @@ move between the questions, text boxes included; Tab reaches Next before Back. T
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,6 +32,7 @@ from kiosk.intake.config import ClinicConfig
 from kiosk.intake.validation import FieldProblem, Invalid, Valid
 from kiosk.locale import translate, translate_count
 from kiosk.messages import PatientActivity, StepBack, StepDone, is_activity
+from kiosk.offscreen import lay_out_offscreen
 from kiosk.screens.kept_styles import KeptStylesScreen
 from kiosk.widgets.choice_list import ChoiceList
 from kiosk.widgets.keypad import Keypad
@@ -40,10 +40,6 @@ from kiosk.widgets.patient_input import PatientInput
 from kiosk.widgets.tick_box import TickBox
 
 Validator = Callable[[str], Valid[Any] | Invalid]
-#: Layout passes a screen built ahead may take to settle (widgets that size to their width).
-_SETTLE_ROUNDS = 4
-#: Longest wait for a screen's widgets to handle what one layout pass sent them.
-_SETTLE_WAIT_SECONDS = 2.0
 
 
 class StepBody(VerticalScroll, can_focus=False):
@@ -214,31 +210,8 @@ class StepScreen(KeptStylesScreen):
     # ---- shown fast: laid out and drawn before the patient gets here ----------------------
 
     async def lay_out_ahead(self, size: Size) -> None:
-        """Lay this mounted, not yet shown screen out until it stops changing, then draw it
-        once off-screen, so that showing it costs neither a layout nor drawing every widget.
-
-        Uses Textual 8.2.8 internals (`_refresh_layout`, the compositor): there is no public
-        "lay out now, show later".
-        """
-        for _ in range(_SETTLE_ROUNDS):
-            self._layout_required = False
-            self._refresh_layout(size)
-            await self._messages_handled()  # widgets answer their Resize (some then re-size)
-            if not self._layout_required:
-                break
-        self._dirty_widgets.clear()
-        self._compositor.render_update(full=True)  # fills every widget's line cache
-
-    async def _messages_handled(self) -> None:
-        """Wait until every widget on this screen has handled what is queued for it now."""
-        loop = asyncio.get_running_loop()
-        handled: list[asyncio.Future[None]] = []
-        for node in self.walk_children(with_self=True):
-            done: asyncio.Future[None] = loop.create_future()
-            if node.call_later(done.set_result, None):
-                handled.append(done)
-        if handled:
-            await asyncio.wait(handled, timeout=_SETTLE_WAIT_SECONDS)
+        """Lay this mounted, not yet shown screen out and draw it once, off-screen."""
+        await lay_out_offscreen(self, size)
 
     async def on_event(self, event: events.Event) -> None:
         # Why: clicks reach the screen without passing the App, so activity is counted here too.
