@@ -3,7 +3,8 @@
 Why this module exists: Textual 8.2.8 has no public "compose now, show later" nor "lay out now,
 draw later", and mounting a step screen takes it 60-150 ms, longer than a switch may take
 (< 50 ms). So the kiosk builds the next patient's step screens while welcome waits, with the
-only calls into Textual's private API it makes, all of them here:
+only calls into Textual's private API it makes (a few widgets override private methods;
+the test below names them), all of them here:
 
 - `App._get_screen`: what `push_screen` calls to compose and mount a screen, without showing it;
 - `Screen._refresh_layout`, `Screen._layout_required`: lay the screen out at a given size, and
@@ -11,9 +12,9 @@ only calls into Textual's private API it makes, all of them here:
 - `Screen._dirty_widgets`, `Screen._compositor.render_update`: draw it once, off-screen, so that
   every widget's line cache is filled and nothing is left to draw when it is shown.
 
-tests/screens/test_offscreen.py fails when a Textual upgrade changes any of these. Measured
-against a `ContentSwitcher` holding the steps (public API only): docs/checkin.md, "Speed".
-"""
+tests/screens/test_offscreen.py fails when a Textual upgrade changes any of these. A
+`ContentSwitcher` holding the steps (public API only) switches 2-10 times slower
+(bench/content_switcher.py; figures in docs/checkin.md, "Speed")."""
 
 from __future__ import annotations
 
