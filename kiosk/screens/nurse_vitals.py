@@ -214,16 +214,19 @@ class NurseVitalsScreen(StaffScreen):
         chosen = self.query_one("#vitals-pregnancy", Select).value
         return chosen if isinstance(chosen, PregnancyTest) else None
 
-    def current_flags(self) -> tuple[Flag, ...]:
-        """Flags the values typed so far raise (missing measures count as unremarkable)."""
-        vitals = build_vitals(
+    def vitals_now(self) -> Vitals:
+        """The vitals as typed so far, taken now (missing measures count as unremarkable)."""
+        return build_vitals(
             self.checkin_id,
             self.shift.staff_id,
             self.values,
             self.pregnancy() or PregnancyTest.NOT_APPLICABLE,
             datetime.now(UTC),
         )
-        return screen_vitals(vitals, self.shift.kiosk.config)
+
+    def current_flags(self) -> tuple[Flag, ...]:
+        """Flags the values typed so far raise (missing measures count as unremarkable)."""
+        return screen_vitals(self.vitals_now(), self.shift.kiosk.config)
 
     def show_flags(self) -> None:
         by_measure = {_measure_of(flag): flag for flag in self.current_flags()}
@@ -278,12 +281,6 @@ class NurseVitalsScreen(StaffScreen):
         self.show_missing()
         if self.missing():
             return
-        vitals = build_vitals(
-            self.checkin_id,
-            self.shift.staff_id,
-            self.values,
-            self.pregnancy() or PregnancyTest.NOT_APPLICABLE,
-            datetime.now(UTC),
-        )
+        vitals = self.vitals_now()
         supersedes = self.earlier[0] if self.earlier else None
         self.app.push_screen(NurseSignOffScreen(self.shift, vitals, supersedes, self.grounds))

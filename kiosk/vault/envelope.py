@@ -165,16 +165,9 @@ class SealedRecord:
 
 
 @dataclass(frozen=True)
-class OpenedRecord:
-    """A record opened with a recipient's private key: the header fields and the payload."""
+class OpenedRecord(EnvelopeHeader):
+    """A record opened with a recipient's private key: its header's fields and the payload."""
 
-    record_id: str
-    kind: str
-    schema: int
-    device_id: str
-    created_at: datetime
-    supersedes: str | None
-    suite: EnvelopeSuite
     payload: bytes
 
 
@@ -403,16 +396,7 @@ def open_envelope(
         )
     except InvalidTag as exc:
         raise EnvelopeError(f"record {header.record_id}: payload fails authentication") from exc
-    return OpenedRecord(
-        record_id=header.record_id,
-        kind=header.kind,
-        schema=header.schema,
-        device_id=header.device_id,
-        created_at=header.created_at,
-        supersedes=header.supersedes,
-        suite=header.suite,
-        payload=payload,
-    )
+    return OpenedRecord(**vars(header), payload=payload)
 
 
 def _check_uuid(value: object, name: str) -> None:

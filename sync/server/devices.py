@@ -16,6 +16,7 @@ from sqlalchemy import Connection, func, select, update
 from sync.server.refusal_log import UNKNOWN_SENDER, RefusalTally
 from sync.server.refusals import refusal_tallies
 from sync.server.schema import audit_links, devices, enrolment_tokens, envelopes
+from sync.wire import RefusalCode
 
 
 @dataclass(frozen=True)
@@ -45,9 +46,9 @@ class DeviceSummary:
 
 
 class EnrolmentRefused(Exception):
-    """An enrolment the server will not make; `code` is a wire RefusalCode."""
+    """An enrolment the server will not make, with the wire's code for it."""
 
-    def __init__(self, code: str, reason: str) -> None:
+    def __init__(self, code: RefusalCode, reason: str) -> None:
         super().__init__(reason)
         self.code = code
         self.reason = reason
@@ -69,19 +70,25 @@ def enrol(
         select(enrolment_tokens).where(enrolment_tokens.c.token_hash == _token_hash(code))
     ).first()
     if token is None:
-        raise EnrolmentRefused("enrolment_code_invalid", "this enrolment code is unknown")
+        raise EnrolmentRefused(RefusalCode.ENROLMENT_CODE_INVALID, "this enrolment code is unknown")
     if token.used_at is not None:
-        raise EnrolmentRefused("enrolment_code_invalid", "this enrolment code was already used")
+        raise EnrolmentRefused(
+            RefusalCode.ENROLMENT_CODE_INVALID, "this enrolment code was already used"
+        )
     if token.expires_at < now:
-        raise EnrolmentRefused("enrolment_code_invalid", "this enrolment code has expired")
+        raise EnrolmentRefused(
+            RefusalCode.ENROLMENT_CODE_INVALID, "this enrolment code has expired"
+        )
     # Why: in `clinic-server refusals --device unknown` the name means unproven senders.
     if device_id == UNKNOWN_SENDER:
-        raise EnrolmentRefused("device_id_taken", "the device id 'unknown' is reserved")
+        raise EnrolmentRefused(RefusalCode.DEVICE_ID_TAKEN, "the device id 'unknown' is reserved")
     existing = device(conn, device_id)
     if existing is not None and existing.revoked:
-        raise EnrolmentRefused("revoked_device", "this device id was revoked")
+        raise EnrolmentRefused(RefusalCode.REVOKED_DEVICE, "this device id was revoked")
     if existing is not None and existing.verify_key != verify_key:
-        raise EnrolmentRefused("device_id_taken", "this device id is enrolled with another key")
+        raise EnrolmentRefused(
+            RefusalCode.DEVICE_ID_TAKEN, "this device id is enrolled with another key"
+        )
     spent = conn.execute(
         update(enrolment_tokens)
         .where(enrolment_tokens.c.token_hash == token.token_hash)
@@ -90,7 +97,9 @@ def enrol(
         .returning(enrolment_tokens.c.token_hash)
     ).first()
     if spent is None:  # another process spent it between our read and write
-        raise EnrolmentRefused("enrolment_code_invalid", "this enrolment code was already used")
+        raise EnrolmentRefused(
+            RefusalCode.ENROLMENT_CODE_INVALID, "this enrolment code was already used"
+        )
     if existing is None:
         conn.execute(
             devices.insert().values(
