@@ -23,7 +23,6 @@ from zoneinfo import ZoneInfo
 from kiosk.intake.codec import SCHEMA_VERSION, PayloadError, from_payload, kind_of, to_payload
 from kiosk.intake.config import DEFAULTS_PATH, ClinicConfig, ConfigError, load_config
 from kiosk.intake.records import (
-    AuditEntry,
     CheckIn,
     ConsentDeclined,
     DecisionOutcome,
@@ -794,7 +793,7 @@ class StaffSession:
         except (StoreError, EnvelopeError, PayloadError) as error:
             raise KioskError(str(error)) from None
         if (
-            isinstance(record, AuditEntry)
+            not isinstance(record, OpenedRecord)
             or opened.record_id != record_id
             or opened.kind != kind_of(record)
         ):

@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any, Union
 
+from kiosk.intake.chair.records import CHAIR_RECORD_KINDS, ChairLogRecord
 from kiosk.intake.records import (
     AuditEntry,
     CheckIn,
@@ -33,12 +34,21 @@ from kiosk.intake.records import (
 
 #: The payload schema written now. 2: `Medication.read_as`. 3: the checklist's pregnancy answer
 #: may be "not_applicable" and health history holds the two-step blood pressure and thyroid
-#: questions. Every earlier schema still reads back.
+#: questions; the infusion chair's kinds first appear. Every earlier schema still reads back.
 SCHEMA_VERSION = 3
 # Why: a check-in is a few kilobytes; anything far larger is hostile or corrupt.
 MAX_PAYLOAD_BYTES = 1_048_576
 
-Record = CheckIn | Draft | Vitals | ConsentDeclined | NurseDecision | StopOverride | AuditEntry
+Record = (
+    CheckIn
+    | Draft
+    | Vitals
+    | ConsentDeclined
+    | NurseDecision
+    | StopOverride
+    | AuditEntry
+    | ChairLogRecord
+)
 
 #: The "kind" string written into every payload, per record type.
 KIND_OF_TYPE: dict[type[Any], str] = {
@@ -49,8 +59,11 @@ KIND_OF_TYPE: dict[type[Any], str] = {
     NurseDecision: RecordKind.NURSE_DECISION.value,
     StopOverride: RecordKind.STOP_OVERRIDE.value,
     AuditEntry: "audit_entry",
+    **CHAIR_RECORD_KINDS,
 }
 TYPE_OF_KIND: dict[str, type[Any]] = {kind: cls for cls, kind in KIND_OF_TYPE.items()}
+#: The schema each kind first appeared in; a payload claiming an earlier one is refused.
+FIRST_SCHEMA_OF_KIND: dict[str, int] = dict.fromkeys(CHAIR_RECORD_KINDS.values(), 3)
 
 _DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 _DATETIME_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
@@ -116,6 +129,9 @@ def from_payload(data: bytes) -> Record:
     schema = body.get("schema")
     if type(schema) is not int or not 1 <= schema <= SCHEMA_VERSION:
         raise PayloadError(f"payload.schema must be 1 to {SCHEMA_VERSION}")
+    first = FIRST_SCHEMA_OF_KIND.get(kind, 1)
+    if schema < first:
+        raise PayloadError(f"payload.schema must be {first} to {SCHEMA_VERSION} for {kind}")
     fields = {key: value for key, value in body.items() if key not in _ENVELOPE_KEYS}
     if schema == 1:
         _medications_read_as_nothing(fields, kind)

@@ -23,6 +23,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
+from kiosk.intake.chair.records import ScoreKind
 from kiosk.intake.measures import MEASURES
 from kiosk.intake.records import Severity
 
@@ -57,8 +58,15 @@ SETTING_RANGES: Mapping[str, tuple[float, float, str]] = MappingProxyType(
         "thresholds.last_food_hours": (0.5, 24, "hours"),
         "thresholds.last_clear_liquid_hours": (0.5, 24, "hours"),
         "minimum_age": (0, 120, "years"),
+        "chair.vitals_every_minutes": (5, 60, "minutes"),
+        "chair.minimum_recovery_minutes": (15, 240, "minutes"),
+        "chair.discharge_score_at_least": (8, 10, "points"),
     }
 )
+#: The keys of one `[[chair.drugs]]` entry.
+_DRUG_KEYS = frozenset({"name", "lowest_mg_per_kg_per_hour", "highest_mg_per_kg_per_hour"})
+#: An exam item's or a side effect's id: it is stored in records and named in messages.
+_CHOICE_ID = re.compile(r"[a-z][a-z0-9_]{0,39}")
 #: How much of a key or file name taken from the file a message shows.
 _SHOWN_KEY_CHARS = 60
 _SHOWN_NAME_CHARS = 200
@@ -127,6 +135,51 @@ class ConsentDocument:
 
 
 @dataclass(frozen=True)
+class InfusionDrug:
+    """A drug an infusion order may name, with the clinic's rate range in mg/kg/h. No range
+    ships: a bound the clinic has not set is None, and a rate is not checked against it."""
+
+    name: str
+    lowest_mg_per_kg_per_hour: float | None = None
+    highest_mg_per_kg_per_hour: float | None = None
+
+
+@dataclass(frozen=True)
+class ChairChoice:
+    """An item of the physical exam or a side effect: its id and its words per language."""
+
+    id: str
+    label: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class ChairSettings:
+    """The infusion chair's settings (`[chair]`): CLINICAL.md, "The infusion chair"."""
+
+    #: Vitals at the start, then every this many minutes, at the stop and in recovery.
+    vitals_every_minutes: int
+    #: The least time in the chair after the stop before the discharge.
+    minimum_recovery_minutes: int
+    discharge_score: ScoreKind
+    #: The discharge score's total must reach this.
+    discharge_score_at_least: int
+    drugs: tuple[InfusionDrug, ...]
+    exam_items: tuple[ChairChoice, ...]
+    side_effects: tuple[ChairChoice, ...]
+    #: The discharge instructions the patient reads and acknowledges, per language.
+    discharge_instructions: Mapping[str, str]
+
+    def drug(self, name: str) -> InfusionDrug | None:
+        """The drug of that name (case and surrounding spaces ignored), or None."""
+        wanted = name.strip().casefold()
+        return next((drug for drug in self.drugs if drug.name.casefold() == wanted), None)
+
+    def instructions_sha256(self, language: str) -> str:
+        """The SHA-256 (hex) of the exact UTF-8 instructions shown in that language."""
+        return hashlib.sha256(self.discharge_instructions[language].encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
 class ClinicConfig:
     """Everything a clinic may configure, typed and checked."""
 
@@ -146,6 +199,7 @@ class ClinicConfig:
     hold_thresholds: tuple[HoldThreshold, ...]
     rules: Mapping[str, Rule]
     consent: ConsentDocument
+    chair: ChairSettings
     pregnancy_test: PregnancyTestPolicy = "unless_not_applicable"
 
     def rule(self, code: str) -> Rule:
@@ -400,6 +454,14 @@ def _build(data: Mapping[str, Any], src: _Source) -> ClinicConfig:
             for key in ("draft_hours", "acknowledged_hours")
         }
         | {"minimum_age": _get(data, "minimum_age", int, "", src)}
+        | {
+            f"chair.{key}": _get(data["chair"], key, int, "chair", src)
+            for key in (
+                "vitals_every_minutes",
+                "minimum_recovery_minutes",
+                "discharge_score_at_least",
+            )
+        }
     )
     hours = {
         f"thresholds.{key}": _get(thresholds, key, float, "thresholds", src)
@@ -422,6 +484,7 @@ def _build(data: Mapping[str, Any], src: _Source) -> ClinicConfig:
         hold_thresholds=_holds(thresholds["vitals"], src),
         rules=_rules(data["rules"], src),
         consent=_consent(data["consent"], src),
+        chair=_chair(data["chair"], whole_numbers, src),
         pregnancy_test=pregnancy_test,
     )
 
@@ -465,3 +528,85 @@ def _consent(table: Mapping[str, Any], src: _Source) -> ConsentDocument:
         text=_per_language(table["text"], "consent.text", src),
         acknowledgements=tuple(acknowledgements),
     )
+
+
+def _chair(table: Mapping[str, Any], numbers: Mapping[str, int], src: _Source) -> ChairSettings:
+    score = _get(table, "discharge_score", str, "chair", src)
+    kinds = [kind.value for kind in ScoreKind]
+    if score not in kinds:
+        raise src.error(
+            "chair.discharge_score", "is not a discharge score", f"Use one of: {', '.join(kinds)}"
+        )
+    return ChairSettings(
+        vitals_every_minutes=numbers["chair.vitals_every_minutes"],
+        minimum_recovery_minutes=numbers["chair.minimum_recovery_minutes"],
+        discharge_score=ScoreKind(score),
+        discharge_score_at_least=numbers["chair.discharge_score_at_least"],
+        drugs=_drugs(_get(table, "drugs", list, "chair", src), src),
+        exam_items=_choices(_get(table, "exam_items", list, "chair", src), "exam_items", src),
+        side_effects=_choices(_get(table, "side_effects", list, "chair", src), "side_effects", src),
+        discharge_instructions=_per_language(
+            table["discharge_instructions"], "chair.discharge_instructions", src
+        ),
+    )
+
+
+def _drugs(entries: list[Any], src: _Source) -> tuple[InfusionDrug, ...]:
+    drugs: list[InfusionDrug] = []
+    for index, entry in enumerate(entries):
+        place = f"chair.drugs[{index}]"
+        if not isinstance(entry, dict):
+            raise src.error(place, "must be a table", "Write it as [[chair.drugs]]")
+        unknown = sorted(set(entry) - _DRUG_KEYS)
+        if unknown:
+            raise src.error(
+                _place(place, unknown[0]),
+                "unknown setting",
+                f"Use only: {', '.join(sorted(_DRUG_KEYS))}",
+            )
+        name = _get(entry, "name", str, place, src).strip()
+        if not name:
+            raise src.error(_place(place, "name"), "is empty", "Name the drug")
+        if any(drug.name.casefold() == name.casefold() for drug in drugs):
+            raise src.error(_place(place, "name"), "names a drug twice", "List each drug once")
+        low, high = (
+            _get(entry, key, float, place, src) if key in entry else None
+            for key in ("lowest_mg_per_kg_per_hour", "highest_mg_per_kg_per_hour")
+        )
+        for key, bound in (
+            ("lowest_mg_per_kg_per_hour", low),
+            ("highest_mg_per_kg_per_hour", high),
+        ):
+            if bound is not None and bound <= 0:
+                raise src.error(_place(place, key), "must be above 0", "Give a rate in mg/kg/h")
+        if low is not None and high is not None and low > high:
+            raise src.error(
+                _place(place, "lowest_mg_per_kg_per_hour"),
+                "is above the highest rate",
+                "Give the lowest rate first, no higher than the highest",
+            )
+        drugs.append(InfusionDrug(name, low, high))
+    if not drugs:
+        raise src.error("chair.drugs", "is empty", "List at least one drug as [[chair.drugs]]")
+    return tuple(drugs)
+
+
+def _choices(entries: list[Any], key: str, src: _Source) -> tuple[ChairChoice, ...]:
+    choices: list[ChairChoice] = []
+    for index, entry in enumerate(entries):
+        place = f"chair.{key}[{index}]"
+        if not isinstance(entry, dict):
+            raise src.error(place, "must be a table", f"Write it as [[chair.{key}]]")
+        choice_id = _get(entry, "id", str, place, src)
+        if not _CHOICE_ID.fullmatch(choice_id):
+            raise src.error(
+                _place(place, "id"),
+                "must be lowercase letters, digits and _ (at most 40), starting with a letter",
+                'Write it like "blood_pressure_up"',
+            )
+        if any(choice.id == choice_id for choice in choices):
+            raise src.error(_place(place, "id"), "is listed twice", "Give each id once")
+        choices.append(ChairChoice(choice_id, _per_language(entry, place, src)))
+    if not choices:
+        raise src.error(f"chair.{key}", "is empty", f"List at least one as [[chair.{key}]]")
+    return tuple(choices)

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from kiosk.intake.config import ClinicConfig
 from kiosk.intake.drugs import match_medication, words
-from kiosk.intake.measures import MEASURES
+from kiosk.intake.measures import MEASURES, Measure
 from kiosk.intake.questions import CONTROLLED_CONDITIONS, ControlledCondition
 from kiosk.intake.records import (
     Answer,
@@ -80,9 +80,21 @@ def screen_draft(draft: Draft, config: ClinicConfig) -> tuple[Flag, ...]:
 
 def screen_vitals(vitals: Vitals, config: ClinicConfig) -> tuple[Flag, ...]:
     """The hold thresholds the nurse's readings cross, most urgent first."""
+    flags = list(screen_readings(vitals, MEASURES, config))
+    if vitals.pregnancy_test is PregnancyTest.POSITIVE:
+        flags.append(_flag(config, "vitals.pregnancy_test", "positive"))
+    return sort_flags(flags)
+
+
+def screen_readings(
+    record: object, measures: Iterable[Measure], config: ClinicConfig
+) -> tuple[Flag, ...]:
+    """The hold thresholds crossed by the readings of `measures` in `record` (each read from the
+    record's attribute named by the measure's field), most severe per measure, most urgent first.
+    """
     flags: list[Flag] = []
-    for measure in MEASURES:
-        value = float(getattr(vitals, measure.field))
+    for measure in measures:
+        value = float(getattr(record, measure.field))
         for hold in config.holds_for(measure.id):
             if hold.is_crossed(value):
                 number = f"{value:.0f}" if measure.whole else f"{value:.1f}"
@@ -90,8 +102,6 @@ def screen_vitals(vitals: Vitals, config: ClinicConfig) -> tuple[Flag, ...]:
                 reason = f"{measure.label} {reading} is {hold.describe()} (clinic hold threshold)."
                 flags.append(Flag(f"vitals.{measure.id}", hold.severity, reason, reading))
                 break
-    if vitals.pregnancy_test is PregnancyTest.POSITIVE:
-        flags.append(_flag(config, "vitals.pregnancy_test", "positive"))
     return sort_flags(flags)
 
 
