@@ -35,6 +35,7 @@ from textual.pilot import Pilot  # noqa: E402
 from textual.screen import Screen  # noqa: E402
 from textual.widgets import ContentSwitcher  # noqa: E402
 
+from bench.screen_switch import p95  # noqa: E402
 from kiosk.app import KioskApp  # noqa: E402
 from kiosk.intake.checkin_steps import STEPS  # noqa: E402
 from kiosk.intake.config import default_config  # noqa: E402
@@ -50,10 +51,6 @@ CONFIG = default_config()
 
 def wall_clock() -> datetime:
     return datetime.now(UTC)
-
-
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20)[-1]
 
 
 def pane_css() -> str:
