@@ -293,16 +293,6 @@ def validate_whole_number(raw: str, field_id: str, low: int, high: int) -> Valid
     return Valid(value)
 
 
-def validate_midas_days(raw: str, field_id: str) -> Validation[int]:
-    """A MIDAS day count over the last 3 months: 0-90."""
-    return validate_whole_number(raw, field_id, 0, 90)
-
-
-def validate_pain(raw: str, field_id: str) -> Validation[int]:
-    """A pain score: 0 (none) to 10 (worst imaginable)."""
-    return validate_whole_number(raw, field_id, 0, 10)
-
-
 def validate_days_per_month(raw: str, field_id: str) -> Validation[int]:
     """Days in a month: 0-31."""
     return validate_whole_number(raw, field_id, 0, 31)
@@ -317,11 +307,6 @@ def validate_migraine_days(
     if isinstance(result, Valid) and headache_days is not None and result.value > headache_days:
         return _problem(field_id, "migraine_days.more_than_headache_days", max=headache_days)
     return result
-
-
-def validate_phq9_item(raw: str, field_id: str) -> Validation[int]:
-    """A PHQ-9 answer: 0 (not at all) to 3 (nearly every day)."""
-    return validate_whole_number(raw, field_id, 0, 3)
 
 
 #: What a signature match ignores, by Unicode category: accents and other marks (after NFKD),
@@ -410,12 +395,6 @@ def validate_diastolic(diastolic: float, systolic: float) -> Validation[float]:
             "diastolic_mmhg", "vitals.diastolic_not_below_systolic", systolic=f"{systolic:.0f}"
         )
     return Valid(diastolic)
-
-
-def validate_vital_count(raw: str, measure: Measure) -> Validation[int]:
-    """A whole-number reading (blood pressure, rates, SpO2, pain) as an int."""
-    result = validate_vital(raw, measure)
-    return Valid(int(result.value)) if isinstance(result, Valid) else result
 
 
 _UNIT_SHOWN = {"C": "°C", "F": "°F", "kg": "kg", "lb": "lb"}

@@ -127,13 +127,6 @@ class DeviceSecret:
         """The TPM that checks staff PINs: the one this secret is sealed to (None: no TPM)."""
         return None if self.tpm_tcti is None else TpmPinGate(self.tpm_tcti)
 
-    @classmethod
-    def load_or_create(cls, path: Path) -> DeviceSecret:
-        """Load the secret, creating it on the kiosk's first start."""
-        if path.exists() or path.is_symlink():
-            return cls.load(path)
-        return cls.create(path)
-
     def seal_at_rest(self, data: bytes, purpose: str) -> bytes:
         """'KDAR' || version || nonce || AES-256-GCM(data), with the purpose bound."""
         nonce = os.urandom(NONCE_LENGTH)

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from intake_hypothesis import ci_examples
 
 from kiosk.intake.measures import MEASURES, measure
+from kiosk.intake.questions import MIDAS, MIGRAINE_HISTORY, PHQ9, Question
 from kiosk.intake.validation import (
     Invalid,
     Valid,
@@ -20,17 +21,14 @@ from kiosk.intake.validation import (
     validate_days_per_month,
     validate_detail,
     validate_hours_ago,
-    validate_midas_days,
-    validate_pain,
     validate_person_name,
     validate_phone,
-    validate_phq9_item,
     validate_short_text,
     validate_signature,
     validate_substance_name,
     validate_time_of_day,
     validate_vital,
-    validate_vital_count,
+    validate_whole_number,
 )
 from kiosk.locale import catalog
 
@@ -199,13 +197,23 @@ def test_hours_ago_in_several_forms() -> None:
     assert code_of(validate_hours_ago("yesterday", NOW, "last_food")) == "hours_ago.format"
 
 
+def answered_in_range(question: Question) -> Callable[[str, str], Validation[int]]:
+    """A number typed for `question`, checked as the migraine step checks it."""
+    return lambda raw, field_id: validate_whole_number(raw, field_id, question.low, question.high)
+
+
+MIDAS_DAYS = answered_in_range(MIDAS.question("item1"))
+PAIN = answered_in_range(MIGRAINE_HISTORY.question("typical_pain"))
+PHQ9_ITEM = answered_in_range(PHQ9.questions[0])
+
+
 @pytest.mark.parametrize(
     ("check", "low", "high"),
     [
-        (validate_midas_days, 0, 90),
-        (validate_pain, 0, 10),
+        (MIDAS_DAYS, 0, 90),
+        (PAIN, 0, 10),
         (validate_days_per_month, 0, 31),
-        (validate_phq9_item, 0, 3),
+        (PHQ9_ITEM, 0, 3),
     ],
 )
 def test_number_ranges_accept_their_ends_and_refuse_beyond(
@@ -232,7 +240,6 @@ def test_vitals_outside_plausibility_are_refused_naming_the_limit() -> None:
     result = validate_vital("400", measure("systolic"))
     assert isinstance(result, Invalid)
     assert result.problem.params == {"min": "50", "max": "300", "unit": "mmHg"}
-    assert validate_vital_count("120", measure("systolic")) == Valid(120)
     assert code_of(validate_vital("120.5", measure("systolic"))) == "vitals.not_whole"
     assert code_of(validate_vital("abc", measure("heart_rate"))) == "vitals.format"
 
@@ -270,10 +277,10 @@ NAMED_VALIDATORS: list[Callable[[str], Validation[object]]] = [
     lambda s: validate_phone(s),
     lambda s: validate_time_of_day(s, NOW, "last_food"),
     lambda s: validate_hours_ago(s, NOW, "last_food"),
-    lambda s: validate_midas_days(s, "q"),
-    lambda s: validate_pain(s, "q"),
+    lambda s: MIDAS_DAYS(s, "q"),
+    lambda s: PAIN(s, "q"),
     lambda s: validate_days_per_month(s, "q"),
-    lambda s: validate_phq9_item(s, "q"),
+    lambda s: PHQ9_ITEM(s, "q"),
     lambda s: validate_signature(s, "Dana Example"),
     *[lambda s, m=m: validate_vital(s, m) for m in MEASURES],
     lambda s: validate_vital(s, measure("temperature"), "F"),
