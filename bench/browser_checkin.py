@@ -27,7 +27,7 @@ from kiosk_tab import KioskTab  # noqa: E402
 from patient_script import begin_checkin, finish_checkin, patient  # noqa: E402
 
 from kiosk.browser.web_server import KioskWebServer, kiosk_sessions  # noqa: E402
-from kiosk.kiosk import Kiosk  # noqa: E402
+from kiosk.desk.facade import Kiosk  # noqa: E402
 
 RUNS = 3
 

@@ -24,9 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from textual.widgets import Input  # noqa: E402
 
-from kiosk.kiosk import Kiosk  # noqa: E402
+from kiosk.desk.facade import Kiosk  # noqa: E402
+from kiosk.desk.staff_shift import StaffShift  # noqa: E402
 from kiosk.screens.nurse_queue import NurseQueueScreen  # noqa: E402
-from kiosk.screens.staff_shift import StaffShift  # noqa: E402
 from kiosk.screens.staff_unlock import StaffUnlockScreen  # noqa: E402
 from kiosk.widgets.staff_queue_table import StaffQueueTable  # noqa: E402
 from tests.staff.conftest import NURSE, NURSE_PIN, StaffHostApp  # noqa: E402

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.checkin_driver import TimedKioskApp, one_checkin  # noqa: E402
 from kiosk.app import IdleTimeouts  # noqa: E402
-from kiosk.kiosk import Kiosk  # noqa: E402
+from kiosk.desk.facade import Kiosk  # noqa: E402
 from kiosk.vault import Argon2Cost  # noqa: E402
 
 WARMUP = 10

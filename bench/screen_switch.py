@@ -25,7 +25,7 @@ from textual.widgets import Label  # noqa: E402
 
 from bench.checkin_driver import TimedKioskApp, one_checkin  # noqa: E402
 from kiosk.app import IdleTimeouts  # noqa: E402
-from kiosk.kiosk import Kiosk  # noqa: E402
+from kiosk.desk.facade import Kiosk  # noqa: E402
 from kiosk.vault import Argon2Cost  # noqa: E402
 
 CHECKINS = 5

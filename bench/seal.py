@@ -25,8 +25,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from kiosk.desk.facade import Kiosk
 from kiosk.intake.codec import to_payload
-from kiosk.kiosk import Kiosk
 from kiosk.vault import EnvelopeSuite
 from tests.examples import example_checkin
 

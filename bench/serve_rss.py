@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kiosk.browser.forked_sessions import web_driver_environment  # noqa: E402
 from kiosk.browser.web_server import KioskWebServer, kiosk_sessions  # noqa: E402
-from kiosk.kiosk import Kiosk  # noqa: E402
+from kiosk.desk.facade import Kiosk  # noqa: E402
 
 SESSIONS = 5
 QUIET_S = 1.5  # a session that sent nothing for this long has drawn its welcome screen

@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kiosk.kiosk import Kiosk  # noqa: E402
+from kiosk.desk.facade import Kiosk  # noqa: E402
 from kiosk.vault import Argon2Cost  # noqa: E402
 
 RUNS = 7

@@ -16,12 +16,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from kiosk.desk.enrolment import enroll
+from kiosk.desk.facade import Kiosk
 from kiosk.intake.codec import to_payload
-from kiosk.kiosk import Kiosk
 from kiosk.store.timestamps import utc_now
 from kiosk.vault import Argon2Cost, Sealer
 from sync.client.engine import SyncEngine
-from sync.client.enrolment import enroll
 from sync.server.cli import main as clinic_server_main
 from tests.examples import example_checkin
 

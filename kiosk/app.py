@@ -66,12 +66,13 @@ from kiosk.themes import HIGH_CONTRAST_THEME, KIOSK_THEMES, STANDARD_THEME
 from sync.client.retry_policy import SYNC_INTERVAL_SECONDS
 
 if TYPE_CHECKING:
-    from kiosk.kiosk import Kiosk, PatientDesk
+    from kiosk.desk.facade import Kiosk
+    from kiosk.desk.patient_desk import PatientDesk
     from kiosk.screens.step_screen import StepScreen
 
 #: The key that opens the staff unlock: a terminal and a browser (textual-serve) both send it.
 STAFF_KEY = "f12"
-#: The clinic configuration in a kiosk's data directory (the name `kiosk.kiosk` writes).
+#: The clinic configuration in a kiosk's data directory (the name kiosk/desk/data_folder.py writes).
 CLINIC_CONFIG_FILE = "clinic.toml"
 DEFAULT_LANGUAGE = "en"
 _IDLE_CHECK_SECONDS = 0.5
@@ -257,7 +258,7 @@ class KioskApp(App[None], inherit_bindings=False):
     async def _open_kiosk(self) -> None:
         """Open the kiosk from its data directory in a thread, once."""
         if self.kiosk is None:
-            from kiosk.kiosk import Kiosk
+            from kiosk.desk.facade import Kiosk
 
             kiosk = await asyncio.to_thread(Kiosk.open, self.data_dir)
             self._opened(kiosk)
@@ -505,7 +506,7 @@ class KioskApp(App[None], inherit_bindings=False):
     async def _seal(self, store: Callable[[], Message | None]) -> None:
         """Run one blocking store call in a thread; post what it reports, or why it failed."""
         # Why imported here: the facade (and its cryptography) loads after the welcome screen.
-        from kiosk.kiosk import KioskError
+        from kiosk.desk.errors import KioskError
 
         try:
             sealed = await asyncio.to_thread(store)
@@ -641,8 +642,8 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def _staff_on_top(self) -> bool:
         """Whether a staff screen is showing (none can be before the staff side is imported)."""
-        staff_shift = sys.modules.get("kiosk.screens.staff_shift")
-        return staff_shift is not None and isinstance(self.screen, staff_shift.StaffOnly)
+        staff_screen = sys.modules.get("kiosk.screens.staff_screen")
+        return staff_screen is not None and isinstance(self.screen, staff_screen.StaffOnly)
 
     def on_shift_locked(self) -> None:
         self.touch()

@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 
 from kiosk.cli.main import main
+from kiosk.desk.facade import Kiosk
 from kiosk.intake.records import ConsentDeclined
-from kiosk.kiosk import Kiosk
 from kiosk.vault import Argon2Cost
 from tests.examples import example_checkin, example_draft, example_vitals
 

@@ -21,8 +21,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from kiosk.desk.facade import Kiosk
 from kiosk.intake.records import Draft
-from kiosk.kiosk import Kiosk
 from kiosk.vault import Argon2Cost
 from sync.client.pins import ENROLMENT_SETTING
 from sync.wire import PATH_HEALTH

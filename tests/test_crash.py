@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.kiosk import Kiosk
+from kiosk.desk.facade import Kiosk
 from kiosk.vault import Argon2Cost, parse_envelope
 from tests.examples import example_checkin, example_draft, example_vitals
 

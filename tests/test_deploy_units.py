@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kiosk.kiosk import Kiosk
+from kiosk.desk.facade import Kiosk
 from kiosk.vault import Argon2Cost
 from tests.sync.clinic_harness import ClinicServer, self_signed
 

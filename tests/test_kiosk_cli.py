@@ -20,8 +20,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kiosk.kiosk import Kiosk, WrongPin
-from kiosk.vault import Argon2Cost
+from kiosk.desk.facade import Kiosk
+from kiosk.vault import Argon2Cost, WrongPin
 from tests.examples import EXAMPLE_LEGAL_NAME, example_checkin
 
 KIOSK = Path(sys.executable).parent / "kiosk"  # the console script installed in this venv

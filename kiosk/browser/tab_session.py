@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Protocol, TextIO
 
 from kiosk.app import KioskApp
+from kiosk.desk.errors import KioskError
+from kiosk.desk.facade import Kiosk
 from kiosk.intake.config import default_config
 from kiosk.intake.drugs import drug_list
-from kiosk.kiosk import Kiosk, KioskError
 from kiosk.locale import LANGUAGES, catalog
 
 #: What a session imports only later (step screens after the welcome screen, staff screens at

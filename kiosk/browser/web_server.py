@@ -34,7 +34,7 @@ from kiosk.browser.forked_sessions import (
     SessionProgram,
 )
 from kiosk.browser.tab_limit import DEFAULT_MAX_SESSIONS
-from kiosk.kiosk import Kiosk
+from kiosk.desk.facade import Kiosk
 
 PAGE_DIR = Path(__file__).parent / "page"
 TEXTUAL_SERVE_STATIC = Path(textual_serve.__file__).parent / "static"

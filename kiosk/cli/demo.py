@@ -18,7 +18,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from kiosk.app import KioskApp
-from kiosk.kiosk import Kiosk, KioskError
+from kiosk.desk.errors import KioskError
+from kiosk.desk.facade import Kiosk
 
 DEMO_DATA = Path("demo-data")
 DEMO_PASSPHRASE = "demo passphrase: never use in a clinic"
@@ -135,7 +136,7 @@ class DemoError(Exception):
 
 def enrol_if_needed(data_dir: Path, server: DemoClinicServer) -> None:
     """Enrol the demo kiosk with the demo server once (the pins then live in the kiosk)."""
-    from sync.client.enrolment import enroll
+    from kiosk.desk.enrolment import enroll
     from sync.client.pins import ServerPins
 
     kiosk = Kiosk.open(data_dir)

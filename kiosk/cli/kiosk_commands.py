@@ -15,7 +15,9 @@ from kiosk.cli.terminal import (
     read_pin,
     when,
 )
-from kiosk.kiosk import DEMO_CLINIC_KEY_NAME, DEMO_STAFF, Kiosk, NewStaff
+from kiosk.desk.data_folder import DEMO_CLINIC_KEY_NAME, DEMO_STAFF
+from kiosk.desk.facade import Kiosk
+from kiosk.desk.staff_rules import NewStaff
 from kiosk.vault import EnvelopeSuite
 
 SUITES = {"mlkem768-x25519": EnvelopeSuite.MLKEM768_X25519, "x25519": EnvelopeSuite.X25519}

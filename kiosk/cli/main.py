@@ -18,8 +18,8 @@ from kiosk.cli import (
     sync_commands,
 )
 from kiosk.cli.terminal import EXIT_USAGE, EXIT_USER_ERROR, CommandError, printable
-from kiosk.kiosk import KioskError
-from kiosk.staff_console import StaffConsoleError
+from kiosk.desk.errors import KioskError
+from kiosk.desk.staff_console import StaffConsoleError
 from kiosk.store import StoreError
 
 

@@ -16,7 +16,8 @@ from kiosk.cli.terminal import (
     opened_console,
     printable,
 )
-from kiosk.kiosk import DATABASE_NAME, Kiosk
+from kiosk.desk.data_folder import DATABASE_NAME
+from kiosk.desk.facade import Kiosk
 from kiosk.store import KioskStore
 from kiosk.store.store_check import check_store
 

@@ -17,7 +17,7 @@ def _run_serve_command(arguments: argparse.Namespace) -> int:
     """`kiosk serve`: every refusal becomes one clear line on stderr and exit code 1."""
     from kiosk.browser.forked_sessions import SessionNotStarted
     from kiosk.browser.web_server import PublicBindRefused, serve
-    from kiosk.kiosk import KioskError
+    from kiosk.desk.errors import KioskError
 
     data_dir = getattr(arguments, "data", None)
     if data_dir is None:

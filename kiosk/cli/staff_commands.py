@@ -15,7 +15,7 @@ from kiosk.cli.terminal import (
     read_pin,
     when,
 )
-from kiosk.staff_console import ROLES
+from kiosk.desk.staff_rules import ROLES
 
 
 def add_commands(commands: Commands) -> None:

@@ -18,11 +18,11 @@ from datetime import datetime
 from pathlib import Path
 
 from kiosk.cli.terminal import ACTOR, EXIT_USER_ERROR, Commands, printable
-from kiosk.kiosk import Kiosk
-from kiosk.staff_console import StaffConsole, StaffConsoleError
+from kiosk.desk.enrolment import enroll
+from kiosk.desk.facade import Kiosk
+from kiosk.desk.staff_console import StaffConsole, StaffConsoleError
 from kiosk.store.timestamps import utc_now
 from sync.client.engine import SyncEngine, SyncOutcome
-from sync.client.enrolment import enroll
 from sync.client.errors import SyncError
 from sync.client.pins import ServerPins
 from sync.client.status import SyncStatus

@@ -13,8 +13,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypeAlias
 
-from kiosk.kiosk import Kiosk
-from kiosk.staff_console import StaffConsole
+from kiosk.desk.facade import Kiosk
+from kiosk.desk.staff_console import StaffConsole
 
 ACTOR = "cli"  # the audit log's actor for every change made from the command line
 EXIT_USER_ERROR = 1

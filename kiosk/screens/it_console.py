@@ -3,7 +3,7 @@ the audit chain check and the sealed-queue export. IT never sees a patient recor
 
 Times are in the clinic's zone, one format; removing a person asks for a second press of Remove.
 
-Every operation goes through `kiosk.staff_console.StaffConsole`, which the `kiosk` command uses
+Every operation goes through `kiosk.desk.staff_console.StaffConsole`, which the `kiosk` command uses
 too; this screen only lays it out and reports each result in words.
 """
 
@@ -20,13 +20,15 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Input, Select, Static
 
-from kiosk.kiosk import MAX_PIN_LENGTH, MIN_PIN_LENGTH
+from kiosk.desk.staff_console import KioskOverview, StaffConsole, StaffConsoleError
+from kiosk.desk.staff_rules import MAX_PIN_LENGTH, MIN_PIN_LENGTH
+from kiosk.desk.staff_shift import StaffShift
+from kiosk.locale.staff import counted, staff_text, staff_time
 from kiosk.messages import SyncNowRequested
-from kiosk.screens.staff_shift import StaffScreen, StaffShift
-from kiosk.staff_console import KioskOverview, StaffConsole, StaffConsoleError
+from kiosk.screens.staff_screen import StaffScreen
 from kiosk.store.rows import OutboxState
 from kiosk.store.timestamps import parse_utc_text
-from kiosk.widgets.staff_display import counted, display_text, inert, staff_text, staff_time
+from kiosk.widgets.staff_display import display_text, inert
 from kiosk.widgets.staff_shift_bar import StaffShiftBar
 
 

@@ -17,16 +17,18 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Static
 
+from kiosk.desk.nurse_answers import AnswerSection, answer_sections
+from kiosk.desk.staff_shift import StaffShift
 from kiosk.intake.checkin_steps import STEPS
 from kiosk.intake.records import CheckIn, Draft, Flag, NurseDecision, StopOverride, Vitals
 from kiosk.intake.rules import screen_checkin, screen_draft
-from kiosk.kiosk import CheckInSummary
+from kiosk.locale.staff import staff_text
 from kiosk.messages import ResumeDraftRequested
-from kiosk.screens.nurse_answers import AnswerSection, answer_sections
 from kiosk.screens.nurse_signoff import DecisionGrounds, NurseSignOffScreen, open_flags_text
 from kiosk.screens.nurse_vitals import NurseVitalsScreen
-from kiosk.screens.staff_shift import StaffScreen, StaffShift
-from kiosk.widgets.staff_display import inert, staff_text
+from kiosk.screens.staff_screen import StaffScreen
+from kiosk.store.nurse_table import CheckInSummary
+from kiosk.widgets.staff_display import inert
 from kiosk.widgets.staff_shift_bar import StaffShiftBar
 
 

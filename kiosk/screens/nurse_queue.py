@@ -16,11 +16,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Button, Static
 
+from kiosk.desk.staff_shift import StaffShift
 from kiosk.intake.records import RecordKind
-from kiosk.kiosk import CheckInSummary
+from kiosk.locale.staff import staff_text, staff_time
 from kiosk.screens.nurse_checkin import NurseCheckInScreen, open_checkin
-from kiosk.screens.staff_shift import StaffScreen, StaffShift
-from kiosk.widgets.staff_display import flag_badge, inert, staff_text, staff_time
+from kiosk.screens.staff_screen import StaffScreen
+from kiosk.store.nurse_table import CheckInSummary
+from kiosk.widgets.staff_display import flag_badge, inert
 from kiosk.widgets.staff_queue_table import StaffQueueTable
 from kiosk.widgets.staff_shift_bar import StaffShiftBar
 

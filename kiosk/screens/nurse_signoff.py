@@ -21,6 +21,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, RadioButton, RadioSet, Select, Static
 
+from kiosk.desk.errors import KioskError
+from kiosk.desk.staff_shift import StaffShift
 from kiosk.intake.measures import MEASURES
 from kiosk.intake.records import (
     DecisionOutcome,
@@ -32,10 +34,10 @@ from kiosk.intake.records import (
 )
 from kiosk.intake.rules import screen_vitals, sort_flags
 from kiosk.intake.validation import Invalid, validate_detail, validate_person_name
-from kiosk.kiosk import KioskError
 from kiosk.locale import translate
-from kiosk.screens.staff_shift import PinRefused, StaffScreen, StaffShift, unlock_with_pin
-from kiosk.widgets.staff_display import VITAL_UNITS, counted, flags_text, inert, staff_text
+from kiosk.locale.staff import counted, staff_text
+from kiosk.screens.staff_screen import PinRefused, StaffScreen, unlock_with_pin
+from kiosk.widgets.staff_display import VITAL_UNITS, flags_text, inert
 from kiosk.widgets.staff_pin_pad import StaffPinPad
 from kiosk.widgets.staff_shift_bar import StaffShiftBar
 

@@ -17,15 +17,17 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static
 
+from kiosk.desk.staff_shift import StaffShift
 from kiosk.intake.measures import MEASURES
 from kiosk.intake.measures import measure as measure_named
 from kiosk.intake.records import Flag, PregnancyAnswer, PregnancyTest, Vitals
 from kiosk.intake.rules import pregnancy_test_needed, screen_vitals
 from kiosk.intake.validation import Invalid, Unit, validate_diastolic, validate_vital
 from kiosk.locale import translate
+from kiosk.locale.staff import staff_text
 from kiosk.screens.nurse_signoff import DecisionGrounds, NurseSignOffScreen
-from kiosk.screens.staff_shift import StaffScreen, StaffShift
-from kiosk.widgets.staff_display import VITAL_UNITS, flag_badge, staff_text
+from kiosk.screens.staff_screen import StaffScreen
+from kiosk.widgets.staff_display import VITAL_UNITS, flag_badge
 from kiosk.widgets.staff_shift_bar import StaffShiftBar
 
 _TYPED_UNITS: dict[str, Unit] = {"C": "C", "F": "F", "kg": "kg", "lb": "lb"}

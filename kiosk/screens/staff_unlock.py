@@ -18,11 +18,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
-from kiosk.kiosk import MAX_PIN_LENGTH, Kiosk
+from kiosk.desk.facade import Kiosk
+from kiosk.desk.staff_rules import MAX_PIN_LENGTH
+from kiosk.desk.staff_shift import StaffShift
+from kiosk.locale.staff import staff_text
 from kiosk.screens.it_console import ITConsoleScreen
 from kiosk.screens.nurse_queue import NurseQueueScreen
-from kiosk.screens.staff_shift import PinRefused, StaffOnly, StaffShift, unlock_with_pin
-from kiosk.widgets.staff_display import staff_text
+from kiosk.screens.staff_screen import PinRefused, StaffOnly, unlock_with_pin
 from kiosk.widgets.staff_pin_pad import StaffPinPad
 
 

@@ -10,17 +10,12 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from rich.text import Text
 
 from kiosk.intake.measures import MEASURES
 from kiosk.intake.records import Flag, Severity
-from kiosk.locale import translate, translate_count
-
-#: Staff screens are in the nurses' language; their labels still live in the locale files.
-STAFF_LANGUAGE = "en"
+from kiosk.locale.staff import staff_text
 
 # Bidi embedding/override/isolate controls: they could reorder what the nurse reads.
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
@@ -34,22 +29,6 @@ VITAL_UNITS: dict[str, tuple[str, ...]] = {
 
 # Long enough for any real name or answer; a 100 KB paste must not swamp the screen.
 DISPLAY_LIMIT = 400
-
-
-def staff_text(key: str, **params: object) -> str:
-    """A staff screen label from kiosk/locale/<language>/staff.toml (`staff.<key>`)."""
-    return translate(f"staff.{key}", STAFF_LANGUAGE, **params)
-
-
-def staff_time(moment: datetime, zone: ZoneInfo, seconds: bool = False) -> str:
-    """Every time on a staff screen, one way: the clinic's zone, named ("2026-11-21 21:15 EST";
-    with `seconds`, "21:15:07", where times a few seconds apart must read apart)."""
-    return moment.astimezone(zone).strftime(f"%Y-%m-%d %H:%M{':%S' if seconds else ''} %Z")
-
-
-def counted(count: int, noun: str) -> str:
-    """`1 flag`, `2 flags`: the count with the singular or plural word from staff.toml."""
-    return translate_count(f"staff.count.{noun}", STAFF_LANGUAGE, count)
 
 
 def display_text(value: str, limit: int = DISPLAY_LIMIT) -> str:

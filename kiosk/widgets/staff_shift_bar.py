@@ -6,8 +6,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
-from kiosk.screens.staff_shift import StaffShift
-from kiosk.widgets.staff_display import staff_text
+from kiosk.desk.staff_shift import StaffShift
+from kiosk.locale.staff import staff_text
 
 
 class StaffShiftBar(Horizontal):

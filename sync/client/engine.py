@@ -17,17 +17,17 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
 from kiosk.intake.config import ClinicConfig
-from kiosk.kiosk import Kiosk
 from kiosk.store.errors import StoreError
 from kiosk.store.kiosk_store import KioskStore
 from kiosk.store.rows import OutboxItem
 from kiosk.store.store_check import DAMAGED_ON_DISK, is_intact
 from kiosk.store.timestamps import utc_now
+from kiosk.vault import DeviceSigningKey
 from sync.client.clinic_config import accept_config, verified_clinic_config
 from sync.client.errors import SyncError
 from sync.client.pins import ServerPins
@@ -44,6 +44,19 @@ _FRAME_BYTES = 8
 _AUDIT_LINKS_PER_REQUEST = 5000
 # Two batches on the wire at once: the server verifies one while the kiosk records the other.
 IN_FLIGHT = 2
+
+
+class SyncingKiosk(Protocol):
+    """What the engine needs of an opened kiosk (the application layer's `Kiosk`): its id, the
+    device key that signs requests, and a database connection of the engine's own."""
+
+    @property
+    def kiosk_id(self) -> str: ...
+
+    @property
+    def device_key(self) -> DeviceSigningKey: ...
+
+    def open_store(self) -> KioskStore: ...
 
 
 class SyncOutcome(StrEnum):
@@ -115,7 +128,7 @@ class SyncEngine:
         self._sealed_bytes = 0
 
     @classmethod
-    def for_kiosk(cls, kiosk: Kiosk, **options: Any) -> SyncEngine:
+    def for_kiosk(cls, kiosk: SyncingKiosk, **options: Any) -> SyncEngine:
         """An engine with its own database connection, safe to run in a worker thread."""
         return cls(kiosk.open_store(), kiosk.kiosk_id, kiosk.device_key, **options)
 
@@ -402,7 +415,7 @@ class SyncEngine:
             return None  # an unusable configuration never shortens retention
 
 
-def sync_once(kiosk: Kiosk, *, force: bool = False) -> SyncReport:
+def sync_once(kiosk: SyncingKiosk, *, force: bool = False) -> SyncReport:
     """One sync run and the retention purge, on a connection of its own (any thread may run it:
     the kiosk app's worker, or the kiosk host's loop when it serves tablets)."""
     engine = SyncEngine.for_kiosk(kiosk)

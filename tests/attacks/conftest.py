@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.kiosk import Kiosk, NewStaff
+from kiosk.desk.facade import Kiosk
+from kiosk.desk.staff_rules import NewStaff
 from kiosk.vault import Argon2Cost, EnvelopeSuite, RecipientPrivateKey
 
 NURSE_ID, NURSE_PIN = "N100", "246810"

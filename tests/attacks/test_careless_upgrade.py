@@ -22,10 +22,12 @@ from conftest import NURSE_ID, NURSE_PIN, ClinicKiosk, make_clinic_kiosk
 
 import kiosk.store.connection as store_connection
 from kiosk.cli.main import main as kiosk_main
+from kiosk.desk.data_folder import CONFIG_NAME, DATABASE_NAME, SECRET_NAME
+from kiosk.desk.errors import KioskError
+from kiosk.desk.facade import Kiosk
 from kiosk.intake.codec import to_payload
 from kiosk.intake.config import DEFAULTS_PATH
 from kiosk.intake.records import CheckIn
-from kiosk.kiosk import CONFIG_NAME, DATABASE_NAME, SECRET_NAME, Kiosk, KioskError
 from kiosk.store import SCHEMA_VERSION, OutboxState
 from kiosk.store.schema import MIGRATIONS
 from kiosk.store.timestamps import utc_text

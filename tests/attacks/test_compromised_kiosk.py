@@ -18,13 +18,14 @@ import httpx
 import pytest
 from conftest import NURSE_ID
 
+from kiosk.desk.data_folder import DATABASE_NAME
+from kiosk.desk.enrolment import enroll
+from kiosk.desk.facade import Kiosk
 from kiosk.intake.codec import to_payload
-from kiosk.kiosk import DATABASE_NAME, Kiosk
 from kiosk.store import OutboxState
 from kiosk.store.audit_chain import entry_hash, head_message
 from kiosk.vault import RecipientPublicKey, Sealer
 from sync.client.engine import SyncEngine, SyncOutcome
-from sync.client.enrolment import enroll
 from sync.client.pins import ServerPins
 from sync.client.queue_export import export_queue
 from sync.client.server_connection import ServerConnection

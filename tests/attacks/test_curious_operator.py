@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from attack_canaries import canary_checkin, find_canaries
 
-from kiosk.kiosk import Kiosk
+from kiosk.desk.enrolment import enroll
+from kiosk.desk.facade import Kiosk
 from sync.client.engine import SyncEngine, SyncOutcome
-from sync.client.enrolment import enroll
 from sync.server.cli import main as server_main
 from tests.sync.clinic_harness import CHEAP_SLOTS, ClinicServer
 

@@ -22,10 +22,11 @@ from textual.pilot import Pilot
 from textual.widgets import Button, Input, Static
 
 from kiosk.app import IdleTimeouts, KioskApp
+from kiosk.desk.errors import KioskError
+from kiosk.desk.facade import Kiosk
 from kiosk.intake.checkin_session import CheckInSession
 from kiosk.intake.checkin_steps import STEPS
 from kiosk.intake.records import CheckIn
-from kiosk.kiosk import Kiosk, KioskError
 from kiosk.screens.review import ReviewScreen
 from kiosk.screens.staff_unlock import StaffUnlockScreen
 from tests.examples import example_checkin, example_draft

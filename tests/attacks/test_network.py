@@ -20,10 +20,10 @@ import pytest
 from attack_network import Captured, Tamper, TamperingNetwork
 from conftest import NURSE_ID
 
-from kiosk.kiosk import Kiosk
+from kiosk.desk.enrolment import enroll
+from kiosk.desk.facade import Kiosk
 from kiosk.store import OutboxState
 from sync.client.engine import SyncEngine, SyncOutcome
-from sync.client.enrolment import enroll
 from sync.client.errors import SyncError
 from sync.client.retry_policy import RetryPolicy
 from sync.wire import Refusal, encode_batch, sign_request

@@ -25,10 +25,10 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from kiosk.app import IdleTimeouts, KioskApp
+from kiosk.desk.facade import Kiosk
 from kiosk.intake.checkin_session import CheckInSession
 from kiosk.intake.checkin_steps import STEPS
-from kiosk.kiosk import Kiosk
-from kiosk.screens.staff_shift import StaffOnly
+from kiosk.screens.staff_screen import StaffOnly
 from kiosk.screens.staff_unlock import StaffUnlockScreen
 from kiosk.screens.welcome import WelcomeScreen
 from tests.sync.clinic_harness import CHEAP_SLOTS

@@ -30,8 +30,10 @@ from attack_canaries import (
 from conftest import NURSE_ID, NURSE_PIN, ClinicKiosk, make_clinic_kiosk
 
 import kiosk.vault.keyslots as keyslots
+from kiosk.desk.data_folder import DATABASE_NAME, SECRET_NAME
+from kiosk.desk.errors import KioskError
+from kiosk.desk.facade import Kiosk
 from kiosk.intake.codec import to_payload
-from kiosk.kiosk import DATABASE_NAME, SECRET_NAME, Kiosk, KioskError
 from kiosk.store import KioskStore
 from kiosk.vault import (
     Argon2Cost,

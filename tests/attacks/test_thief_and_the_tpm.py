@@ -18,7 +18,10 @@ from attack_canaries import canary_checkin, find_canaries
 from conftest import NURSE_ID, NURSE_PIN, make_clinic_kiosk
 from tpm2_pytss import ESAPI, TCTILdr, TSS2_Exception
 
-from kiosk.kiosk import DATABASE_NAME, SECRET_NAME, Kiosk, KioskError, LockedOut
+from kiosk.desk.data_folder import DATABASE_NAME, SECRET_NAME
+from kiosk.desk.errors import KioskError
+from kiosk.desk.facade import Kiosk
+from kiosk.desk.unlock import LockedOut
 from kiosk.store import KioskStore
 from kiosk.vault import (
     DeviceSecret,

@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
 from kiosk.browser.forked_sessions import SessionProgram
 from kiosk.browser.web_server import KioskWebServer
-from kiosk.kiosk import Kiosk
+from kiosk.desk.facade import Kiosk
 from kiosk.vault import Argon2Cost
 
 # Why: a test-only low keyslot cost, passed explicitly; the browser tests are not about the PIN's

@@ -27,9 +27,9 @@ from patient_script import (
 
 from kiosk.browser.forked_sessions import SessionProgram
 from kiosk.browser.web_server import kiosk_sessions
+from kiosk.desk.facade import Kiosk
 from kiosk.intake.config import ClinicConfig
 from kiosk.intake.records import CheckIn, Draft, RecordKind
-from kiosk.kiosk import Kiosk
 
 pytestmark = pytest.mark.slow
 

@@ -27,7 +27,7 @@ from session_output import read_until, serving, session_processes
 from kiosk.browser.forked_sessions import SessionNotStarted, SessionProgram, web_driver_environment
 from kiosk.browser.session_forker import MAX_MESSAGE, READY
 from kiosk.browser.web_server import KioskWebServer, kiosk_sessions
-from kiosk.kiosk import Kiosk
+from kiosk.desk.facade import Kiosk
 
 CANARY = "Zanzibarqx Quillfeatherby"  # a patient's name, typed on the first step
 

@@ -13,6 +13,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from kiosk.app import IdleTimeouts, KioskApp
+from kiosk.desk.facade import Kiosk
 from kiosk.intake.questions import HEALTH_HISTORY
 from kiosk.intake.records import (
     CheckIn,
@@ -28,7 +29,6 @@ from kiosk.intake.records import (
     TodayChecklist,
 )
 from kiosk.intake.rules import screen_checkin
-from kiosk.kiosk import Kiosk
 from kiosk.messages import ResumeDraftRequested
 from kiosk.store.nurse_table import CheckInSummary
 from kiosk.vault import Argon2Cost

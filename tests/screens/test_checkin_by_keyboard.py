@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from kiosk.app import KioskApp
+from kiosk.desk.facade import Kiosk
 from kiosk.intake.records import (
     Allergy,
     Answer,
@@ -24,7 +25,6 @@ from kiosk.intake.records import (
     RecordKind,
     TodayChecklist,
 )
-from kiosk.kiosk import Kiosk
 from kiosk.screens.done import DoneScreen
 from kiosk.screens.review import ReviewScreen
 from tests.screens.conftest import (

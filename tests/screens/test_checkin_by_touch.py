@@ -14,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from kiosk.app import KioskApp
+from kiosk.desk.facade import Kiosk
 from kiosk.intake.records import (
     Answer,
     HealthHistory,
@@ -26,7 +27,6 @@ from kiosk.intake.records import (
     PregnancyAnswer,
     TodayChecklist,
 )
-from kiosk.kiosk import Kiosk
 from kiosk.screens.done import DoneScreen
 from tests.screens.conftest import (
     NURSE,

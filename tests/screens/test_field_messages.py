@@ -14,9 +14,9 @@ from textual.pilot import Pilot
 from textual.widgets import Button, Input, Static
 
 from kiosk.app import KioskApp
+from kiosk.desk.facade import Kiosk
 from kiosk.intake.checkin_session import CheckInSession
 from kiosk.intake.records import RecordKind
-from kiosk.kiosk import Kiosk
 from kiosk.locale import translate
 from tests.examples import example_identity
 from tests.screens.conftest import ready, sealed, type_text

@@ -12,10 +12,10 @@ from textual.pilot import Pilot
 from textual.widgets import Button, Static
 
 from kiosk.app import KioskApp
+from kiosk.desk.facade import Kiosk
 from kiosk.intake.config import default_config
 from kiosk.intake.records import Answer, Medication, PregnancyAnswer
 from kiosk.intake.rules import screen_checkin
-from kiosk.kiosk import Kiosk
 from kiosk.widgets.choice_list import ChoiceList
 from tests.examples import (
     example_checkin,

@@ -14,10 +14,10 @@ from textual.pilot import Pilot
 from textual.widgets import Button, OptionList
 
 from kiosk.app import KioskApp
+from kiosk.desk.facade import Kiosk
 from kiosk.intake.checkin_session import CheckInSession
 from kiosk.intake.drugs import suggest
 from kiosk.intake.records import Draft, RecordKind
-from kiosk.kiosk import Kiosk
 from kiosk.screens.medications import SUGGESTIONS
 from tests.screens.conftest import ready, screen_lines, sealed, tab_to, type_text
 

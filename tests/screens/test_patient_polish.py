@@ -16,9 +16,9 @@ from textual.pilot import Pilot
 from textual.widgets import Button, Input, Static
 
 from kiosk.app import KioskApp
+from kiosk.desk.facade import Kiosk
 from kiosk.intake.checkin_session import CheckInSession
 from kiosk.intake.records import Answer, RecordKind
-from kiosk.kiosk import Kiosk
 from kiosk.locale import LOCALE_DIR, translate, translate_count
 from kiosk.widgets.choice_list import ChoiceList
 from kiosk.widgets.tick_box import TickBox

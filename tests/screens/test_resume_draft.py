@@ -6,8 +6,8 @@ from __future__ import annotations
 from textual.widgets import Input
 
 from kiosk.app import KioskApp
+from kiosk.desk.facade import Kiosk
 from kiosk.intake.records import Draft, RecordKind
-from kiosk.kiosk import Kiosk
 from kiosk.widgets.choice_list import ChoiceList
 from tests.examples import example_draft
 from tests.screens.conftest import click, resume_draft, sealed, tap_choice

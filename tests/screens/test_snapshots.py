@@ -13,9 +13,9 @@ from syrupy.assertion import SnapshotAssertion
 from textual.pilot import Pilot
 
 from kiosk.app import KioskApp
+from kiosk.desk.facade import Kiosk
 from kiosk.intake.checkin_session import CheckInSession
 from kiosk.intake.records import Phq9
-from kiosk.kiosk import Kiosk
 from kiosk.screens.still_there import StillThereScreen
 from kiosk.themes import HIGH_CONTRAST_THEME
 from tests.examples import (

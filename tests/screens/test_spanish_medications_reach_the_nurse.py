@@ -7,9 +7,9 @@ from __future__ import annotations
 from textual.widgets import Button, Static
 
 from kiosk.app import KioskApp
+from kiosk.desk.facade import Kiosk
 from kiosk.intake.questions import HISTORY_TOPICS
 from kiosk.intake.records import CheckIn, RecordKind
-from kiosk.kiosk import Kiosk
 from kiosk.screens.done import DoneScreen
 from kiosk.screens.nurse_checkin import NurseCheckInScreen
 from kiosk.screens.nurse_queue import NurseQueueScreen

@@ -17,8 +17,8 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from kiosk.desk.facade import Kiosk
 from kiosk.intake.records import Answer, CheckIn, Phq9
-from kiosk.kiosk import Kiosk
 from kiosk.messages import ResumeDraftRequested, ShiftLocked
 from kiosk.screens.staff_unlock import StaffUnlockScreen
 from kiosk.vault import Argon2Cost

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from kiosk.desk.facade import Kiosk
+from kiosk.desk.record_writing import EncodedRecord, RecordWriter
 from kiosk.intake.records import RecordKind
-from kiosk.kiosk import EncodedRecord, Kiosk, RecordWriter
 from kiosk.store.nurse_table import RecordDigest
 from tests.staff.conftest import checkin_for
 

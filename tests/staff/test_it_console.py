@@ -12,9 +12,11 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Input, Static
 
-from kiosk.kiosk import Kiosk, KioskError, WrongPin
+from kiosk.desk.errors import KioskError
+from kiosk.desk.facade import Kiosk
+from kiosk.desk.staff_console import StaffConsole, StaffConsoleError
 from kiosk.screens.it_console import ITConsoleScreen
-from kiosk.staff_console import StaffConsole, StaffConsoleError
+from kiosk.vault import WrongPin
 from sync.client.pins import ServerPins
 from tests.staff.conftest import (
     IT,

@@ -13,10 +13,10 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from kiosk.app import KioskApp
-from kiosk.kiosk import Kiosk
+from kiosk.desk.enrolment import enroll
+from kiosk.desk.facade import Kiosk
+from kiosk.desk.staff_console import StaffConsole
 from kiosk.screens.it_console import ITConsoleScreen
-from kiosk.staff_console import StaffConsole
-from sync.client.enrolment import enroll
 from sync.client.status import SyncStatus
 from tests.examples import example_checkin
 from tests.staff.conftest import IT, IT_PIN, make_kiosk

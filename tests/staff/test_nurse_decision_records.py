@@ -11,6 +11,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from kiosk.desk.errors import KioskError
+from kiosk.desk.facade import Kiosk
+from kiosk.desk.staff_session import StaffSession
 from kiosk.intake.records import (
     DecisionOutcome,
     Flag,
@@ -19,7 +22,6 @@ from kiosk.intake.records import (
     StopOverride,
 )
 from kiosk.intake.rules import screen_checkin
-from kiosk.kiosk import Kiosk, KioskError, StaffSession
 from kiosk.store import OutboxState
 from tests.examples import example_vitals
 from tests.staff.conftest import NURSE, NURSE_PIN, seed_today

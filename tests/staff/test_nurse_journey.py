@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
+from kiosk.desk.facade import Kiosk
 from kiosk.intake.records import Severity, Vitals
-from kiosk.kiosk import Kiosk
 from kiosk.screens.nurse_checkin import NurseCheckInScreen
 from kiosk.screens.nurse_queue import NurseQueueScreen
 from kiosk.screens.nurse_signoff import NurseSignOffScreen

@@ -11,14 +11,14 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, Static
 
+from kiosk.desk.facade import Kiosk
+from kiosk.desk.nurse_answers import answer_sections
+from kiosk.desk.staff_shift import StaffShift
 from kiosk.intake.records import Answer, PregnancyTest
-from kiosk.kiosk import Kiosk
-from kiosk.screens.nurse_answers import answer_sections
 from kiosk.screens.nurse_checkin import NurseCheckInScreen
 from kiosk.screens.nurse_queue import NurseQueueScreen
 from kiosk.screens.nurse_signoff import NurseSignOffScreen
 from kiosk.screens.nurse_vitals import NurseVitalsScreen, build_vitals
-from kiosk.screens.staff_shift import StaffShift
 from kiosk.widgets.staff_pin_pad import StaffPinPad
 from kiosk.widgets.staff_queue_table import StaffQueueTable
 from tests.examples import example_checklist, example_migraine

@@ -7,6 +7,7 @@ from __future__ import annotations
 from textual.pilot import Pilot
 from textual.widgets import Select, Static
 
+from kiosk.desk.facade import Kiosk
 from kiosk.intake.records import (
     Answer,
     DecisionOutcome,
@@ -16,7 +17,6 @@ from kiosk.intake.records import (
     StopOverride,
     Vitals,
 )
-from kiosk.kiosk import Kiosk
 from kiosk.screens.nurse_checkin import NurseCheckInScreen
 from kiosk.screens.nurse_queue import NurseQueueScreen
 from kiosk.screens.nurse_signoff import NurseSignOffScreen

@@ -12,7 +12,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from kiosk.app import KioskApp
-from kiosk.kiosk import Kiosk, LockedOut
+from kiosk.desk.facade import Kiosk
+from kiosk.desk.unlock import LockedOut
 from kiosk.screens.nurse_queue import NurseQueueScreen
 from kiosk.screens.staff_unlock import StaffUnlockScreen
 from tests.staff.conftest import NURSE, NURSE_PIN

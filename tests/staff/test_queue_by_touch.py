@@ -3,7 +3,7 @@ it; the first row is the most urgent."""
 
 from __future__ import annotations
 
-from kiosk.kiosk import Kiosk
+from kiosk.desk.facade import Kiosk
 from kiosk.screens.nurse_checkin import NurseCheckInScreen
 from kiosk.screens.nurse_queue import NurseQueueScreen
 from kiosk.widgets.staff_queue_table import StaffQueueTable

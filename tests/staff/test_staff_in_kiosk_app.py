@@ -7,7 +7,7 @@ from __future__ import annotations
 from textual.widgets import Button
 
 from kiosk.app import KioskApp
-from kiosk.kiosk import Kiosk
+from kiosk.desk.facade import Kiosk
 from kiosk.screens.nurse_queue import NurseQueueScreen
 from kiosk.screens.staff_unlock import StaffUnlockScreen
 from kiosk.widgets.staff_queue_table import StaffQueueTable

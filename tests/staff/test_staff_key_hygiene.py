@@ -10,10 +10,12 @@ from collections import deque
 
 from textual.pilot import Pilot
 
+from kiosk.desk.facade import Kiosk
+from kiosk.desk.staff_session import StaffSession
 from kiosk.intake.records import CheckIn, Draft, Vitals
-from kiosk.kiosk import CheckInSummary, Kiosk, StaffSession
 from kiosk.screens.nurse_checkin import NurseCheckInScreen
 from kiosk.screens.nurse_queue import NurseQueueScreen
+from kiosk.store.nurse_table import CheckInSummary
 from kiosk.vault import RecipientPrivateKey
 from tests.staff.conftest import NURSE, NURSE_PIN, PatientStandIn, StaffHostApp, seed_today
 from tests.waiting import wait_until

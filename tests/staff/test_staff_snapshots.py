@@ -15,16 +15,18 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input
 
+from kiosk.desk.facade import Kiosk
+from kiosk.desk.staff_session import StaffSession
+from kiosk.desk.staff_shift import StaffShift
 from kiosk.intake.config import ClinicConfig, default_config
 from kiosk.intake.records import Answer, Phq9, PregnancyTest, RecordKind, Severity
 from kiosk.intake.rules import screen_checkin
-from kiosk.kiosk import CheckInSummary, Kiosk, StaffSession
 from kiosk.screens.it_console import ITConsoleScreen
 from kiosk.screens.nurse_checkin import NurseCheckInScreen, OpenedCheckIn
 from kiosk.screens.nurse_queue import NurseQueueScreen
 from kiosk.screens.nurse_signoff import NurseSignOffScreen
 from kiosk.screens.nurse_vitals import NurseVitalsScreen
-from kiosk.screens.staff_shift import StaffShift
+from kiosk.store.nurse_table import CheckInSummary
 from kiosk.store.rows import StaffRow
 from kiosk.themes import HIGH_CONTRAST_THEME, KIOSK_THEMES, STANDARD_THEME
 from kiosk.vault import Argon2Cost, PinProtection

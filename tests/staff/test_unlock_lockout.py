@@ -7,7 +7,7 @@ from __future__ import annotations
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from kiosk.kiosk import Kiosk
+from kiosk.desk.facade import Kiosk
 from kiosk.screens.it_console import ITConsoleScreen
 from kiosk.screens.nurse_queue import NurseQueueScreen
 from kiosk.screens.staff_unlock import StaffUnlockScreen

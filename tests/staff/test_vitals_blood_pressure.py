@@ -6,8 +6,8 @@ from __future__ import annotations
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static
 
+from kiosk.desk.facade import Kiosk
 from kiosk.intake.records import PregnancyTest
-from kiosk.kiosk import Kiosk
 from kiosk.screens.nurse_vitals import NurseVitalsScreen
 from tests.staff.conftest import StaffHostApp
 from tests.staff.test_nurse_screens_read_clearly import open_vitals

@@ -9,10 +9,10 @@ from collections.abc import AsyncIterator
 import pytest
 from textual.widgets import Input, Select, Static
 
+from kiosk.desk.facade import Kiosk
+from kiosk.desk.staff_shift import StaffShift
 from kiosk.intake.records import PregnancyTest
-from kiosk.kiosk import Kiosk
 from kiosk.screens.nurse_vitals import NurseVitalsScreen
-from kiosk.screens.staff_shift import StaffShift
 from kiosk.widgets.staff_display import VITAL_UNITS
 from tests.staff.conftest import NURSE, NURSE_PIN, StaffHostApp
 

@@ -7,10 +7,10 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from kiosk.desk.facade import Kiosk
 from kiosk.intake.config import PREGNANCY_TEST_POLICIES, ConfigError, load_config_text
 from kiosk.intake.records import PregnancyAnswer, PregnancyTest, Vitals
 from kiosk.intake.rules import pregnancy_test_needed
-from kiosk.kiosk import Kiosk
 from kiosk.screens.nurse_checkin import NurseCheckInScreen
 from kiosk.screens.nurse_signoff import NurseSignOffScreen
 from kiosk.screens.nurse_vitals import NurseVitalsScreen

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.kiosk import Kiosk
+from kiosk.desk.facade import Kiosk
 from kiosk.store import KioskStore
 from kiosk.vault import Argon2Cost
 from kiosk.vault.keys import DeviceSigningKey

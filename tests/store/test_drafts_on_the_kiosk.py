@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 import kiosk.store.connection as store_connection
+from kiosk.desk.errors import KioskError
+from kiosk.desk.facade import Kiosk
 from kiosk.intake.records import ConsentDeclined, Draft, RecordKind
-from kiosk.kiosk import Kiosk, KioskError
 from kiosk.store import SCHEMA_VERSION, KioskStore, OutboxState
 from kiosk.store.schema import MIGRATIONS
 from kiosk.vault.keys import DeviceSigningKey

@@ -9,18 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.desk.data_folder import DEMO_CLINIC_KEY_NAME
+from kiosk.desk.errors import KioskError
+from kiosk.desk.facade import Kiosk
+from kiosk.desk.patient_desk import PatientDesk
+from kiosk.desk.staff_rules import NewStaff
+from kiosk.desk.unlock import LockedOut
 from kiosk.intake.codec import from_payload
 from kiosk.intake.records import ConsentDeclined, Phq9, RecordKind, Severity
-from kiosk.kiosk import (
-    DEMO_CLINIC_KEY_NAME,
-    Kiosk,
-    KioskError,
-    LockedOut,
-    NewStaff,
-    PatientDesk,
-    WrongPin,
-)
-from kiosk.vault import RecipientPrivateKey, open_envelope
+from kiosk.vault import RecipientPrivateKey, WrongPin, open_envelope
 from tests.examples import (
     example_checkin,
     example_consent,

@@ -13,11 +13,11 @@ import pytest
 from textual.widgets import Static
 
 from kiosk.app import KioskApp
+from kiosk.desk.enrolment import enroll
+from kiosk.desk.facade import Kiosk
 from kiosk.intake.records import Severity
 from kiosk.intake.rules import highest_severity
-from kiosk.kiosk import Kiosk
 from sync.client.clinic_config import CONFIG_SETTING
-from sync.client.enrolment import enroll
 from tests.examples import example_checkin, example_vitals
 from tests.sync.clinic_harness import CHEAP_SLOTS, ClinicServer, engine_for
 

@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.kiosk import DATABASE_NAME, SECRET_NAME, Kiosk, KioskError, NewStaff
-from kiosk.staff_console import StaffConsole, StaffConsoleError
+from kiosk.desk.data_folder import DATABASE_NAME, SECRET_NAME
+from kiosk.desk.errors import KioskError
+from kiosk.desk.facade import Kiosk
+from kiosk.desk.staff_console import StaffConsole, StaffConsoleError
+from kiosk.desk.staff_rules import NewStaff
 from kiosk.vault import (
     DeviceSecret,
     RecipientPrivateKey,

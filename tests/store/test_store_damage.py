@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.kiosk import Kiosk
+from kiosk.desk.enrolment import enroll
+from kiosk.desk.facade import Kiosk
 from kiosk.vault import Argon2Cost
-from sync.client.enrolment import enroll
 from tests.examples import example_checkin
 from tests.file_modes import honouring_file_modes
 from tests.sync.clinic_harness import ClinicServer, engine_for

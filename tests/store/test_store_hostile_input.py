@@ -8,10 +8,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kiosk.desk.errors import KioskError
+from kiosk.desk.facade import Kiosk
+from kiosk.desk.staff_rules import NewStaff
+from kiosk.desk.unlock import LockedOut
 from kiosk.intake.records import RecordKind, Severity
-from kiosk.kiosk import Kiosk, KioskError, LockedOut, NewStaff, WrongPin
 from kiosk.store import StoreError
 from kiosk.store.nurse_table import RecordDigest
+from kiosk.vault import WrongPin
 
 HOSTILE_TEXT = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kiosk.desk.facade import Kiosk
 from kiosk.intake.records import CheckIn, RecordKind
-from kiosk.kiosk import Kiosk
 from kiosk.store.nurse_table import SUMMARY_KIND, RecordDigest
 from kiosk.vault import DeviceSigningKey, RecipientPrivateKey, SealedRecord, Sealer
 from kiosk.vault.summary_chain import (

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from clinic_harness import CHEAP_SLOTS, ClinicServer
 
-from kiosk.kiosk import Kiosk
-from sync.client.enrolment import EnrolmentResult, enroll
+from kiosk.desk.enrolment import EnrolmentResult, enroll
+from kiosk.desk.facade import Kiosk
 
 
 @pytest.fixture(scope="session")

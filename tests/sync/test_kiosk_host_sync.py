@@ -12,8 +12,8 @@ import time
 
 from clinic_harness import ClinicServer, submit_checkins
 
-from kiosk.kiosk import Kiosk
-from sync.client.enrolment import EnrolmentResult
+from kiosk.desk.enrolment import EnrolmentResult
+from kiosk.desk.facade import Kiosk
 
 DELIVERY_WAIT_S = 60
 

@@ -10,7 +10,7 @@ import pytest
 from clinic_harness import ClinicServer, submit_checkins
 
 from kiosk.cli.sync_commands import add_commands
-from kiosk.kiosk import Kiosk
+from kiosk.desk.facade import Kiosk
 from tests.examples import EXAMPLE_LEGAL_NAME
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from kiosk.kiosk import Kiosk
+from kiosk.desk.facade import Kiosk
 from kiosk.store.timestamps import utc_now
 from sync.client.engine import SyncEngine
 from tests.examples import example_draft

@@ -17,12 +17,12 @@ from clinic_harness import (
     submit_checkins,
 )
 
+from kiosk.desk.enrolment import EnrolmentResult, enroll
+from kiosk.desk.facade import Kiosk
 from kiosk.intake.codec import from_payload
-from kiosk.kiosk import Kiosk
 from kiosk.vault import open_envelope
 from sync.client.clinic_config import verified_clinic_config
 from sync.client.engine import SyncOutcome
-from sync.client.enrolment import EnrolmentResult, enroll
 from sync.client.pins import ENROLMENT_SETTING
 from sync.client.queue_export import export_queue
 from sync.server.clinic_keys import unlock_clinic_key

@@ -13,10 +13,10 @@ import pytest
 from clinic_harness import ClinicServer, engine_for, kiosk_hashes, submit_checkins
 from fault_proxy import Fault, FaultProxy
 
-from kiosk.kiosk import Kiosk
+from kiosk.desk.enrolment import enroll
+from kiosk.desk.facade import Kiosk
 from kiosk.store.timestamps import utc_now
 from sync.client.engine import SyncOutcome
-from sync.client.enrolment import enroll
 
 
 @pytest.fixture

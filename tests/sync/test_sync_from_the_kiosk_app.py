@@ -6,9 +6,9 @@ from __future__ import annotations
 from textual.widgets import Button, Static
 
 from kiosk.app import KioskApp
-from kiosk.kiosk import Kiosk
+from kiosk.desk.enrolment import EnrolmentResult
+from kiosk.desk.facade import Kiosk
 from kiosk.screens.it_console import ITConsoleScreen
-from sync.client.enrolment import EnrolmentResult
 from tests.sync.clinic_harness import ClinicServer, submit_checkins
 
 

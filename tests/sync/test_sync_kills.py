@@ -20,10 +20,10 @@ import pytest
 import uvicorn  # noqa: F401
 from clinic_harness import ClinicServer, engine_for, kiosk_hashes, submit_checkins
 
-from kiosk.kiosk import Kiosk
+from kiosk.desk.enrolment import enroll
+from kiosk.desk.facade import Kiosk
 from kiosk.store.timestamps import utc_now
 from sync.client.engine import SyncOutcome
-from sync.client.enrolment import enroll
 
 # Imported here, not lazily by `run`, so every forked server starts without importing anything.
 from sync.server import app as _server_app  # noqa: F401

@@ -12,12 +12,12 @@ import httpx
 import pytest
 from clinic_harness import ClinicServer, engine_for, kiosk_hashes, submit_checkins
 
+from kiosk.desk.enrolment import EnrolmentResult, enroll
+from kiosk.desk.facade import Kiosk
 from kiosk.intake.codec import to_payload
-from kiosk.kiosk import Kiosk
 from kiosk.store.timestamps import utc_now
 from kiosk.vault import DeviceSigningKey, SealedRecord, Sealer
 from sync.client.engine import SyncOutcome
-from sync.client.enrolment import EnrolmentResult, enroll
 from sync.client.pins import ServerPins
 from sync.wire import PATH_BATCH
 from tests.examples import example_checkin

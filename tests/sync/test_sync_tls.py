@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from clinic_harness import ClinicServer, engine_for, kiosk_hashes, self_signed, submit_checkins
 
-from kiosk.kiosk import Kiosk
+from kiosk.desk.enrolment import enroll
+from kiosk.desk.facade import Kiosk
 from sync.client.engine import SyncOutcome
-from sync.client.enrolment import enroll
 from sync.client.errors import SyncError
 from sync.client.pins import ServerPins
 from sync.client.tls_pin import certificate_fingerprint

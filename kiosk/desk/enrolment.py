@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from kiosk.kiosk import Kiosk, KioskError
+from kiosk.desk.errors import KioskError
+from kiosk.desk.facade import Kiosk
 from kiosk.store.timestamps import utc_now, utc_text
 from kiosk.vault import KeyFormatError, RecipientPublicKey
 from kiosk.vault.keys import raw_key_fingerprint

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from kiosk.kiosk import ROLES as ROLES  # the `kiosk` command offers these roles
-from kiosk.kiosk import Kiosk, KioskError, NewStaff, check_new_staff
+from kiosk.desk.errors import KioskError
+from kiosk.desk.facade import Kiosk
+from kiosk.desk.staff_rules import NewStaff, check_new_staff
 from kiosk.store import StoreError
 from kiosk.store.rows import AuditCheck, OutboxState, RecordRow, StaffRow
 from kiosk.vault import KeyslotError, StaffKeyslot
@@ -165,8 +166,7 @@ class StaffConsole:
         if row.role != "nurse":
             return False
         try:
-            # Adapter: Kiosk has no public way to ask this yet, so its slot opener is used.
-            slot = StaffKeyslot.from_bytes(self.kiosk._open_slot(row.staff_id, row.keyslot))
+            slot = StaffKeyslot.from_bytes(self.kiosk.open_staff_slot(row.staff_id, row.keyslot))
         except (KioskError, KeyslotError):
             return False
         return not slot.awaits_staff_key

@@ -1,16 +1,15 @@
-"""A staff member's signed-in time at the kiosk: the unlocked session, its idle clock, its end.
+"""The base of every staff screen: one shift shared, activity counted, the idle lock and Lock.
 
-Every nurse and IT screen is a `StaffScreen`: it shares one `StaffShift`, counts any key, click
-or typing as activity, and when the shift is idle too long (clinic setting, default 2 minutes) or
-the person presses Lock, the shift ends: the staff key is dropped from memory, every staff screen
-is popped, and the patient screen that was underneath shows again.
+Every nurse and IT screen is a `StaffScreen`: it shares one `StaffShift` (kiosk/desk/
+staff_shift.py), counts any key, click or typing as activity, and when the shift is idle too long
+(clinic setting, default 2 minutes) or the person presses Lock, the shift ends: the staff key is
+dropped from memory, every staff screen is popped, and the patient screen that was underneath
+shows again.
 """
 
 from __future__ import annotations
 
 import math
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -18,61 +17,18 @@ from textual import events, on
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Static
 
-from kiosk.kiosk import Kiosk, KioskError, LockedOut, StaffSession, WrongPin
+from kiosk.desk.errors import KioskError
+from kiosk.desk.facade import Kiosk
+from kiosk.desk.staff_session import StaffSession
+from kiosk.desk.staff_shift import StaffShift
+from kiosk.desk.unlock import LockedOut
+from kiosk.locale.staff import staff_text
 from kiosk.messages import ShiftLocked, is_activity
-from kiosk.widgets.staff_display import staff_text
-
-
-class ShiftEnded(Exception):
-    """The staff session was locked; nothing more can be read or signed with it."""
+from kiosk.vault import WrongPin
 
 
 class PinRefused(Exception):
     """The kiosk did not open with a PIN; the message is what the staff member reads."""
-
-
-class StaffShift:
-    """The one unlocked staff session, with the clock that locks it when nobody touches it."""
-
-    def __init__(
-        self,
-        kiosk: Kiosk,
-        session: StaffSession,
-        idle_seconds: float,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.kiosk = kiosk
-        self.staff_id = session.staff_id
-        self.role = session.role
-        self.idle_seconds = idle_seconds
-        self._session: StaffSession | None = session
-        self._clock = clock
-        self._last_activity = clock()
-
-    @property
-    def session(self) -> StaffSession:
-        """The live session; raises ShiftEnded once the shift is over."""
-        if self._session is None:
-            raise ShiftEnded(f"the shift of {self.staff_id} has ended")
-        return self._session
-
-    @property
-    def active(self) -> bool:
-        return self._session is not None
-
-    def touch(self) -> None:
-        """Someone used the kiosk: restart the idle clock."""
-        self._last_activity = self._clock()
-
-    def seconds_left(self) -> float:
-        """Seconds until the idle lock, never below zero."""
-        return max(0.0, self.idle_seconds - (self._clock() - self._last_activity))
-
-    def end(self) -> None:
-        """Drop the staff key: the session forgets it and this shift forgets the session."""
-        if self._session is not None:
-            self._session.lock()
-            self._session = None
 
 
 class StaffOnly:

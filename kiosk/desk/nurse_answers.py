@@ -29,7 +29,7 @@ from kiosk.intake.records import (
 )
 from kiosk.intake.scoring import midas_grade, midas_total, phq9_band, phq9_total
 from kiosk.locale import translate
-from kiosk.widgets.staff_display import staff_text, staff_time
+from kiosk.locale.staff import staff_text, staff_time
 
 NURSE_LANGUAGE = "en"
 
