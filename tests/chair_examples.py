@@ -35,13 +35,12 @@ from kiosk.intake.chair.records import (
     RateChange,
     RateUnit,
     ScoreItem,
-    ScoreKind,
     SideEffect,
     SideEffectAction,
     StopReason,
 )
 from kiosk.intake.chair.scores import SCORE_ITEMS
-from kiosk.intake.config import ClinicConfig, default_config
+from kiosk.intake.config import ClinicConfig, ScoreKind, default_config
 from kiosk.intake.records import Flag, Severity, StopOverride
 from tests.examples import (
     EXAMPLE_CHECKIN_ID,

@@ -18,12 +18,12 @@ import unicodedata
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
-from kiosk.intake.chair.records import ScoreKind
 from kiosk.intake.measures import MEASURES
 from kiosk.intake.records import Severity
 
@@ -78,6 +78,15 @@ _DIRECTION_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u206
 
 class ConfigError(ValueError):
     """A clinic configuration that cannot be used; the message says where and what to do."""
+
+
+class ScoreKind(StrEnum):
+    """The discharge score a clinic uses."""
+
+    #: Modified Aldrete (Aldrete 1995): activity, respiration, circulation, consciousness, SpO2.
+    ALDRETE = "aldrete"
+    #: Modified Post-Anaesthetic Discharge Scoring System (Chung 1995).
+    PADSS = "padss"
 
 
 @dataclass(frozen=True)

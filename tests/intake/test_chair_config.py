@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.intake.chair.records import ScoreKind
-from kiosk.intake.config import ConfigError, InfusionDrug, default_config, load_config_text
+from kiosk.intake.config import (
+    ConfigError,
+    InfusionDrug,
+    ScoreKind,
+    default_config,
+    load_config_text,
+)
 
 CHAIR = default_config().chair
 

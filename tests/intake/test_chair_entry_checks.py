@@ -34,12 +34,11 @@ from kiosk.intake.chair.records import (
     Rate,
     RateChange,
     RateUnit,
-    ScoreKind,
     SideEffect,
     SideEffectAction,
     StopReason,
 )
-from kiosk.intake.config import ClinicConfig, default_config, load_config_text
+from kiosk.intake.config import ClinicConfig, ScoreKind, default_config, load_config_text
 from kiosk.intake.validation import FieldProblem
 from kiosk.locale import LANGUAGES, catalog, translate
 from tests.chair_examples import (

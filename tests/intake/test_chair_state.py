@@ -29,11 +29,10 @@ from kiosk.intake.chair.records import (
     RateChange,
     RateUnit,
     ScoreItem,
-    ScoreKind,
     StopReason,
 )
 from kiosk.intake.chair.state import ChairState, chair_state
-from kiosk.intake.config import ClinicConfig, default_config, load_config_text
+from kiosk.intake.config import ClinicConfig, ScoreKind, default_config, load_config_text
 from kiosk.intake.records import Severity, StopOverride
 from tests.chair_examples import (
     ChairLog,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from kiosk.intake.config import ScoreKind
 from kiosk.intake.records import StopOverride
 
 
@@ -217,15 +218,6 @@ class SideEffect:
     action_detail: str
     #: When the action was taken (None when nothing was done).
     action_at: datetime | None
-
-
-class ScoreKind(StrEnum):
-    """The discharge score a clinic uses."""
-
-    #: Modified Aldrete (Aldrete 1995): activity, respiration, circulation, consciousness, SpO2.
-    ALDRETE = "aldrete"
-    #: Modified Post-Anaesthetic Discharge Scoring System (Chung 1995).
-    PADSS = "padss"
 
 
 @dataclass(frozen=True)

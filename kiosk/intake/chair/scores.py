@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from kiosk.intake.chair.records import DischargeScore, ScoreItem, ScoreKind
+from kiosk.intake.chair.records import DischargeScore, ScoreItem
+from kiosk.intake.config import ScoreKind
 from kiosk.intake.validation import FieldProblem
 
 #: Each score's items, in the published order, with the points each allows.
