@@ -37,10 +37,10 @@ from textual.widgets import ContentSwitcher  # noqa: E402
 
 from bench.screen_switch import p95  # noqa: E402
 from kiosk.app import KioskApp  # noqa: E402
+from kiosk.checkin_screens import build_step_screens  # noqa: E402
 from kiosk.intake.checkin_steps import STEPS  # noqa: E402
 from kiosk.intake.config import default_config  # noqa: E402
 from kiosk.offscreen import mount_offscreen  # noqa: E402
-from kiosk.screens.checkin_screen_set import build_step_screens  # noqa: E402
 from kiosk.screens.step_screen import StepScreen  # noqa: E402
 from kiosk.themes import KIOSK_THEMES, STANDARD_THEME  # noqa: E402
 

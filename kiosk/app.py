@@ -343,7 +343,7 @@ class KioskApp(App[None], inherit_bindings=False):
     @work(exclusive=True, group="steps")
     async def _build_steps(self, language: str) -> None:
         # Why imported here: the step screens are not needed to draw the welcome screen.
-        from kiosk.screens.checkin_screen_set import build_step_screens
+        from kiosk.checkin_screens import build_step_screens
 
         await self._open_kiosk()
         await self._discard_steps()

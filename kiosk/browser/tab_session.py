@@ -26,7 +26,7 @@ from kiosk.locale import LANGUAGES, catalog
 #: What a session imports only later (step screens after the welcome screen, staff screens at
 #: the staff key, the sync engine at the first sync): loaded once in the forker instead.
 LATER_IMPORTS = (
-    "kiosk.screens.checkin_screen_set",
+    "kiosk.checkin_screens",
     "kiosk.screens.staff_unlock",
     "kiosk.screens.it_console",
     "sync.client.engine",
