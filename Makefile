@@ -28,6 +28,7 @@ services: $(STAMP) $(FHIR_ENGINE_STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check kiosk sync tests bench
 	$(BIN)/ruff format --check kiosk sync tests bench
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
