@@ -58,7 +58,6 @@ from kiosk.messages import (
     SyncFinished,
     is_activity,
 )
-from kiosk.offscreen import mount_offscreen
 from kiosk.screens.done import DoneScreen
 from kiosk.screens.still_there import StillThereScreen
 from kiosk.screens.welcome import WelcomeScreen
@@ -344,6 +343,7 @@ class KioskApp(App[None], inherit_bindings=False):
     async def _build_steps(self, language: str) -> None:
         # Why imported here: the step screens are not needed to draw the welcome screen.
         from kiosk.checkin_screens import build_step_screens
+        from kiosk.offscreen import mount_offscreen
 
         await self._open_kiosk()
         await self._discard_steps()

@@ -3,9 +3,10 @@ messages, every one of them here.
 
 Kept apart from the screens so the App handles them without importing every step screen at
 start-up (the steps are built after the welcome screen is up). A widget's own messages stay
-on the widget, as Textual's do (`ChoiceList.Changed`, `TickBox.Toggled`). Each is a dataclass
-with `repr=False`: Textual prints a crash with its locals, and a message's repr must never show
-a patient's answers (the base repr names the message only). Sealing results carry ids only.
+on the widget, as Textual's do (`ChoiceList.Changed`, `TickBox.Toggled`). A message with
+fields is a `@dataclass(repr=False, eq=False)`: Textual prints a crash with its locals, and a
+message's repr must never show a patient's answers (the base repr names the message only);
+messages compare and hash by identity, as Textual's own do. Sealing results carry ids only.
 """
 
 from __future__ import annotations
@@ -29,19 +30,18 @@ def is_activity(event: events.Event) -> bool:
 # ---- the patient's check-in ---------------------------------------------------------------
 
 
-@dataclass(repr=False)
 class CheckInPressed(Message):
     """The patient pressed "Check in" on the welcome screen."""
 
 
-@dataclass(repr=False)
+@dataclass(repr=False, eq=False)
 class LanguageChosen(Message):
     """The patient chose a language on the welcome screen."""
 
     language: str
 
 
-@dataclass(repr=False)
+@dataclass(repr=False, eq=False)
 class DisplayToggled(Message):
     """Larger text or high contrast was switched on the welcome screen."""
 
@@ -49,7 +49,7 @@ class DisplayToggled(Message):
     high_contrast: bool
 
 
-@dataclass(repr=False)
+@dataclass(repr=False, eq=False)
 class StepDone(Message, Generic[T]):
     """The patient pressed Next on a step whose answers all pass."""
 
@@ -57,43 +57,39 @@ class StepDone(Message, Generic[T]):
     section: T
 
 
-@dataclass(repr=False)
+@dataclass(repr=False, eq=False)
 class StepBack(Message):
     """The patient pressed Back."""
 
     step: str
 
 
-@dataclass(repr=False)
+@dataclass(repr=False, eq=False)
 class EditPressed(Message):
     """On the review, the patient wants to change a section."""
 
     step: str
 
 
-@dataclass(repr=False)
 class SubmitPressed(Message):
     """The patient pressed Submit on the review."""
 
 
-@dataclass(repr=False)
 class ConsentDeclinePressed(Message):
     """The patient declined the consent."""
 
 
-@dataclass(repr=False)
+@dataclass(repr=False, eq=False)
 class SelfHarmAnswered(Message):
     """PHQ-9 item 9 was answered above 0; carries the answers so far (unanswered as 0)."""
 
     answers_so_far: Phq9
 
 
-@dataclass(repr=False)
 class PatientActivity(Message):
     """The patient pressed a key, touched or pasted: the App restarts its idle clock."""
 
 
-@dataclass(repr=False)
 class FinishPressed(Message):
     """The patient tapped Finish on the Done screen: back to welcome now."""
 
@@ -101,21 +97,21 @@ class FinishPressed(Message):
 # ---- sealing (posted by the App's seal worker) --------------------------------------------
 
 
-@dataclass(repr=False)
+@dataclass(repr=False, eq=False)
 class DraftSealed(Message):
     """A draft is stored (the id only: messages must not carry a patient's answers)."""
 
     record_id: str
 
 
-@dataclass(repr=False)
+@dataclass(repr=False, eq=False)
 class CheckInSealed(Message):
     """The check-in (or the declined consent) is stored: the patient may go."""
 
     declined: bool
 
 
-@dataclass(repr=False)
+@dataclass(repr=False, eq=False)
 class SealFailed(Message):
     """Storing failed; the reason names a place, never a patient value."""
 
@@ -125,12 +121,11 @@ class SealFailed(Message):
 # ---- staff --------------------------------------------------------------------------------
 
 
-@dataclass(repr=False)
 class StaffLineTapped(Message):
     """Someone tapped the welcome screen's staff line: a tablet has no F12 key."""
 
 
-@dataclass(repr=False)
+@dataclass(repr=False, eq=False)
 class ShiftLocked(Message):
     """A staff shift ended and the staff screens are gone."""
 
@@ -138,7 +133,7 @@ class ShiftLocked(Message):
     reason: str
 
 
-@dataclass(repr=False)
+@dataclass(repr=False, eq=False)
 class ResumeDraftRequested(Message):
     """Posted after the nurse's shift ends: continue this draft in patient mode."""
 
@@ -146,12 +141,11 @@ class ResumeDraftRequested(Message):
     draft: Draft
 
 
-@dataclass(repr=False)
 class SyncNowRequested(Message):
     """IT asked for a sync run now (the App's sync worker does it)."""
 
 
-@dataclass(repr=False)
+@dataclass(repr=False, eq=False)
 class SyncFinished(Message):
     """The sync worker finished one run; the IT console (if showing) redraws its status and,
     after "Sync now" (`forced`), says how the run ended. Sync handles sealed envelopes only:
