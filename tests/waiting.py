@@ -36,3 +36,13 @@ async def button_ready(pilot: Pilot[None], button: Button) -> None:
     """Wait until `button` no longer shows its last press: a Button ignores a click meanwhile,
     where a person's next press comes later."""
     await wait_until(pilot, lambda: not button.has_class("-active"), f"{button.id} ready again")
+
+
+def wait_for(condition: Callable[[], bool], what: str, timeout_s: float = DEADLINE_S) -> None:
+    """Outside an app (another process at work): wait until `condition()` holds; fail naming
+    `what` after `timeout_s`."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never saw {what} within {timeout_s:.0f} s")
+        time.sleep(POLL_S)

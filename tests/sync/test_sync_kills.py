@@ -14,6 +14,7 @@ import signal
 import threading
 import time
 from datetime import datetime, timedelta
+from functools import partial
 
 import httpx
 import pytest
@@ -28,8 +29,12 @@ from sync.client.engine import SyncOutcome
 # Imported here, not lazily by `run`, so every forked server starts without importing anything.
 from sync.server import app as _server_app  # noqa: F401
 from sync.server.cli import main as clinic_server_main
+from tests.waiting import wait_for
 
 KILLS = 50
+#: Every this many kills waits until records got through first, so that the runs between kills
+#: deliver on a machine of any speed (a random moment alone may cut every run off on a busy one).
+LET_THROUGH_EVERY = 5
 # Each killed sync leaves its records leased as 'sending'; the next one starts past that lease.
 STEP = timedelta(seconds=150)
 
@@ -37,6 +42,10 @@ STEP = timedelta(seconds=150)
 def _kill(pid: int) -> None:
     os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
+
+
+def _acked_more_than(kiosk: Kiosk, count: int) -> bool:
+    return kiosk.store.counts_by_state()["acked"] > count
 
 
 def _sync_forever_in_a_child(kiosk: Kiosk, start: int) -> int:
@@ -62,8 +71,11 @@ def test_killing_the_kiosk_sync_process_at_random_loses_and_duplicates_nothing(
     cut_off = 0
     for kill in range(KILLS):
         submit_checkins(kiosk, 1)
+        acked_before = kiosk.store.counts_by_state()["acked"]
         pid = _sync_forever_in_a_child(kiosk, start=kill * 10)
-        time.sleep(rng.uniform(0.0, 0.25))
+        if kill % LET_THROUGH_EVERY == 0:
+            wait_for(partial(_acked_more_than, kiosk, acked_before), "a record delivered")
+        time.sleep(rng.uniform(0.0, 0.25))  # the kill's random moment, not a wait
         _kill(pid)
         counts = kiosk.store.counts_by_state()
         cut_off += counts["queued"] + counts["sending"] > 0
@@ -125,7 +137,9 @@ def test_killing_the_clinic_server_at_random_during_sync_loses_and_duplicates_no
         pid = _serve_in_a_child(server)
         runner = threading.Thread(target=sync, args=(utc_now() + STEP * kill,))
         runner.start()
-        time.sleep(rng.uniform(0.0, 0.35))
+        if kill % LET_THROUGH_EVERY == 0:
+            runner.join()  # this run ends by itself before the kill
+        time.sleep(rng.uniform(0.0, 0.35))  # the kill's random moment, not a wait
         _kill(pid)
         runner.join()
     # The kills cut runs off, and between kills records did get through.
