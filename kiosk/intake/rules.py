@@ -120,9 +120,23 @@ def sort_flags(flags: Iterable[Flag]) -> tuple[Flag, ...]:
     return tuple(sorted(flags, key=lambda f: (not f.urgent, f.severity.rank, f.code, f.answer)))
 
 
+def open_flags(
+    checkin_flags: Iterable[Flag], vitals: Vitals | None, config: ClinicConfig
+) -> tuple[Flag, ...]:
+    """Every open flag of a check-in: its own and those its latest vitals raise, most urgent
+    first. The check-in page and the sign-off show these; today's list sorts by the highest."""
+    vitals_flags = () if vitals is None else screen_vitals(vitals, config)
+    return sort_flags([*checkin_flags, *vitals_flags])
+
+
 def highest_severity(flags: Iterable[Flag]) -> Severity | None:
     """The most urgent severity among the flags, or None when there are none."""
-    return min((flag.severity for flag in flags), key=lambda s: s.rank, default=None)
+    return most_severe(flag.severity for flag in flags)
+
+
+def most_severe(severities: Iterable[Severity | None]) -> Severity | None:
+    """The most urgent of the severities given (None for "no flag" is skipped), or None."""
+    return min((s for s in severities if s is not None), key=lambda s: s.rank, default=None)
 
 
 def _flag(config: ClinicConfig, code: str, answer: str, not_sure: bool = False) -> Flag:

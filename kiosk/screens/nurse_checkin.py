@@ -20,8 +20,9 @@ from textual.widgets import Button, Static
 from kiosk.desk.nurse_answers import AnswerSection, answer_sections
 from kiosk.desk.staff_shift import StaffShift
 from kiosk.intake.checkin_steps import STEPS
+from kiosk.intake.config import ClinicConfig
 from kiosk.intake.records import CheckIn, Draft, Flag, NurseDecision, StopOverride, Vitals
-from kiosk.intake.rules import screen_checkin, screen_draft
+from kiosk.intake.rules import open_flags, screen_checkin, screen_draft
 from kiosk.locale.staff import staff_text
 from kiosk.messages import ResumeDraftRequested
 from kiosk.screens.nurse_signoff import DecisionGrounds, NurseSignOffScreen, open_flags_text
@@ -50,8 +51,8 @@ def section_text(section: AnswerSection) -> Text:
 
 @dataclass(frozen=True)
 class OpenedCheckIn:
-    """A check-in or draft opened with the staff key, its flags, its latest signed vitals, the
-    clinicians' overrides of its STOP flags and the nurse's latest decision."""
+    """A check-in or draft opened with the staff key, its own flags, its latest signed vitals,
+    the clinicians' overrides of its STOP flags and the nurse's latest decision."""
 
     record_id: str
     record: CheckIn | Draft
@@ -59,6 +60,10 @@ class OpenedCheckIn:
     vitals: tuple[str, Vitals] | None
     overrides: tuple[tuple[str, StopOverride], ...] = ()
     decision: tuple[str, NurseDecision] | None = None
+
+    def open_flags(self, config: ClinicConfig) -> tuple[Flag, ...]:
+        """Every open flag: the check-in's and its latest vitals', as the sign-off shows them."""
+        return open_flags(self.flags, None if self.vitals is None else self.vitals[1], config)
 
     def grounds(self) -> DecisionGrounds:
         """What the sign-off needs from this check-in besides the vitals."""
@@ -120,7 +125,10 @@ class NurseCheckInScreen(StaffScreen):
             yield Static(self._heading(opened), classes="nurse-section-title", markup=False)
             yield Static(staff_text("checkin.flags"), classes="nurse-section-title")
             overrides = [override for _, override in opened.overrides]
-            yield Static(open_flags_text(opened.flags, overrides), id="nurse-checkin-flags")
+            yield Static(
+                open_flags_text(opened.open_flags(self.shift.kiosk.config), overrides),
+                id="nurse-checkin-flags",
+            )
             for section in answer_sections(record, zone, self.shift.kiosk.config.consent):
                 yield Static(section.title, classes="nurse-section-title", markup=False)
                 yield Static(section_text(section), classes="nurse-section")

@@ -32,7 +32,7 @@ from kiosk.intake.records import (
     StopOverride,
     Vitals,
 )
-from kiosk.intake.rules import screen_vitals, sort_flags
+from kiosk.intake.rules import open_flags
 from kiosk.intake.validation import Invalid, validate_detail, validate_person_name
 from kiosk.locale import translate
 from kiosk.locale.staff import counted, staff_text
@@ -130,8 +130,8 @@ class NurseSignOffScreen(StaffScreen):
         self.signed_vitals_id = signed_vitals_id
         #: Overrides added on this screen, sealed when the nurse signs.
         self.pending: list[StopOverride] = []
-        self.flags: tuple[Flag, ...] = sort_flags(
-            [*self.grounds.checkin_flags, *screen_vitals(vitals, shift.kiosk.config)]
+        self.flags: tuple[Flag, ...] = open_flags(
+            self.grounds.checkin_flags, vitals, shift.kiosk.config
         )
 
     # ---- what is on screen ------------------------------------------------------------

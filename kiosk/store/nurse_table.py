@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from kiosk.intake.records import DecisionOutcome, RecordKind, Severity
+from kiosk.intake.rules import most_severe
 from kiosk.store.errors import StoreError
 
 SUMMARY_KIND = "summary"
@@ -133,6 +134,7 @@ class CheckInSummary:
     consent_declined: bool
     vitals_done: bool
     vitals_record_id: str | None
+    #: The highest flag of the latest vitals alone (`highest` is the check-in's and theirs).
     vitals_highest: Severity | None
     #: The nurse's latest decision (cleared / hold) on this check-in, if any.
     decision_record_id: str | None = None
@@ -220,7 +222,11 @@ def _lineage(rows: Iterable[DigestRow]) -> dict[str, list[str]]:
 
 
 def _summary(row: DigestRow, vitals: DigestRow | None, declined: bool) -> CheckInSummary:
+    """One row; its flag is the check-in's and its latest vitals' together, as the check-in page
+    and the sign-off show them (kiosk.intake.rules.open_flags), so a STOP the vitals raise sorts
+    the row up."""
     digest = row.digest
+    measured = RecordDigest(RecordKind.VITALS) if vitals is None else vitals.digest
     return CheckInSummary(
         record_id=row.record_id,
         kind=digest.kind,
@@ -229,9 +235,9 @@ def _summary(row: DigestRow, vitals: DigestRow | None, declined: bool) -> CheckI
         name=digest.legal_name or "(name not given yet)",
         preferred_name=digest.preferred_name,
         date_of_birth=digest.date_of_birth,
-        highest=digest.highest,
-        urgent=digest.urgent,
-        flag_codes=digest.flag_codes,
+        highest=most_severe((digest.highest, measured.highest)),
+        urgent=digest.urgent or measured.urgent,
+        flag_codes=digest.flag_codes + measured.flag_codes,
         step=digest.step,
         consent_declined=declined,
         vitals_done=vitals is not None,
