@@ -19,7 +19,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Input, RadioButton, RadioSet, Select, Static
+from textual.widgets import Button, Input, Select, Static
 
 from kiosk.desk.errors import KioskError
 from kiosk.desk.staff_shift import StaffShift
@@ -37,6 +37,7 @@ from kiosk.intake.validation import Invalid, validate_detail, validate_person_na
 from kiosk.locale import translate
 from kiosk.locale.staff import counted, staff_text
 from kiosk.screens.staff_screen import PinRefused, StaffScreen, unlock_with_pin
+from kiosk.widgets.decision_choice import DecisionButton, DecisionChoice
 from kiosk.widgets.staff_display import VITAL_UNITS, flags_text, inert
 from kiosk.widgets.staff_pin_pad import StaffPinPad
 from kiosk.widgets.staff_shift_bar import StaffShiftBar
@@ -166,9 +167,9 @@ class NurseSignOffScreen(StaffScreen):
                 )
                 yield Button(staff_text("signoff.override_add"), id="override-add")
             yield Static(staff_text("signoff.decision"), classes="nurse-section-title")
-            with RadioSet(id="signoff-decision"):
-                yield RadioButton(staff_text("signoff.cleared"), id="decision-cleared")
-                yield RadioButton(staff_text("signoff.hold"), id="decision-hold")
+            with DecisionChoice(id="signoff-decision"):
+                yield DecisionButton(staff_text("signoff.cleared"), id="decision-cleared")
+                yield DecisionButton(staff_text("signoff.hold"), id="decision-hold")
             yield Input(
                 id="signoff-hold-reason",
                 placeholder=staff_text("signoff.hold_reason"),
@@ -261,7 +262,7 @@ class NurseSignOffScreen(StaffScreen):
 
     def outcome(self) -> DecisionOutcome | None:
         """What the nurse chose: cleared, hold, or nothing yet."""
-        pressed = self.query_one("#signoff-decision", RadioSet).pressed_button
+        pressed = self.query_one("#signoff-decision", DecisionChoice).pressed_button
         if pressed is None:
             return None
         return DecisionOutcome.CLEARED if pressed.id == "decision-cleared" else DecisionOutcome.HOLD

@@ -1,0 +1,58 @@
+"""The decision on sign-off as the walk met it: which choice is taken shows by shape, not by
+colour alone, and Up on the first choice (Down on the last) stays there instead of wrapping."""
+
+from __future__ import annotations
+
+from textual.widgets import RadioButton
+
+from kiosk.desk.facade import Kiosk
+from kiosk.intake.records import DecisionOutcome
+from kiosk.screens.nurse_signoff import NurseSignOffScreen
+from tests.staff.conftest import NURSE, NURSE_PIN, StaffHostApp, tap
+from tests.staff.test_nurse_journey import unlock
+from tests.staff.test_nurse_signoff_decision import (
+    open_only_checkin,
+    submit_hana,
+    vitals_then_sign_off,
+)
+
+
+def drawn(app: StaffHostApp, selector: str) -> str:
+    """A choice's line as characters, without its colours."""
+    return str(app.screen.query_one(selector, RadioButton).render())
+
+
+def outcome(app: StaffHostApp) -> DecisionOutcome | None:
+    screen = app.screen
+    assert isinstance(screen, NurseSignOffScreen)
+    return screen.outcome()
+
+
+async def test_the_chosen_decision_differs_from_the_other_in_shape(kiosk: Kiosk) -> None:
+    submit_hana(kiosk)
+    app = StaffHostApp(kiosk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock(pilot, NURSE, NURSE_PIN)
+        await open_only_checkin(app, pilot)
+        await vitals_then_sign_off(app, pilot)
+        assert "●" not in drawn(app, "#decision-cleared") + drawn(app, "#decision-hold")
+        await tap(pilot, "#decision-hold")
+        hold, cleared = drawn(app, "#decision-hold"), drawn(app, "#decision-cleared")
+    assert hold.startswith("▐●▌") and "Hold" in hold
+    assert cleared.startswith("▐ ▌") and "Cleared for the infusion" in cleared
+
+
+async def test_arrows_on_the_decision_stop_at_either_end(kiosk: Kiosk) -> None:
+    submit_hana(kiosk)
+    app = StaffHostApp(kiosk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock(pilot, NURSE, NURSE_PIN)
+        await open_only_checkin(app, pilot)
+        await vitals_then_sign_off(app, pilot)
+        await tap(pilot, "#decision-cleared")
+        await pilot.press("up", "enter")  # already on the first: Up goes nowhere
+        after_up = outcome(app)
+        await pilot.press("down", "down", "enter")  # on the last: the second Down goes nowhere
+        after_down = outcome(app)
+    assert after_up is DecisionOutcome.CLEARED
+    assert after_down is DecisionOutcome.HOLD
