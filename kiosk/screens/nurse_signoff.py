@@ -200,8 +200,15 @@ class NurseSignOffScreen(StaffScreen):
         cleared = {o.flag.code for o in [*self._overrides(), *self.pending]}
         return [f for f in self.flags if f.severity is Severity.STOP and f.code not in cleared]
 
-    def _override_choices(self) -> list[tuple[str, str]]:
-        return [(f"{flag.code}: {flag.reason}", flag.code) for flag in self._uncovered_stops()]
+    def _override_choices(self) -> list[tuple[Text, str]]:
+        """Each STOP waiting, in the nurse's words (its reason and the answer), never its code."""
+        choices = []
+        for flag in self._uncovered_stops():
+            words = Text(f"{flag.reason} ({staff_text('checkin.answer')}: ")
+            words.append_text(inert(flag.answer))
+            words.append(")")
+            choices.append((words, flag.code))
+        return choices
 
     def _say(self, words: str) -> None:
         self.query_one("#signoff-problem", Static).update(words)

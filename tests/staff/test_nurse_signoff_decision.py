@@ -5,7 +5,7 @@ And the consent section reads as the patient ticked it, in words."""
 from __future__ import annotations
 
 from textual.pilot import Pilot
-from textual.widgets import Select, Static
+from textual.widgets import OptionList, Select, Static
 
 from kiosk.desk.facade import Kiosk
 from kiosk.intake.records import (
@@ -198,3 +198,21 @@ async def test_the_consent_section_shows_each_acknowledgement_in_words(kiosk: Ki
     assert "I have read what the infusion involves and its possible side effects." in consent
     assert "I know I may ask to stop the infusion at any time." in consent
     assert "treatment_and_side_effects" not in consent and "may_stop" not in consent
+
+
+async def test_the_override_picker_names_each_stop_in_the_nurses_words(kiosk: Kiosk) -> None:
+    submit_hana(kiosk)
+    app = StaffHostApp(kiosk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock(pilot, NURSE, NURSE_PIN)
+        await open_only_checkin(app, pilot)
+        await vitals_then_sign_off(app, pilot)
+        await tap(pilot, "#override-flag")
+        select = app.screen.query_one("#override-flag", Select)
+        await wait_until(pilot, lambda: select.expanded, "the STOP flags to choose from")
+        overlay = select.query_one("SelectOverlay", OptionList)  # the list it drops down
+        offered = [str(option.prompt) for option in overlay.options][1:]  # past the prompt
+    assert offered == [
+        "Reports heart disease (coronary, heart failure, arrhythmia) or a prior heart attack."
+        " (answer: yes)"
+    ]
