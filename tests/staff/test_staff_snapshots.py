@@ -1,6 +1,7 @@
-"""What the nurse and IT screens look like, pinned as SVG snapshots (standard and high
-contrast). Data is fixed (fictional patients, frozen clocks, stand-in kiosk ids) so the
-pictures change only when the screens do. Update with `pytest --snapshot-update`."""
+"""What the staff screens look like, pinned as SVG snapshots, one test per screen and state in
+each theme (standard and high contrast), so the first changed picture does not hide the rest.
+Data is fixed (fictional patients, frozen clocks, stand-in kiosk ids) so the pictures change
+only when the screens do. Update with `pytest --snapshot-update` and review the SVG diff."""
 
 from __future__ import annotations
 
@@ -26,11 +27,13 @@ from kiosk.screens.nurse_checkin import NurseCheckInScreen, OpenedCheckIn
 from kiosk.screens.nurse_queue import NurseQueueScreen
 from kiosk.screens.nurse_signoff import NurseSignOffScreen
 from kiosk.screens.nurse_vitals import NurseVitalsScreen
+from kiosk.screens.staff_unlock import StaffUnlockScreen
 from kiosk.store.nurse_table import CheckInSummary
 from kiosk.store.rows import StaffRow
 from kiosk.themes import HIGH_CONTRAST_THEME, KIOSK_THEMES, STANDARD_THEME
 from kiosk.vault import Argon2Cost, PinProtection
 from tests.examples import example_checkin, example_history, example_vitals
+from tests.staff.conftest import NURSE
 
 ARRIVED = datetime(2025, 3, 14, 14, 0, tzinfo=UTC)
 
@@ -160,10 +163,12 @@ async def typed_vitals(pilot: Pilot[None]) -> None:
     await no_blink(pilot)
 
 
-SCREENS: dict[str, tuple[Callable[[], Screen[None]], Callable[[Pilot[None]], Any]]] = {
-    "queue": (lambda: NurseQueueScreen(fake_shift()), no_blink),
-    "checkin": (lambda: NurseCheckInScreen(fake_shift(), opened_urgent()), no_blink),
-    "vitals": (lambda: NurseVitalsScreen(fake_shift(), "record-1"), typed_vitals),
+#: Each staff screen in one state, by a name a nurse or IT would use for it.
+STATES: dict[str, tuple[Callable[[], Screen[None]], Callable[[Pilot[None]], Any]]] = {
+    "staff_unlock": (lambda: StaffUnlockScreen(cast(Kiosk, FakeKiosk())), no_blink),
+    "nurse_queue": (lambda: NurseQueueScreen(fake_shift()), no_blink),
+    "urgent_checkin": (lambda: NurseCheckInScreen(fake_shift(), opened_urgent()), no_blink),
+    "vitals_out_of_range": (lambda: NurseVitalsScreen(fake_shift(), "record-1"), typed_vitals),
     "signoff": (
         lambda: NurseSignOffScreen(
             fake_shift(),
@@ -177,10 +182,24 @@ SCREENS: dict[str, tuple[Callable[[], Screen[None]], Callable[[Pilot[None]], Any
     ),
     "it_console": (lambda: ITConsoleScreen(fake_shift("it")), no_blink),
 }
+THEMES = pytest.mark.parametrize("theme", [STANDARD_THEME, HIGH_CONTRAST_THEME])
+SIZE = (110, 36)
 
 
-@pytest.mark.parametrize("theme", [STANDARD_THEME, HIGH_CONTRAST_THEME])
-@pytest.mark.parametrize("name", sorted(SCREENS))
-def test_staff_screen_snapshot(snap_compare: Any, name: str, theme: str) -> None:
-    make, before = SCREENS[name]
-    assert snap_compare(ScreenHost(make, theme), terminal_size=(110, 36), run_before=before)
+@THEMES
+@pytest.mark.parametrize("state", STATES)
+def test_staff_screen(snap_compare: Any, state: str, theme: str) -> None:
+    make, before = STATES[state]
+    assert snap_compare(ScreenHost(make, theme), terminal_size=SIZE, run_before=before)
+
+
+@THEMES
+def test_staff_unlock_after_a_wrong_pin(snap_compare: Any, kiosk: Kiosk, theme: str) -> None:
+    """A real demo kiosk checks the PIN: the one-line refusal, the PIN box emptied."""
+
+    async def wrong_pin(pilot: Pilot[None]) -> None:
+        await pilot.press(*NURSE, "enter", *"000000", "enter")
+        await no_blink(pilot)
+
+    host = ScreenHost(lambda: StaffUnlockScreen(kiosk), theme)
+    assert snap_compare(host, terminal_size=SIZE, run_before=wrong_pin)
