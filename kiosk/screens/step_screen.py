@@ -5,10 +5,12 @@ the patient has typed there and left it, or tried to go on, and "Next" stays dis
 reason written beside it until every field on the step passes. The step's `collect()` turns the
 fields into the record section the session keeps; a step never stores anything itself.
 
-Keys: a step opens on its first field; Enter in a box moves to the next question, and from the
-last one to Next (or, while Next cannot be pressed, shows every problem and stays); Down and Up
-move between the questions, text boxes included; Tab reaches Next before Back. The keypad shows
-(in its own place, which stays) only while a box for a date, a time or a number has the focus.
+Keys: a step opens on its first field; Enter in a box, on a tick box or on a list's last
+question moves to the next question, and from the last one to Next (or, while Next cannot be
+pressed, shows every problem and stays): Enter never ticks or chooses, Space or a tap does;
+Down and Up move between the questions, text boxes included; Tab reaches Next before Back. The
+keypad shows (in its own place, which stays) only while a box for a date, a time or a number has
+the focus.
 """
 
 from __future__ import annotations
@@ -81,6 +83,8 @@ class FieldSpec:
 
 class StepScreen(KeptStylesScreen):
     """Base of the patient steps: subclasses compose `body()` and implement `collect()`."""
+
+    BINDINGS = [Binding("enter", "go_on", show=False)]
 
     #: The step name stored in drafts and used for navigation.
     STEP = ""
@@ -295,9 +299,17 @@ class StepScreen(KeptStylesScreen):
 
     @on(Input.Submitted)
     def _enter_in_field(self, event: Input.Submitted) -> None:
+        self.go_on_from(event.input)
+
+    def action_go_on(self) -> None:
+        """Enter on a tick box or past a list's last question (they leave Enter to the step)."""
+        if self.focused is not None:
+            self.go_on_from(self.focused)
+
+    def go_on_from(self, question: Widget) -> None:
         """Enter moves to the next question; after the last, to Next, never to Back."""
         questions = self.query_one(StepBody).questions()
-        index = questions.index(event.input) + 1 if event.input in questions else len(questions)
+        index = questions.index(question) + 1 if question in questions else len(questions)
         next_button = self.query_one("#next", Button)
         if index < len(questions):
             questions[index].focus()

@@ -5,9 +5,11 @@ of 17 questions is one widget instead of 17 radio sets (Textual 8.2.8 needs ~300
 12 RadioSets; this mounts in a few). Each option is a box three rows high, big enough to tap.
 
 Keys: Up/Down move between questions (and, past the first or the last, on to the step's other
-questions), Left/Right between options, Enter or Space chooses, 1-9 choose that option and
-move on. A follow-up question (e.g. "is it severe?") shows only while
-its parent question is answered with one of `reveal_on`; hiding it forgets its answer.
+questions), Left/Right between options, Space chooses, 1-9 choose that option and move on.
+Enter never chooses: a patient presses Enter to go on, so it moves to the next question without
+answering this one (past the last, the step moves the focus on). A follow-up question (e.g. "is
+it severe?") shows only while its parent question is answered with one of `reveal_on`; hiding it
+forgets its answer.
 """
 
 from __future__ import annotations
@@ -79,7 +81,8 @@ class ChoiceList(ScrollView, can_focus=True):
         Binding("down", "move(1)", show=False),
         Binding("left", "option(-1)", show=False),
         Binding("right", "option(1)", show=False),
-        Binding("enter,space", "choose", show=False),
+        Binding("space", "choose", show=False),
+        Binding("enter", "go_on", show=False),
         *(Binding(str(n), f"choose_number({n})", show=False) for n in range(1, 10)),
     ]
 
@@ -273,6 +276,11 @@ class ChoiceList(ScrollView, can_focus=True):
         if not 0 <= row < len(visible):
             raise SkipAction()  # past the first or last question: the key moves the focus on
         self._set_cursor(row)
+
+    def action_go_on(self) -> None:
+        if self.cursor_row + 1 >= len(self.visible_choices()):
+            raise SkipAction()  # the last question: the step's Enter moves the focus on
+        self._set_cursor(self.cursor_row + 1)
 
     def enter_at(self, *, first: bool) -> None:
         """Put the cursor on the first question (coming down into the list) or the last."""

@@ -1,12 +1,13 @@
 """A box the patient ticks (consent acknowledgements, "I take no medications"), big enough to tap.
 
-A `Button` three rows high whose label shows a tick mark, so it works by Enter, Space, click
-or touch alike and never shrinks to the one-row target of a `Checkbox`. (A `Button` presses on
-Enter only; Space is bound here, as on every checkbox a patient has used.)
+A `Button` three rows high whose label shows a tick mark, so it works by Space, click or touch
+alike and never shrinks to the one-row target of a `Checkbox`. Enter never ticks: a patient
+presses Enter to go on, so Enter is left to the step, which moves to the next question.
 """
 
 from __future__ import annotations
 
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
@@ -19,7 +20,10 @@ _EMPTY = "[ ] "
 class TickBox(Button):
     """A toggle drawn as a button: `ticked` flips on every press."""
 
-    BINDINGS = [Binding("space", "press", "Tick or untick", show=False)]
+    BINDINGS = [
+        Binding("space", "press", "Tick or untick", show=False),
+        Binding("enter", "go_on", show=False),
+    ]
 
     DEFAULT_CSS = """
     TickBox {
@@ -55,6 +59,9 @@ class TickBox(Button):
         super().__init__(self._label_for(ticked), id=box_id, compact=False)
         self.ticked = ticked
         self.set_class(ticked, "-ticked")
+
+    def action_go_on(self) -> None:
+        raise SkipAction()  # the step's Enter moves on; a box the patient passes stays as it is
 
     def _label_for(self, ticked: bool) -> Content:
         return Content((_TICKED if ticked else _EMPTY) + self._text)

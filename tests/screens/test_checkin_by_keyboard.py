@@ -130,10 +130,10 @@ async def test_a_patient_checks_in_in_english_by_keyboard_alone(
         await pilot.pause()
         assert app.screen.name == "consent"
 
-        # Consent: the text is read (it fits), each box ticked with Enter, the name signed.
+        # Consent: the text is read (it fits), each box ticked with Space, the name signed.
         for acknowledgement in kiosk.config.consent.acknowledgements:
             await tab_to(pilot, f"ack-{acknowledgement.id}")
-            await pilot.press("enter")
+            await pilot.press("space")
         await tab_to(pilot, "signature")
         await type_text(pilot, "dana maría  example-patient")
         await pilot.press("enter")

@@ -24,6 +24,7 @@ from kiosk.intake.checkin_steps import REVIEWED_STEPS
 from kiosk.locale import translate
 from kiosk.widgets.choice_list import ChoiceList
 from kiosk.widgets.keypad import Keypad
+from kiosk.widgets.tick_box import TickBox
 from tests.screens.conftest import ready, screen_lines, tab_to, type_text
 
 IDENTITY_TYPED = (
@@ -262,3 +263,67 @@ async def test_please_fill_in_waits_until_the_patient_leaves_the_box(app: KioskA
         assert problem_shown(app, "legal_name") == required
         assert problem_shown(app, "preferred_name") == ""
         assert why_not(app) == (f"To go on: Full legal name: {required}", True)
+
+
+async def test_enter_on_the_as_needed_box_moves_on_and_leaves_a_daily_drug_daily(
+    app: KioskApp,
+) -> None:
+    async with app.run_test(size=(100, 32)) as pilot:
+        await check_in_to_medications(app, pilot)
+        for answer in ("lisinopril", "10 mg", "every morning"):
+            await type_text(pilot, answer)
+            await pilot.press("enter")
+        assert focused_id(app) == "as-needed"
+        await pilot.press("enter")  # to go on, as after every box before it
+        await pilot.pause()
+        assert not app.screen.query_one("#as-needed", TickBox).ticked
+        assert not app.screen.query_one("#med_last_dose", Input).has_class("-shown")
+        assert focused_id(app) == "add-medication"
+        await pilot.press("enter")
+        await pilot.pause()
+        [medication] = app.screen.medications  # type: ignore[attr-defined]
+        assert (medication.name, medication.as_needed) == ("lisinopril", False)
+        rows = "\n".join(screen_lines(app))
+        assert "lisinopril · 10 mg · every morning" in rows
+        assert "as needed" not in rows
+        await tab_to(pilot, "as-needed")
+        await pilot.press("space")  # ticked only by Space (or a tap)
+        await pilot.pause()
+        assert app.screen.query_one("#as-needed", TickBox).ticked
+
+
+async def test_enter_on_a_question_list_moves_on_without_answering(app: KioskApp) -> None:
+    async with app.run_test(size=(100, 32)) as pilot:
+        await on_step(app, pilot, "checklist")
+        await type_text(pilot, "7:30")
+        await pilot.press("enter")
+        await type_text(pilot, "2.5")
+        await pilot.press("enter")
+        driver = app.screen.query_one("#driver-question", ChoiceList)
+        assert app.focused is driver
+        await pilot.press("enter")
+        await pilot.pause()
+        assert driver.answers == {}
+        assert focused_id(app) == "today-questions"
+        today = app.screen.query_one("#today-questions", ChoiceList)
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        assert today.answers == {}
+        assert today.cursor_row == 2
+        await pilot.press("space")  # Space chooses the option under the cursor
+        await pilot.pause()
+        assert list(today.answers.values()) == ["yes"]
+
+
+async def test_enter_on_a_consent_box_does_not_tick_it(app: KioskApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await on_step(app, pilot, "consent")
+        first = app.screen.query(TickBox).first()
+        await tab_to(pilot, first.id or "")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not first.ticked
+        await tab_to(pilot, first.id or "")
+        await pilot.press("space")
+        await pilot.pause()
+        assert first.ticked

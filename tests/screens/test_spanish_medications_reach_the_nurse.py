@@ -54,7 +54,7 @@ async def test_a_spanish_check_in_with_rivotril_and_teofilina_shows_the_nurse_bo
         await add_medication(pilot, "Rivotril", "2 mg", "por la noche")
         await add_medication(pilot, "teofilina", "100 mg", "dos veces al día")
         await tab_to(pilot, "no-allergies")
-        await pilot.press("enter")
+        await pilot.press("space")
         await tab_to(pilot, "next")
         await pilot.press("enter")
         await pilot.pause()
@@ -101,7 +101,7 @@ async def test_a_spanish_check_in_with_rivotril_and_teofilina_shows_the_nurse_bo
         assert app.screen.name == "consent"
         for acknowledgement in kiosk.config.consent.acknowledgements:
             await tab_to(pilot, f"ack-{acknowledgement.id}")
-            await pilot.press("enter")
+            await pilot.press("space")
         await tab_to(pilot, "signature")
         await type_text(pilot, "Lucía Fernández")
         await pilot.press("enter")
