@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import Button, Static
 
 from kiosk.desk.staff_shift import StaffShift
@@ -40,7 +39,6 @@ COLUMNS = (
 class NurseQueueScreen(StaffScreen):
     """The nurse's list of today's check-ins; Enter or a click opens one."""
 
-    BINDINGS = [Binding("ctrl+l", "lock", "Lock", show=False)]
     SHIFT_HOME = True
 
     DEFAULT_CSS = """
@@ -129,6 +127,3 @@ class NurseQueueScreen(StaffScreen):
         self._rows = []
         self.query_one("#nurse-queue", StaffQueueTable).clear()
         super().forget()
-
-    def action_lock(self) -> None:
-        self.end_shift("logout")

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from textual import events, on
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Static
 
@@ -37,6 +38,11 @@ class StaffOnly:
 
 class StaffScreen(StaffOnly, Screen[None]):
     """Base of every screen shown while a staff member is signed in."""
+
+    #: Ctrl+L locks on every staff screen, whatever has focus (a text box included).
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+l", "lock", "Lock", show=False, priority=True)
+    ]
 
     # Why: toasts ("Vitals signed ...") sit above the bottom button row instead of covering it.
     DEFAULT_CSS = """
@@ -66,7 +72,7 @@ class StaffScreen(StaffOnly, Screen[None]):
         self.shift.touch()
 
     @on(Button.Pressed, "#staff-lock")
-    def _lock_pressed(self) -> None:
+    def action_lock(self) -> None:
         self.end_shift("logout")
 
     def _check_idle(self) -> None:
