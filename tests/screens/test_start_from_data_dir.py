@@ -7,20 +7,21 @@ from pathlib import Path
 
 from textual.widgets import Static
 
-from kiosk import kiosk as facade
 from kiosk.app import CLINIC_CONFIG_FILE, KioskApp
+from kiosk.desk.data_folder import CONFIG_NAME
+from kiosk.desk.facade import Kiosk
 from tests.screens.conftest import CALM, CHEAP_SLOTS, FakeClock
 
 
 def test_the_app_reads_the_configuration_file_the_facade_writes() -> None:
-    assert CLINIC_CONFIG_FILE == facade.CONFIG_NAME
+    assert CLINIC_CONFIG_FILE == CONFIG_NAME
 
 
 async def test_a_kiosk_started_from_its_data_directory_opens_and_checks_in(
     tmp_path: Path,
 ) -> None:
     data = tmp_path / "kiosk"
-    facade.Kiosk.init(data, demo=True, keyslot_cost=CHEAP_SLOTS).close()
+    Kiosk.init(data, demo=True, keyslot_cost=CHEAP_SLOTS).close()
     app = KioskApp(data, timeouts=CALM, clock=FakeClock())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
