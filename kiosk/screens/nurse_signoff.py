@@ -260,7 +260,10 @@ class NurseSignOffScreen(StaffScreen):
         self._say("")
         self.query_one("#signoff-flags", Static).update(self._flags_text())
         self.query_one("#override-flag", Select).set_options(self._override_choices())
-        self.query_one("#signoff-override").display = bool(self._uncovered_stops())
+        more_stops = bool(self._uncovered_stops())
+        self.query_one("#signoff-override").display = more_stops
+        # Why: the focus was on the box now hidden; on to the next STOP, or to the decision.
+        self.query_one("#override-flag" if more_stops else "#signoff-decision").focus()
 
     def _checkin_id(self) -> str:
         return "" if self.vitals is None else self.vitals.checkin_id

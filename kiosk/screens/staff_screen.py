@@ -45,8 +45,11 @@ class StaffScreen(StaffOnly, Screen[None]):
     ]
 
     # Why: toasts ("Vitals signed ...") sit above the bottom button row instead of covering it.
+    # A scrolling page is a tab stop (arrow keys scroll it): its focus shows as a bar on the left,
+    # as a patient's question list does.
     DEFAULT_CSS = """
     StaffScreen ToastRack { margin-bottom: 4; }
+    StaffScreen VerticalScroll:focus { border-left: thick $accent; }
     """
 
     # How often the idle clock is checked; the lock itself uses the clinic's setting.
