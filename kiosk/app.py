@@ -155,6 +155,8 @@ class KioskApp(App[None], inherit_bindings=False):
     Button:disabled { background: $kiosk-disabled; color: $kiosk-disabled-text; }
     Button.-chosen { background: $kiosk-chosen; color: $kiosk-chosen-text; }
     Button.-chosen:focus { background: $kiosk-focus; color: $kiosk-focus-text; }
+    /* Why: a statement to tick wraps whole; the app's CSS outranks the widget's own height. */
+    TickBox { height: auto; }
     .-larger-text Static { text-style: bold; }
     .-larger-text PatientInput { height: 5; padding: 1 1; }
     """
