@@ -1,3 +1,4 @@
+# Over 400 lines: the one owner of every key binding, the check-in's flow and its sealing.
 """The kiosk App: the patient check-in, locked down, with the staff unlock behind one key.
 
 The App owns every key binding (`inherit_bindings=False`, no command palette): no key quits,

@@ -1,3 +1,4 @@
+# Over 400 lines: the one implementation of docs/wire.md, both sides' bytes in one file.
 """The sync wire format: what a kiosk and the clinic server say to each other, and how it is signed.
 
 Shared by the kiosk's sync client and the clinic server so that both sides build and check the

@@ -1,3 +1,4 @@
+# Over 400 lines: the encoder and its strict decoder mirror each other, changed together.
 """Canonical JSON for the records: the exact bytes the vault seals and the server stores.
 
 One converter per type is built from the frozen dataclasses in records.py by their type hints

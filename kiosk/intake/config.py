@@ -1,3 +1,4 @@
+# Over 400 lines: the checks of every clinic setting, in clinic_defaults.toml's order.
 """The clinic configuration: every rule's severity and reason, every threshold, timeouts, consent.
 
 `clinic_defaults.toml` beside this file holds the CLINICAL.md defaults and is also the schema: a

@@ -1,3 +1,4 @@
+# Over 400 lines: what every step shares (fields, errors, keypad, Back, Next, focus).
 """What every check-in step has in common: a title, a scrolling body, Back and Next.
 
 Each field is a `PatientInput` with a line under it for what is wrong; the problem shows once

@@ -1,3 +1,4 @@
+# Over 400 lines: one format's seal, strict parse, verify and open, changed together.
 """The sealed-record envelope, format v1: seal, parse strictly, verify and open.
 
 One envelope holds one record's payload encrypted under a fresh AES-256-GCM data key, that data

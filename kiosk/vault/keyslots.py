@@ -1,3 +1,4 @@
+# Over 400 lines: one format's seal, strict parse and open, for both roles and versions.
 """Staff keyslots: each staff member's own PIN-protected way in, format v1.
 
 A nurse slot holds the kiosk staff private key encrypted with AES-256-GCM under a key derived

@@ -1,3 +1,4 @@
+# Over 400 lines: one sync run's steps in order, sharing one connection and one outcome.
 """The sync engine: drains the kiosk's outbox to the clinic server in signed batches, maps the
 server's per-record answers onto the outbox (acked / quarantined with the reason / retried), sends
 the audit chain's links, pulls the signed clinic configuration, and purges delivered payloads

@@ -1,3 +1,4 @@
+# Over 400 lines: every route of the wire API with its checks, as docs/wire.md orders them.
 """The clinic server's ASGI application: enrolment, batches, audit links, configuration.
 
 Every refusal is a JSON `Refusal` with a stable code and a reason for IT, and nothing of a

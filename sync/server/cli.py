@@ -1,3 +1,4 @@
+# Over 400 lines: one short subcommand after another, each with its argument checks.
 """`clinic-server`: the IT administrator's command for the clinic server.
 
 init, run, enroll-token, devices, refusals, revoke, publish-config, export (FHIR R4), import (a
