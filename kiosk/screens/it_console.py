@@ -181,13 +181,24 @@ class ITConsoleScreen(StaffScreen):
         lines = [
             staff_text("it.last_attempt", value=self._when(sync.last_attempt_at, seconds=True)),
             staff_text("it.last_success", value=self._when(sync.last_success_at, seconds=True)),
-            staff_text("it.last_error", value=sync.last_error or staff_text("it.none")),
+            staff_text("it.last_error", value=self._last_error(overview)),
             staff_text("it.next_retry", value=next_retry),
         ]
         quarantined = counts.get(OutboxState.QUARANTINED, 0)
         if quarantined:  # Why: "Last error: none" must not read as "nothing is wrong".
             lines.append(staff_text("it.in_quarantine", records=counted(quarantined, "record")))
         return "\n".join(lines)
+
+    def _last_error(self, overview: KioskOverview) -> str:
+        """The last error's reason; once a run has succeeded since, it says so with its time."""
+        sync = overview.sync
+        if not sync.last_error:
+            return staff_text("it.none")
+        failed, succeeded = sync.last_error_at, sync.last_success_at
+        if failed is not None and succeeded is not None and succeeded >= failed:
+            when = self._when(failed, seconds=True)
+            return staff_text("it.error_before_success", error=sync.last_error, when=when)
+        return sync.last_error
 
     def _fill_quarantine(self) -> None:
         table: DataTable[Text] = self.query_one("#it-quarantine", DataTable)

@@ -12,6 +12,7 @@ the server does: it returns a SyncReport and persists a SyncStatus for the IT co
 from __future__ import annotations
 
 import random
+import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -150,6 +151,7 @@ class SyncEngine:
     ) -> SyncReport:
         """Deliver what is due. `force` ("sync now") ignores the backoff wait."""
         now = now or utc_now()
+        started = time.monotonic()
         status = SyncStatus.load(self.store)
         try:
             pins = ServerPins.load(self.store)
@@ -178,9 +180,11 @@ class SyncEngine:
                 audit_through = self._send_audit(connection, status.audit_through_seq, now)
                 config_version = self._pull_config(connection, pins, now, status)
             except _RunStopped as stopped:
-                return self._failed(status, connection, now, stopped)
+                ended = now + timedelta(seconds=time.monotonic() - started)
+                return self._failed(status, connection, now, ended, stopped)
             except StoreError as error:
-                return self._failed(status, connection, now, _RunStopped(str(error), []))
+                ended = now + timedelta(seconds=time.monotonic() - started)
+                return self._failed(status, connection, now, ended, _RunStopped(str(error), []))
         status = status.with_changes(
             last_attempt_at=now,
             last_success_at=now,
@@ -211,10 +215,14 @@ class SyncEngine:
         status: SyncStatus,
         connection: ServerConnection,
         now: datetime,
+        ended: datetime,
         stopped: _RunStopped,
     ) -> SyncReport:
+        """Record the failure of the attempt that began at `now` and gave up at `ended`."""
         failures = status.consecutive_failures + 1
-        next_at = now + self._retry.delay_after(failures, self._rng)
+        # Why: counted from the end, a timed-out attempt (15 s) does not leave a retry already
+        # due (or past) when it is shown; the wait is the whole backoff.
+        next_at = ended + self._retry.delay_after(failures, self._rng)
         if stopped.in_flight:
             self.store.mark_failed(stopped.in_flight, stopped.reason, next_at)
         status.with_changes(
