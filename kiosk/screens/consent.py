@@ -1,5 +1,6 @@
 """Consent: the clinic's text in the patient's language, read to its end, each acknowledgement
-ticked and the full legal name typed as a signature. Declining ends the check-in politely."""
+ticked and the full legal name typed as a signature. Declining asks once, then ends the
+check-in politely."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from kiosk.intake.config import ClinicConfig, ConsentDocument
 from kiosk.intake.records import ConsentSignature
 from kiosk.intake.validation import validate_signature
 from kiosk.messages import ConsentDeclinePressed
+from kiosk.screens.decline_consent import DeclineConsentScreen
 from kiosk.screens.step_screen import StepScreen
 from kiosk.widgets.tick_box import TickBox
 
@@ -123,10 +125,22 @@ class ConsentScreen(StepScreen):
             ]
         return []
 
+    def problems(self) -> list[tuple[str, str]]:
+        """In screen order: the text read to its end, the statements ticked, then the name."""
+        extra = self.extra_problems()
+        return extra + [problem for problem in super().problems() if problem not in extra]
+
+    def _first_problem_not_yet_said(self) -> bool:
+        return not self.extra_problems() and super()._first_problem_not_yet_said()
+
     @on(Button.Pressed, "#decline")
     def _decline(self, event: Button.Pressed) -> None:
         event.stop()
-        self.post_message(ConsentDeclinePressed())
+        self.app.push_screen(DeclineConsentScreen(self.language), self._declined)
+
+    def _declined(self, declined: bool | None) -> None:
+        if declined:
+            self.post_message(ConsentDeclinePressed())
 
     def collect(self) -> ConsentSignature:
         return ConsentSignature(

@@ -133,6 +133,7 @@ async def _earlier_patient_types_and_leaves(app: KioskApp, pilot: Pilot[None], h
         await app.show_step("consent")
         await pilot.pause()
         await _tap(pilot, "#decline")
+        await _tap(pilot, "#decline-confirm")  # "Are you sure?": yes
         await _settle(app, pilot)
         assert app.screen.name == "done"
         clock.now += app.timeouts.done_seconds

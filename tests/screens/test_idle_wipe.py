@@ -145,6 +145,8 @@ async def test_the_done_screen_returns_to_welcome_by_itself_and_keeps_nothing(
         await app.show_step("consent")
         await pilot.pause()
         await pilot.click("#decline")
+        await pilot.pause()
+        await pilot.click("#decline-confirm")  # "Are you sure?": yes
         await app.seals_settled()
         await pilot.pause()
         assert app.screen.name == "done"
