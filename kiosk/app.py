@@ -40,8 +40,8 @@ from textual.worker import Worker, WorkerCancelled, get_current_worker
 from kiosk.intake.checkin_session import CheckInSession, IncompleteCheckIn
 from kiosk.intake.checkin_steps import STEPS
 from kiosk.intake.config import ClinicConfig, load_config
+from kiosk.intake.languages import offered_languages
 from kiosk.intake.records import CheckIn, ConsentDeclined, ConsentSignature, Draft
-from kiosk.locale import LANGUAGES
 from kiosk.messages import (
     CheckInSealed,
     ConsentDeclinePressed,
@@ -203,7 +203,9 @@ class KioskApp(App[None], inherit_bindings=False):
         # tap to another box, and every animation frame costs the kiosk host's shared cores.
         self.animation_level = "none"
         self.stylesheet.set_variables(self.get_css_variables())
-        self.welcome = WelcomeScreen(self.config.clinic_name, self.language)
+        self.welcome = WelcomeScreen(
+            self.config.clinic_name, self.language, offered_languages(self.config)
+        )
         self.done = DoneScreen(self.language)
         self._steps_language: str | None = None
         self._steps_worker: Worker[None] | None = None
@@ -267,13 +269,18 @@ class KioskApp(App[None], inherit_bindings=False):
             self._opened_here = True
             # The welcome screen was drawn from clinic.toml alone; from here on the kiosk runs on
             # what it opened with: the clinic server's published configuration when it verified.
-            self._use_config(kiosk.config)
+            await self._use_config(kiosk.config)
 
-    def _use_config(self, config: ClinicConfig) -> None:
+    async def _use_config(self, config: ClinicConfig) -> None:
         self.config = config
         self.timeouts = self._timeouts_given or IdleTimeouts.from_config(config)
         self.zone = ZoneInfo(config.time_zone)
-        self.welcome.set_clinic_name(config.clinic_name)
+        languages = offered_languages(config)
+        await self.welcome.offer(config.clinic_name, languages)
+        if self.language not in languages and self.session is None:
+            self.language = DEFAULT_LANGUAGE
+            self.welcome.show(self.language, self.larger_text, self.theme == HIGH_CONTRAST_THEME)
+            self.done.show(self.language, declined=False)
 
     async def on_unmount(self) -> None:
         self.full_collections.release(collect=False)
@@ -655,7 +662,10 @@ class KioskApp(App[None], inherit_bindings=False):
         """A nurse resumed an interrupted check-in: its answers back on screen, at its step."""
         await self.end_session()
         draft = message.draft
-        self.language = draft.language if draft.language in LANGUAGES else DEFAULT_LANGUAGE
+        # The patient's own language, even one the clinic has since stopped offering to new
+        # patients, as long as its consent can be shown.
+        resumable = self.config.consent.in_language(draft.language)
+        self.language = draft.language if resumable else DEFAULT_LANGUAGE
         self.prepare_steps(self.language)
         await self.steps_built()
         session = CheckInSession.from_draft(draft, message.record_id)

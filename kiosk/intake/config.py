@@ -18,7 +18,7 @@ import tomllib
 import unicodedata
 import zoneinfo
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -27,14 +27,17 @@ from typing import Any, Literal
 
 from kiosk.intake.measures import MEASURES
 from kiosk.intake.records import Severity
+from kiosk.locale import LANGUAGES
+from kiosk.locale.translation_records import LanguageReview, RecordFieldError, parse_review
 
 DEFAULTS_PATH = Path(__file__).with_name("clinic_defaults.toml")
 #: The languages every consent text and acknowledgement (and a per-language clinic name) must be
-#: given in.
+#: given in; the kiosk's other languages may be (a language without its consent is not offered).
 CONSENT_LANGUAGES = ("en", "es")
-#: Settings that are text per language: one text for every language, or a table with one text per
-#: language. A clinic's value replaces the default whole, never merged key by key with it.
-_PER_LANGUAGE_SETTINGS = frozenset({"clinic_name"})
+#: Settings that are text per language. A clinic's value replaces the default whole, never merged
+#: key by key with it: a clinic's own consent (or discharge instructions) in English must not sit
+#: beside the default's Vietnamese. The clinic's name is one text for every language or a table.
+_WHOLE_SETTINGS = frozenset({"clinic_name", "consent.text", "chair.discharge_instructions"})
 #: The measures a hold threshold may name, and the comparisons it may use.
 VITAL_MEASURES = tuple(measure.id for measure in MEASURES)
 Comparison = Literal["below", "above", "at_or_above"]
@@ -143,6 +146,10 @@ class ConsentDocument:
         """The SHA-256 (hex) of the exact UTF-8 text shown in that language."""
         return hashlib.sha256(self.text[language].encode("utf-8")).hexdigest()
 
+    def in_language(self, language: str) -> bool:
+        """Whether the text and every acknowledgement are given in that language."""
+        return language in self.text and all(language in ack.text for ack in self.acknowledgements)
+
 
 @dataclass(frozen=True)
 class InfusionDrug:
@@ -211,6 +218,12 @@ class ClinicConfig:
     consent: ConsentDocument
     chair: ChairSettings
     pregnancy_test: PregnancyTestPolicy = "unless_not_applicable"
+    #: Whether patients are offered languages whose translation has no clinical review (drafts).
+    show_draft_languages: bool = False
+    #: The clinic's own clinical reviews of translations, by language (kiosk/intake/languages.py).
+    language_reviews: Mapping[str, LanguageReview] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
     def rule(self, code: str) -> Rule:
         """The rule for a flag code; KeyError for a code the configuration does not define."""
@@ -308,14 +321,23 @@ def _check_known(
     """Refuse keys the defaults do not have, and tables where values belong (and the reverse)."""
     for key, value in data.items():
         place = _place(prefix, key)
-        if not prefix and key in _PER_LANGUAGE_SETTINGS:
+        allowed: Mapping[str, Any]
+        if not prefix and key == "clinic_name":
             continue  # checked as it is built: a text, or a table of languages
-        if prefix == "thresholds.vitals":
+        if prefix == "languages.reviews":
+            if key not in LANGUAGES or key == "en":
+                raise src.error(
+                    place,
+                    "is not a translated language of the kiosk",
+                    f"Use one of: {', '.join(LANGUAGES[1:])}",
+                )
+            allowed = dict.fromkeys(("reviewed_by", "reviewed_on", "text_sha256"), "")
+        elif prefix == "thresholds.vitals":
             if key not in VITAL_MEASURES:
                 raise src.error(
                     place, "unknown vitals measure", f"Use one of: {', '.join(VITAL_MEASURES)}"
                 )
-            allowed: Mapping[str, Any] = dict.fromkeys(_THRESHOLD_KEYS, 0)
+            allowed = dict.fromkeys(_THRESHOLD_KEYS, 0)
         elif key not in schema:
             what = "unknown rule" if prefix == "rules" else "unknown setting"
             known = ", ".join(sorted(schema))
@@ -334,12 +356,14 @@ def _check_known(
             raise src.error(place, "must be a single value, not a table", "Remove the table")
 
 
-def _merge(base: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
+def _merge(
+    base: Mapping[str, Any], overrides: Mapping[str, Any], prefix: str = ""
+) -> dict[str, Any]:
     merged = dict(base)
     for key, value in overrides.items():
-        whole = key in _PER_LANGUAGE_SETTINGS
+        whole = _place(prefix, key) in _WHOLE_SETTINGS
         if isinstance(value, dict) and isinstance(merged.get(key), dict) and not whole:
-            merged[key] = _merge(merged[key], value)
+            merged[key] = _merge(merged[key], value, _place(prefix, key))
         else:
             merged[key] = value
     return merged
@@ -351,8 +375,14 @@ def _get(table: Mapping[str, Any], key: str, kind: type, place: str, src: _Sourc
     full = _place(place, key)
     if value is None:
         raise src.error(full, "is missing", "Add it (see clinic_defaults.toml)")
-    names = {str: "text in quotes", int: "a whole number", float: "a number", list: "a list"}
-    ok = isinstance(value, kind) and not isinstance(value, bool)
+    names = {
+        str: "text in quotes",
+        int: "a whole number",
+        float: "a number",
+        list: "a list",
+        bool: "true or false",
+    }
+    ok = isinstance(value, kind) and (kind is bool or not isinstance(value, bool))
     if kind is float:
         ok = isinstance(value, int | float) and not isinstance(value, bool)
     if not ok:
@@ -409,28 +439,51 @@ def _severity(value: str, place: str, src: _Source) -> Severity:
 
 
 def _per_language(table: Mapping[str, Any], place: str, src: _Source) -> Mapping[str, str]:
-    texts: dict[str, str] = {}
-    for language in CONSENT_LANGUAGES:
-        text = _get(table, language, str, place, src)
-        if not text.strip():
-            raise src.error(_place(place, language), "is empty", "Give the text in that language")
-        texts[language] = text
-    extra = sorted(set(table) - set(CONSENT_LANGUAGES) - {"id"})
+    """A text in each of CONSENT_LANGUAGES and in any other language of the kiosk's."""
+    extra = sorted(set(table) - set(LANGUAGES) - {"id"})
     if extra:
         raise src.error(
             _place(place, extra[0]),
             "is not a language the kiosk offers",
-            f"Use only: {', '.join(CONSENT_LANGUAGES)}",
+            f"Use only: {', '.join(LANGUAGES)}",
         )
+    texts: dict[str, str] = {}
+    for language in LANGUAGES:
+        if language not in CONSENT_LANGUAGES and language not in table:
+            continue
+        text = _get(table, language, str, place, src)
+        if not text.strip():
+            raise src.error(_place(place, language), "is empty", "Give the text in that language")
+        texts[language] = text
     return MappingProxyType(texts)
 
 
 def _clinic_name(data: Mapping[str, Any], src: _Source) -> Mapping[str, str]:
-    """`clinic_name = "Lakeside"` for every language, or `clinic_name = { en = ..., es = ... }`."""
+    """`clinic_name = "Lakeside"` for every language, or `clinic_name = { en = ..., es = ... }`
+    (a language left out reads the English name)."""
     if isinstance(data.get("clinic_name"), dict):
-        return _per_language(data["clinic_name"], "clinic_name", src)
+        names = _per_language(data["clinic_name"], "clinic_name", src)
+        return MappingProxyType({lang: names.get(lang, names["en"]) for lang in LANGUAGES})
     name = _get(data, "clinic_name", str, "", src)
-    return MappingProxyType(dict.fromkeys(CONSENT_LANGUAGES, name))
+    return MappingProxyType(dict.fromkeys(LANGUAGES, name))
+
+
+def _language_reviews(table: Mapping[str, Any], src: _Source) -> Mapping[str, LanguageReview]:
+    """The clinic's own clinical reviews of translations, `[languages.reviews.<language>]`."""
+    reviews = {}
+    for language, entry in table.items():
+        place = f"languages.reviews.{language}"
+        try:
+            review = parse_review(entry)
+        except RecordFieldError as error:
+            raise src.error(
+                f"{place}.{error.field}",
+                error.problem,
+                "Write reviewed_by, reviewed_on and text_sha256 as docs/operator-guide.md shows",
+            ) from None
+        _check_plain(review.reviewed_by, f"{place}.reviewed_by", src)
+        reviews[language] = review
+    return MappingProxyType(reviews)
 
 
 def _build(data: Mapping[str, Any], src: _Source) -> ClinicConfig:
@@ -452,6 +505,8 @@ def _build(data: Mapping[str, Any], src: _Source) -> ClinicConfig:
             "is not a known rule for pregnancy tests",
             f"Use one of: {', '.join(PREGNANCY_TEST_POLICIES)}",
         )
+    languages = data["languages"]
+    show_drafts = _get(languages, "show_drafts", bool, "languages", src)
     timeouts, retention = data["timeouts"], data["retention"]
     thresholds = data["thresholds"]
     whole_numbers = (
@@ -496,6 +551,8 @@ def _build(data: Mapping[str, Any], src: _Source) -> ClinicConfig:
         consent=_consent(data["consent"], src),
         chair=_chair(data["chair"], whole_numbers, src),
         pregnancy_test=pregnancy_test,
+        show_draft_languages=show_drafts,
+        language_reviews=_language_reviews(languages["reviews"], src),
     )
 
 

@@ -6,9 +6,13 @@ first word ("Tylenol PM" is not plain Tylenol). A word that is not on the list m
 misspelling: it is read as the one list word within a small Damerau-Levenshtein distance
 (rapidfuzz's optimal string alignment, scanning the list words of a near length; one edit for
 words of 5-7 letters, two from 8 letters),
-unless it is shorter than 5 letters or a common English or Spanish word (common_words.txt, built
-from wordfreq by scripts/build-common-words): a common word matches a drug exactly or not at
-all, so "fish oil ultra" is never Ultram and "alert" is never Axert.
+unless it is shorter than 5 letters or a common word of the kiosk's languages (common_words.txt,
+built from wordfreq by scripts/build-common-words): a common word matches a drug exactly or not
+at all, so "fish oil ultra" is never Ultram and "alert" is never Axert.
+
+Suggestions follow the patient's language: its own generic names where drugs.toml gives them
+(Spanish, Chinese, Vietnamese, Korean), the US brands in every language, and the English generic
+unless the language's own name is written in Latin letters too ("lamotrigina", "lamotrigin").
 """
 
 from __future__ import annotations
@@ -20,14 +24,21 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+from kiosk.locale import LANGUAGES
+
 DRUGS_PATH = Path(__file__).with_name("drugs.toml")
 COMMON_WORDS_PATH = Path(__file__).with_name("common_words.txt")
 # Why: a medication line is short; capping keeps matching fast on hostile input.
 MAX_MATCH_CHARS = 300
 MIN_FUZZY_LENGTH = 5
 _MAX_FUZZY_EDITS = 2
-#: The kiosk languages whose patients get Spanish names suggested; every other gets English.
 _SPANISH = "es"
+#: The languages whose generic names drugs.toml gives under the language's tag; Tagalog reads
+#: the English and international names, as Filipino patients do.
+_OWN_NAME_LANGUAGES = ("es", "zh-Hans", "vi", "ko")
+#: Languages written in Latin letters: there a drug's own name and the English generic are near
+#: twins, so only the patient's own is offered.
+_LATIN_SCRIPT = frozenset({"en", "es", "vi", "tl"})
 _APOSTROPHES = frozenset("'\u2019")
 
 
@@ -51,7 +62,7 @@ class DrugName:
     #: The generics a combination is made of; the drug's own generic for a single drug.
     parts: tuple[str, ...]
     classes: tuple[str, ...]
-    #: The patient languages this name is suggested in ("en", "es").
+    #: The patient languages this name is suggested in ("en", "es", "zh-Hans", ...).
     languages: frozenset[str]
 
 
@@ -140,9 +151,10 @@ def _data() -> dict[str, Any]:
     return tomllib.loads(DRUGS_PATH.read_text("utf-8"))
 
 
-def _spanish_names(entry: dict[str, Any]) -> list[str]:
-    spanish = entry.get("es", [])
-    return [spanish] if isinstance(spanish, str) else list(spanish)
+def _own_names(entry: dict[str, Any], language: str) -> list[str]:
+    """The generic names the entry gives in one language (a text or a list of texts)."""
+    names = entry.get(language, [])
+    return [names] if isinstance(names, str) else list(names)
 
 
 @cache
@@ -150,7 +162,7 @@ def drug_list() -> tuple[Drug, ...]:
     """Every single-ingredient drug of the bundled list."""
     drugs = []
     for entry in _data()["drugs"]:
-        names = [*_spanish_names(entry)]
+        names = [name for lang in _OWN_NAME_LANGUAGES for name in _own_names(entry, lang)]
         for group in ("intl", "us", "spain", "latam", "abbr"):
             names += entry.get(group, [])
         unique = dict.fromkeys(name for name in names if words(name) != words(entry["generic"]))
@@ -170,9 +182,8 @@ def sources() -> dict[str, str]:
     return dict(_data()["sources"])
 
 
-_ENGLISH_ONLY = frozenset({"en"})
+_EVERY_LANGUAGE = frozenset(LANGUAGES)
 _SPANISH_ONLY = frozenset({_SPANISH})
-_BOTH = frozenset({"en", _SPANISH})
 
 
 @cache
@@ -182,12 +193,13 @@ def drug_names() -> tuple[DrugName, ...]:
     names: list[DrugName] = []
     for entry in _data()["drugs"]:
         generic, classes = entry["generic"], tuple(entry["classes"])
-        spanish = _spanish_names(entry)
+        own = {language: _own_names(entry, language) for language in _OWN_NAME_LANGUAGES}
+        twins = {language for language, texts in own.items() if texts} & _LATIN_SCRIPT
         groups: list[tuple[list[str], frozenset[str]]] = [
-            ([generic], _ENGLISH_ONLY if spanish else _BOTH),
-            (spanish, _SPANISH_ONLY),
-            (entry.get("intl", []), _ENGLISH_ONLY),
-            (entry.get("us", []) + entry.get("abbr", []), _BOTH),
+            ([generic], _EVERY_LANGUAGE - twins),
+            *((texts, frozenset({language})) for language, texts in own.items()),
+            (entry.get("intl", []), _EVERY_LANGUAGE - _SPANISH_ONLY),
+            (entry.get("us", []) + entry.get("abbr", []), _EVERY_LANGUAGE),
             (entry.get("spain", []) + entry.get("latam", []), _SPANISH_ONLY),
         ]
         names += [
@@ -198,11 +210,11 @@ def drug_names() -> tuple[DrugName, ...]:
     for combination in _data()["combinations"]:
         parts = tuple(combination["parts"])
         classes = tuple(dict.fromkeys(c for part in parts for c in classes_of[part]))
-        languages = _BOTH if combination["market"] == "us" else _SPANISH_ONLY
+        languages = _EVERY_LANGUAGE if combination["market"] == "us" else _SPANISH_ONLY
         for text in combination["names"]:
             names.append(DrugName(text, " + ".join(parts), parts, classes, languages))
     for class_id, aliases in class_aliases().items():
-        names += [DrugName(alias, None, (), (class_id,), _BOTH) for alias in aliases]
+        names += [DrugName(alias, None, (), (class_id,), _EVERY_LANGUAGE) for alias in aliases]
     return tuple(names)
 
 
@@ -241,8 +253,23 @@ def vocabulary() -> frozenset[str]:
 
 
 @cache
+def _word_readings() -> dict[str, tuple[frozenset[str | None], bool]]:
+    """Each list word: the drugs the names holding it mean (None for a class word), and whether
+    one of those names is offered in English."""
+    generics: dict[str, set[str | None]] = {}
+    english: set[str] = set()
+    for key, name in _index().items():
+        for word in key:
+            generics.setdefault(word, set()).add(name.generic)
+            if "en" in name.languages:
+                english.add(word)
+    return {word: (frozenset(found), word in english) for word, found in generics.items()}
+
+
+@cache
 def _common_words() -> frozenset[str]:
-    """Common English and Spanish words within reach of a list word: read exactly or not at all."""
+    """Common words of the kiosk's languages within reach of a list word: read exactly or not at
+    all."""
     lines = COMMON_WORDS_PATH.read_text("utf-8").splitlines()
     return frozenset(line for line in lines if line and not line.startswith("#"))
 
@@ -277,14 +304,16 @@ def closest_list_word(word: str) -> str | None:
     if limit == 0 or word in vocabulary():
         return None
     choices = _words_of_length(len(word) - limit, len(word) + limit)
-    near = extract(word, choices, scorer=OSA.distance, score_cutoff=limit, limit=2)
+    near = extract(word, choices, scorer=OSA.distance, score_cutoff=limit, limit=None)
     if not near:
         return None
-    # Why: two equally near list words ("...triptan" cousins) mean we cannot tell which was meant.
-    if len(near) == 2 and near[0][1] == near[1][1]:
+    nearest: list[str] = [choice for choice, distance, _ in near if distance == near[0][1]]
+    readings = _word_readings()
+    # Why: equally near words of different drugs ("...triptan" cousins) mean we cannot tell which
+    # was meant; twins of one drug (English "theophylline", Vietnamese "theophylin") do not.
+    if len({readings[choice][0] for choice in nearest}) > 1:
         return None
-    best: str = near[0][0]
-    return best
+    return min(nearest, key=lambda choice: (not readings[choice][1], choice))
 
 
 def _reading_of_word(word: str) -> str | None:
@@ -341,7 +370,7 @@ def read_as(text: str) -> tuple[str, ...]:
 @cache
 def _suggestable(language: str) -> tuple[tuple[str, str], ...]:
     """(name, its words joined) for every drug name a patient of this language is offered."""
-    wanted = _SPANISH if language == _SPANISH else "en"
+    wanted = language if language in LANGUAGES else "en"
     names = sorted(
         {name.text for name in drug_names() if name.generic and wanted in name.languages},
         key=str.casefold,

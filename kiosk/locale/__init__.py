@@ -1,13 +1,14 @@
 """Every word a patient reads, per language: kiosk/locale/<language>/*.toml, merged.
 
 Keys are dotted paths ("dob.future", "questions.phq9.item9"); each TOML file in a language's
-folder adds its keys, and the same key in two files is an error (one place per text). Text may
-hold {name} placeholders filled from the parameters of `translate`. A text that depends on a
-count has one key per CLDR plural category, "<key>_one" and "<key>_other" (Spanish and English
-need no more; a category without its key, such as Spanish "many", uses "_other"), and is read
-with `translate_count`, which picks the key by Babel's plural rules for the language.
-A key missing in a language falls back to English; a key missing in English is a bug and
-raises `KeyError` (a test makes sure none is missing).
+folder adds its keys, and the same key in two files is an error (one place per text). The
+folder's translation record (translation.toml, kiosk/locale/translation_records.py) is not a
+catalog. Text may hold {name} placeholders filled from the parameters of `translate`. A text that
+depends on a count has one key per CLDR plural category the language has, "<key>_one" and
+"<key>_other" (Chinese and Korean have "other" alone; a category without its key, such as
+Spanish "many", uses "_other"), and is read with `translate_count`, which picks the key by
+Babel's plural rules for the language. A key missing in a language falls back to English; a key
+missing in English is a bug and raises `KeyError` (a test makes sure none is missing).
 """
 
 from __future__ import annotations
@@ -22,9 +23,23 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from babel.plural import PluralRule
 
-LANGUAGES = ("en", "es")
+#: Every language the kiosk has words for, as BCP 47 tags (the folder names here): English,
+#: Spanish, Chinese (Simplified), Vietnamese, Korean, Tagalog. Which of them a clinic's patients
+#: are offered is kiosk/intake/languages.py's business (a translation without review is a draft).
+LANGUAGES = ("en", "es", "zh-Hans", "vi", "ko", "tl")
+#: Each language's name in its own script, as the welcome screen's buttons show it.
+LANGUAGE_NAMES = {
+    "en": "English",
+    "es": "Español",
+    "zh-Hans": "中文(简体)",
+    "vi": "Tiếng Việt",
+    "ko": "한국어",
+    "tl": "Tagalog",
+}
 FALLBACK_LANGUAGE = "en"
 LOCALE_DIR = Path(__file__).parent
+#: The file beside a language's catalogs that records who translated and reviewed them.
+TRANSLATION_RECORD_NAME = "translation.toml"
 
 
 class LocaleError(ValueError):
@@ -54,7 +69,12 @@ def _plural_rule(language: str) -> PluralRule:
     # Why imported here: Babel takes ~70 ms to import, and the welcome screen counts nothing.
     from babel import Locale
 
-    return Locale.parse(language).plural_form
+    return Locale.parse(language, sep="-").plural_form
+
+
+def plural_categories(language: str) -> frozenset[str]:
+    """The CLDR plural categories the language's counted texts need ("other" always)."""
+    return frozenset(_plural_rule(language).tags | {"other"})
 
 
 class _Params(dict[str, object]):
@@ -70,6 +90,8 @@ def catalog(language: str) -> Mapping[str, str]:
     merged: dict[str, str] = {}
     origin: dict[str, str] = {}
     for path in sorted((LOCALE_DIR / language).glob("*.toml")):
+        if path.name == TRANSLATION_RECORD_NAME:
+            continue
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
@@ -101,9 +123,20 @@ def placeholders(text: str) -> set[str]:
 
 
 def missing_translations() -> list[str]:
-    """Keys present in one language but not another, as "<language>: <key>" lines."""
+    """Keys present in one language but missing in another, as "<language>: <key>" lines. A
+    counted text's form is needed only in the languages with that plural category (Chinese has
+    no "_one")."""
     keys = {language: set(catalog(language)) for language in LANGUAGES}
     everything = set().union(*keys.values())
+    counted = {key.rsplit("_", 1)[0] for key in everything if key.endswith("_other")}
     return sorted(
-        f"{language}: {key}" for language in LANGUAGES for key in everything - keys[language]
+        f"{language}: {key}"
+        for language in LANGUAGES
+        for key in everything - keys[language]
+        if not _form_not_needed(key, counted, language)
     )
+
+
+def _form_not_needed(key: str, counted: set[str], language: str) -> bool:
+    base, _, category = key.rpartition("_")
+    return base in counted and category not in plural_categories(language)

@@ -5,7 +5,9 @@ Babel draws them from CLDR data. A date is the language's medium form, with the 
 types dates in. A moment always names its day, so a dose taken yesterday never reads as later
 today: counted from now in the clinic's zone ("yesterday 2:30 PM", "ayer, 2:30 p.m.", "3 days
 ago, ..."), or, a week or more away, as its weekday and date ("Mon, Nov 30, 3:32 PM"). The kiosk
-serves clinics in the United States, so each language is written the US way (`REGIONAL_LOCALES`).
+serves clinics in the United States, so each language is written the US way where CLDR has a US
+form (`REGIONAL_LOCALES`); Chinese, Vietnamese, Korean and Tagalog have none, and are written as
+their own language writes dates ("1985年7月22日", "22 thg 7, 1985", "1985. 7. 22.", "Hul 22, 1985").
 """
 
 from __future__ import annotations
@@ -16,8 +18,16 @@ from babel.dates import format_date, format_skeleton, format_time, get_datetime_
 
 from kiosk.locale import FALLBACK_LANGUAGE, translate
 
-#: The CLDR locale each kiosk language is written in: the language as spoken in the US.
-REGIONAL_LOCALES = {"en": "en_US", "es": "es_US"}
+#: The CLDR locale each kiosk language is written in: the language as spoken in the US where CLDR
+#: has that (English, Spanish), else the language's own default (Tagalog is CLDR's Filipino).
+REGIONAL_LOCALES = {
+    "en": "en_US",
+    "es": "es_US",
+    "zh-Hans": "zh_Hans",
+    "vi": "vi",
+    "ko": "ko",
+    "tl": "fil",
+}
 #: Up to this many days back a moment's day is named from today ("3 days ago"); further, by date.
 _DAYS_NAMED_FROM_TODAY = 6
 

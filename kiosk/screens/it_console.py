@@ -1,5 +1,7 @@
 """The IT console: the kiosk's identity, enrolment, records by state, sync, quarantine, staff,
-the audit chain check and the sealed-queue export. IT never sees a patient record here.
+the audit chain check, the sealed-queue export, and the languages patients are offered (each with
+its translation record, and a word on the law where a translation has no clinical review). IT
+never sees a patient record here.
 
 Times are in the clinic's zone, one format; removing a person asks for a second press of Remove.
 
@@ -23,6 +25,8 @@ from textual.widgets import Button, DataTable, Input, Select, Static
 from kiosk.desk.staff_console import KioskOverview, StaffConsole, StaffConsoleError
 from kiosk.desk.staff_rules import MAX_PIN_LENGTH, MIN_PIN_LENGTH
 from kiosk.desk.staff_shift import StaffShift
+from kiosk.intake.languages import LanguageState, LanguageStatus, language_status, text_sha256
+from kiosk.locale import LANGUAGE_NAMES, LANGUAGES
 from kiosk.locale.staff import counted, staff_text, staff_time
 from kiosk.messages import SyncNowRequested
 from kiosk.screens.staff_screen import StaffScreen
@@ -109,6 +113,8 @@ class ITConsoleScreen(StaffScreen):
                 yield Input(placeholder=staff_text("it.export_path"), id="it-export-path")
                 yield Button(staff_text("it.export_button"), id="it-export")
             yield Static("", id="it-export-result", classes="it-result", markup=False)
+            yield Static(staff_text("it.languages"), classes="it-title")
+            yield Static("", id="it-languages", classes="it-body", markup=False)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -168,6 +174,39 @@ class ITConsoleScreen(StaffScreen):
         self.query_one("#it-sync", Static).update(self._sync_text(overview))
         self._fill_quarantine()
         self._fill_staff()
+        self.query_one("#it-languages", Static).update(self._languages_text())
+
+    def _languages_text(self) -> str:
+        """Each language: offered or not and why, its translation record and text SHA-256; then,
+        where any translation lacks a clinical review, what the law asks of the clinic."""
+        config = self.shift.kiosk.config
+        statuses = [language_status(language, config) for language in LANGUAGES]
+        lines: list[str] = []
+        for status in statuses:
+            lines.append(_language_line(status))
+            record, outdated = status.record, status.outdated_review
+            if record is None or status.state is LanguageState.MISSING_TEXT:
+                continue
+            translated = staff_text(
+                "it.language_translated",
+                who=record.translated_by,
+                date=record.translated_on.isoformat(),
+                method=staff_text(f"it.method_{record.method}"),
+            )
+            lines.append("  " + translated)
+            if outdated is not None:
+                changed = staff_text(
+                    "it.language_outdated",
+                    reviewer=outdated.reviewed_by,
+                    date=outdated.reviewed_on.isoformat(),
+                )
+                lines.append("  " + changed)
+            digest = text_sha256(status.language, config)
+            lines.append("  " + staff_text("it.language_sha256", sha256=digest))
+        unreviewed = {LanguageState.DRAFT, LanguageState.UNREVIEWED}
+        if any(status.state in unreviewed for status in statuses):
+            lines += ["", staff_text("it.drafts_need_review")]
+        return "\n".join(lines)
 
     def _sync_text(self, overview: KioskOverview) -> str:
         if overview.enrolment is None:
@@ -338,3 +377,20 @@ class ITConsoleScreen(StaffScreen):
         self.query_one("#it-staff-pin", Input).value = ""
         self._result(target, True, message)
         self.refresh_all()
+
+
+def _language_line(status: LanguageStatus) -> str:
+    """One language's headline: whether patients are offered it, and why."""
+    name = LANGUAGE_NAMES[status.language]
+    if status.state is LanguageState.REVIEWED and status.review is not None:
+        review = status.review
+        return staff_text(
+            "it.language_reviewed",
+            name=name,
+            reviewer=review.reviewed_by,
+            date=review.reviewed_on.isoformat(),
+        )
+    if status.state is LanguageState.DRAFT:
+        shown = "shown" if status.offered else "hidden"
+        return staff_text(f"it.language_draft_{shown}", name=name)
+    return staff_text(f"it.language_{status.state.value}", name=name)

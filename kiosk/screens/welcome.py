@@ -1,21 +1,25 @@
-"""The welcome screen: the clinic's name, a big "Check in", language, larger text, contrast."""
+"""The welcome screen: the clinic's name, a big "Check in", language, larger text, contrast.
+
+Each language the clinic offers (kiosk/intake/languages.py) has a button named in its own script;
+up to three sit on a row, so six take two rows and still fit 80x24.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from textual import events, on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Grid, Vertical
 from textual.widgets import Button, Static
 
-from kiosk.locale import LANGUAGES, translate
+from kiosk.locale import LANGUAGE_NAMES, translate
 from kiosk.messages import CheckInPressed, DisplayToggled, LanguageChosen, StaffLineTapped
 from kiosk.screens.kept_styles import KeptStylesScreen
 from kiosk.widgets.tick_box import TickBox
 
-#: Each language's own name, shown on its button in that language.
-LANGUAGE_NAMES = {"en": "English", "es": "Español"}
+#: The most language buttons on one row; more wrap onto the next.
+_LANGUAGES_PER_ROW = 3
 
 
 class WelcomeScreen(KeptStylesScreen):
@@ -27,17 +31,21 @@ class WelcomeScreen(KeptStylesScreen):
     WelcomeScreen #clinic-name { text-style: bold; content-align: center middle; width: 100%; }
     WelcomeScreen #welcome-text { content-align: center middle; width: 100%; margin: 1 0; }
     WelcomeScreen #check-in { width: 100%; height: 5; text-style: bold; }
-    WelcomeScreen #languages { height: 3; margin: 1 0; }
-    WelcomeScreen #languages Button { width: 1fr; }
+    WelcomeScreen #languages { height: auto; margin: 1 0; grid-rows: 3; }
+    WelcomeScreen #languages Button { width: 100%; }
     WelcomeScreen #staff-hint {
         color: $kiosk-muted; content-align: center middle; width: 100%; height: 3;
     }
     """
 
-    def __init__(self, clinic_name: Mapping[str, str], language: str) -> None:
+    def __init__(
+        self, clinic_name: Mapping[str, str], language: str, languages: Sequence[str]
+    ) -> None:
         super().__init__(name="welcome")
         self.clinic_name = clinic_name
         self.language = language
+        #: The languages offered, in order: a button each.
+        self.languages = tuple(languages)
 
     def compose(self) -> ComposeResult:
         self.styled_look = self.app_look()
@@ -46,11 +54,7 @@ class WelcomeScreen(KeptStylesScreen):
             yield Static(self.clinic_name[self.language], id="clinic-name", markup=False)
             yield Static(text("welcome.greeting"), id="welcome-text", markup=False)
             yield Button(text("welcome.check_in"), id="check-in", classes="primary")
-            with Horizontal(id="languages"):
-                for language in LANGUAGES:
-                    chosen = "-chosen" if language == self.language else ""
-                    name = LANGUAGE_NAMES[language]
-                    yield Button(name, id=f"language-{language}", classes=chosen)
+            yield Grid(*self._language_buttons(), id="languages")
             yield TickBox(text("welcome.larger_text"), box_id="larger-text")
             yield TickBox(text("welcome.high_contrast"), box_id="high-contrast")
             yield Static(text("welcome.staff_hint"), id="staff-hint", markup=False)
@@ -58,11 +62,37 @@ class WelcomeScreen(KeptStylesScreen):
     def _text(self, key: str) -> str:
         return translate(f"screens.{key}", self.language)
 
-    def set_clinic_name(self, clinic_name: Mapping[str, str]) -> None:
-        """Show `clinic_name` (the published configuration may name the clinic differently)."""
+    def _language_buttons(self) -> list[Button]:
+        return [
+            Button(
+                LANGUAGE_NAMES[language],
+                id=f"language-{language}",
+                classes="-chosen" if language == self.language else "",
+            )
+            for language in self.languages
+        ]
+
+    def _lay_out_languages(self) -> None:
+        grid = self.query_one("#languages", Grid)
+        grid.styles.grid_size_columns = min(len(self.languages), _LANGUAGES_PER_ROW)
+
+    def on_mount(self) -> None:
+        self._lay_out_languages()
+
+    async def offer(self, clinic_name: Mapping[str, str], languages: Sequence[str]) -> None:
+        """Show the clinic's name and offer these languages (the published configuration may
+        name the clinic differently, or turn draft languages on or off)."""
         self.clinic_name = clinic_name
-        if self.is_mounted:
-            self.query_one("#clinic-name", Static).update(clinic_name[self.language])
+        changed = tuple(languages) != self.languages
+        self.languages = tuple(languages)
+        if not self.is_mounted:
+            return
+        self.query_one("#clinic-name", Static).update(clinic_name[self.language])
+        if changed:
+            grid = self.query_one("#languages", Grid)
+            await grid.remove_children()
+            await grid.mount_all(self._language_buttons())
+            self._lay_out_languages()
 
     def show(self, language: str, larger_text: bool, high_contrast: bool) -> None:
         """Redraw in `language` with the toggles as given (after a wipe: the defaults)."""
@@ -78,7 +108,7 @@ class WelcomeScreen(KeptStylesScreen):
         self._show_language()
 
     def _show_language(self) -> None:
-        for language in LANGUAGES:
+        for language in self.languages:
             button = self.query_one(f"#language-{language}", Button)
             button.set_class(language == self.language, "-chosen")
 
@@ -91,7 +121,7 @@ class WelcomeScreen(KeptStylesScreen):
     def _language(self, event: Button.Pressed) -> None:
         event.stop()
         language = (event.button.id or "").removeprefix("language-")
-        if language in LANGUAGES:
+        if language in self.languages:
             self.post_message(LanguageChosen(language))
 
     @on(events.Click, "#staff-hint")

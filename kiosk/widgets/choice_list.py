@@ -14,15 +14,16 @@ forgets its answer.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.actions import SkipAction
 from textual.binding import Binding
+from textual.content import Content
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -175,11 +176,14 @@ class ChoiceList(ScrollView, can_focus=True):
         y = 0
         text_width = max(10, width - _INDENT - 1)
         for choice in visible:
-            lines = tuple(textwrap.wrap(visible_text(choice.text), text_width)) or ("",)
+            # Why Content's wrap: it counts terminal cells (a Chinese character takes two) and
+            # folds a line with no spaces, where textwrap counted characters and cut the rest.
+            wrapped = Content(visible_text(choice.text)).wrap(text_width)
+            lines = tuple(line.plain.rstrip() for line in wrapped) or ("",)
             boxes: list[_Box] = []
             x, box_line = _INDENT, 0
             for option in self.options:
-                box_width = len(option.label) + 6
+                box_width = cell_len(option.label) + 6
                 if x + box_width > width and x > _INDENT:
                     x, box_line = _INDENT, box_line + 1
                 boxes.append(
@@ -266,7 +270,8 @@ class ChoiceList(ScrollView, can_focus=True):
             return "\u2514" + "\u2500" * inner + "\u2518"
         # Why: the chosen option is marked by a symbol too, readable without colour.
         mark = "\u25cf" if chosen else "\u25cb"
-        return "\u2502" + f" {mark} {box.label} ".ljust(inner) + "\u2502"
+        face = f" {mark} {box.label} "
+        return "\u2502" + face + " " * (inner - cell_len(face)) + "\u2502"
 
     # ---- keys and clicks ------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Common English and Spanish words (wordfreq) are never read as a drug they are not."""
+"""Common words of the kiosk's languages (wordfreq) are never read as a drug they are not."""
 
 from __future__ import annotations
 
@@ -18,10 +18,10 @@ def test_the_common_word_file_is_what_wordfreq_and_todays_drug_list_make() -> No
     assert COMMON_WORDS_PATH.read_text("utf-8") == expected, "run scripts/build-common-words"
 
 
-def test_none_of_the_20000_most_common_english_and_spanish_words_is_misread_as_a_drug() -> None:
+def test_none_of_the_20000_most_common_words_of_any_kiosk_language_is_misread_as_a_drug() -> None:
     misread = {
         word: [match.matched_name for match in match_medication(word)]
-        for language in ("en", "es")
+        for language in ("en", "es", "zh", "vi", "ko", "fil")
         for word in top_n_list(language, 20_000)
         if not all(match.exact for match in match_medication(word))
     }

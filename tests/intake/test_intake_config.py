@@ -8,6 +8,7 @@ import pytest
 
 from kiosk.intake.config import ConfigError, default_config, load_config, load_config_text
 from kiosk.intake.records import Severity
+from kiosk.locale import LANGUAGES
 
 
 def describe_holds(measure: str) -> set[tuple[str, str]]:
@@ -36,7 +37,7 @@ def test_the_defaults_are_the_clinical_md_values() -> None:
     assert config.rule("checklist.no_driver").severity is Severity.STOP
 
 
-def test_the_consent_covers_every_point_clinical_md_lists_in_both_languages() -> None:
+def test_the_consent_covers_every_point_clinical_md_lists_in_every_language() -> None:
     consent = default_config().consent
     english = consent.text["en"].lower()
     for point in (
@@ -59,7 +60,17 @@ def test_the_consent_covers_every_point_clinical_md_lists_in_both_languages() ->
     ):
         assert point in english, point
     assert "40 a 60 minutos" in consent.text["es"]
-    assert all(set(ack.text) == {"en", "es"} for ack in consent.acknowledgements)
+    # The four AI-drafted languages name the same 40 to 60 minutes.
+    for language, minutes in (
+        ("zh-Hans", "40到60分钟"),
+        ("vi", "40 đến 60 phút"),
+        ("ko", "40-60분"),
+        ("tl", "40 hanggang 60 minuto"),
+    ):
+        assert minutes in consent.text[language], language
+    assert set(consent.text) == set(LANGUAGES)
+    assert all(consent.in_language(language) for language in LANGUAGES)
+    assert all(set(ack.text) == set(LANGUAGES) for ack in consent.acknowledgements)
     assert len(consent.text_sha256("es")) == 64
 
 
@@ -73,19 +84,27 @@ def test_a_clinic_file_overrides_only_what_it_names(tmp_path: Path) -> None:
 
 def test_the_default_clinic_is_named_in_each_language() -> None:
     names = default_config().clinic_name
-    assert names == {"en": "Infusion Clinic", "es": "Clínica de Infusiones"}
+    # A language without a name of its own reads the English one (a clinic's name is a name).
+    assert names == {"es": "Clínica de Infusiones"} | {
+        language: "Infusion Clinic" for language in LANGUAGES if language != "es"
+    }
 
 
 def test_a_clinic_gives_one_name_for_every_language_or_one_per_language() -> None:
     one = load_config_text('clinic_name = "Lakeside Infusion"\n', "clinic.toml")
-    assert one.clinic_name == {"en": "Lakeside Infusion", "es": "Lakeside Infusion"}
+    assert one.clinic_name == dict.fromkeys(LANGUAGES, "Lakeside Infusion")
     each = load_config_text(
-        'clinic_name = { en = "Lakeside Infusion Center", es = "Centro de Infusión Lakeside" }\n',
+        'clinic_name = { en = "Lakeside Infusion Center", es = "Centro de Infusión Lakeside", '
+        'vi = "Trung tâm Truyền thuốc Lakeside" }\n',
         "clinic.toml",
     )
     assert each.clinic_name == {
         "en": "Lakeside Infusion Center",
         "es": "Centro de Infusión Lakeside",
+        "zh-Hans": "Lakeside Infusion Center",
+        "vi": "Trung tâm Truyền thuốc Lakeside",
+        "ko": "Lakeside Infusion Center",
+        "tl": "Lakeside Infusion Center",
     }
 
 
@@ -96,7 +115,8 @@ def test_a_clinic_gives_one_name_for_every_language_or_one_per_language() -> Non
         ('clinic_name = { en = "Lakeside" }', "clinic.toml: clinic_name.es: is missing"),
         (
             'clinic_name = { en = "Lakeside", es = "Lakeside", fr = "Lakeside" }',
-            "clinic.toml: clinic_name.fr: is not a language the kiosk offers. Use only: en, es",
+            "clinic.toml: clinic_name.fr: is not a language the kiosk offers. "
+            "Use only: en, es, zh-Hans, vi, ko, tl",
         ),
         ('clinic_name = { en = "Lakeside", es = " " }', "clinic_name.es: is empty"),
         ('clinic_name = { en = "Lake\\u202eside", es = "Lakeside" }', "text-direction"),

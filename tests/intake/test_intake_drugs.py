@@ -70,7 +70,7 @@ def test_the_list_has_about_a_thousand_names_each_group_with_its_source() -> Non
     assert len({drug.generic for drug in drug_list()}) == len(drug_list())
     for drug in drug_list():
         assert set(drug.classes) <= set(class_aliases()), drug.generic
-    fields = {"generic", "es", "intl", "us", "spain", "latam", "abbr"}
+    fields = {"generic", "es", "zh-Hans", "vi", "ko", "intl", "us", "spain", "latam", "abbr"}
     assert fields | {"combination_us", "combination_es"} == set(sources())
 
 
@@ -134,6 +134,29 @@ def test_a_spanish_patient_is_offered_spanish_names_and_an_english_one_english_n
     # Brands bought in the US are offered to both.
     assert suggest("Tylenol P", 3, language="es") == ["Tylenol PM"]
     assert suggest("Tylenol P", 3, language="en") == ["Tylenol PM"]
+
+
+def test_each_patient_is_offered_the_names_of_their_language_and_the_us_brands() -> None:
+    # Chinese and Korean: their own generic, and the English one a US bottle carries.
+    assert suggest("拉莫", 3, language="zh-Hans") == ["拉莫三嗪"]
+    assert suggest("lamo", 3, language="zh-Hans") == ["lamotrigine"]
+    assert suggest("라모", 3, language="ko") == ["라모트리진"]
+    # Vietnamese: its own spelling instead of its English near twin; brands as everywhere.
+    assert suggest("lamo", 3, language="vi") == ["lamotrigin"]
+    assert suggest("Lamic", 2, language="vi") == ["Lamictal", "Lamictal XR"]
+    # Tagalog: the English and international names Filipino patients use (paracetamol).
+    assert suggest("parac", 1, language="tl") == ["paracetamol"]
+    assert suggest("parac", 1, language="en") == ["paracetamol"]
+
+
+def test_the_nurse_reads_a_name_typed_in_any_script_as_its_drug() -> None:
+    assert read_as("拉莫三嗪100毫克") == ("拉莫三嗪 (lamotrigine)",)
+    assert read_as("라모트리진 100mg") == ("라모트리진 (lamotrigine)",)
+    assert flagged_classes("氨茶碱") == {"theophyllines"}
+    assert flagged_classes("thuốc huyết áp") == frozenset()
+    # A slip as near the English name as its Vietnamese twin is read, and as the English.
+    (slip,) = match_medication("theophyline")
+    assert slip.reading() == "'theophyline' read as theophylline"
 
 
 def test_suggestions_start_with_what_was_typed() -> None:

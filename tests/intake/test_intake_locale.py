@@ -14,6 +14,7 @@ from kiosk.locale import (
     catalog,
     missing_translations,
     placeholders,
+    plural_categories,
     translate,
     translate_count,
 )
@@ -84,10 +85,31 @@ def test_one_question_left_is_falta_1_and_two_are_faltan_2() -> None:
     assert left("fr", 1) == left("en", 1)
 
 
-def test_every_counted_text_has_its_singular_and_plural_in_every_language() -> None:
+def test_every_counted_text_has_a_form_for_each_plural_category_of_every_language() -> None:
     for language in LANGUAGES:
         keys = set(catalog(language))
         counted = {key.rsplit("_", 1)[0] for key in keys if key.endswith(("_one", "_other"))}
         assert counted >= {"screens.choices.unanswered", "screens.consent.tick_all"}
         for key in counted:
-            assert {f"{key}_one", f"{key}_other"} <= keys, (language, key)
+            # A category without its key reads as "_other" (Spanish "many", for a million).
+            categories = plural_categories(language) & {"one", "other"}
+            assert {f"{key}_{category}" for category in categories} <= keys, (language, key)
+    # Chinese and Korean have one form; Vietnamese (CLDR 47: 0 and 1) and Tagalog have two.
+    assert {language: sorted(plural_categories(language)) for language in LANGUAGES} == {
+        "en": ["one", "other"],
+        "es": ["many", "one", "other"],
+        "zh-Hans": ["other"],
+        "vi": ["one", "other"],
+        "ko": ["other"],
+        "tl": ["one", "other"],
+    }
+
+
+def test_a_count_reads_in_the_forms_of_the_patients_language() -> None:
+    def left(language: str, count: int) -> str:
+        return translate_count("screens.choices.unanswered", language, count)
+
+    assert left("zh-Hans", 1) == "请回答所有问题（还剩1个）。"
+    assert left("ko", 2) == "모든 질문에 답해 주십시오 (2개 남음)."
+    assert left("vi", 1) == "Vui lòng trả lời tất cả các câu hỏi (còn 1 câu)."
+    assert left("tl", 4) == "Pakisagot ang bawat tanong (4 pa ang natitira)."

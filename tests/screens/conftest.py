@@ -66,6 +66,28 @@ def kiosk(tmp_path: Path) -> Iterator[Kiosk]:
     opened.close()
 
 
+def kiosk_offering_drafts(data_dir: Path) -> Kiosk:
+    """A demo kiosk whose clinic turns draft languages on in its clinic.toml, as IT would."""
+    Kiosk.init(data_dir, demo=True, keyslot_cost=CHEAP_SLOTS).close()
+    config = data_dir / "clinic.toml"
+    text = config.read_text("utf-8")
+    assert "show_drafts = false" in text
+    config.write_text(text.replace("show_drafts = false", "show_drafts = true"), "utf-8")
+    return Kiosk.open(data_dir)
+
+
+@pytest.fixture
+def drafts_kiosk(tmp_path: Path) -> Iterator[Kiosk]:
+    opened = kiosk_offering_drafts(tmp_path / "kiosk")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def drafts_app(drafts_kiosk: Kiosk, clock: FakeClock) -> KioskApp:
+    return KioskApp(drafts_kiosk, timeouts=CALM, clock=clock, wall_clock=lambda: CLINIC_NOW)
+
+
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
@@ -207,6 +229,15 @@ async def tap_keypad(pilot: Pilot[None], keys: str) -> None:
     for key in keys:
         assert await pilot.click(keypad, offset=(KEYS.index(key) * width + 1, 1))
     await pilot.pause()
+
+
+async def fill(pilot: Pilot[None], field_id: str, text: str = "", keypad: str = "") -> None:
+    """Tap a box, then type on the tablet's keyboard or tap the kiosk keypad."""
+    await click(pilot, f"#{field_id}")
+    if text:
+        await type_text(pilot, text)
+    if keypad:
+        await tap_keypad(pilot, keypad)
 
 
 async def tap_choice(pilot: Pilot[None], list_id: str, question_id: str, value: str) -> None:

@@ -3,8 +3,12 @@ tests/test_snapshots.py), so the first picture that changes does not hide the ot
 
 Every screen is pinned at 80x24 and 120x40 in English and Spanish, in high contrast and in
 larger text; a few screens also in the states a patient meets there (the keypad ready for a
-date, the end after a declined consent). Deterministic: fixed clocks, no cursor blink, fixed
-example answers, a fresh kiosk for each picture. Regenerate after a deliberate change with
+date, the end after a declined consent). The four AI-drafted languages (Chinese, Vietnamese,
+Korean, Tagalog), at a clinic that turns drafts on, are pinned on the welcome screen with all
+six languages named in their own scripts and on the consent, its text wrapped inside its border
+(a Chinese or Korean character takes two cells) and, ticked and signed in the patient's own
+script, at its end. Deterministic: fixed clocks, no cursor blink, fixed example answers, a fresh
+kiosk for each picture. Regenerate after a deliberate change with
 `pytest tests/screens/test_snapshots.py --snapshot-update` and review the SVG diff."""
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from pathlib import Path
 import pytest
 from pytest_textual_snapshot import SVGImageExtension
 from syrupy.assertion import SnapshotAssertion
+from textual.containers import VerticalScroll
 from textual.pilot import Pilot
 
 from kiosk.app import KioskApp
@@ -32,7 +37,16 @@ from tests.examples import (
     example_medications,
     example_migraine,
 )
-from tests.screens.conftest import CALM, CHEAP_SLOTS, CLINIC_NOW, FakeClock, click, tab_to
+from tests.screens.conftest import (
+    CALM,
+    CHEAP_SLOTS,
+    CLINIC_NOW,
+    FakeClock,
+    click,
+    kiosk_offering_drafts,
+    tab_to,
+    type_text,
+)
 
 
 @dataclass(frozen=True)
@@ -43,11 +57,15 @@ class Look:
     size: tuple[int, int]
     high_contrast: bool = False
     larger_text: bool = False
+    #: The clinic turns draft languages on: the welcome screen offers all six.
+    drafts_on: bool = False
 
     def __str__(self) -> str:
         width, height = self.size
-        chosen = ("-high-contrast" if self.high_contrast else "") + (
-            "-larger-text" if self.larger_text else ""
+        chosen = (
+            ("-high-contrast" if self.high_contrast else "")
+            + ("-larger-text" if self.larger_text else "")
+            + ("-drafts-on" if self.drafts_on else "")
         )
         return f"{self.language}-{width}x{height}{chosen}"
 
@@ -61,6 +79,20 @@ LOOKS = (
     Look("en", (80, 24), high_contrast=True),
     Look("en", (80, 24), larger_text=True),
 )
+SIZES = ((80, 24), (120, 40))
+#: The four AI-drafted languages at both sizes, at a clinic that turns drafts on.
+NEW_LANGUAGES = tuple(
+    Look(language, size, drafts_on=True)
+    for language in ("zh-Hans", "vi", "ko", "tl")
+    for size in SIZES
+)
+#: A patient's name in each new language's own script, as they would sign it.
+NAMES = {
+    "zh-Hans": "王小明",
+    "vi": "Nguyễn Thị Minh Khai",
+    "ko": "김민준",
+    "tl": "Maria Dela Cruz",
+}
 
 #: Puts one screen up on the App, the way a patient would find it.
 PutUp = Callable[[KioskApp, Pilot[None]], Awaitable[None]]
@@ -81,7 +113,10 @@ def example_session(language: str) -> CheckInSession:
 async def picture(tmp_path: Path, look: Look, put_up: PutUp) -> str:
     """The kiosk's screen as an SVG, after a patient with the example answers set up `look`
     on the welcome screen and `put_up` brought the screen to show."""
-    kiosk = Kiosk.init(tmp_path / "kiosk", demo=True, keyslot_cost=CHEAP_SLOTS)
+    if look.drafts_on:
+        kiosk = kiosk_offering_drafts(tmp_path / "kiosk")
+    else:
+        kiosk = Kiosk.init(tmp_path / "kiosk", demo=True, keyslot_cost=CHEAP_SLOTS)
     app = KioskApp(kiosk, timeouts=CALM, clock=FakeClock(), wall_clock=lambda: CLINIC_NOW)
     try:
         async with app.run_test(size=look.size) as pilot:
@@ -136,6 +171,21 @@ async def keypad_ready(app: KioskApp, pilot: Pilot[None]) -> None:
     await tab_to(pilot, "date_of_birth")
 
 
+async def consent_signed(app: KioskApp, pilot: Pilot[None]) -> None:
+    """The consent's end, every statement ticked and the name signed in the patient's script."""
+    session = app.session
+    assert session is not None
+    name = NAMES[app.language]
+    session.identity = example_identity(legal_name=name)
+    await app.show_step("consent")
+    await pilot.pause()
+    for acknowledgement in app.config.consent.acknowledgements:
+        await click(pilot, f"#ack-{acknowledgement.id}")
+    await click(pilot, "#signature")
+    await type_text(pilot, name)
+    app.screen.query_one("#step-body", VerticalScroll).scroll_end(animate=False, immediate=True)
+
+
 SCREENS: dict[str, PutUp] = {
     "welcome": welcome,
     **{
@@ -180,3 +230,25 @@ async def test_done_after_the_consent_was_declined(
     snapshot: SnapshotAssertion, tmp_path: Path, look: Look
 ) -> None:
     assert await picture(tmp_path, look, done(declined=True)) == as_svg(snapshot)
+
+
+@pytest.mark.parametrize("look", NEW_LANGUAGES, ids=str)
+@pytest.mark.parametrize("screen", ("welcome", "consent"))
+async def test_new_language_screen(
+    snapshot: SnapshotAssertion, tmp_path: Path, screen: str, look: Look
+) -> None:
+    assert await picture(tmp_path, look, SCREENS[screen]) == as_svg(snapshot)
+
+
+@pytest.mark.parametrize("look", NEW_LANGUAGES, ids=str)
+async def test_consent_ticked_and_signed_in_the_patients_own_script(
+    snapshot: SnapshotAssertion, tmp_path: Path, look: Look
+) -> None:
+    assert await picture(tmp_path, look, consent_signed) == as_svg(snapshot)
+
+
+@pytest.mark.parametrize("look", [Look("en", size, drafts_on=True) for size in SIZES], ids=str)
+async def test_welcome_offering_all_six_languages(
+    snapshot: SnapshotAssertion, tmp_path: Path, look: Look
+) -> None:
+    assert await picture(tmp_path, look, welcome) == as_svg(snapshot)

@@ -1,6 +1,7 @@
 """The clinic configuration the server published and signed is what the kiosk uses once pulled:
-its clinic name greets patients and its hold thresholds flag the nurse's vitals. A stored copy
-that no longer verifies is refused, said so, set aside, and pulled again at the next sync."""
+its clinic name greets patients, its draft-language setting decides the languages they are
+offered, and its hold thresholds flag the nurse's vitals. A stored copy that no longer verifies is
+refused, said so, set aside, and pulled again at the next sync."""
 
 from __future__ import annotations
 
@@ -17,11 +18,15 @@ from kiosk.desk.enrolment import enroll
 from kiosk.desk.facade import Kiosk
 from kiosk.intake.records import Severity
 from kiosk.intake.rules import highest_severity
+from kiosk.locale import LANGUAGES
 from sync.client.clinic_config import CONFIG_SETTING
 from tests.examples import example_checkin, example_vitals
 from tests.sync.clinic_harness import CHEAP_SLOTS, ClinicServer, engine_for
 
 LAKESIDE = """clinic_name = "Lakeside Infusion"
+
+[languages]
+show_drafts = true
 
 [thresholds.vitals.systolic]
 caution_at_or_above = 150
@@ -69,7 +74,7 @@ def test_a_reopened_kiosk_uses_the_clinics_published_name_and_thresholds(
 
     kiosk = Kiosk.open(data_dir)
     try:
-        assert kiosk.config.clinic_name == {"en": "Lakeside Infusion", "es": "Lakeside Infusion"}
+        assert kiosk.config.clinic_name == dict.fromkeys(LANGUAGES, "Lakeside Infusion")
         assert kiosk.config_problem is None
         assert _systolic_172_flag(kiosk) is Severity.STOP  # the default file says CAUTION
     finally:
@@ -89,6 +94,9 @@ async def test_the_kiosk_started_from_its_data_directory_greets_with_the_publish
         await pilot.pause()
         greeting = str(app.welcome.query_one("#clinic-name", Static).render())
         assert greeting == "Lakeside Infusion"  # clinic.toml says "Infusion Clinic"
+        # clinic.toml leaves draft languages off; Lakeside turns them on.
+        offered = [str(button.label) for button in app.welcome.query("#languages Button")]
+        assert offered == ["English", "Español", "中文(简体)", "Tiếng Việt", "한국어", "Tagalog"]
         systolic_stop = app.config.holds_for("systolic")[0]
         assert systolic_stop.limit == 170  # the default file says 180
 
@@ -125,6 +133,6 @@ def test_a_tampered_stored_configuration_is_refused_said_and_pulled_again(
     kiosk = Kiosk.open(data_dir)
     try:
         assert kiosk.config_problem is None
-        assert kiosk.config.clinic_name == {"en": "Lakeside Infusion", "es": "Lakeside Infusion"}
+        assert kiosk.config.clinic_name == dict.fromkeys(LANGUAGES, "Lakeside Infusion")
     finally:
         kiosk.close()
