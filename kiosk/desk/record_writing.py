@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from kiosk.desk.data_folder import DataFolder
 from kiosk.desk.errors import KioskError
 from kiosk.desk.flagging import OpenedRecord
+from kiosk.intake.chair.records import ChairLogRecord
 from kiosk.intake.codec import SCHEMA_VERSION, PayloadError, kind_of, to_payload
 from kiosk.store import StoreError
 from kiosk.store.nurse_table import RecordDigest
@@ -27,7 +28,7 @@ class EncodedRecord:
     data: bytes
 
     @classmethod
-    def of(cls, record: OpenedRecord) -> EncodedRecord:
+    def of(cls, record: OpenedRecord | ChairLogRecord) -> EncodedRecord:
         """Encode first, before any rule looks at it: a malformed record is refused here."""
         try:
             data = to_payload(record)
@@ -59,16 +60,19 @@ class RecordWriter:
     def write(
         self,
         payload: EncodedRecord,
-        digest: RecordDigest,
+        digest: RecordDigest | None,
         supersedes: str | None,
         *,
         to_clinic: bool,
         action: str,
         actor: str,
         finishes_draft: str | None = None,
+        record_id: str | None = None,
     ) -> str:
         """Encode exactly, seal the record and its digest, and store both in one commit (which
-        also purges the draft it supersedes and `finishes_draft`)."""
+        also purges the draft it supersedes and `finishes_draft`). A record today's list does
+        not show (a chair's entry) has no digest; `record_id` is given when a check needed it
+        before sealing."""
         sealer = self._record_sealer if to_clinic else self._staff_sealer
         if sealer is None:
             raise KioskError(
@@ -76,9 +80,17 @@ class RecordWriter:
             )
         try:
             sealed = sealer.seal(
-                payload.kind, payload.data, supersedes=supersedes, schema=SCHEMA_VERSION
+                payload.kind,
+                payload.data,
+                record_id=record_id,
+                supersedes=supersedes,
+                schema=SCHEMA_VERSION,
             )
-            summary = self._summaries.seal(sealed.record_id, digest.to_bytes())
+            summary = (
+                None
+                if digest is None
+                else self._summaries.seal(sealed.record_id, digest.to_bytes())
+            )
             self._store.add_record(
                 sealed, actor=actor, action=action, summary=summary, finishes_draft=finishes_draft
             )

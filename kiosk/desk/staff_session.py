@@ -7,17 +7,21 @@ STOP flag, and the decision. An IT session holds no staff key and opens nothing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from kiosk.desk.data_folder import DataFolder
 from kiosk.desk.errors import KioskError
 from kiosk.desk.flagging import OpenedRecord, screened
 from kiosk.desk.record_writing import EncodedRecord, RecordWriter
-from kiosk.intake.codec import PayloadError, from_payload, kind_of
+from kiosk.intake.chair.log import ChairEntry
+from kiosk.intake.chair.records import CHAIR_RECORD_KINDS
+from kiosk.intake.codec import PayloadError, Record, from_payload, kind_of
 from kiosk.intake.records import (
     DecisionOutcome,
     Flag,
     NurseDecision,
+    RecordKind,
     Severity,
     StopOverride,
     Vitals,
@@ -38,6 +42,10 @@ from kiosk.vault.summary_chain import SummaryError, SummaryReader
 
 #: The records a staff session writes (the nurse's own).
 NurseRecord = Vitals | NurseDecision | StopOverride
+#: The kinds today's list shows; the chair's entries are the chair board's.
+LISTED_KINDS = frozenset(kind.value for kind in RecordKind)
+#: What a chair's log holds: its own entries and the clinicians' overrides for it.
+CHAIR_RECORD_TYPES = (*CHAIR_RECORD_KINDS, StopOverride)
 
 
 class StaffSession:
@@ -91,6 +99,14 @@ class StaffSession:
         return record
 
     def _open(self, record_id: str) -> tuple[OpenedRecord, str]:
+        record, kind, _ = self._open_any(record_id)
+        if not isinstance(record, OpenedRecord):
+            raise KioskError(f"record {record_id}: stored under another id or kind")
+        return record, kind
+
+    def _open_any(self, record_id: str) -> tuple[Record, str, str | None]:
+        """Any stored record opened: the record, its kind and the entry it supersedes (from the
+        signed envelope)."""
         key = self._key()
         try:
             envelope = self.kiosk.store.get_envelope(record_id)
@@ -98,13 +114,31 @@ class StaffSession:
             record = from_payload(opened.payload)
         except (StoreError, EnvelopeError, PayloadError) as error:
             raise KioskError(str(error)) from None
-        if (
-            not isinstance(record, OpenedRecord)
-            or opened.record_id != record_id
-            or opened.kind != kind_of(record)
-        ):
+        if opened.record_id != record_id or opened.kind != kind_of(record):
             raise KioskError(f"record {record_id}: stored under another id or kind")
-        return record, opened.kind
+        return record, opened.kind, opened.supersedes
+
+    def open_chair_entries(self, record_ids: Sequence[str]) -> list[ChairEntry]:
+        """Open the chairs' records (their own entries and clinicians' overrides) with one audit
+        entry for the lot, as the board reads them; a record that does not open is left out (IT
+        sees it) and one that is no chair's is refused."""
+        entries = []
+        for record_id in record_ids:
+            try:
+                record, _, supersedes = self._open_any(record_id)
+            except KioskError:
+                continue
+            if not isinstance(record, CHAIR_RECORD_TYPES):
+                raise KioskError(f"record {record_id} is not a chair's entry")
+            entries.append(ChairEntry(record_id, supersedes, record))
+        if entries:
+            try:
+                self.kiosk.store.append_audit(
+                    self.staff_id, "chair.log.opened", None, f"records={len(entries)}"
+                )
+            except StoreError as error:
+                raise KioskError(f"the chairs not shown: {error}") from None
+        return entries
 
     def todays_summaries(self, now: datetime | None = None) -> list[CheckInSummary]:
         """Today's check-ins and unfinished drafts, opened from their staff-sealed digests; a
@@ -130,6 +164,8 @@ class StaffSession:
                 continue  # a damaged digest hides one row; the full record is still there
             rows.append(DigestRow(stored.record_id, stored.created_at, stored.supersedes, digest))
         for stored in unsummarised:
+            if stored.kind not in LISTED_KINDS:
+                continue  # a chair's entry: the chair board reads those
             try:
                 digest, _ = screened(self._open(stored.record_id)[0], self.kiosk.config)
             except KioskError:

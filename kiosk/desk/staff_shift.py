@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from kiosk.desk.chair_desk import ChairDesk
 from kiosk.desk.facade import Kiosk
 from kiosk.desk.staff_session import StaffSession
 
@@ -32,6 +33,7 @@ class StaffShift:
         self.role = session.role
         self.idle_seconds = idle_seconds
         self._session: StaffSession | None = session
+        self._chairs: ChairDesk | None = None
         self._clock = clock
         self._last_activity = clock()
 
@@ -41,6 +43,14 @@ class StaffShift:
         if self._session is None:
             raise ShiftEnded(f"the shift of {self.staff_id} has ended")
         return self._session
+
+    @property
+    def chairs(self) -> ChairDesk:
+        """The infusion chairs as this nurse works them (their opened logs kept for the shift);
+        raises ShiftEnded once the shift is over."""
+        if self._chairs is None:
+            self._chairs = ChairDesk(self.session)
+        return self._chairs
 
     @property
     def active(self) -> bool:
@@ -56,6 +66,9 @@ class StaffShift:
 
     def end(self) -> None:
         """Drop the staff key: the session forgets it and this shift forgets the session."""
+        if self._chairs is not None:
+            self._chairs.forget()
+            self._chairs = None
         if self._session is not None:
             self._session.lock()
             self._session = None

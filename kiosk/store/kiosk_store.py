@@ -43,6 +43,7 @@ class KioskStore:
         self.records = records.records
         self.summaries = records.summaries
         self.records_without_summary = records.records_without_summary
+        self.record_ids = records.record_ids
 
         chains = SummaryChains(connection)
         self.add_summary_chain = chains.add_summary_chain

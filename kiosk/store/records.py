@@ -8,6 +8,7 @@ its reads join the outbox or filter on optional arguments (docs/store.md).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from datetime import datetime
 from typing import Protocol
 
@@ -158,6 +159,18 @@ class Records:
     def records_without_summary(self, since: datetime | None = None) -> list[RecordSummary]:
         """Records stored with a payload but no summary (written before schema version 2)."""
         return self._summary_rows("summary IS NULL AND envelope IS NOT NULL", None, since)
+
+    def record_ids(self, kinds: Collection[str], since: datetime) -> list[str]:
+        """The ids of records of these kinds stored since `since` that still hold their payload,
+        oldest first: the chair board opens only those it has not opened yet."""
+        wanted = sorted(kinds)
+        marks = ", ".join("?" for _ in wanted)
+        rows = self._connection.read(
+            f"SELECT record_id FROM records WHERE kind IN ({marks}) AND created_at >= ?"
+            " AND envelope IS NOT NULL ORDER BY created_at, record_id",
+            [*wanted, utc_text(since)],
+        )
+        return [str(record_id) for (record_id,) in rows]
 
     def _summary_rows(
         self, condition: str, kind: str | None, since: datetime | None
