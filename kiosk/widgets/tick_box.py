@@ -60,6 +60,11 @@ class TickBox(Button):
         self.ticked = ticked
         self.set_class(ticked, "-ticked")
 
+    @property
+    def words(self) -> str:
+        """The box's words, without its tick mark."""
+        return self._text
+
     def action_go_on(self) -> None:
         raise SkipAction()  # the step's Enter moves on; a box the patient passes stays as it is
 
