@@ -33,6 +33,7 @@ from kiosk.browser.forked_sessions import (
     SessionNotStarted,
     SessionProgram,
 )
+from kiosk.browser.page_channel import MAX_PAGE_MESSAGE_BYTES, PAGE_CHANNEL_OSC
 from kiosk.browser.tab_limit import DEFAULT_MAX_SESSIONS
 from kiosk.desk.facade import Kiosk
 
@@ -149,7 +150,12 @@ class KioskWebServer:
 
     async def handle_index(self, request: web.Request) -> web.Response:
         """The check-in page; every URL in it is relative to the host the tablet asked for."""
-        context = {"title": PAGE_TITLE, "font_size": PAGE_FONT_SIZE}
+        context = {
+            "title": PAGE_TITLE,
+            "font_size": PAGE_FONT_SIZE,
+            "page_channel": PAGE_CHANNEL_OSC,
+            "page_message_max": MAX_PAGE_MESSAGE_BYTES,
+        }
         return aiohttp_jinja2.render_template("kiosk_page.html", request, context)
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:

@@ -1,6 +1,6 @@
 // The check-in page's own behaviour: connect to this very host, start again by itself when a
 // session ends (a patient finished, or the kiosk restarted), so the tablet never shows a dead
-// page, and scroll a long step when a finger swipes it.
+// page, scroll a long step when a finger swipes it, and hear the kiosk's messages to the page.
 "use strict";
 
 const RESTART_DELAY_MS = 2000;
@@ -10,6 +10,79 @@ const ROW_HEIGHT_PER_FONT_PX = 1.2; // the terminal's row height, in font sizes
 function sessionWebsocketUrl() {
   const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
   return `${scheme}//${window.location.host}/ws`;
+}
+
+// What the page does with each kind of the kiosk's messages (kiosk/browser/page_channel.py).
+const pageMessageHandlers = new Map();
+
+// The page's own interface: `kioskPage.onMessage(kind, handler)` calls `handler(body)` for every
+// message of that kind the kiosk sends this page.
+window.kioskPage = Object.freeze({
+  onMessage(kind, handler) {
+    const handlers = pageMessageHandlers.get(kind) || [];
+    handlers.push(handler);
+    pageMessageHandlers.set(kind, handlers);
+  },
+});
+
+// One message as the terminal handed it over: a JSON object {"kind": ..., "body": {...}}.
+// Anything else (too long, not JSON, another shape, a kind nobody handles) is dropped.
+function receivePageMessage(data, maxLength) {
+  if (data.length > maxLength) {
+    return;
+  }
+  let message;
+  try {
+    message = JSON.parse(data);
+  } catch {
+    return;
+  }
+  const isObject = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
+  if (!isObject(message) || typeof message.kind !== "string" || !isObject(message.body)) {
+    return;
+  }
+  for (const handler of pageMessageHandlers.get(message.kind) || []) {
+    try {
+      handler(message.body);
+    } catch {
+      console.error(`kiosk page: the ${message.kind} handler failed`); // no body: it may hold answers
+    }
+  }
+}
+
+// Why: textual-serve's bundle (textual.js) makes the page's xterm.js terminal inside its own
+// closure and hands it to nobody, and the page needs it to hear the kiosk's messages. The
+// bundle keeps it as `this.terminal` of its one session object, just after setting that
+// object's `element` to the #terminal div: a setter on Object.prototype catches that one
+// assignment (every other `.terminal =` becomes the plain property it would have been) and
+// then removes itself. Called before the bundle's window.onload makes the terminal;
+// `ready(terminal, session)` runs once the terminal is open and before any output arrives.
+function whenTerminalIsMade(element, ready) {
+  Object.defineProperty(Object.prototype, "terminal", {
+    configurable: true,
+    set(value) {
+      Object.defineProperty(this, "terminal", {
+        value,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+      if (this.element === element) {
+        delete Object.prototype.terminal;
+        const session = this;
+        queueMicrotask(() => ready(value, session)); // after the bundle's open() and connect()
+      }
+    },
+  });
+}
+
+function hearPageMessages(terminal, element) {
+  const channel = Number(element.dataset.pageChannel);
+  const maxLength = Number(element.dataset.pageMessageMax);
+  terminal.parser.registerOscHandler(channel, (data) => {
+    receivePageMessage(data, maxLength);
+    return true; // handled: the terminal draws nothing of it
+  });
 }
 
 function restartWhenSessionEnds() {
@@ -89,4 +162,7 @@ document.addEventListener("DOMContentLoaded", () => {
   terminal.dataset.sessionWebsocketUrl = sessionWebsocketUrl();
   restartWhenSessionEnds();
   scrollBySwiping(terminal);
+  whenTerminalIsMade(terminal, (xterm) => {
+    hearPageMessages(xterm, terminal);
+  });
 });
