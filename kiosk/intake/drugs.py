@@ -368,32 +368,42 @@ def read_as(text: str) -> tuple[str, ...]:
 
 
 @cache
-def _suggestable(language: str) -> tuple[tuple[str, str], ...]:
-    """(name, its words joined) for every drug name a patient of this language is offered."""
+def _suggestable(language: str) -> tuple[tuple[str, str, bool], ...]:
+    """(name, its words joined, whether a combination) for every drug name a patient of this
+    language is offered, in alphabetical order."""
     wanted = language if language in LANGUAGES else "en"
-    names = sorted(
-        {name.text for name in drug_names() if name.generic and wanted in name.languages},
-        key=str.casefold,
-    )
+    combination = {
+        name.text: len(name.parts) > 1
+        for name in drug_names()
+        if name.generic and wanted in name.languages
+    }
+    names = sorted(combination, key=str.casefold)
     # Why: "Tylenol #3" and "Tylenol 3" are one name to a patient; offer the first spelling.
     keyed = {" ".join(words(name)): name for name in reversed(names)}
     return tuple(
-        sorted(((name, key) for key, name in keyed.items()), key=lambda p: p[0].casefold())
+        sorted(
+            ((name, key, combination[name]) for key, name in keyed.items()),
+            key=lambda p: p[0].casefold(),
+        )
     )
 
 
 def suggest(prefix: str, limit: int = 8, language: str = "en") -> list[str]:
-    """Names for the screens to offer in the patient's language: those starting with it first.
+    """Names for the screens to offer in the patient's language: single drugs before the
+    combinations holding them, and within each, names starting with what was typed first.
 
     A Spanish patient typing "lamo" is offered "lamotrigina", an English one "lamotrigine";
-    brand names sold where the patient lives are offered in both.
+    brand names sold where the patient lives are offered in both. "acet" offers acetaminophen
+    before hydrocodone acetaminophen.
     """
     wanted = " ".join(words(prefix))
     if not wanted or limit <= 0:
         return []
-    keyed = _suggestable(language)
-    starts = [name for name, key in keyed if key.startswith(wanted)]
-    if len(starts) >= limit:
-        return starts[:limit]
-    inside = [name for name, key in keyed if f" {wanted}" in f" {key}" and name not in starts]
-    return (starts + inside)[:limit]
+    found = [
+        (combination, not key.startswith(wanted), name)
+        for name, key, combination in _suggestable(language)
+        if f" {wanted}" in f" {key}"
+    ]
+    # Why: a patient looking for a plain drug should not be offered an opioid combination first.
+    found.sort(key=lambda offered: offered[:2])  # stable: alphabetical within each rank
+    return [name for _, _, name in found[:limit]]

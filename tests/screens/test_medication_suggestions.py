@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, OptionList
 
 from kiosk.app import KioskApp
 from kiosk.desk.facade import Kiosk
 from kiosk.intake.checkin_session import CheckInSession
-from kiosk.intake.drugs import suggest
+from kiosk.intake.drugs import drug_names, suggest
 from kiosk.intake.records import Draft, RecordKind
 from kiosk.screens.medications import SUGGESTIONS
 from tests.screens.conftest import ready, screen_lines, sealed, tab_to, type_text
@@ -27,9 +28,13 @@ def offered(typed: str) -> list[str]:
     return [name for name in suggest(typed, SUGGESTIONS) if name.casefold() != typed.casefold()]
 
 
-async def on_medications(app: KioskApp, pilot: Pilot[None]) -> None:
+async def on_medications(app: KioskApp, pilot: Pilot[None], language: str = "en") -> None:
     await ready(app, pilot)
-    app.session = CheckInSession("en", datetime.now(UTC))
+    if language != "en":
+        app.language = language
+        app.prepare_steps(language)
+        await app.steps_built()
+    app.session = CheckInSession(language, datetime.now(UTC))
     await app.show_step("medications")
     await pilot.pause()
     assert app.focused is not None and app.focused.id == "med_name"
@@ -140,3 +145,23 @@ async def test_each_suggestion_shows_its_whole_name_on_a_small_screen(app: Kiosk
             await pilot.pause()
             seen = "\n".join(screen_lines(app))
             assert name in seen, f"{name!r} is cut:\n{seen}"
+
+
+#: Every name on the list that is a product of several drugs ("hydrocodone acetaminophen").
+COMBINATIONS = frozenset(name.text for name in drug_names() if len(name.parts) > 1)
+
+
+@pytest.mark.parametrize(
+    ("language", "plain"), [("en", "acetaminophen"), ("es", "acetaminofén")], ids=["en", "es"]
+)
+async def test_typing_acet_offers_plain_acetaminophen_before_the_opioid_combinations(
+    app: KioskApp, language: str, plain: str
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await on_medications(app, pilot, language)
+        await type_text(pilot, "acet")
+        await pilot.pause()
+        shown = [str(button.label) for button in app.screen.query(".suggestion.-shown")]
+        assert shown[0] == plain, shown
+        kinds = [name in COMBINATIONS for name in shown]
+        assert kinds == sorted(kinds), f"a combination is offered before a plain drug: {shown}"
