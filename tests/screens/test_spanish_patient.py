@@ -1,6 +1,7 @@
 """A patient who chooses Español reads Spanish throughout: the clinic's own Spanish name on the
 welcome screen, how many questions are left in the right number ("falta 1", "faltan 2"), and on
-review the date of birth and the times they typed written the Spanish way, each time with its day.
+review the date of birth and the times they typed written the Spanish way, each time with its day;
+one name for each step, and the pregnancy question as a Spanish-speaking clinician asks it.
 """
 
 from __future__ import annotations
@@ -9,8 +10,10 @@ import pytest
 from textual.widgets import Static
 
 from kiosk.app import KioskApp
+from kiosk.intake.checkin_steps import REVIEWED_STEPS
 from kiosk.intake.records import Answer
-from tests.screens.conftest import ready, tap_choice, type_about_you, type_text
+from kiosk.widgets.choice_list import ChoiceList
+from tests.screens.conftest import ready, screen_lines, tap_choice, type_about_you, type_text
 from tests.screens.test_patient_polish import at_step, why_not
 
 TODAY = {
@@ -107,3 +110,35 @@ async def test_review_writes_the_date_of_birth_and_times_in_the_patients_languag
         await pilot.pause()
         assert born in review_lines(app, "identity")
         assert review_lines(app, "checklist")[:2] == [last_food, last_liquid]
+
+
+async def test_a_spanish_patient_reads_each_step_by_one_name_on_the_step_and_on_review(
+    app: KioskApp,
+) -> None:
+    """The step's title is the review's heading for it (an instrument's name in brackets aside):
+    not "Su historial de salud" on the step and "Historial de salud" on review."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await at_step(app, pilot, "es", "identity")
+        titles = {}
+        for step in REVIEWED_STEPS:
+            await app.show_step(step.name)
+            await pilot.pause()
+            titles[step.name] = str(app.screen.query_one("#step-title", Static).render())
+        await app.show_step("review")
+        await pilot.pause()
+        heads = app.screen.query(".review-head > Static")
+        headings = {
+            step.name: str(head.render()) for step, head in zip(REVIEWED_STEPS, heads, strict=True)
+        }
+        assert {name: title.split(" (")[0] for name, title in titles.items()} == headings
+
+
+async def test_a_spanish_patient_is_asked_about_pregnancy_in_plain_spanish(app: KioskApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await at_step(app, pilot, "es", "checklist")
+        choices = app.screen.query_one("#pregnancy-question", ChoiceList)
+        choices.scroll_visible(animate=False, immediate=True)
+        await pilot.pause()
+        seen = " ".join(" ".join(screen_lines(app)).split())
+        assert "¿Está embarazada, cree que podría estarlo o está dando el pecho?" in seen
+        assert "No aplica en mi caso" in seen
