@@ -13,6 +13,7 @@ whose references point only into themselves or earlier parts. docs/fhir.md says 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -34,11 +35,20 @@ ANSWER_SYSTEM = "urn:clinic-kiosk:answer"
 #: A meta.tag code "urgent" marks what an EHR should alert on at once.
 PRIORITY_SYSTEM = "urn:clinic-kiosk:priority"
 QUESTIONNAIRE_BASE = "urn:clinic-kiosk:questionnaire"
+#: The infusion chair's own observation codes: "moaa_s", "dissociation", "orientation",
+#: "escort", "exam.<item id>", "score.<score>" and "score.<score>.<item id>".
+CHAIR_SYSTEM = "urn:clinic-kiosk:chair"
+#: Codes are the chair's answers: "dissociation.<rating>", "exam.<finding>".
+CHAIR_ANSWER_SYSTEM = "urn:clinic-kiosk:chair-answer"
+#: Codes are the ids of the clinic's `[[chair.side_effects]]` ("nausea").
+SIDE_EFFECT_SYSTEM = "urn:clinic-kiosk:side-effect"
 
 LOINC = "http://loinc.org"
 SNOMED = "http://snomed.info/sct"
 UCUM = "http://unitsofmeasure.org"
 TERMINOLOGY = "http://terminology.hl7.org/CodeSystem"
+#: SNOMED CT 47625008 Intravenous route: every infusion and drug the chair records.
+INTRAVENOUS = {"coding": [{"system": SNOMED, "code": "47625008", "display": "Intravenous route"}]}
 
 
 def when(moment: datetime) -> str:
@@ -71,6 +81,16 @@ def status_concept(code_system: str, code: str) -> dict[str, Any]:
 
 def reference(target: str) -> dict[str, str]:
     return {"reference": target}
+
+
+@dataclass(frozen=True)
+class RecordContext:
+    """Whom a record's resources are about, the visit, and the nurse who made the record
+    (references `Patient/<id>`, `Encounter/<id>`, `Practitioner/<id>`)."""
+
+    patient: str
+    encounter: str
+    nurse: str
 
 
 def resource_id(system: str, value: str) -> str:
@@ -111,6 +131,10 @@ def transactions(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+#: Resources whose R4 `identifier` is one Identifier, not a list.
+_ONE_IDENTIFIER = frozenset({"QuestionnaireResponse", "AdverseEvent"})
+
+
 class VisitBundle:
     """Collects a visit's entries in order, and apart from them the Questionnaires it answers
     (definitions every visit shares, exported once in their own bundle)."""
@@ -128,8 +152,8 @@ class VisitBundle:
             return f"{kind}/{found}"
         self._seen.add(found)
         resource = dict(resource)
-        if kind == "QuestionnaireResponse":
-            resource["identifier"] = {"system": system, "value": value}  # R4: one Identifier
+        if kind in _ONE_IDENTIFIER:
+            resource["identifier"] = {"system": system, "value": value}
         elif kind == "Provenance":
             # Why: R4 Provenance has no identifier; a meta tag names the record it is of.
             resource["meta"] = {

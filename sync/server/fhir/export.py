@@ -1,9 +1,10 @@
 """The export: open every record with the clinic key, group them into visits, and make the
 transaction Bundles: the Questionnaires the visits answer, then one per visit (in parts if large).
 
-A visit is a check-in (the newest of a chain of corrections) with the vitals, STOP overrides
-and decisions that name it. Records are opened here with the clinic private key, which the
-caller unlocked with its passphrase; nothing decrypted is written anywhere but the bundles.
+A visit is a check-in (the newest of a chain of corrections) with the vitals, STOP overrides,
+decisions and infusion chair entries that name it. Records are opened here with the clinic
+private key, which the caller unlocked with its passphrase; nothing decrypted is written anywhere
+but the bundles.
 Drafts are not exported (the finished check-in supersedes them); a superseded check-in or
 vitals record gives way to the record that corrects it.
 """
@@ -14,7 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kiosk.intake.codec import PayloadError, from_payload
+from kiosk.intake.chair.log import ChairEntry
+from kiosk.intake.chair.records import CHAIR_RECORD_KINDS
+from kiosk.intake.codec import PayloadError, from_payload, kind_of
 from kiosk.intake.config import (
     ClinicConfig,
     ConfigError,
@@ -41,7 +44,10 @@ from kiosk.vault import (
 )
 from sync.server.fhir.answers import add_allergies, add_conditions, add_medications
 from sync.server.fhir.bundle import KIOSK_PATIENT_SYSTEM, VisitBundle, coding, transactions
+from sync.server.fhir.chair import add_chair
+from sync.server.fhir.chair_log import ChairRecords
 from sync.server.fhir.consent import add_declined_consent, add_signed_consent
+from sync.server.fhir.discharge import encounter_discharge
 from sync.server.fhir.issues import Override, add_decision, add_flags, flag_key
 from sync.server.fhir.patient import add_encounter, add_patient, matching_key
 from sync.server.fhir.provenance import add_kiosk, add_nurse, add_provenance
@@ -49,6 +55,9 @@ from sync.server.fhir.questionnaires import add_responses
 from sync.server.fhir.scores import add_scores
 from sync.server.fhir.vitals import add_vitals
 from sync.server.storage import ClinicStore
+
+#: The records a nurse makes about a check-in, which join its visit.
+_NURSE_RECORDS = (Vitals, NurseDecision, StopOverride, *CHAIR_RECORD_KINDS)
 
 
 @dataclass
@@ -78,6 +87,8 @@ class _Visit:
     vitals: list[tuple[str, Vitals]] = field(default_factory=list)
     decisions: list[tuple[str, NurseDecision]] = field(default_factory=list)
     overrides: list[Override] = field(default_factory=list)
+    #: The infusion chair's entries, corrected and withdrawn ones too (the fold sorts them).
+    chair: list[ChairEntry] = field(default_factory=list)
 
 
 def _open_all(
@@ -93,6 +104,12 @@ def _open_all(
             record = from_payload(opened.payload)
         except (EnvelopeError, KeyFormatError, PayloadError) as exc:
             report.problems.append(f"record {stored.record_id}: {exc}")
+            continue
+        if kind_of(record) != stored.kind:
+            report.problems.append(
+                f"record {stored.record_id}: its envelope says {stored.kind!r} but it holds"
+                f" a {kind_of(record)!r} record"
+            )
             continue
         yield _Opened(stored.record_id, stored.device_id, opened.supersedes, record)
 
@@ -138,7 +155,7 @@ def _group(opened: list[_Opened], report: ExportReport) -> tuple[list[_Visit], l
         if isinstance(record, ConsentDeclined):
             declined.append(item)
             continue
-        if not isinstance(record, Vitals | NurseDecision | StopOverride):
+        if not isinstance(record, _NURSE_RECORDS):
             continue
         visit = visit_of(record.checkin_id)
         if visit is None:
@@ -151,8 +168,10 @@ def _group(opened: list[_Opened], report: ExportReport) -> tuple[list[_Visit], l
                 visit.vitals.append((item.record_id, record))
         elif isinstance(record, NurseDecision):
             visit.decisions.append((item.record_id, record))
-        else:
+        elif isinstance(record, StopOverride):
             visit.overrides.append(Override(item.record_id, record))
+        else:
+            visit.chair.append(ChairEntry(item.record_id, item.supersedes, record))
     return sorted(visits.values(), key=lambda v: v.checkin.submitted_at), declined
 
 
@@ -169,7 +188,11 @@ def _flags_seen(visit: _Visit, config: ClinicConfig) -> list[Flag]:
     return list({flag_key(flag): flag for flag in flags}.values())
 
 
-def _encounter_status(visit: _Visit) -> str:
+def _encounter_status(visit: _Visit, chair: ChairRecords) -> str:
+    if chair.discharged_at is not None:
+        return "finished"
+    if chair.course.started_at is not None:
+        return "in-progress"
     if visit.decisions:
         newest = max(visit.decisions, key=lambda d: d[1].decided_at)[1]
         return "in-progress" if newest.outcome is DecisionOutcome.CLEARED else "triaged"
@@ -191,11 +214,19 @@ def _visit_bundle(visit: _Visit, config: ClinicConfig, first_checkin: CheckIn) -
     checkin, record_id = visit.checkin, visit.record_id
     patient = add_patient(bundle, first_checkin)
     kiosk = add_kiosk(bundle, visit.device_id)
+    chair = ChairRecords.of(visit.chair)
     nurse_ids = [v.nurse_id for _, v in visit.vitals] + [d.nurse_id for _, d in visit.decisions]
+    nurse_ids += chair.nurse_ids
     nurses = {staff: add_nurse(bundle, staff) for staff in dict.fromkeys(nurse_ids)}
     start = len(bundle.entries)
     encounter = add_encounter(
-        bundle, record_id, checkin, patient, _encounter_status(visit), list(nurses.values())
+        bundle,
+        record_id,
+        checkin,
+        patient,
+        _encounter_status(visit, chair),
+        list(nurses.values()),
+        encounter_discharge(chair),
     )
     answers = {
         "med": add_medications(bundle, record_id, checkin, patient, encounter),
@@ -234,6 +265,7 @@ def _visit_bundle(visit: _Visit, config: ClinicConfig, first_checkin: CheckIn) -
         nurse = nurses[decision.nurse_id]
         add_decision(bundle, decision_id, decision, patient, encounter, nurse, issues, vitals_urls)
         add_provenance(bundle, decision_id, start, decision.decided_at, [kiosk, nurse])
+    add_chair(bundle, record_id, chair, config, patient, encounter, kiosk, nurses)
     return bundle
 
 

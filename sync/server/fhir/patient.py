@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from datetime import datetime
 from typing import Any
 
 from kiosk.intake.records import CheckIn, Identity
@@ -84,9 +85,13 @@ def add_encounter(
     patient: str,
     status: str,
     participants: list[str],
+    discharge: tuple[datetime, dict[str, Any]] | None = None,
 ) -> str:
-    """The visit: ambulatory, from the check-in's start; its status grows as the nurse acts."""
+    """The visit: ambulatory, from the check-in's start; its status grows as the nurse acts.
+    Once discharged from the chair (`discharge`: when, and the `hospitalization`), it ends."""
     period: dict[str, str] = {"start": when(checkin.started_at)}
+    if discharge is not None:
+        period["end"] = when(discharge[0])
     resource: dict[str, Any] = {
         "resourceType": "Encounter",
         "identifier": [{"system": KIOSK_PATIENT_SYSTEM, "value": checkin.patient_id}],
@@ -98,4 +103,6 @@ def add_encounter(
     }
     if participants:
         resource["participant"] = [{"individual": reference(p)} for p in participants]
+    if discharge is not None:
+        resource["hospitalization"] = discharge[1]
     return bundle.add(resource, CHECKIN_SYSTEM, checkin_record_id)

@@ -1,0 +1,386 @@
+"""The infusion chair reaches the clinic server and the EHR: every chair record a kiosk sends is
+stored like any record (a damaged one refused in one line), nothing of it is readable at rest,
+and the export carries the infusion into a real FHIR engine (Medplum, tests/fhir_engine).
+
+The story: a patient checks in and sits in the chair; the nurse examines, enters the
+clinician's order (ketamine 0.5 mg/kg/h), starts the pump, turns it up to 0.6, treats nausea
+with ondansetron and turns it back to 0.5, pauses it for a kinked line, resumes, stops at 45
+minutes, watches the recovery, scores, checks orientation and the escort, and signs the
+discharge. Along the way she corrects a mistyped blood pressure and withdraws a side effect
+entered on the wrong chair. The clinic exports halfway through and again after the discharge.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections import Counter
+from collections.abc import Iterator
+from datetime import datetime
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import pytest
+from clinic_server_harness import KioskDouble, ServerHome, make_home, start_server
+from fhir.resources.R4B.bundle import Bundle
+from fhir_engine import import_into_engine
+
+from kiosk.intake.chair.log import ChairEntry
+from kiosk.intake.chair.records import (
+    CHAIR_RECORD_KINDS,
+    ChairVitals,
+    Dissociation,
+    EnteredInError,
+    InfusionPause,
+    InfusionResume,
+    RateChange,
+    SideEffect,
+    SideEffectAction,
+)
+from kiosk.intake.codec import SCHEMA_VERSION, kind_of, to_payload
+from kiosk.vault import SealedRecord
+from sync import wire
+from tests.attacks.attack_canaries import find_canaries
+from tests.chair_examples import ChairLog, example_session, vitals_fields
+from tests.examples import example_checkin, example_vitals
+
+#: The clinic server of the module, on SQLite (the export reads both databases alike).
+on_sqlite = pytest.mark.parametrize("server_home", ["sqlite"], indirect=True)
+
+
+def export(home: ServerHome, out: Path) -> dict[str, dict[str, Any]]:
+    assert (
+        home.cli("export", "--passphrase-file", str(home.passphrase_file), "--out", str(out)) == 0
+    )
+    return {p.stem: json.loads(p.read_text()) for p in sorted(out.glob("*.json"))}
+
+
+def visit_parts(bundles: dict[str, dict[str, Any]], checkin_id: str) -> list[dict[str, Any]]:
+    """The visit's bundle, or its parts in the order of their names (the order to import)."""
+    names = [name for name in sorted(bundles) if name.startswith(f"checkin-{checkin_id}")]
+    return [bundles[name] for name in names]
+
+
+def resources(parts: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
+    return [
+        entry["resource"]
+        for part in parts
+        for entry in part["entry"]
+        if entry["resource"]["resourceType"] == kind
+    ]
+
+
+def counted(parts: list[dict[str, Any]]) -> Counter[str]:
+    return Counter(entry["resource"]["resourceType"] for part in parts for entry in part["entry"])
+
+
+def coded(observation: dict[str, Any]) -> tuple[str, str] | None:
+    """The system and code of an Observation's first coding (None for one in words alone)."""
+    codings = observation["code"].get("coding", [])
+    return (codings[0]["system"], codings[0]["code"]) if codings else None
+
+
+def at(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def seal(kiosk: KioskDouble, entry: ChairEntry) -> SealedRecord:
+    """A chair entry sealed as the kiosk seals it: its own record id and what it supersedes."""
+    return kiosk.sealer.seal(
+        kind_of(entry.record),
+        to_payload(entry.record),
+        record_id=entry.record_id,
+        supersedes=entry.supersedes,
+        schema=SCHEMA_VERSION,
+    )
+
+
+def the_session(checkin_id: str) -> tuple[ChairLog, int, str, str]:
+    """The whole session, how many of its entries are in by minute 30 (the first export), the
+    mistyped blood pressure's record id and the withdrawn side effect's."""
+    log = example_session(ChairLog(checkin_id=checkin_id))
+    by_thirty = sum(1 for entry in log.entries if entry.record.happened_at <= log.at(30))
+    mistyped = next(
+        entry.record_id
+        for entry in log.entries
+        if isinstance(entry.record, ChairVitals) and entry.record.happened_at == log.at(30)
+    )
+    log.add(
+        ChairVitals,
+        30,
+        entered=33,
+        supersedes=mistyped,
+        **vitals_fields(systolic_mmhg=146, dissociation=Dissociation.MILD),
+    )
+    wrong_chair = log.add(
+        SideEffect,
+        35,
+        effect_id="dizziness",
+        detail="",
+        action=SideEffectAction.NONE,
+        action_detail="",
+        action_at=None,
+    )
+    log.add(EnteredInError, 35, entered=36, supersedes=wrong_chair, reason="Wrong chair")
+    log.add(InfusionPause, 36, reason="IV line kinked")
+    log.add(InfusionResume, 38)
+    return log, by_thirty, mistyped, wrong_chair
+
+
+@on_sqlite
+def test_a_whole_infusion_reaches_a_real_fhir_engine_and_a_later_export_updates_it(
+    kiosk: KioskDouble, server_home: ServerHome, tmp_path: Path
+) -> None:
+    checkin = kiosk.sealer.seal("checkin", to_payload(example_checkin()), schema=SCHEMA_VERSION)
+    vitals = kiosk.sealer.seal(
+        "vitals", to_payload(example_vitals(checkin_id=checkin.record_id)), schema=SCHEMA_VERSION
+    )
+    log, by_thirty, mistyped, wrong_chair = the_session(checkin.record_id)
+    early = [seal(kiosk, entry) for entry in log.entries[:by_thirty]]
+    rest = [seal(kiosk, entry) for entry in log.entries[by_thirty:]]
+    # Every chair kind the kiosk writes is among them, and the server takes each.
+    assert {kind_of(entry.record) for entry in log.entries} == set(CHAIR_RECORD_KINDS.values())
+    first_batch = [checkin.envelope, vitals.envelope, *(record.envelope for record in early)]
+    assert kiosk.statuses(first_batch) == ["accepted"] * len(first_batch)
+    halfway = export(server_home, tmp_path / "halfway")
+    assert kiosk.statuses([record.envelope for record in rest]) == ["accepted"] * len(rest)
+    after = export(server_home, tmp_path / "after")
+    again = export(server_home, tmp_path / "again")
+
+    # Halfway: the pump runs at 0.5 mg/kg/h again after the nausea; the visit is in progress.
+    running = visit_parts(halfway, checkin.record_id)
+    [encounter] = resources(running, "Encounter")
+    assert encounter["status"] == "in-progress" and "end" not in encounter["period"]
+    *_, last = [
+        given
+        for given in resources(running, "MedicationAdministration")
+        if given["medicationCodeableConcept"]["text"] == "Ketamine"
+    ]
+    assert last["status"] == "in-progress" and "end" not in last["effectivePeriod"]
+
+    # After the discharge: one MedicationAdministration per rate segment, with its rate.
+    parts = visit_parts(after, checkin.record_id)
+    for part in parts:
+        Bundle.model_validate(part)
+    segments = [
+        given
+        for given in resources(parts, "MedicationAdministration")
+        if given["medicationCodeableConcept"]["text"] == "Ketamine"
+    ]
+    assert [
+        (
+            given["dosage"]["text"].split(" (")[0],
+            given["dosage"]["rateQuantity"]["value"],
+            given["dosage"]["rateQuantity"]["code"],
+            given["effectivePeriod"]["start"],
+            given["effectivePeriod"]["end"],
+            given["status"],
+        )
+        for given in segments
+    ] == [
+        ("0.5 mg/kg/h", 34.25, "mg/h", at(log.at(0)), at(log.at(20)), "completed"),
+        ("0.6 mg/kg/h", 41.1, "mg/h", at(log.at(20)), at(log.at(27)), "completed"),
+        ("0.5 mg/kg/h", 34.25, "mg/h", at(log.at(27)), at(log.at(36)), "completed"),
+        ("0.5 mg/kg/h", 34.25, "mg/h", at(log.at(38)), at(log.at(45)), "completed"),
+    ]
+    assert [given.get("reasonCode") for given in segments[1:3]] == [
+        [{"text": "Tolerating well"}],
+        [{"text": "Nausea"}],
+    ]
+    [order] = resources(parts, "MedicationRequest")
+    assert all(given["request"]["reference"].endswith(order["id"]) for given in segments)
+    [clinician] = [
+        who
+        for who in resources(parts, "Practitioner")
+        if f"Practitioner/{who['id']}" == order["requester"]["reference"]
+    ]
+    assert clinician["name"] == [{"text": "Dr. Rosa Álvarez"}]
+    [infusion] = resources(parts, "Procedure")
+    assert infusion["status"] == "completed"
+    assert infusion["performedPeriod"] == {"start": at(log.at(0)), "end": at(log.at(45))}
+    assert [note["text"] for note in infusion["note"]][:2] == ["Paused: IV line kinked", "Resumed."]
+
+    # The nausea, and the ondansetron given for it; the side effect withdrawn is not there.
+    [nausea] = resources(parts, "AdverseEvent")
+    assert nausea["event"]["coding"][0]["code"] == "nausea"
+    assert nausea["suspectEntity"][0]["instance"]["reference"].endswith(segments[1]["id"])
+    [ondansetron] = [
+        given
+        for given in resources(parts, "MedicationAdministration")
+        if given["medicationCodeableConcept"]["text"] == "ondansetron 4 mg IV"
+    ]
+    assert ondansetron["supportingInformation"][0]["reference"].endswith(nausea["id"])
+    exported = json.dumps(parts)
+    assert wrong_chair not in exported and "dizziness" not in exported
+
+    # Chair vitals with the pre-infusion LOINC codes; the mistyped 142 gave way to its correction.
+    panels = [
+        panel
+        for panel in resources(parts, "Observation")
+        if coded(panel) == ("http://loinc.org", "85354-9")
+    ]
+    chair_minutes = (-1, 15, 30, 44, 60, 75)
+    assert len(panels) == 1 + len(chair_minutes)  # the pre-infusion vitals, then the chair's
+    systolic = {
+        panel["effectiveDateTime"]: panel["component"][0]["valueQuantity"]["value"]
+        for panel in panels
+    }
+    assert systolic[at(log.at(30))] == 146
+    [corrected] = [panel for panel in panels if panel["effectiveDateTime"] == at(log.at(30))]
+    # Named after the entry it corrects, so an EHR holding the mistyped one has it replaced.
+    assert corrected["identifier"][0]["value"] == f"{mistyped}/vitals/85354-9"
+    chair_codes = Counter(
+        code
+        for system, code in filter(None, map(coded, resources(parts, "Observation")))
+        if system == "urn:clinic-kiosk:chair"
+    )
+    assert chair_codes["moaa_s"] == chair_codes["dissociation"] == len(chair_minutes)
+    assert sum(chair_codes[c] for c in chair_codes if c.startswith("exam.")) == 6
+    [score] = [o for o in resources(parts, "Observation") if "referenceRange" in o]
+    assert score["valueInteger"] == 10 and len(score["component"]) == 5
+
+    # The discharge: the visit ends, home with the escort; instructions as the patient read them.
+    [encounter] = resources(parts, "Encounter")
+    assert encounter["status"] == "finished"
+    assert encounter["period"]["end"] == at(log.at(79))
+    disposition = encounter["hospitalization"]["dischargeDisposition"]
+    assert disposition["coding"][0]["code"] == "home" and "Sam Example" in disposition["text"]
+    [instructions] = resources(parts, "Communication")
+    assert instructions["payload"][0]["contentString"].startswith("After your infusion")
+    [discharge] = resources(parts, "ClinicalImpression")
+    assert discharge["description"] == "discharged"
+
+    # The engine: halfway, after, and after again, every bundle one transaction.
+    result = import_into_engine(
+        [halfway["questionnaires"], *running],
+        [after["questionnaires"], *parts],
+        [again["questionnaires"], *visit_parts(again, checkin.record_id)],
+    )
+    first, later, repeated = result["imports"]
+    assert result["invalid_before"] == [] and result["invalid_stored"] == []
+    assert result["unresolved"] == []
+    for outcome in (first, later, repeated):
+        assert outcome["failed"] == [] and outcome["unresolved_when_in"] == []
+    # The later export updates what grew (the running segment closed, the order and infusion
+    # done, the visit finished, the corrected vitals) and creates only what is new.
+    assert later["updated"]["MedicationAdministration"] == 1
+    for grown in ("Encounter", "Procedure", "MedicationRequest"):
+        assert later["updated"][grown] == 1 and grown not in later["created"]
+    assert later["updated"]["Observation"] == 6  # the vitals at minute 30, corrected
+    # Nothing twice, nothing stale: the engine holds exactly what the last export carries.
+    every_type = counted([after["questionnaires"], *parts])
+    assert result["stored"] == dict(every_type)
+    assert repeated["created"] == repeated["updated"] == {}
+    assert repeated["unchanged"] == dict(every_type)
+    print("halfway created", first["created"])
+    print("after the discharge created", later["created"], "updated", later["updated"])
+    print("the whole visit", dict(counted(parts)), "in", len(parts), "parts")
+
+
+@pytest.fixture
+def own_clinic(tmp_path: Path) -> Iterator[tuple[ServerHome, KioskDouble]]:
+    """A clinic server of the test's own, for records that make its export incomplete."""
+    home = make_home(tmp_path)
+    running = start_server(home)
+    kiosk = KioskDouble(running.url, home.clinic_key())
+    assert kiosk.enrol(home.enrolment_code()).status_code == 200
+    yield home, kiosk
+    kiosk.http.close()
+    running.stop()
+
+
+def test_a_damaged_chair_record_is_refused_in_one_line_and_the_rest_arrive(
+    own_clinic: tuple[ServerHome, KioskDouble],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    server_home, kiosk = own_clinic
+    checkin = kiosk.sealer.seal("checkin", to_payload(example_checkin()), schema=SCHEMA_VERSION)
+    log = ChairLog(checkin_id=checkin.record_id)
+    example_session(log)
+    good = [seal(kiosk, entry) for entry in log.entries]
+    tampered = bytearray(good[3].envelope)
+    tampered[len(tampered) // 2] ^= 0x01
+    answer = wire.BatchAnswer.from_json(
+        kiosk.send([checkin.envelope, bytes(tampered), *(g.envelope for g in good[4:])]).content
+    )
+    statuses = [result.status.value for result in answer.results]
+    assert statuses == ["accepted", "rejected"] + ["accepted"] * len(good[4:])
+    refusal = answer.results[1]
+    assert refusal.code in ("bad_envelope_signature", "malformed_envelope")
+    assert refusal.reason and "\n" not in refusal.reason
+
+    # Sealed, a record's insides are the kiosk's to check: the server cannot read them. One
+    # that does not decode as a chair record, or holds another kind than its envelope says,
+    # is named in one line at the export, and everything else is exported.
+    rate_change = next(e for e in log.entries if isinstance(e.record, RateChange))
+    body = json.loads(to_payload(rate_change.record))
+    body["rate"]["value"] = "fast"
+    undecodable = kiosk.sealer.seal("rate_change", json.dumps(body).encode(), schema=SCHEMA_VERSION)
+    mislabelled = kiosk.sealer.seal(
+        "infusion_stop", to_payload(rate_change.record), schema=SCHEMA_VERSION
+    )
+    assert kiosk.statuses([undecodable.envelope, mislabelled.envelope]) == ["accepted"] * 2
+    capsys.readouterr()
+    out = tmp_path / "fhir"
+    assert (
+        server_home.cli(
+            "export", "--passphrase-file", str(server_home.passphrase_file), "--out", str(out)
+        )
+        == 1
+    )
+    printed = capsys.readouterr()
+    [not_decoded] = [line for line in printed.out.splitlines() if undecodable.record_id in line]
+    assert not_decoded.startswith("not exported: record") and "rate.value" in not_decoded
+    [wrong_kind] = [line for line in printed.out.splitlines() if mislabelled.record_id in line]
+    assert "'infusion_stop'" in wrong_kind and "'rate_change'" in wrong_kind
+    assert "Traceback" not in printed.err and len(printed.err.splitlines()) == 1
+    visit = [json.loads(p.read_text()) for p in sorted(out.glob(f"checkin-{checkin.record_id}*"))]
+    assert len(resources(visit, "AdverseEvent")) == 1
+
+
+#: Fields the software sets (ids, codes, picks from a list), not text a person types.
+_NOT_TYPED = {"checkin_id", "nurse_id", "vitals_id", "drug", "effect_id", "item_id", "language"}
+
+
+def _marked(value: Any, marker: str) -> Any:
+    """The record with the marker added to every text a nurse or clinician types."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {}
+        for field in dataclasses.fields(value):
+            current = getattr(value, field.name)
+            if field.name in _NOT_TYPED or field.name == "text_sha256":
+                continue
+            if isinstance(current, str) and not isinstance(current, Enum):
+                changes[field.name] = f"{current} {marker}"
+            else:
+                changes[field.name] = _marked(current, marker)
+        return dataclasses.replace(value, **changes)
+    if isinstance(value, tuple):
+        return tuple(_marked(item, marker) for item in value)
+    return value
+
+
+@on_sqlite
+def test_nothing_a_nurse_types_in_the_chair_is_readable_at_the_server(
+    kiosk: KioskDouble, server_home: ServerHome, tmp_path: Path
+) -> None:
+    marker = "Chairquillocanary"
+    checkin = kiosk.sealer.seal("checkin", to_payload(example_checkin()), schema=SCHEMA_VERSION)
+    log, *_ = the_session(checkin.record_id)
+    entries = [
+        ChairEntry(entry.record_id, entry.supersedes, _marked(entry.record, marker))
+        for entry in log.entries
+    ]
+    typed = [e for e in entries if marker in repr(e.record)]
+    assert {kind_of(e.record) for e in typed} >= {"infusion_order", "rate_change", "side_effect"}
+    sealed = [checkin, *(seal(kiosk, entry) for entry in entries)]
+    assert kiosk.statuses([s.envelope for s in sealed]) == ["accepted"] * len(sealed)
+
+    # The server's folder and database (with its journal) hold none of it, in any encoding.
+    assert find_canaries(server_home.home.parent, canaries=(marker,)) == []
+    # With the passphrase the same records open: the search above was not blind.
+    exported = tmp_path / "fhir"
+    export(server_home, exported)
+    assert find_canaries(exported, canaries=(marker,))
