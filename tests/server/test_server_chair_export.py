@@ -2,12 +2,15 @@
 stored like any record (a damaged one refused in one line), nothing of it is readable at rest,
 and the export carries the infusion into a real FHIR engine (Medplum, tests/fhir_engine).
 
-The story: a patient checks in and sits in the chair; the nurse examines, enters the
+The story: a patient checks in at a real kiosk, is signed off and cleared, and sits in the
+chair; through the kiosk's own desk (ChairDesk) and store the nurse examines, enters the
 clinician's order (ketamine 0.5 mg/kg/h), starts the pump, turns it up to 0.6, treats nausea
 with ondansetron and turns it back to 0.5, pauses it for a kinked line, resumes, stops at 45
 minutes, watches the recovery, scores, checks orientation and the escort, and signs the
 discharge. Along the way she corrects a mistyped blood pressure and withdraws a side effect
-entered on the wrong chair. The clinic exports halfway through and again after the discharge.
+entered on the wrong chair. The kiosk syncs to a real clinic server on loopback, and the clinic
+exports halfway through and again after the discharge. (Damaged records and the canary are sealed
+by a kiosk double: a real kiosk refuses to write a damaged record.)
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import dataclasses
 import json
 from collections import Counter
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -26,12 +29,16 @@ from clinic_server_harness import KioskDouble, ServerHome, make_home, start_serv
 from fhir.resources.R4B.bundle import Bundle
 from fhir_engine import import_into_engine
 
+from kiosk.desk.chair_desk import ChairDesk
+from kiosk.desk.enrolment import enroll
+from kiosk.desk.facade import Kiosk
 from kiosk.intake.chair.log import ChairEntry
 from kiosk.intake.chair.records import (
     CHAIR_RECORD_KINDS,
     ChairVitals,
     Dissociation,
     EnteredInError,
+    InfusionOrder,
     InfusionPause,
     InfusionResume,
     RateChange,
@@ -39,11 +46,15 @@ from kiosk.intake.chair.records import (
     SideEffectAction,
 )
 from kiosk.intake.codec import SCHEMA_VERSION, kind_of, to_payload
+from kiosk.intake.records import StopOverride
 from kiosk.vault import SealedRecord
 from sync import wire
+from sync.client.engine import SyncOutcome
 from tests.attacks.attack_canaries import find_canaries
 from tests.chair_examples import ChairLog, example_session, vitals_fields
-from tests.examples import example_checkin, example_vitals
+from tests.chair_seating import NURSE, NURSE_PIN, cleared_patient
+from tests.examples import example_checkin
+from tests.sync.clinic_harness import CHEAP_SLOTS, ClinicServer, engine_for
 
 #: The clinic server of the module, on SQLite (the export reads both databases alike).
 on_sqlite = pytest.mark.parametrize("server_home", ["sqlite"], indirect=True)
@@ -96,11 +107,10 @@ def seal(kiosk: KioskDouble, entry: ChairEntry) -> SealedRecord:
     )
 
 
-def the_session(checkin_id: str) -> tuple[ChairLog, int, str, str]:
-    """The whole session, how many of its entries are in by minute 30 (the first export), the
-    mistyped blood pressure's record id and the withdrawn side effect's."""
-    log = example_session(ChairLog(checkin_id=checkin_id))
-    by_thirty = sum(1 for entry in log.entries if entry.record.happened_at <= log.at(30))
+def the_session(log: ChairLog) -> tuple[ChairLog, str, str]:
+    """The whole session in `log`, the mistyped blood pressure's record id and the withdrawn
+    side effect's."""
+    example_session(log)
     mistyped = next(
         entry.record_id
         for entry in log.entries
@@ -125,31 +135,70 @@ def the_session(checkin_id: str) -> tuple[ChairLog, int, str, str]:
     log.add(EnteredInError, 35, entered=36, supersedes=wrong_chair, reason="Wrong chair")
     log.add(InfusionPause, 36, reason="IV line kinked")
     log.add(InfusionResume, 38)
-    return log, by_thirty, mistyped, wrong_chair
+    return log, mistyped, wrong_chair
 
 
-@on_sqlite
+@pytest.fixture
+def kiosk_and_clinic(tmp_path: Path) -> Iterator[tuple[Kiosk, ClinicServer]]:
+    """A real kiosk (its own store and keys) enrolled with a real clinic server on loopback."""
+    server = ClinicServer(tmp_path / "clinic-server").start()
+    kiosk = Kiosk.init(tmp_path / "kiosk-data", demo=True, keyslot_cost=CHEAP_SLOTS)
+    try:
+        enroll(kiosk, server.url, server.enrolment_code(), name="chairs")
+        yield kiosk, server
+    finally:
+        kiosk.close()
+        server.stop()
+
+
+def clinic_export(server: ClinicServer, out: Path) -> dict[str, dict[str, Any]]:
+    """IT exports what the clinic server holds."""
+    passphrase = server.home.parent / "passphrase"
+    server.admin("export", "--passphrase-file", str(passphrase), "--out", str(out))
+    return {p.stem: json.loads(p.read_text()) for p in sorted(out.glob("*.json"))}
+
+
+def synced_export(kiosk: Kiosk, server: ClinicServer, out: Path) -> dict[str, dict[str, Any]]:
+    """The kiosk syncs what it holds, then IT exports at the clinic server."""
+    report = engine_for(kiosk).run_once(force=True)
+    assert report.outcome is SyncOutcome.DELIVERED, report.error
+    assert report.quarantined == 0
+    return clinic_export(server, out)
+
+
 def test_a_whole_infusion_reaches_a_real_fhir_engine_and_a_later_export_updates_it(
-    kiosk: KioskDouble, server_home: ServerHome, tmp_path: Path
+    kiosk_and_clinic: tuple[Kiosk, ClinicServer], tmp_path: Path
 ) -> None:
-    checkin = kiosk.sealer.seal("checkin", to_payload(example_checkin()), schema=SCHEMA_VERSION)
-    vitals = kiosk.sealer.seal(
-        "vitals", to_payload(example_vitals(checkin_id=checkin.record_id)), schema=SCHEMA_VERSION
-    )
-    log, by_thirty, mistyped, wrong_chair = the_session(checkin.record_id)
-    early = [seal(kiosk, entry) for entry in log.entries[:by_thirty]]
-    rest = [seal(kiosk, entry) for entry in log.entries[by_thirty:]]
-    # Every chair kind the kiosk writes is among them, and the server takes each.
+    kiosk, server = kiosk_and_clinic
+    now = datetime.now(UTC)
+    start = now - timedelta(minutes=85)
+    seated = cleared_patient(kiosk, weight_kg=68.5, now=start - timedelta(minutes=5))
+    log, mistyped, wrong_chair = the_session(ChairLog(seated.checkin_id, start, NURSE))
+    # Every chair kind the kiosk writes is in the session.
     assert {kind_of(entry.record) for entry in log.entries} == set(CHAIR_RECORD_KINDS.values())
-    first_batch = [checkin.envelope, vitals.envelope, *(record.envelope for record in early)]
-    assert kiosk.statuses(first_batch) == ["accepted"] * len(first_batch)
-    halfway = export(server_home, tmp_path / "halfway")
-    assert kiosk.statuses([record.envelope for record in rest]) == ["accepted"] * len(rest)
-    after = export(server_home, tmp_path / "after")
-    again = export(server_home, tmp_path / "again")
+    desk = ChairDesk(kiosk.unlock(NURSE, NURSE_PIN))
+    written: dict[str, str] = {}
+
+    def enter(entries: list[ChairEntry]) -> None:
+        """Each entry through the nurse's desk, at the time she entered it."""
+        for entry in entries:
+            record = entry.record
+            assert not isinstance(record, StopOverride)
+            if isinstance(record, InfusionOrder):
+                record = dataclasses.replace(record, vitals_id=seated.vitals_id)
+            supersedes = None if entry.supersedes is None else written[entry.supersedes]
+            written[entry.record_id] = desk.write(record, record.entered_at, supersedes)
+
+    in_order = sorted(log.entries, key=lambda entry: entry.record.entered_at)
+    enter([e for e in in_order if e.record.entered_at <= log.at(30)])
+    halfway = synced_export(kiosk, server, tmp_path / "halfway")
+    enter([e for e in in_order if e.record.entered_at > log.at(30)])
+    after = synced_export(kiosk, server, tmp_path / "after")
+    again = clinic_export(server, tmp_path / "again")
+    checkin, mistyped, wrong_chair = seated.checkin_id, written[mistyped], written[wrong_chair]
 
     # Halfway: the pump runs at 0.5 mg/kg/h again after the nausea; the visit is in progress.
-    running = visit_parts(halfway, checkin.record_id)
+    running = visit_parts(halfway, checkin)
     [encounter] = resources(running, "Encounter")
     assert encounter["status"] == "in-progress" and "end" not in encounter["period"]
     *_, last = [
@@ -160,7 +209,7 @@ def test_a_whole_infusion_reaches_a_real_fhir_engine_and_a_later_export_updates_
     assert last["status"] == "in-progress" and "end" not in last["effectivePeriod"]
 
     # After the discharge: one MedicationAdministration per rate segment, with its rate.
-    parts = visit_parts(after, checkin.record_id)
+    parts = visit_parts(after, checkin)
     for part in parts:
         Bundle.model_validate(part)
     segments = [
@@ -221,7 +270,7 @@ def test_a_whole_infusion_reaches_a_real_fhir_engine_and_a_later_export_updates_
         if coded(panel) == ("http://loinc.org", "85354-9")
     ]
     chair_minutes = (-1, 15, 30, 44, 60, 75)
-    assert len(panels) == 1 + len(chair_minutes)  # the pre-infusion vitals, then the chair's
+    assert len(panels) == 1 + len(chair_minutes)  # the signed-off vitals, then the chair's
     systolic = {
         panel["effectiveDateTime"]: panel["component"][0]["valueQuantity"]["value"]
         for panel in panels
@@ -248,14 +297,16 @@ def test_a_whole_infusion_reaches_a_real_fhir_engine_and_a_later_export_updates_
     assert disposition["coding"][0]["code"] == "home" and "Sam Example" in disposition["text"]
     [instructions] = resources(parts, "Communication")
     assert instructions["payload"][0]["contentString"].startswith("After your infusion")
-    [discharge] = resources(parts, "ClinicalImpression")
-    assert discharge["description"] == "discharged"
+    assert [i["description"] for i in resources(parts, "ClinicalImpression")] == [
+        "cleared",
+        "discharged",
+    ]
 
     # The engine: halfway, after, and after again, every bundle one transaction.
     result = import_into_engine(
         [halfway["questionnaires"], *running],
         [after["questionnaires"], *parts],
-        [again["questionnaires"], *visit_parts(again, checkin.record_id)],
+        [again["questionnaires"], *visit_parts(again, checkin)],
     )
     first, later, repeated = result["imports"]
     assert result["invalid_before"] == [] and result["invalid_stored"] == []
@@ -368,7 +419,7 @@ def test_nothing_a_nurse_types_in_the_chair_is_readable_at_the_server(
 ) -> None:
     marker = "Chairquillocanary"
     checkin = kiosk.sealer.seal("checkin", to_payload(example_checkin()), schema=SCHEMA_VERSION)
-    log, *_ = the_session(checkin.record_id)
+    log, *_ = the_session(ChairLog(checkin_id=checkin.record_id))
     entries = [
         ChairEntry(entry.record_id, entry.supersedes, _marked(entry.record, marker))
         for entry in log.entries
