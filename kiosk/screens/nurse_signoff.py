@@ -38,7 +38,7 @@ from kiosk.locale import translate
 from kiosk.locale.staff import counted, staff_text
 from kiosk.screens.staff_screen import PinRefused, StaffScreen, unlock_with_pin
 from kiosk.widgets.decision_choice import DecisionButton, DecisionChoice
-from kiosk.widgets.staff_display import VITAL_UNITS, flags_text, inert
+from kiosk.widgets.staff_display import VITAL_UNITS, flag_words, flags_text, inert
 from kiosk.widgets.staff_pin_pad import StaffPinPad
 from kiosk.widgets.staff_shift_bar import StaffShiftBar
 
@@ -202,13 +202,7 @@ class NurseSignOffScreen(StaffScreen):
 
     def _override_choices(self) -> list[tuple[Text, str]]:
         """Each STOP waiting, in the nurse's words (its reason and the answer), never its code."""
-        choices = []
-        for flag in self._uncovered_stops():
-            words = Text(f"{flag.reason} ({staff_text('checkin.answer')}: ")
-            words.append_text(inert(flag.answer))
-            words.append(")")
-            choices.append((words, flag.code))
-        return choices
+        return [(flag_words(flag), flag.code) for flag in self._uncovered_stops()]
 
     def _say(self, words: str) -> None:
         self.query_one("#signoff-problem", Static).update(words)
@@ -290,8 +284,8 @@ class NurseSignOffScreen(StaffScreen):
             return staff_text("signoff.hold_needs_reason")
         uncovered = self._uncovered_stops()
         if outcome is DecisionOutcome.CLEARED and uncovered:
-            codes = ", ".join(flag.code for flag in uncovered)
-            return staff_text("signoff.stop_needs_override", flags=codes)
+            named = "; ".join(flag_words(flag).plain for flag in uncovered)
+            return staff_text("signoff.stop_needs_override", flags=named)
         return None
 
     def sign(self) -> None:

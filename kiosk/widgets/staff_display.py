@@ -67,15 +67,43 @@ def flag_badge(severity: Severity | None, urgent: bool = False) -> Text:
     return Text(label, style=style)
 
 
+#: Where the answer behind a flag was given, by the first part of its code (staff.toml keys).
+_FLAG_SOURCES = {
+    "history": "section.history",
+    "checklist": "section.checklist",
+    "med": "section.medications",
+    "allergy": "section.medications",
+    "phq9": "section.phq9",
+    "vitals": "vitals.title",
+}
+
+
+def flag_source(flag: Flag) -> str:
+    """Where the flag's answer was given ("Health history"), in the nurse's words: two flags with
+    the same reason (pregnancy, asked in the history before it moved to today's checklist) read
+    apart by it, never by their codes. "answer" for a kind of flag not listed here."""
+    return staff_text(_FLAG_SOURCES.get(flag.code.partition(".")[0], "checkin.answer"))
+
+
+def flag_answer(flag: Flag) -> Text:
+    """Where and what was answered: "Health history: yes"."""
+    return Text(f"{flag_source(flag)}: ").append_text(inert(flag.answer))
+
+
+def flag_words(flag: Flag) -> Text:
+    """One flag in one line, as the sign-off names it: the reason, then where and what was
+    answered ("Reports seizures or epilepsy. (Health history: yes)")."""
+    return Text(f"{flag.reason} (").append_text(flag_answer(flag)).append(")")
+
+
 def flags_text(flags: Sequence[Flag]) -> Text:
-    """Every flag on its own line: badge, reason, and the answer that raised it."""
+    """Every flag on its own lines: badge and reason, then where and what was answered. Codes
+    are for the sealed record, not for the nurse's eyes."""
     if not flags:
         return Text(staff_text("checkin.no_flags"))
     text = Text()
     for flag in flags:
         text.append_text(flag_badge(flag.severity, flag.urgent))
         text.append(f"  {flag.reason}", style="bold")
-        text.append(f"\n    {staff_text('checkin.answer')}: ")
-        text.append_text(inert(flag.answer))
-        text.append(f"   [{flag.code}]\n")
+        text.append("\n    ").append_text(flag_answer(flag)).append("\n")
     return text

@@ -8,13 +8,8 @@ from textual.widgets import RadioButton
 from kiosk.desk.facade import Kiosk
 from kiosk.intake.records import DecisionOutcome
 from kiosk.screens.nurse_signoff import NurseSignOffScreen
-from tests.staff.conftest import NURSE, NURSE_PIN, StaffHostApp, tap
-from tests.staff.test_nurse_journey import unlock
-from tests.staff.test_nurse_signoff_decision import (
-    open_only_checkin,
-    submit_hana,
-    vitals_then_sign_off,
-)
+from tests.staff.conftest import StaffHostApp, tap
+from tests.staff.journeys import nurse_at_sign_off
 
 
 def drawn(app: StaffHostApp, selector: str) -> str:
@@ -29,12 +24,7 @@ def outcome(app: StaffHostApp) -> DecisionOutcome | None:
 
 
 async def test_the_chosen_decision_differs_from_the_other_in_shape(kiosk: Kiosk) -> None:
-    submit_hana(kiosk)
-    app = StaffHostApp(kiosk)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await unlock(pilot, NURSE, NURSE_PIN)
-        await open_only_checkin(app, pilot)
-        await vitals_then_sign_off(app, pilot)
+    async with nurse_at_sign_off(kiosk) as (app, pilot):
         assert "●" not in drawn(app, "#decision-cleared") + drawn(app, "#decision-hold")
         await tap(pilot, "#decision-hold")
         hold, cleared = drawn(app, "#decision-hold"), drawn(app, "#decision-cleared")
@@ -43,12 +33,7 @@ async def test_the_chosen_decision_differs_from_the_other_in_shape(kiosk: Kiosk)
 
 
 async def test_arrows_on_the_decision_stop_at_either_end(kiosk: Kiosk) -> None:
-    submit_hana(kiosk)
-    app = StaffHostApp(kiosk)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await unlock(pilot, NURSE, NURSE_PIN)
-        await open_only_checkin(app, pilot)
-        await vitals_then_sign_off(app, pilot)
+    async with nurse_at_sign_off(kiosk) as (app, pilot):
         await tap(pilot, "#decision-cleared")
         await pilot.press("up", "enter")  # already on the first: Up goes nowhere
         after_up = outcome(app)

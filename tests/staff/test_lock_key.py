@@ -11,13 +11,8 @@ from kiosk.screens.nurse_checkin import NurseCheckInScreen
 from kiosk.screens.nurse_signoff import NurseSignOffScreen
 from kiosk.screens.nurse_vitals import NurseVitalsScreen
 from tests.staff.conftest import IT, NURSE, NURSE_PIN, PatientStandIn, StaffHostApp, seed_today
+from tests.staff.journeys import open_only_checkin, submit_hana, unlock, vitals_then_sign_off
 from tests.staff.test_it_console import sign_in_as_it
-from tests.staff.test_nurse_journey import unlock
-from tests.staff.test_nurse_signoff_decision import (
-    open_only_checkin,
-    submit_hana,
-    vitals_then_sign_off,
-)
 from tests.waiting import wait_until
 
 

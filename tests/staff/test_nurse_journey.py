@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from kiosk.desk.facade import Kiosk
@@ -21,13 +20,7 @@ from tests.staff.conftest import (
     seed_today,
     tap,
 )
-
-
-async def unlock(pilot: Pilot[None], staff_id: str, pin: str) -> None:
-    await pilot.press("f12")
-    await pilot.pause()
-    await pilot.press(*staff_id, "enter", *pin, "enter")
-    await pilot.pause()
+from tests.staff.journeys import unlock
 
 
 def static_text(app: StaffHostApp, selector: str) -> str:

@@ -9,22 +9,18 @@ from textual.widgets import OptionList, Select, Static
 
 from kiosk.desk.facade import Kiosk
 from kiosk.intake.records import (
-    Answer,
     DecisionOutcome,
     NurseDecision,
-    PregnancyTest,
+    RecordKind,
     Severity,
     StopOverride,
     Vitals,
 )
-from kiosk.screens.nurse_checkin import NurseCheckInScreen
 from kiosk.screens.nurse_queue import NurseQueueScreen
 from kiosk.screens.nurse_signoff import NurseSignOffScreen
-from kiosk.screens.nurse_vitals import NurseVitalsScreen
 from kiosk.widgets.staff_queue_table import StaffQueueTable
-from tests.examples import example_checklist, example_history
-from tests.staff.conftest import NURSE, NURSE_PIN, StaffHostApp, checkin_for, tap
-from tests.staff.test_nurse_journey import unlock
+from tests.staff.conftest import NURSE, NURSE_PIN, StaffHostApp, tap
+from tests.staff.journeys import nurse_at_sign_off, open_only_checkin, submit_hana, unlock
 from tests.waiting import wait_until
 
 HOLD_REASON = "Waiting for Dr. Rivera to review the heart history"
@@ -36,41 +32,9 @@ def text_of(app: StaffHostApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
-def submit_hana(kiosk: Kiosk) -> str:
-    """A STOP (heart disease) and a CAUTION (alcohol in the last 24 h) from her answers."""
-    return (
-        kiosk.patient_desk()
-        .submit_checkin(
-            checkin_for(
-                "Hana Hold",
-                "p-hold",
-                history=example_history(heart_disease=Answer.YES),
-                checklist=example_checklist(alcohol_or_drugs_24h=Answer.YES),
-            )
-        )
-        .record_id
-    )
-
-
 def vitals_column(app: StaffHostApp) -> str:
     """What today's list says in the vitals column of its one row."""
     return str(app.screen.query_one(StaffQueueTable).get_row_at(0)[4])
-
-
-async def open_only_checkin(app: StaffHostApp, pilot: Pilot[None]) -> None:
-    await pilot.press("enter")
-    await wait_until(pilot, lambda: isinstance(app.screen, NurseCheckInScreen), "the check-in")
-
-
-async def vitals_then_sign_off(app: StaffHostApp, pilot: Pilot[None]) -> None:
-    """From the open check-in: Hana's vitals (a systolic past the hold threshold), then sign-off."""
-    await pilot.click("#nurse-checkin-vitals")
-    await wait_until(pilot, lambda: isinstance(app.screen, NurseVitalsScreen), "vitals")
-    await pilot.press(*"165", "enter", *"85", "enter", *"72", "enter", *"97", "enter")
-    await pilot.press(*"36.8", "enter", *"14", "enter", *"70", "enter", "3", "enter")
-    app.screen.query_one("#vitals-pregnancy", Select).value = PregnancyTest.NEGATIVE
-    await pilot.click("#vitals-sign")
-    await wait_until(pilot, lambda: isinstance(app.screen, NurseSignOffScreen), "sign-off")
 
 
 async def sign(app: StaffHostApp, pilot: Pilot[None]) -> None:
@@ -82,13 +46,7 @@ async def sign(app: StaffHostApp, pilot: Pilot[None]) -> None:
 async def test_a_stop_is_held_with_a_reason_then_cleared_by_a_named_clinicians_override(
     kiosk: Kiosk,
 ) -> None:
-    checkin_id = submit_hana(kiosk)
-    app = StaffHostApp(kiosk)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await unlock(pilot, NURSE, NURSE_PIN)
-        await open_only_checkin(app, pilot)
-        await vitals_then_sign_off(app, pilot)
-
+    async with nurse_at_sign_off(kiosk, notifications=True) as (app, pilot):
         flags = text_of(app, "#signoff-flags")
         assert "heart disease" in flags and "STOP" in flags  # from her history
         assert "Alcohol" in flags and "CAUTION" in flags  # from today's checklist
@@ -98,8 +56,9 @@ async def test_a_stop_is_held_with_a_reason_then_cleared_by_a_named_clinicians_o
         await tap(pilot, "#decision-cleared")
         await sign(app, pilot)
         assert isinstance(app.screen, NurseSignOffScreen)
-        assert text_of(app, "#signoff-problem") == (
-            "A STOP is cleared only by a clinician's override: history.heart_disease."
+        assert text_of(app, "#signoff-problem") == (  # the STOP as the flag list names it
+            "A STOP is cleared only by a clinician's override: Reports heart disease (coronary,"
+            " heart failure, arrhythmia) or a prior heart attack. (Health history: yes)."
         )
 
         await tap(pilot, "#decision-hold")
@@ -136,6 +95,7 @@ async def test_a_stop_is_held_with_a_reason_then_cleared_by_a_named_clinicians_o
         await wait_until(pilot, lambda: isinstance(app.screen, NurseQueueScreen), "the queue")
         assert vitals_column(app) == "cleared"
 
+    [checkin_id] = [row.record_id for row in kiosk.store.records(RecordKind.CHECKIN.value)]
     session = kiosk.unlock(NURSE, NURSE_PIN)
     [row] = session.todays_summaries()
     [override_id] = row.override_record_ids
@@ -165,13 +125,8 @@ async def test_a_stop_is_held_with_a_reason_then_cleared_by_a_named_clinicians_o
 async def test_a_wrong_pin_at_sign_off_that_slows_the_pad_says_it_was_wrong_and_the_wait(
     kiosk: Kiosk,
 ) -> None:
-    submit_hana(kiosk)
-    app = StaffHostApp(kiosk)
     said: list[str] = []
-    async with app.run_test(size=(120, 40)) as pilot:
-        await unlock(pilot, NURSE, NURSE_PIN)
-        await open_only_checkin(app, pilot)
-        await vitals_then_sign_off(app, pilot)
+    async with nurse_at_sign_off(kiosk) as (app, pilot):
         await tap(pilot, "#decision-hold")
         await tap(pilot, "#signoff-hold-reason")
         await pilot.press(*HOLD_REASON)
@@ -201,12 +156,7 @@ async def test_the_consent_section_shows_each_acknowledgement_in_words(kiosk: Ki
 
 
 async def test_the_override_picker_names_each_stop_in_the_nurses_words(kiosk: Kiosk) -> None:
-    submit_hana(kiosk)
-    app = StaffHostApp(kiosk)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await unlock(pilot, NURSE, NURSE_PIN)
-        await open_only_checkin(app, pilot)
-        await vitals_then_sign_off(app, pilot)
+    async with nurse_at_sign_off(kiosk) as (app, pilot):
         await tap(pilot, "#override-flag")
         select = app.screen.query_one("#override-flag", Select)
         await wait_until(pilot, lambda: select.expanded, "the STOP flags to choose from")
@@ -214,5 +164,5 @@ async def test_the_override_picker_names_each_stop_in_the_nurses_words(kiosk: Ki
         offered = [str(option.prompt) for option in overlay.options][1:]  # past the prompt
     assert offered == [
         "Reports heart disease (coronary, heart failure, arrhythmia) or a prior heart attack."
-        " (answer: yes)"
+        " (Health history: yes)"
     ]

@@ -9,12 +9,7 @@ from textual.widgets import Select
 
 from kiosk.desk.facade import Kiosk
 from tests.staff.conftest import NURSE, NURSE_PIN, StaffHostApp, tap
-from tests.staff.test_nurse_journey import unlock
-from tests.staff.test_nurse_signoff_decision import (
-    open_only_checkin,
-    submit_hana,
-    vitals_then_sign_off,
-)
+from tests.staff.journeys import nurse_at_sign_off, open_only_checkin, submit_hana, unlock
 from tests.waiting import wait_until
 
 
@@ -37,12 +32,7 @@ async def focus_is_seen(app: StaffHostApp, pilot: Pilot[None]) -> str:
 async def test_after_add_override_the_focus_shows_and_tab_goes_on_to_seen_stops(
     kiosk: Kiosk,
 ) -> None:
-    submit_hana(kiosk)
-    app = StaffHostApp(kiosk)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await unlock(pilot, NURSE, NURSE_PIN)
-        await open_only_checkin(app, pilot)
-        await vitals_then_sign_off(app, pilot)
+    async with nurse_at_sign_off(kiosk) as (app, pilot):
         await tap(pilot, "#override-flag")
         select = app.screen.query_one("#override-flag", Select)
         await wait_until(pilot, lambda: select.expanded, "the STOP flags to choose from")

@@ -5,18 +5,16 @@ said "No flags."."""
 from __future__ import annotations
 
 from textual.pilot import Pilot
-from textual.widgets import Select, Static
+from textual.widgets import Static
 
 from kiosk.desk.facade import Kiosk
-from kiosk.intake.records import Answer, PregnancyTest
+from kiosk.intake.records import Answer
 from kiosk.screens.nurse_checkin import NurseCheckInScreen
 from kiosk.screens.nurse_queue import NurseQueueScreen
-from kiosk.screens.nurse_signoff import NurseSignOffScreen
-from kiosk.screens.nurse_vitals import NurseVitalsScreen
 from kiosk.widgets.staff_queue_table import StaffQueueTable
 from tests.examples import example_checklist
 from tests.staff.conftest import NURSE, NURSE_PIN, StaffHostApp, checkin_for, tap
-from tests.staff.test_nurse_journey import unlock
+from tests.staff.journeys import unlock, vitals_then_sign_off
 from tests.waiting import wait_until
 
 HOLD_REASON = "BP 185/100: recheck after 15 min rest"
@@ -31,13 +29,7 @@ async def hold_jordan_at_185_over_100(app: StaffHostApp, pilot: Pilot[None]) -> 
     """From today's list: open Jordan (no flags of his own), vitals 185/100, hold, sign."""
     await pilot.press("down", "enter")  # Jordan is below Ana's CAUTION while he has no flag
     await wait_until(pilot, lambda: isinstance(app.screen, NurseCheckInScreen), "Jordan's page")
-    await pilot.click("#nurse-checkin-vitals")
-    await wait_until(pilot, lambda: isinstance(app.screen, NurseVitalsScreen), "vitals")
-    await pilot.press(*"185", "enter", *"100", "enter", *"78", "enter", *"97", "enter")
-    await pilot.press(*"36.8", "enter", *"14", "enter", *"70", "enter", "3", "enter")
-    app.screen.query_one("#vitals-pregnancy", Select).value = PregnancyTest.NEGATIVE
-    await pilot.click("#vitals-sign")
-    await wait_until(pilot, lambda: isinstance(app.screen, NurseSignOffScreen), "sign-off")
+    await vitals_then_sign_off(app, pilot, systolic="185", diastolic="100")
     await tap(pilot, "#decision-hold")
     await tap(pilot, "#signoff-hold-reason")
     await pilot.press(*HOLD_REASON)

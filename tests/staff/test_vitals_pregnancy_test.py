@@ -16,7 +16,7 @@ from kiosk.screens.nurse_signoff import NurseSignOffScreen
 from kiosk.screens.nurse_vitals import NurseVitalsScreen
 from tests.examples import example_checklist
 from tests.staff.conftest import NURSE, NURSE_PIN, StaffHostApp, checkin_for
-from tests.staff.test_nurse_journey import unlock
+from tests.staff.journeys import unlock
 from tests.waiting import wait_until
 
 
