@@ -13,11 +13,11 @@ from textual.pilot import Pilot
 from kiosk.desk.facade import Kiosk
 from kiosk.desk.staff_session import StaffSession
 from kiosk.intake.records import CheckIn, Draft, Vitals
-from kiosk.screens.nurse_checkin import NurseCheckInScreen
 from kiosk.screens.nurse_queue import NurseQueueScreen
 from kiosk.store.nurse_table import CheckInSummary
 from kiosk.vault import RecipientPrivateKey
 from tests.staff.conftest import NURSE, NURSE_PIN, PatientStandIn, StaffHostApp, seed_today
+from tests.staff.journeys import open_only_checkin, unlock
 from tests.waiting import wait_until
 
 # Names typed by the seeded patients: none may survive in anything the app can reach.
@@ -57,14 +57,9 @@ def leaks(app: StaffHostApp) -> list[str]:
 
 
 async def open_a_record(pilot: Pilot[None], app: StaffHostApp) -> None:
-    await pilot.press("f12")
-    await pilot.pause()
-    await pilot.press(*NURSE, "enter", *NURSE_PIN, "enter")
-    await pilot.pause()
+    await unlock(pilot, NURSE, NURSE_PIN)
     assert isinstance(app.screen, NurseQueueScreen)
-    await pilot.press("enter")
-    await pilot.pause()
-    assert isinstance(app.screen, NurseCheckInScreen)
+    await open_only_checkin(app, pilot)  # the urgent one, at the top
 
 
 async def test_after_the_nurse_presses_lock_no_key_or_record_is_reachable(kiosk: Kiosk) -> None:
