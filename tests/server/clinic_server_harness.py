@@ -41,6 +41,12 @@ from sync.server.cli import main as clinic_server
 
 PASSPHRASE = "correct horse battery staple"
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
+#: Text a careless or hostile typist could produce: markup, quotes, URL and SQL characters,
+#: emoji, Chinese, Arabic. Every free-text field of the export must carry it unchanged.
+HOSTILE = (
+    "<script>alert('x')</script> \"quoted\" a|b&c=d,e$f\\g %41 '; DROP TABLE patients;-- "
+    "😀 偏头痛 مرحبا Ñandú"
+)
 
 
 @dataclass

@@ -15,6 +15,7 @@ by a kiosk double: a real kiosk refuses to write a damaged record.)
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 from collections import Counter
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from clinic_server_harness import KioskDouble, ServerHome, make_home, start_server
+from clinic_server_harness import HOSTILE, KioskDouble, ServerHome, make_home, start_server
 from fhir.resources.R4B.bundle import Bundle
 from fhir_engine import import_into_engine
 
@@ -41,9 +42,14 @@ from kiosk.intake.chair.records import (
     InfusionOrder,
     InfusionPause,
     InfusionResume,
+    InfusionStart,
+    InfusionStop,
+    Rate,
     RateChange,
+    RateUnit,
     SideEffect,
     SideEffectAction,
+    StopReason,
 )
 from kiosk.intake.codec import SCHEMA_VERSION, kind_of, to_payload
 from kiosk.intake.records import StopOverride
@@ -51,7 +57,7 @@ from kiosk.vault import SealedRecord
 from sync import wire
 from sync.client.engine import SyncOutcome
 from tests.attacks.attack_canaries import find_canaries
-from tests.chair_examples import ChairLog, example_session, vitals_fields
+from tests.chair_examples import ChairLog, example_session, order_fields, vitals_fields
 from tests.chair_seating import NURSE, NURSE_PIN, cleared_patient
 from tests.examples import example_checkin
 from tests.sync.clinic_harness import CHEAP_SLOTS, ClinicServer, engine_for
@@ -133,22 +139,41 @@ def the_session(log: ChairLog) -> tuple[ChairLog, str, str]:
         action_at=None,
     )
     log.add(EnteredInError, 35, entered=36, supersedes=wrong_chair, reason="Wrong chair")
-    log.add(InfusionPause, 36, reason="IV line kinked")
+    log.add(InfusionPause, 36, reason=f"IV line kinked {HOSTILE}")
     log.add(InfusionResume, 38)
     return log, mistyped, wrong_chair
 
 
+@contextlib.contextmanager
+def enrolled_kiosk(
+    tmp_path: Path, published: str | None = None
+) -> Iterator[tuple[Kiosk, ClinicServer]]:
+    """A real kiosk (its own store and keys) enrolled with a real clinic server on loopback,
+    running on the configuration the clinic published first (`published`, TOML), if any."""
+    server = ClinicServer(tmp_path / "clinic-server").start()
+    data = tmp_path / "kiosk-data"
+    try:
+        if published is not None:
+            (tmp_path / "clinic.toml").write_text(published)
+            server.admin("publish-config", str(tmp_path / "clinic.toml"))
+        made = Kiosk.init(data, demo=True, keyslot_cost=CHEAP_SLOTS)
+        try:
+            enroll(made, server.url, server.enrolment_code(), name="chairs")
+        finally:
+            made.close()
+        kiosk = Kiosk.open(data)  # as the kiosk starts: with the configuration enrolment pulled
+        try:
+            yield kiosk, server
+        finally:
+            kiosk.close()
+    finally:
+        server.stop()
+
+
 @pytest.fixture
 def kiosk_and_clinic(tmp_path: Path) -> Iterator[tuple[Kiosk, ClinicServer]]:
-    """A real kiosk (its own store and keys) enrolled with a real clinic server on loopback."""
-    server = ClinicServer(tmp_path / "clinic-server").start()
-    kiosk = Kiosk.init(tmp_path / "kiosk-data", demo=True, keyslot_cost=CHEAP_SLOTS)
-    try:
-        enroll(kiosk, server.url, server.enrolment_code(), name="chairs")
-        yield kiosk, server
-    finally:
-        kiosk.close()
-        server.stop()
+    with enrolled_kiosk(tmp_path) as both:
+        yield both
 
 
 def clinic_export(server: ClinicServer, out: Path) -> dict[str, dict[str, Any]]:
@@ -248,7 +273,10 @@ def test_a_whole_infusion_reaches_a_real_fhir_engine_and_a_later_export_updates_
     [infusion] = resources(parts, "Procedure")
     assert infusion["status"] == "completed"
     assert infusion["performedPeriod"] == {"start": at(log.at(0)), "end": at(log.at(45))}
-    assert [note["text"] for note in infusion["note"]][:2] == ["Paused: IV line kinked", "Resumed."]
+    assert [note["text"] for note in infusion["note"]][:2] == [
+        f"Paused: IV line kinked {HOSTILE}",
+        "Resumed.",
+    ]
 
     # The nausea, and the ondansetron given for it; the side effect withdrawn is not there.
     [nausea] = resources(parts, "AdverseEvent")
@@ -297,10 +325,8 @@ def test_a_whole_infusion_reaches_a_real_fhir_engine_and_a_later_export_updates_
     assert disposition["coding"][0]["code"] == "home" and "Sam Example" in disposition["text"]
     [instructions] = resources(parts, "Communication")
     assert instructions["payload"][0]["contentString"].startswith("After your infusion")
-    assert [i["description"] for i in resources(parts, "ClinicalImpression")] == [
-        "cleared",
-        "discharged",
-    ]
+    impressions = resources(parts, "ClinicalImpression")
+    assert sorted(i["description"] for i in impressions) == ["cleared", "discharged"]
 
     # The engine: halfway, after, and after again, every bundle one transaction.
     result = import_into_engine(
@@ -327,6 +353,84 @@ def test_a_whole_infusion_reaches_a_real_fhir_engine_and_a_later_export_updates_
     print("halfway created", first["created"])
     print("after the discharge created", later["created"], "updated", later["updated"])
     print("the whole visit", dict(counted(parts)), "in", len(parts), "parts")
+
+
+def test_a_rate_above_the_clinics_limit_reaches_the_ehr_as_a_stop_with_its_override(
+    tmp_path: Path,
+) -> None:
+    """The clinic allows ketamine up to 0.55 mg/kg/h; the pump is turned up to 0.6 (recorded,
+    the pump already runs at it), a clinician overrides the STOP, the rate goes back down."""
+    published = '[[chair.drugs]]\nname = "Ketamine"\nhighest_mg_per_kg_per_hour = 0.55\n'
+    with enrolled_kiosk(tmp_path, published) as (kiosk, server):
+        now = datetime.now(UTC)
+        start = now - timedelta(minutes=50)
+        seated = cleared_patient(kiosk, weight_kg=68.5, now=start - timedelta(minutes=5))
+        log = ChairLog(seated.checkin_id, start, NURSE)
+        order = order_fields(weight_kg=68.5, vitals_id=seated.vitals_id)
+        desk = ChairDesk(kiosk.unlock(NURSE, NURSE_PIN))
+        for record_type, minutes, fields in (
+            (InfusionOrder, -3, order),
+            (ChairVitals, -1, vitals_fields()),
+            (InfusionStart, 0, {}),
+            (RateChange, 20, {"rate": Rate(0.6, RateUnit.MG_PER_KG_PER_HOUR), "reason": "Pain"}),
+        ):
+            record = log.entry(record_type, minutes, **fields).record
+            assert not isinstance(record, StopOverride)
+            desk.write(record, record.entered_at)
+        [stop] = desk.chair(seated.checkin_id, log.at(21)).open_flags
+        assert stop.flag.code == "chair.rate_out_of_range"
+        desk.record_override(
+            StopOverride(
+                seated.checkin_id, stop.flag, "Dr. Rosa Álvarez", f"Ordered so. {HOSTILE}",
+                NURSE, log.at(22),
+            )
+        )  # fmt: skip
+        for record_type, minutes, fields in (
+            (RateChange, 30, {"rate": Rate(0.5, RateUnit.MG_PER_KG_PER_HOUR), "reason": "Eased"}),
+            (InfusionStop, 45, {"reason": StopReason.COMPLETED, "detail": ""}),
+        ):
+            record = log.entry(record_type, minutes, **fields).record
+            assert not isinstance(record, StopOverride)
+            desk.write(record, record.entered_at)
+        bundles = synced_export(kiosk, server, tmp_path / "fhir")
+        again = clinic_export(server, tmp_path / "again")
+
+    parts = visit_parts(bundles, seated.checkin_id)
+    for part in parts:
+        Bundle.model_validate(part)
+    high = next(
+        given
+        for given in resources(parts, "MedicationAdministration")
+        if given["dosage"]["rateQuantity"]["value"] == 41.1
+    )
+    assert high["effectivePeriod"] == {"start": at(log.at(20)), "end": at(log.at(30))}
+    assert high["note"][-1]["text"] == (
+        "STOP: Infusion rate outside the clinic's range for this drug. 0.6 mg/kg/h is above"
+        " at most 0.55 mg/kg/h (Ketamine)."
+    )
+    [issue] = [
+        issue
+        for issue in resources(parts, "DetectedIssue")
+        if issue["code"]["coding"][0]["code"] == "chair.rate_out_of_range"
+    ]
+    assert issue["severity"] == "high"
+    assert issue["identifiedDateTime"] == at(log.at(20))
+    assert issue["evidence"][0]["detail"] == [
+        {"reference": f"MedicationAdministration/{high['id']}"}
+    ]
+    [mitigation] = issue["mitigation"]
+    assert mitigation["action"]["text"].startswith("STOP overridden by Dr. Rosa Álvarez")
+    assert HOSTILE in mitigation["action"]["text"]
+
+    result = import_into_engine(
+        [bundles["questionnaires"], *parts],
+        [again["questionnaires"], *visit_parts(again, seated.checkin_id)],
+    )
+    first, second = result["imports"]
+    assert result["invalid_before"] == [] and result["invalid_stored"] == []
+    assert result["unresolved"] == [] and first["unresolved_when_in"] == []
+    assert first["failed"] == second["failed"] == []
+    assert second["created"] == second["updated"] == {}
 
 
 @pytest.fixture

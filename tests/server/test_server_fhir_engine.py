@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from clinic_server_harness import KioskDouble, ServerHome
+from clinic_server_harness import HOSTILE, KioskDouble, ServerHome
 from fhir.resources.R4B.bundle import Bundle
 from fhir_engine import import_into_engine
 
@@ -54,10 +54,6 @@ from kiosk.intake.rules import screen_checkin, screen_vitals
 from kiosk.locale import translate
 
 EXAMPLE_OUT = Path(__file__).parents[2] / "test-artifacts" / "fhir"
-HOSTILE = (
-    "<script>alert('x')</script> \"quoted\" a|b&c=d,e$f\\g %41 '; DROP TABLE patients;-- "
-    "😀 偏头痛 مرحبا Ñandú"
-)
 pytestmark = pytest.mark.parametrize("server_home", ["sqlite"], indirect=True)
 
 

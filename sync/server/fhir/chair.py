@@ -32,7 +32,7 @@ from sync.server.fhir.chair_observations import (
     add_score,
 )
 from sync.server.fhir.discharge import add_discharge, add_escort, add_instructions
-from sync.server.fhir.infusion import add_infusion, add_side_effect
+from sync.server.fhir.infusion import RateFlag, add_infusion, add_side_effect
 from sync.server.fhir.provenance import add_provenance
 
 
@@ -45,9 +45,10 @@ def add_chair(
     encounter: str,
     kiosk: str,
     nurses: Mapping[str, str],
-) -> None:
+) -> tuple[RateFlag, ...]:
     """Every entry in force: the order and the infusion first (what the rest points at), then
-    the others in the order they happened, each with its Provenance."""
+    the others in the order they happened, each with its Provenance. Returns the rates outside
+    the clinic's range, for the visit's flags."""
 
     def context(nurse_id: str) -> RecordContext:
         return RecordContext(patient, encounter, nurses[nurse_id])
@@ -56,7 +57,7 @@ def add_chair(
         agents = [kiosk, nurses[nurse_id]]
         add_provenance(bundle, chair.key(record_id), first_entry, recorded, agents)
 
-    infusion = add_infusion(bundle, visit_id, chair, context, provenance)
+    infusion = add_infusion(bundle, visit_id, chair, config, context, provenance)
     latest: dict[type, str] = {}
     for entry in chair.in_force:
         record, key = entry.record, chair.key(entry.record_id)
@@ -86,3 +87,4 @@ def add_chair(
         if made is not None:
             latest[type(record)] = made
         provenance(entry.record_id, start, record.entered_at, record.nurse_id)
+    return () if infusion is None else infusion.rate_flags

@@ -249,14 +249,23 @@ def _visit_bundle(visit: _Visit, config: ClinicConfig, first_checkin: CheckIn) -
         vitals_urls += measured.values()
         raised_at["vitals"] = vitals.taken_at
         add_provenance(bundle, vitals_id, start, vitals.taken_at, [kiosk, nurses[vitals.nurse_id]])
+    # Why before the flags: a rate outside the clinic's range is a flag whose evidence is there.
+    in_chair = {
+        flag_key(found.flag): (found.flag, found.raised_at, found.evidence)
+        for found in add_chair(bundle, record_id, chair, config, patient, encounter, kiosk, nurses)
+    }
     flags = [
-        (
-            flag,
-            raised_at.get(flag.code.partition(".")[0], checkin.submitted_at),
-            _evidence(flag, answers),
+        in_chair.pop(
+            flag_key(flag),
+            (
+                flag,
+                raised_at.get(flag.code.partition(".")[0], checkin.submitted_at),
+                _evidence(flag, answers),
+            ),
         )
         for flag in _flags_seen(visit, config)
     ]
+    flags += in_chair.values()
     start = len(bundle.entries)
     issues = add_flags(bundle, record_id, flags, visit.overrides, patient, encounter, kiosk)
     add_provenance(bundle, f"{record_id}/flags", start, checkin.submitted_at, [kiosk])
@@ -265,7 +274,6 @@ def _visit_bundle(visit: _Visit, config: ClinicConfig, first_checkin: CheckIn) -
         nurse = nurses[decision.nurse_id]
         add_decision(bundle, decision_id, decision, patient, encounter, nurse, issues, vitals_urls)
         add_provenance(bundle, decision_id, start, decision.decided_at, [kiosk, nurse])
-    add_chair(bundle, record_id, chair, config, patient, encounter, kiosk, nurses)
     return bundle
 
 

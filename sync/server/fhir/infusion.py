@@ -39,7 +39,9 @@ from kiosk.intake.chair.records import (
     SideEffectAction,
     StopReason,
 )
+from kiosk.intake.chair.state import rate_flag
 from kiosk.intake.config import ClinicConfig
+from kiosk.intake.records import Flag
 from kiosk.locale import translate
 from sync.server.fhir.bundle import (
     INTRAVENOUS,
@@ -51,21 +53,34 @@ from sync.server.fhir.bundle import (
     coding,
     concept,
     reference,
+    reference_of,
     when,
 )
 from sync.server.fhir.chair_log import ChairRecords
-from sync.server.fhir.issues import add_clinician
+from sync.server.fhir.issues import add_clinician, flag_key
 
 #: Makes a record's Provenance: (record id, first entry it added, when entered, nurse id).
 Provenance = Callable[[str, int, datetime, str], None]
 
 
 @dataclass(frozen=True)
+class RateFlag:
+    """A rate outside the clinic's range for the drug: the flag, when the rate was ordered or
+    set, and the resource holding it (the order, or the segment's administration)."""
+
+    flag: Flag
+    raised_at: datetime
+    evidence: str
+
+
+@dataclass(frozen=True)
 class Infusion:
-    """The references of the infusion's Procedure and of each rate segment's administration."""
+    """The references of the infusion's Procedure and of each rate segment's administration,
+    and every rate outside the clinic's range (each once, where it was first ordered or set)."""
 
     procedure: str
     segments: tuple[tuple[RateSegment, str], ...]
+    rate_flags: tuple[RateFlag, ...]
 
     def running_at(self, moment: datetime) -> str:
         """The administration running at that moment, else the infusion."""
@@ -94,17 +109,33 @@ def add_infusion(
     bundle: VisitBundle,
     visit_id: str,
     chair: ChairRecords,
+    config: ClinicConfig,
     context: Callable[[str], RecordContext],
     provenance: Provenance,
 ) -> Infusion | None:
-    """The order in force, the infusion and its rate segments (none without an order)."""
+    """The order in force, the infusion and its rate segments (none without an order). A rate
+    outside the clinic's range says so in a note, as the flag the board raised for it."""
     course = chair.course
     order, order_id = course.order, course.order_id
     if order is None or order_id is None:
         return None
     start = len(bundle.entries)
     who = context(order.nurse_id)
+    flags: dict[str, RateFlag] = {}
+
+    def note_if_outside(rate: RateArithmetic, at: datetime) -> None:
+        """A note on the resource just added when its rate is outside the clinic's range; the
+        flag kept for the visit's flags where it was first raised."""
+        flag = rate_flag(rate, order.drug, config)
+        if flag is None:
+            return
+        added = bundle.entries[-1]["resource"]
+        added.setdefault("note", []).append({"text": f"{flag.severity.value}: {flag.reason}"})
+        flags.setdefault(flag_key(flag), RateFlag(flag, at, reference_of(added)))
+
     request = _add_order(bundle, chair.key(order_id), order, course.planned, course.status, who)
+    if course.planned is not None:
+        note_if_outside(course.planned, order.happened_at)
     procedure = _add_procedure(bundle, f"{visit_id}/infusion", chair, context)
     provenance(order_id, start, order.entered_at, order.nurse_id)
     set_by = {
@@ -161,8 +192,9 @@ def add_infusion(
             resource["note"] = [{"text": "Started at the order's planned rate."}]
         key = f"{chair.key(segment.set_by)}/segment"
         segments.append((segment, bundle.add(resource, RECORD_SYSTEM, key)))
+        note_if_outside(segment.rate, segment.started_at)
         provenance(segment.set_by, start, record.entered_at, record.nurse_id)
-    return Infusion(procedure, tuple(segments))
+    return Infusion(procedure, tuple(segments), tuple(flags.values()))
 
 
 def _add_order(
