@@ -53,7 +53,6 @@ from sync.server.fhir.bundle import (
     coding,
     concept,
     reference,
-    reference_of,
     when,
 )
 from sync.server.fhir.chair_log import ChairRecords
@@ -121,21 +120,13 @@ def add_infusion(
         return None
     start = len(bundle.entries)
     who = context(order.nurse_id)
+    # Each rate outside the range once, where it was first ordered or set.
     flags: dict[str, RateFlag] = {}
-
-    def note_if_outside(rate: RateArithmetic, at: datetime) -> None:
-        """A note on the resource just added when its rate is outside the clinic's range; the
-        flag kept for the visit's flags where it was first raised."""
-        flag = rate_flag(rate, order.drug, config)
-        if flag is None:
-            return
-        added = bundle.entries[-1]["resource"]
-        added.setdefault("note", []).append({"text": f"{flag.severity.value}: {flag.reason}"})
-        flags.setdefault(flag_key(flag), RateFlag(flag, at, reference_of(added)))
-
-    request = _add_order(bundle, chair.key(order_id), order, course.planned, course.status, who)
-    if course.planned is not None:
-        note_if_outside(course.planned, order.happened_at)
+    planned = course.planned
+    flag = None if planned is None else rate_flag(planned, order.drug, config)
+    request = _add_order(bundle, chair.key(order_id), order, planned, course.status, who, flag)
+    if flag is not None:
+        flags[flag_key(flag)] = RateFlag(flag, order.happened_at, request)
     procedure = _add_procedure(bundle, f"{visit_id}/infusion", chair, context)
     provenance(order_id, start, order.entered_at, order.nurse_id)
     set_by = {
@@ -190,9 +181,14 @@ def add_infusion(
             resource["note"] = [{"text": "Resumed after a pause."}]
         else:
             resource["note"] = [{"text": "Started at the order's planned rate."}]
+        flag = rate_flag(segment.rate, order.drug, config)
+        if flag is not None:
+            resource["note"].append(_flag_note(flag))
         key = f"{chair.key(segment.set_by)}/segment"
-        segments.append((segment, bundle.add(resource, RECORD_SYSTEM, key)))
-        note_if_outside(segment.rate, segment.started_at)
+        url = bundle.add(resource, RECORD_SYSTEM, key)
+        segments.append((segment, url))
+        if flag is not None:
+            flags.setdefault(flag_key(flag), RateFlag(flag, segment.started_at, url))
         provenance(segment.set_by, start, record.entered_at, record.nurse_id)
     return Infusion(procedure, tuple(segments), tuple(flags.values()))
 
@@ -204,6 +200,7 @@ def _add_order(
     planned: RateArithmetic | None,
     status: InfusionStatus,
     who: RecordContext,
+    outside_range: Flag | None,
 ) -> str:
     written = _as_written(order.dose)
     instruction: dict[str, Any] = {"text": written, "route": INTRAVENOUS}
@@ -225,13 +222,19 @@ def _add_order(
                 {
                     "text": f"{order.drug} {_typed(order.concentration_mg_per_ml)} mg/mL;"
                     f" weight {_typed(order.weight_kg)} kg"
-                }
+                },
+                *([] if outside_range is None else [_flag_note(outside_range)]),
             ],
             "dosageInstruction": [instruction],
         },
         RECORD_SYSTEM,
         key,
     )
+
+
+def _flag_note(flag: Flag) -> dict[str, str]:
+    """A rate outside the clinic's range, in the words of the flag the board raised."""
+    return {"text": f"{flag.severity.value}: {flag.reason}"}
 
 
 def _typed(value: float) -> str:
