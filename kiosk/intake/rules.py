@@ -228,7 +228,7 @@ def medication_flags(medication: Medication, config: ClinicConfig, zone: ZoneInf
 def _medication_answer(medication: Medication, zone: ZoneInfo) -> str:
     parts = [medication.name, medication.dose, medication.frequency]
     text = " ".join(part.strip() for part in parts if part.strip())
-    if medication.as_needed and not _says_as_needed(text):
+    if medication.as_needed and not says_as_needed(text):
         text += ", as needed"
     if medication.last_dose_at is not None:
         text += f", last dose {_local(medication.last_dose_at, zone)}"
@@ -253,7 +253,8 @@ _AS_NEEDED_WORDS = tuple(
 )
 
 
-def _says_as_needed(text: str) -> bool:
+def says_as_needed(text: str) -> bool:
+    """Whether the patient's own words already say "as needed" ("PRN", "según necesidad")."""
     typed = f" {' '.join(words(text))} "
     return any(f" {' '.join(phrase)} " in typed for phrase in _AS_NEEDED_WORDS)
 

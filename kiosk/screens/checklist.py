@@ -45,6 +45,8 @@ class ChecklistScreen(StepScreen):
     ChecklistScreen .driver { display: none; }
     ChecklistScreen .driver.-shown { display: block; }
     ChecklistScreen .read-as { color: $kiosk-muted; height: auto; display: none; }
+    /* Why: a blank line above it, as above every question, so a time's reading ends apart. */
+    ChecklistScreen #driver-question { margin-top: 1; }
     """
 
     def title_text(self) -> str:

@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 from kiosk.intake.checkin_session import CheckInSession
 from kiosk.intake.drugs import read_as, suggest
 from kiosk.intake.records import Allergy, Medication, MedicationList
+from kiosk.intake.rules import says_as_needed
 from kiosk.intake.validation import (
     Invalid,
     Valid,
@@ -323,10 +324,7 @@ class MedicationsScreen(StepScreen):
         medications.can_focus = bool(self.medications)
         medications.clear_options()
         for medication in self.medications:
-            parts = [medication.name, medication.dose, medication.frequency]
-            if medication.as_needed:
-                parts.append(as_needed)
-            medications.add_option(Option(_row(" \u00b7 ".join(p for p in parts if p))))
+            medications.add_option(Option(_row(medication_row(medication, as_needed))))
         allergies = self.query_one("#allergy-list", OptionList)
         allergies.can_focus = bool(self.allergies)
         allergies.clear_options()
@@ -353,6 +351,15 @@ class MedicationsScreen(StepScreen):
             no_allergies=self.query_one("#no-allergies", TickBox).ticked,
             allergies=tuple(self.allergies),
         )
+
+
+def medication_row(medication: Medication, as_needed: str) -> str:
+    """A medication as the patient's list shows it ("aspirin · 81 mg · as needed"), `as_needed`
+    the patient's words for it, said once; the review reads it back the same way."""
+    parts = [medication.name, medication.dose, medication.frequency]
+    if medication.as_needed and not says_as_needed(medication.frequency):
+        parts.append(as_needed)
+    return " \u00b7 ".join(part for part in parts if part)
 
 
 def _rows(list_id: str) -> OptionList:

@@ -13,6 +13,7 @@ from datetime import datetime
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
@@ -30,7 +31,8 @@ from kiosk.intake.questions import TODAY_CHECKLIST as CHECKLIST
 from kiosk.intake.records import Answer, PregnancyAnswer
 from kiosk.locale.dates import format_when
 from kiosk.messages import EditPressed, SubmitPressed
-from kiosk.screens.step_screen import StepScreen
+from kiosk.screens.medications import medication_row
+from kiosk.screens.step_screen import StepBody, StepScreen
 from kiosk.widgets.staff_display import display_text
 
 #: The sections shown, in order, each named for the step its "Edit" returns to.
@@ -41,6 +43,15 @@ class ReviewScreen(StepScreen):
     """All the answers, and Submit."""
 
     STEP = "review"
+
+    #: Why: with Submit focused (where the review opens) the keys still read the whole review;
+    #: inside the review the body's own keys move between the Edit buttons.
+    BINDINGS = [
+        Binding("down", "scroll_review(1)", show=False),
+        Binding("up", "scroll_review(-1)", show=False),
+        Binding("pagedown", "page_review(1)", show=False),
+        Binding("pageup", "page_review(-1)", show=False),
+    ]
 
     DEFAULT_CSS = """
     ReviewScreen .review-section { height: auto; margin-bottom: 1; }
@@ -86,6 +97,13 @@ class ReviewScreen(StepScreen):
     def refresh_state(self) -> None:
         self.query_one("#back", Button).display = False
 
+    def action_scroll_review(self, rows: int) -> None:
+        self.query_one(StepBody).scroll_relative(y=rows, animate=False)
+
+    def action_page_review(self, pages: int) -> None:
+        body = self.query_one(StepBody)
+        body.scroll_relative(y=pages * body.scrollable_content_region.height, animate=False)
+
     def show_failure(self) -> None:
         """Storing failed: say so and let the patient try again or ask for help."""
         self.query_one("#submit-failed", Static).update(self.text("screens.review.failed"))
@@ -113,11 +131,13 @@ class ReviewText:
         self.language = language
 
     def _lines(self, pairs: list[tuple[str, str]]) -> Text:
+        """One line per pair, "label: value"; a row without a label (a medication) is its value."""
         out = Text()
         for index, (label, value) in enumerate(pairs):
             if index:
                 out.append("\n")
-            out.append(f"{label}: ", style="bold")
+            if label:
+                out.append(f"{label}: ", style="bold")
             out.append(display_text(value) or "-")
         return out
 
@@ -131,6 +151,12 @@ class ReviewText:
 
     def _time(self, moment: datetime | None) -> str:
         return "" if moment is None else format_when(moment, self.language, now=self.clock())
+
+    def _last_dose(self, moment: datetime | None) -> str:
+        """· last taken: <when>" after an as-needed medication's row, or nothing."""
+        if moment is None:
+            return ""
+        return " \u00b7 " + self.text("screens.review.last_dose", when=self._time(moment))
 
     def section(self, name: str, session: CheckInSession) -> Text:
         t = self.text
@@ -151,13 +177,9 @@ class ReviewText:
             )
         if name == "medications" and session.medications:
             meds = session.medications
+            as_needed = t("screens.medications.as_needed_short")
             rows = [
-                (
-                    t("screens.medications.name"),
-                    " \u00b7 ".join(
-                        p for p in (m.name, m.dose, m.frequency, self._time(m.last_dose_at)) if p
-                    ),
-                )
+                ("", medication_row(m, as_needed) + self._last_dose(m.last_dose_at))
                 for m in meds.medications
             ] or [(t("screens.medications.title"), t("screens.medications.none"))]
             rows += [

@@ -2,7 +2,8 @@
 would: Space ticks a box, Back from the first step returns to welcome with nothing kept, the
 migraine step names its questions and checks migraine days against headache days, the date hint
 and its message follow the clinic's date order in the patient's language, and a nurse's
-far-too-long reading is refused with a clear message."""
+far-too-long reading is refused with a clear message; how a time was read stands apart from
+the next question."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from kiosk.widgets.tick_box import TickBox
 from tests.screens.conftest import (
     click,
     ready,
+    screen_lines,
     sealed,
     tab_to,
     tap_choice,
@@ -307,3 +309,19 @@ def flat_texts(table: dict[str, object]) -> list[str]:
         elif isinstance(value, str):
             texts.append(value)
     return texts
+
+
+async def test_a_blank_line_parts_how_a_time_was_read_from_the_next_question(
+    app: KioskApp,
+) -> None:
+    async with app.run_test(size=(100, 32)) as pilot:
+        await at_step(app, pilot, "en", "checklist")
+        for typed in ("7:30", "3"):
+            await type_text(pilot, typed)
+            await pilot.press("enter")
+        await pilot.pause()
+        lines = screen_lines(app)
+        read_as = [row for row, line in enumerate(lines) if "We read this as:" in line]
+        assert len(read_as) == 2, "\n".join(lines)
+        for row in read_as:
+            assert lines[row + 1].strip() == "", "\n".join(lines[row - 1 : row + 3])
