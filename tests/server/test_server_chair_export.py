@@ -5,10 +5,10 @@ and the export carries the infusion into a real FHIR engine (Medplum, tests/fhir
 The story: a patient checks in at a real kiosk, is signed off and cleared, and sits in the
 chair; through the kiosk's own desk (ChairDesk) and store the nurse examines, enters the
 clinician's order (ketamine 0.5 mg/kg/h), starts the pump, turns it up to 0.6, treats nausea
-with ondansetron and turns it back to 0.5, pauses it for a kinked line, resumes, stops at 45
-minutes, watches the recovery, scores, checks orientation and the escort, and signs the
-discharge. Along the way she corrects a mistyped blood pressure and withdraws a side effect
-entered on the wrong chair. The kiosk syncs to a real clinic server on loopback, and the clinic
+with ondansetron and turns it back to 0.5, pauses it for a kinked line, sets 0.4 to resume at,
+resumes, stops at 45 minutes, watches the recovery, scores, checks orientation and the escort,
+and signs the discharge. Along the way she corrects a mistyped blood pressure and withdraws a
+side effect entered on the wrong chair. The kiosk syncs to a real clinic server on loopback, and the clinic
 exports halfway through and again after the discharge. (Damaged records and the canary are sealed
 by a kiosk double: a real kiosk refuses to write a damaged record.)
 """
@@ -140,6 +140,8 @@ def the_session(log: ChairLog) -> tuple[ChairLog, str, str]:
     )
     log.add(EnteredInError, 35, entered=36, supersedes=wrong_chair, reason="Wrong chair")
     log.add(InfusionPause, 36, reason=f"IV line kinked {HOSTILE}")
+    rate = Rate(0.4, RateUnit.MG_PER_KG_PER_HOUR)
+    log.add(RateChange, 37, rate=rate, reason="Restart lower")
     log.add(InfusionResume, 38)
     return log, mistyped, wrong_chair
 
@@ -256,7 +258,7 @@ def test_a_whole_infusion_reaches_a_real_fhir_engine_and_a_later_export_updates_
         ("0.5 mg/kg/h", 34.25, "mg/h", at(log.at(0)), at(log.at(20)), "completed"),
         ("0.6 mg/kg/h", 41.1, "mg/h", at(log.at(20)), at(log.at(27)), "completed"),
         ("0.5 mg/kg/h", 34.25, "mg/h", at(log.at(27)), at(log.at(36)), "completed"),
-        ("0.5 mg/kg/h", 34.25, "mg/h", at(log.at(38)), at(log.at(45)), "completed"),
+        ("0.4 mg/kg/h", 27.4, "mg/h", at(log.at(38)), at(log.at(45)), "completed"),
     ]
     assert [given.get("reasonCode") for given in segments[1:3]] == [
         [{"text": "Tolerating well"}],
@@ -273,8 +275,9 @@ def test_a_whole_infusion_reaches_a_real_fhir_engine_and_a_later_export_updates_
     [infusion] = resources(parts, "Procedure")
     assert infusion["status"] == "completed"
     assert infusion["performedPeriod"] == {"start": at(log.at(0)), "end": at(log.at(45))}
-    assert [note["text"] for note in infusion["note"]][:2] == [
+    assert [note["text"] for note in infusion["note"]][:3] == [
         f"Paused: IV line kinked {HOSTILE}",
+        "While paused, rate set to 0.4 mg/kg/h (27.4 mg/h, 27.4 mL/h): Restart lower",
         "Resumed.",
     ]
 

@@ -5,8 +5,8 @@
   arithmetic in `dosageInstruction.text`, the planned rate in mg/h as its `rateQuantity`.
 - The infusion is a **Procedure**: its period from the start to the stop, its status from the
   pump's (`preparation`, `in-progress`, `on-hold` while paused, `completed`, or `stopped` when
-  stopped for any reason but completion, with that reason), the pauses and resumes as notes, and
-  the drug given in all.
+  stopped for any reason but completion, with that reason), the pauses, resumes and rate
+  changes made while paused as notes, and the drug given in all.
 - Each rate segment (the pump running at one rate, log.py) is a **MedicationAdministration**:
   the rate in mg/h as `dosage.rateQuantity` and, in `dosage.text`, in mg/kg/h and mL/h with the
   working; the segment's period; the nurse who set the rate as performer; the order as its
@@ -283,6 +283,11 @@ def _add_procedure(
     for record_id, resume in chair.of_kind(InfusionResume):
         if record_id not in left_out:
             notes.append({"time": when(resume.happened_at), "text": "Resumed."})
+    running_from = {segment.set_by for segment in course.segments}
+    for change in course.rate_changes:
+        if change.record_id not in running_from:  # Why: set while paused, run from the resume.
+            words = f"While paused, rate set to {rate_text(change.rate)}: {change.change.reason}"
+            notes.append({"time": when(change.change.happened_at), "text": words})
     resource: dict[str, Any] = {
         "resourceType": "Procedure",
         "status": status,
