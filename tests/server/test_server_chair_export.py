@@ -8,9 +8,9 @@ clinician's order (ketamine 0.5 mg/kg/h), starts the pump, turns it up to 0.6, t
 with ondansetron and turns it back to 0.5, pauses it for a kinked line, sets 0.4 to resume at,
 resumes, stops at 45 minutes, watches the recovery, scores, checks orientation and the escort,
 and signs the discharge. Along the way she corrects a mistyped blood pressure and withdraws a
-side effect entered on the wrong chair. The kiosk syncs to a real clinic server on loopback, and the clinic
-exports halfway through and again after the discharge. (Damaged records and the canary are sealed
-by a kiosk double: a real kiosk refuses to write a damaged record.)
+side effect entered on the wrong chair. The kiosk syncs to a real clinic server on loopback, and
+the clinic exports halfway through and again after the discharge. (Damaged records and the
+canary are sealed by a kiosk double: a real kiosk refuses to write a damaged record.)
 """
 
 from __future__ import annotations
