@@ -2,7 +2,8 @@
 
 First run: creates the clinic server (demo passphrase in a file: demo only), the demo kiosk (demo
 staff: nurse N100 with PIN 246810, IT IT1 with PIN 135790) and enrols the kiosk with the server.
-Every run: starts the server in the background, then the kiosk in this terminal. The kiosk has
+Every run: starts the server in the background, seats two patients in chairs when no patient is
+in one (kiosk/cli/demo_chairs.py), then the kiosk in this terminal. The kiosk has
 no quit key: closing the terminal (or `kill`, systemd's stop) stops it in order, and then the
 server. A server that ends on its own meanwhile is reaped, noted in its log and started again on
 the same port, so the kiosk's next sync reaches it.
@@ -18,6 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from kiosk.app import KioskApp
+from kiosk.cli.demo_chairs import seed_demo_chairs
 from kiosk.desk.errors import KioskError
 from kiosk.desk.facade import Kiosk
 
@@ -153,6 +155,16 @@ def enrol_if_needed(data_dir: Path, server: DemoClinicServer) -> None:
         kiosk.close()
 
 
+def seat_demo_patients(data_dir: Path) -> None:
+    """Two patients in chairs (one running, one in recovery) unless one is in a chair already."""
+    kiosk = Kiosk.open(data_dir)
+    try:
+        if seed_demo_chairs(kiosk):
+            print("demo: two patients seated in chairs (F12, then F2 on today's list)")
+    finally:
+        kiosk.close()
+
+
 def main() -> int:
     kiosk_data = DEMO_DATA / "kiosk"
     server = DemoClinicServer(DEMO_DATA / "clinic-server")
@@ -161,6 +173,7 @@ def main() -> int:
         ensure_demo_kiosk(kiosk_data)
         server.start()
         enrol_if_needed(kiosk_data, server)
+        seat_demo_patients(kiosk_data)
     except (KioskError, DemoError) as error:
         print(f"demo: {error}", file=sys.stderr)
         server.stop()

@@ -12,6 +12,7 @@ once. Every `now` is the caller's, so a test or the demo can set the clock.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -26,7 +27,7 @@ from kiosk.intake.chair.records import ChairLogRecord
 from kiosk.intake.chair.state import ChairState, chair_state
 from kiosk.intake.records import StopOverride
 from kiosk.intake.validation import FieldProblem
-from kiosk.locale import translate
+from kiosk.locale import catalog, translate
 
 #: The language the nurse reads refusals in (the staff screens' language).
 NURSE_LANGUAGE = "en"
@@ -38,7 +39,10 @@ class ChairEntryRefused(KioskError):
     """An entry `check_entry` refused: the problem, and its words for the nurse."""
 
     def __init__(self, problem: FieldProblem) -> None:
-        super().__init__(translate(problem.code, NURSE_LANGUAGE, **problem.params))
+        words = translate(problem.code, NURSE_LANGUAGE, **problem.params)
+        # Why the field's name: "Please fill in this field." alone does not say which one.
+        label = catalog(NURSE_LANGUAGE).get(f"chair.field.{problem.field.split('.')[0]}")
+        super().__init__(f"{label}: {words}" if label else words)
         self.problem = problem
 
 
@@ -61,10 +65,15 @@ class BoardRow:
 class ChairDesk:
     """A nurse's session at the chairs: reads every chair's log, writes each entry."""
 
-    def __init__(self, session: StaffSession) -> None:
+    def __init__(
+        self, session: StaffSession, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    ) -> None:
+        #: The wall clock the chairs are read and written at (a test or the demo may set it).
+        self.clock = clock
         self._session = session
         self._kiosk = session.kiosk
         self._logs = ChairLogs(session)
+        self._writer: RecordWriter | None = None
 
     # ---- reading ------------------------------------------------------------------------
 
@@ -104,7 +113,7 @@ class ChairDesk:
     ) -> str:
         """Check the entry against its chair's log, then seal, sign and store it durably (to
         the outbox and the audit chain); its record id. `ChairEntryRefused` names the problem."""
-        now = now or datetime.now(UTC)
+        now = now or self.clock()
         if not self._session.can_read_records:
             raise KioskError(f"{self._session.staff_id}: this session is locked")
         if record.nurse_id != self._session.staff_id:
@@ -118,7 +127,10 @@ class ChairDesk:
         if problem is not None:
             raise ChairEntryRefused(problem)
         action = f"chair.{payload.kind}" + (".corrected" if supersedes else "")
-        record_id = RecordWriter(self._kiosk).write(
+        if self._writer is None:
+            # Why kept: opening the clinic's key for each entry cost a third of a write.
+            self._writer = RecordWriter(self._kiosk)
+        record_id = self._writer.write(
             payload,
             None,
             supersedes,

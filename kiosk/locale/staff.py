@@ -26,3 +26,8 @@ def staff_time(moment: datetime, zone: ZoneInfo, seconds: bool = False) -> str:
 def counted(count: int, noun: str) -> str:
     """`1 flag`, `2 flags`: the count with the singular or plural word from staff.toml."""
     return translate_count(f"staff.count.{noun}", STAFF_LANGUAGE, count)
+
+
+def chair_text(key: str, **params: object) -> str:
+    """A chair screen's label for the nurse, from chair.toml (`chair.screen.<key>`)."""
+    return translate(f"chair.screen.{key}", STAFF_LANGUAGE, **params)

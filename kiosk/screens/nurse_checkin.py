@@ -21,10 +21,19 @@ from kiosk.desk.nurse_answers import AnswerSection, answer_sections
 from kiosk.desk.staff_shift import StaffShift
 from kiosk.intake.checkin_steps import STEPS
 from kiosk.intake.config import ClinicConfig
-from kiosk.intake.records import CheckIn, Draft, Flag, NurseDecision, StopOverride, Vitals
+from kiosk.intake.records import (
+    CheckIn,
+    DecisionOutcome,
+    Draft,
+    Flag,
+    NurseDecision,
+    StopOverride,
+    Vitals,
+)
 from kiosk.intake.rules import open_flags, screen_checkin, screen_draft
-from kiosk.locale.staff import staff_text
+from kiosk.locale.staff import chair_text, staff_text
 from kiosk.messages import ResumeDraftRequested
+from kiosk.screens.chair import ChairScreen
 from kiosk.screens.nurse_signoff import DecisionGrounds, NurseSignOffScreen, open_flags_text
 from kiosk.screens.nurse_vitals import NurseVitalsScreen
 from kiosk.screens.staff_screen import StaffScreen
@@ -139,6 +148,10 @@ class NurseCheckInScreen(StaffScreen):
                 yield Button(staff_text(label), id="nurse-checkin-vitals", variant="primary")
                 if opened.vitals:
                     yield Button(staff_text("checkin.decide"), id="nurse-checkin-decide")
+                if opened.decision and opened.decision[1].outcome is DecisionOutcome.CLEARED:
+                    yield Button(
+                        chair_text("checkin.to_chair"), id="nurse-checkin-chair", variant="success"
+                    )
             else:
                 yield Button(
                     staff_text("checkin.resume", step=step_title(record.step)),
@@ -190,6 +203,12 @@ class NurseCheckInScreen(StaffScreen):
                     self.shift, vitals, None, opened.grounds(), signed_vitals_id=vitals_id
                 )
             )
+
+    @on(Button.Pressed, "#nurse-checkin-chair")
+    def _to_chair(self) -> None:
+        """A cleared patient's chair: the exam, the order and the log from there."""
+        if self.opened is not None:
+            self.app.push_screen(ChairScreen(self.shift, self.opened.record_id))
 
     @on(Button.Pressed, "#nurse-checkin-resume")
     def _resume(self) -> None:

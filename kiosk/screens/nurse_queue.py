@@ -13,11 +13,14 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
 from kiosk.desk.staff_shift import StaffShift
 from kiosk.intake.records import RecordKind
-from kiosk.locale.staff import staff_text, staff_time
+from kiosk.locale.staff import chair_text, staff_text, staff_time
+from kiosk.screens.chair_board import ChairBoardScreen
 from kiosk.screens.nurse_checkin import NurseCheckInScreen, open_checkin
 from kiosk.screens.staff_screen import StaffScreen
 from kiosk.store.nurse_table import CheckInSummary
@@ -40,13 +43,15 @@ class NurseQueueScreen(StaffScreen):
     """The nurse's list of today's check-ins; Enter or a click opens one."""
 
     SHIFT_HOME = True
+    BINDINGS = [Binding("f2", "chairs", "Chairs", show=False)]
 
     DEFAULT_CSS = """
     NurseQueueScreen { background: $background; }
     NurseQueueScreen #nurse-queue-title { text-style: bold; padding: 0 1; }
     NurseQueueScreen #nurse-queue-empty { padding: 1 2; }
     NurseQueueScreen StaffQueueTable { height: 1fr; }
-    NurseQueueScreen #nurse-queue-refresh { dock: bottom; width: 100%; height: 3; }
+    NurseQueueScreen #nurse-queue-actions { dock: bottom; height: 3; }
+    NurseQueueScreen #nurse-queue-actions Button { width: 1fr; }
     """
 
     def __init__(self, shift: StaffShift) -> None:
@@ -61,7 +66,9 @@ class NurseQueueScreen(StaffScreen):
             [(staff_text(f"queue.column.{key}"), width) for key, width in COLUMNS],
             id="nurse-queue",
         )
-        yield Button(staff_text("queue.refresh"), id="nurse-queue-refresh")
+        with Horizontal(id="nurse-queue-actions"):
+            yield Button(staff_text("queue.refresh"), id="nurse-queue-refresh")
+            yield Button(chair_text("board.open"), id="nurse-queue-chairs")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -106,6 +113,11 @@ class NurseQueueScreen(StaffScreen):
     @on(Button.Pressed, "#nurse-queue-refresh")
     def _refresh(self) -> None:
         self.reload()
+
+    @on(Button.Pressed, "#nurse-queue-chairs")
+    def action_chairs(self) -> None:
+        """The chair board: every patient in a chair."""
+        self.app.push_screen(ChairBoardScreen(self.shift))
 
     def open_checkin(self, summary: CheckInSummary) -> None:
         """Open one check-in (or draft) in full; a record that will not open is named, not shown."""

@@ -1,0 +1,198 @@
+"""The base of every screen that writes one entry into a chair's log.
+
+Each entry screen (exam, order, pump, vitals, side effect, override) draws its own fields; this
+base adds the time it happened (empty: now; a past clock time allowed, within the last 12
+hours, both times kept), the line that says what is wrong, Back and Save. Enter in a box moves
+to the next one; Enter in the time box saves. Save builds the record, and the chair's desk
+checks it against the log before sealing: a refusal is shown in the nurse's words and nothing
+is lost from the form. Once sealed, the chair screen below shows the entry.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, ClassVar, TypeVar
+from zoneinfo import ZoneInfo
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Button, Input, Static
+
+from kiosk.desk.chair_desk import ChairDesk
+from kiosk.desk.errors import KioskError
+from kiosk.desk.staff_shift import StaffShift
+from kiosk.intake.chair.entry_checks import LONGEST_LOOK_BACK
+from kiosk.intake.chair.records import ChairLogRecord
+from kiosk.intake.clinic_clock import moment_at_clock
+from kiosk.locale.staff import chair_text, staff_text
+from kiosk.screens.staff_screen import StaffScreen
+from kiosk.widgets.staff_shift_bar import StaffShiftBar
+
+_CLOCK = re.compile(r"\s*(\d{1,2})[:.h]?(\d{2})\s*")
+
+
+T = TypeVar("T", bound=ChairLogRecord)
+
+
+def chair_entry(
+    record_type: type[T],
+    checkin_id: str,
+    nurse_id: str,
+    happened_at: datetime,
+    entered_at: datetime,
+    **fields: Any,
+) -> T:
+    """An entry of a chair's log with its four common fields."""
+    return record_type(
+        checkin_id=checkin_id,
+        nurse_id=nurse_id,
+        happened_at=happened_at,
+        entered_at=entered_at,
+        **fields,
+    )
+
+
+class EntryProblem(Exception):
+    """What the nurse must fix before the entry can be saved, in words."""
+
+
+def typed_number(box: Input, label: str, *, whole: bool = False) -> float:
+    """The number in a box, or EntryProblem naming the box."""
+    raw = box.value.strip().replace(",", ".")
+    try:
+        value = int(raw) if whole else float(raw)
+    except ValueError:
+        key = "entry.whole_number" if whole else "entry.number"
+        raise EntryProblem(chair_text(key, field=label)) from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise EntryProblem(chair_text("entry.number", field=label))
+    return value
+
+
+def typed_clock(raw: str, now: datetime, zone: ZoneInfo) -> datetime:
+    """The moment a clock time typed as HH:MM names (the latest one up to now), or now."""
+    if not raw.strip():
+        return now
+    match = _CLOCK.fullmatch(raw)
+    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
+        raise EntryProblem(chair_text("entry.time_format"))
+    moment = moment_at_clock(int(match[1]), int(match[2]), now, zone, within=LONGEST_LOOK_BACK)
+    if moment is None:
+        hours = int(LONGEST_LOOK_BACK.total_seconds() // 3600)
+        raise EntryProblem(chair_text("entry.time_none", hours=hours))
+    return moment
+
+
+class ChairEntryScreen(StaffScreen):
+    """One entry of a chair's log: its fields, the time it happened, Save."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back", show=False)]
+
+    DEFAULT_CSS = """
+    ChairEntryScreen { background: $background; }
+    ChairEntryScreen #chair-entry-box { height: 1fr; padding: 0 2; }
+    ChairEntryScreen .nurse-section-title { text-style: bold underline; padding: 1 0 0 0; }
+    ChairEntryScreen .chair-field { height: auto; }
+    ChairEntryScreen Input { width: 60; }
+    ChairEntryScreen Select { width: 60; }
+    ChairEntryScreen #chair-entry-problem { color: $error; text-style: bold; height: auto; }
+    ChairEntryScreen #chair-entry-actions { dock: bottom; height: 3; }
+    ChairEntryScreen #chair-entry-actions Button { margin: 0 1; }
+    """
+
+    #: The key of the screen's title in chair.toml (`chair.screen.<TITLE>`).
+    TITLE: ClassVar[str] = ""
+    #: Whether the entry has a time of its own (an override is recorded when it is given).
+    TIMED: ClassVar[bool] = True
+
+    def __init__(self, shift: StaffShift, checkin_id: str, supersedes: str | None = None):
+        super().__init__(shift)
+        self.checkin_id = checkin_id
+        self.supersedes = supersedes
+        self.zone = ZoneInfo(shift.kiosk.config.time_zone)
+
+    @property
+    def desk(self) -> ChairDesk:
+        return self.shift.chairs
+
+    def compose(self) -> ComposeResult:
+        yield StaffShiftBar(self.shift)
+        with VerticalScroll(id="chair-entry-box"):
+            name = self.desk.patient(self.checkin_id, self.desk.clock()).name
+            yield Static(
+                chair_text(self.title_key(), name=name),
+                classes="nurse-section-title",
+                markup=False,
+            )
+            yield from self.fields()
+            if self.TIMED:
+                yield Static(chair_text("entry.time"), classes="chair-field")
+                yield Input(id="chair-entry-time", placeholder=chair_text("entry.time_hint"))
+        yield Static("", id="chair-entry-problem", markup=False)
+        with Horizontal(id="chair-entry-actions"):
+            yield Button(staff_text("common.back"), id="chair-entry-back")
+            yield Button(chair_text("entry.save"), id="chair-entry-save", variant="success")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        first = next(iter(self.query("#chair-entry-box Input, #chair-entry-box Select")), None)
+        if first is not None:
+            first.focus()
+
+    def title_key(self) -> str:
+        return self.TITLE
+
+    def fields(self) -> Iterable[Widget]:
+        """The entry's own fields."""
+        return ()
+
+    def build(self, happened_at: datetime, entered_at: datetime) -> ChairLogRecord:
+        """The record the form holds, or EntryProblem."""
+        raise NotImplementedError
+
+    def seal(self, happened_at: datetime, entered_at: datetime) -> str:
+        """Write the entry through the chair's desk; its record id."""
+        return self.desk.write(
+            self.build(happened_at, entered_at), entered_at, supersedes=self.supersedes
+        )
+
+    def say(self, words: str) -> None:
+        self.query_one("#chair-entry-problem", Static).update(words)
+
+    @on(Input.Submitted)
+    def _next_or_save(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "chair-entry-time" or not self.TIMED and self._last_box(event):
+            self.save()
+        else:
+            self.focus_next()
+
+    def _last_box(self, event: Input.Submitted) -> bool:
+        boxes = list(self.query("#chair-entry-box Input"))
+        return bool(boxes) and boxes[-1] is event.input
+
+    @on(Button.Pressed, "#chair-entry-save")
+    def save(self) -> None:
+        """Check the form, write the entry, and go back to the chair with its record id."""
+        now = self.desk.clock()
+        try:
+            happened = (
+                typed_clock(self.query_one("#chair-entry-time", Input).value, now, self.zone)
+                if self.TIMED
+                else now
+            )
+            record_id = self.seal(happened, now)
+        except (EntryProblem, KioskError) as problem:
+            self.say(str(problem))
+            return
+        self.app.notify(chair_text("entry.saved", record_id=record_id[:8]))
+        self.dismiss()
+
+    @on(Button.Pressed, "#chair-entry-back")
+    def action_back(self) -> None:
+        self.dismiss()
