@@ -20,7 +20,7 @@ from textual.widgets import Button, Static
 
 from kiosk.desk.chair_desk import BoardRow
 from kiosk.desk.staff_shift import StaffShift
-from kiosk.intake.chair.rates import rate_text
+from kiosk.intake.chair.rates import shown
 from kiosk.locale import translate
 from kiosk.locale.staff import STAFF_LANGUAGE, chair_text, staff_text
 from kiosk.screens.chair import ChairScreen
@@ -30,14 +30,15 @@ from kiosk.widgets.staff_display import inert
 from kiosk.widgets.staff_queue_table import StaffQueueTable
 from kiosk.widgets.staff_shift_bar import StaffShiftBar
 
-#: Column (label key, width in cells).
+#: Column (label key, width in cells): 117 cells in all, so a 120-column terminal shows every
+#: column; the flags, whose words vary most, come last and end in "..." when long.
 COLUMNS = (
-    ("due", 18),
-    ("patient", 18),
-    ("time_in", 7),
-    ("rate", 36),
-    ("flags", 40),
+    ("due", 16),
+    ("patient", 14),
+    ("time_in", 6),
+    ("rate", 30),
     ("recovery", 9),
+    ("flags", 30),
 )
 
 
@@ -94,15 +95,17 @@ class ChairBoardScreen(StaffScreen):
     def _cells(self, row: BoardRow) -> tuple[Text, ...]:
         state = row.state
         status = translate(f"chair.status.{state.course.status.value}", STAFF_LANGUAGE)
-        rate = f"{status} {rate_text(state.rate)}" if state.rate is not None else status
+        rate = state.rate
+        if rate is not None:
+            status += f" {shown(rate.mg_per_kg_per_hour)} mg/kg/h, {shown(rate.ml_per_hour)} mL/h"
         recovery = state.minutes_in_recovery
         return (
             due_text(state.next_vitals_due, self._now, self.zone),
             inert(row.patient.name),
             Text(clock(state.time_in, self.zone) if state.time_in else "-"),
-            Text(rate),
-            flags_in_words(state.open_flags),
+            Text(status),
             Text("-" if recovery is None else chair_text("board.minutes", minutes=recovery)),
+            flags_in_words(state.open_flags),
         )
 
     @on(StaffQueueTable.RowChosen, "#chair-board")
