@@ -1,3 +1,4 @@
+# Over 400 lines: one matcher: reading a typed line and suggesting names share its index.
 """Recognising medication names as patients type them, against the bundled drugs.toml.
 
 A typed line is cut into words: case, accents and punctuation are ignored, and a dose glued to
