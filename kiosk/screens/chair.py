@@ -23,7 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Static
 
 from kiosk.desk.staff_shift import StaffShift
-from kiosk.intake.chair.log import entries_in_force, in_time_order
+from kiosk.intake.chair.log import entries_in_force, happened_at, in_utc
 from kiosk.intake.chair.rates import rate_text
 from kiosk.intake.chair.state import ChairState
 from kiosk.locale import translate
@@ -163,7 +163,8 @@ class ChairScreen(StaffScreen):
         entries = self.shift.chairs.log(self.checkin_id)
         in_force = {entry.record_id for entry in entries_in_force(entries)}
         text = Text()
-        for entry in in_time_order(entries):
+        # Why not in_time_order: entries of one moment keep the order they were entered in.
+        for entry in sorted(entries, key=lambda e: happened_at(in_utc(e).record)):
             text.append_text(entry_text(entry, entry.record_id not in in_force, self.zone))
             text.append("\n")
         return text or Text(chair_text("chair.empty_log"))
