@@ -3,8 +3,9 @@ down (then OVERDUE), the open flags, what the discharge still needs, and the who
 
 Every action is a key and a button (a tap in the browser): exam (e), order (o), start (s), rate
 (r), pause (p), resume (u), stop (x), vitals (v), side effect (f), clinician's override (c),
-discharge (d), Back (Escape). Each opens its entry screen; the entry is checked and sealed there.
-The screen redraws each second from the chair's desk, which opens only records it has not seen.
+discharge (d), an entry withdrawn as entered in error (w), Back (Escape). Each opens its entry
+screen; the entry is checked and sealed there. The screen redraws each second from the chair's
+desk, which opens only records it has not seen.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from kiosk.screens.chair_override import ChairOverrideScreen
 from kiosk.screens.chair_pump import ChairPumpScreen, PumpEvent
 from kiosk.screens.chair_side_effect import ChairSideEffectScreen
 from kiosk.screens.chair_vitals import ChairVitalsScreen
+from kiosk.screens.chair_withdraw import ChairWithdrawScreen
 from kiosk.screens.staff_screen import StaffScreen
 from kiosk.widgets.chair_display import (
     clock,
@@ -58,6 +60,7 @@ ACTIONS: tuple[tuple[str, str], ...] = (
     ("side_effect", "f"),
     ("override", "c"),
     ("discharge", "d"),
+    ("withdraw", "w"),
 )
 
 
@@ -74,7 +77,7 @@ class ChairScreen(StaffScreen):
     ChairScreen #chair-body { height: 1fr; padding: 0 1; }
     ChairScreen .nurse-section-title { text-style: bold underline; padding: 1 0 0 0; }
     ChairScreen #chair-actions {
-        dock: bottom; grid-size: 6 2; grid-gutter: 0 1; height: 6; padding: 0 1;
+        dock: bottom; grid-size: 7 2; grid-gutter: 0 1; height: 6; padding: 0 1;
     }
     ChairScreen #chair-actions Button { width: 100%; min-width: 8; }
     """
@@ -180,6 +183,7 @@ class ChairScreen(StaffScreen):
             "side_effect": lambda: ChairSideEffectScreen(shift, checkin_id),
             "override": lambda: ChairOverrideScreen(shift, checkin_id),
             "discharge": lambda: ChairDischargeScreen(shift, checkin_id),
+            "withdraw": lambda: ChairWithdrawScreen(shift, checkin_id),
         }
         if name in opens:
             return opens[name]()

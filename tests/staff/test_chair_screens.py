@@ -280,3 +280,29 @@ async def test_spanish_discharge_instructions_shown_and_acknowledged_in_spanish(
     ]
     assert [a.language for a in acknowledged] == ["es"]
     assert acknowledged[0].text_sha256 == kiosk.config.chair.instructions_sha256("es")
+
+
+async def test_a_reading_entered_in_error_is_withdrawn_and_its_stop_goes(kiosk: Kiosk) -> None:
+    seated = cleared_patient(kiosk, "Wes Chair")
+    now = datetime.now(UTC)
+    desk = ChairDesk(kiosk.unlock(NURSE, NURSE_PIN))
+    started(kiosk, desk, seated, now - timedelta(minutes=10))
+    wrong = desk.write(entry(seated, ChairVitals, now, **vitals_fields(systolic_mmhg=210)), now)
+    app = StaffHostApp(kiosk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock(pilot)
+        await open_chair(pilot, "Wes")
+        assert "STOP" in shown(pilot, "#chair-flags")
+        await pilot.press("w")
+        await pilot.pause()
+        await choose(pilot, "#chair-withdraw-entry", 1)  # the latest entry is listed first
+        await type_into(pilot, "#chair-withdraw-reason", "Another patient's reading")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ChairScreen)
+        assert shown(pilot, "#chair-flags") == "No open flag."
+        assert "210/80 mmHg" in shown(pilot, "#chair-log")  # still in the log, struck through
+        assert "corrected or withdrawn" in shown(pilot, "#chair-log")
+
+    (withdrawal,) = [row for row in kiosk.store.records() if row.kind == "entered_in_error"]
+    assert withdrawal.supersedes == wrong
