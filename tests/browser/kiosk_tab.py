@@ -5,6 +5,33 @@ TerminalScreen) so a test can wait for words rather than sleep, taps a word's ce
 touch event, and types through the page's keyboard. It keeps everything the page sent the kiosk
 as terminal input, so a test can tell keys from taps. `TouchTab` is a tab used by finger alone:
 it records every key the page receives and scrolls by tapping the scrollbar, never the wheel.
+
+How the tab knows where things are (the waits). A tap lands where the kiosk's layout is when
+the kiosk handles it, which is not where the tab saw the target if the kiosk had not yet drawn
+the effect of the input before. So every input waits for its own effect before anything else is
+located: a tap names what it must change (`Effect`: the next screen's title, a row listed, a
+statement ticked and wholly in view, the cursor in the tapped box, the keypad's digit in the
+box) and returns once the screen shows it, and refuses to tap when that already shows (then the
+tab could not tell its tap had been handled); a wheel step or a tap on a scrollbar returns once
+the screen has moved (one step, one scroll: the kiosk draws without animation); a key that
+moves the focus waits until the new box has the cursor, at the column its words end at (a
+cursor left behind while the step scrolls sits on another row or column), or until a list
+marks its question current ("▶"). Keys within one widget need no wait between them: the kiosk
+takes them in order. Each kiosk update (the screen, then the cursor) reaches the tab as one
+websocket frame, so the tab never reads half an update.
+
+Why not "the kiosk has sent nothing for 0.2 s (0.5 s after a tap)", what the tab did before
+(issue 11): under load the kiosk pauses longer than that between a tap and its effect. Seen with
+frame times on this machine at load 12 on 2 cores (gaps between frames up to 4.3 s): "Add
+medication" drew its button at once and the new row 1.1 s later, after the tab had found
+"Allergic to" and tapped the tick box that the row moved there; a wheel step drawn 1.6 s late,
+after the tab had taken "no change" for the end of the consent and located the statements; a
+key that moves the focus answered late, so the next answer went into the box before. A longer
+quiet time only makes the same guess rarer. Why not an acknowledgement from the kiosk over the
+page channel (kiosk/browser/page_channel.py): the kiosk cannot tell when everything one input set
+off is handled and drawn (a focus moves later, a box scrolls into view after the next refresh)
+without bookkeeping Pilot does for tests (every widget's queue empty), which the product would
+then do on every key for the tests' sake; the effect is what the patient waits for anyway.
 """
 
 from __future__ import annotations
@@ -13,8 +40,7 @@ import json
 import re
 import time
 from collections.abc import Callable
-from contextlib import suppress
-from functools import partial
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -25,17 +51,10 @@ from terminal_screen import TerminalScreen
 from kiosk.widgets.keypad import KEYS
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+#: How long the tab waits for what it waits for before it fails, naming it.
 DEFAULT_WAIT_S = 30.0
-#: The kiosk has finished drawing when it has sent nothing for this long.
-QUIET_S = 0.2
-#: After a tap, longer: a pressed button flashes for 0.2 s before the screen changes.
-QUIET_AFTER_TAP_S = 0.5
-#: How long a key or tap may take to show any change on screen (some change nothing).
-REACTION_S = 1.0
-#: How long the cursor may take to show a key moved it to the next box.
-CURSOR_WAIT_S = 5.0
-#: A form is never longer than this many swipes.
-MAX_SWIPES = 12
+#: A form is never longer than this many swipes (a guard against scrolling for ever).
+MAX_SWIPES = 40
 #: A step's scrollbar: the body's right padding is 2 columns, its 2-column scrollbar just inside.
 SCROLLBAR_FROM_RIGHT = 4
 #: The keypad's keys as drawn: one row, left to right, spaces between.
@@ -52,6 +71,14 @@ class ScreenTextMissing(AssertionError):
     """The words a test waited for never appeared on the tablet."""
 
 
+@dataclass(frozen=True)
+class Effect:
+    """What an input must change on the screen, so the tab knows the kiosk has handled it."""
+
+    what: str
+    seen: Callable[[], bool]
+
+
 class KioskTab:
     """A page showing the kiosk, with its screen, its requests and patient-like actions."""
 
@@ -60,7 +87,6 @@ class KioskTab:
         self.screen = TerminalScreen()
         self.requested_urls: list[str] = []
         self.sessions_opened = 0
-        self.last_output_at = time.monotonic()
         #: Every piece of terminal input the page sent the kiosk (keys, taps), in order.
         self.terminal_input: list[str] = []
         page.on("request", lambda request: self.requested_urls.append(request.url))
@@ -72,19 +98,13 @@ class KioskTab:
         self.screen = TerminalScreen(int(query["width"][0]), int(query["height"][0]))
         self.sessions_opened += 1
         screen = self.screen
-        websocket.on("framereceived", lambda payload: self._show(screen, payload))
+        websocket.on("framereceived", lambda payload: _show(screen, payload))
         websocket.on("framesent", lambda payload: _follow_resize(screen, payload))
         websocket.on("framesent", self._keep_terminal_input)
 
     def _keep_terminal_input(self, payload: str | bytes) -> None:
         if isinstance(payload, str) and payload.startswith('["stdin"'):
             self.terminal_input.append(json.loads(payload)[1])
-
-    def _show(self, screen: TerminalScreen, payload: str | bytes) -> None:
-        """Terminal output arrives as binary frames; text frames are the page's own pings."""
-        if isinstance(payload, bytes):
-            screen.feed(payload)
-            self.last_output_at = time.monotonic()
 
     def open(self, url: str) -> None:
         """Load the kiosk page and wait until the kiosk has drawn something."""
@@ -111,6 +131,9 @@ class KioskTab:
                 )
             self.page.wait_for_timeout(50)  # pumps Playwright's events, so frames keep arriving
 
+    def wait_for(self, effect: Effect) -> None:
+        self.wait_until(effect.seen, effect.what)
+
     def wait_for_text(self, text: str, timeout_s: float = DEFAULT_WAIT_S) -> None:
         """Wait until `text` is on the screen."""
         self.wait_until(lambda: self.screen.find(text) is not None, repr(text), timeout_s)
@@ -119,48 +142,102 @@ class KioskTab:
         """Wait until `text` has left the screen (the screen changed)."""
         self.wait_until(lambda: self.screen.find(text) is None, f"{text!r} gone", timeout_s)
 
-    def settle(self, since: float | None = None, quiet_s: float = QUIET_S) -> None:
-        """Wait until the kiosk has stopped drawing, so what the screen shows is where it is.
+    def shows(self, text: str) -> Effect:
+        """The effect "`text` is on the screen"."""
+        return Effect(repr(text), lambda: self.screen.find(text) is not None)
 
-        With `since` (when a key or tap was sent), first give the kiosk up to REACTION_S to
-        start answering it, so the next key goes where that one moved the focus.
-        """
-        if since is not None:
-            deadline = since + REACTION_S
-            while self.last_output_at < since and time.monotonic() < deadline:
-                self.page.wait_for_timeout(20)
-        self.wait_until(lambda: time.monotonic() - self.last_output_at > quiet_s, "a still screen")
+    def no_longer_shows(self, text: str) -> Effect:
+        """The effect "`text` has left the screen"."""
+        return Effect(f"{text!r} gone", lambda: self.screen.find(text) is None)
 
-    def tap(self, text: str) -> None:
-        """Touch the middle of the first place on screen showing `text`, once it stands still."""
-        self._tap_at(text, lambda: self.screen.find(text))
+    def cursor_in_box(self, label: str, typed: str | None = None) -> Effect:
+        """The effect "the cursor is on the typing line of the box labelled `label`", the row
+        under its label, wherever the box has moved to (the focus may scroll the step); with
+        `typed`, also just after those words in it (the column tells this box's cursor from
+        another's left where it was while the step scrolled)."""
 
-    def tap_button(self, label: str) -> None:
-        """Touch the button showing `label` (not the same words elsewhere on the screen)."""
-        self._tap_at(f"the {label!r} button", lambda: self.screen.find_button(label), len(label))
+        def seen() -> bool:
+            where = self._label(label)
+            if where is None or self.screen.cursor[0] != where[0] + 1:
+                return False
+            return typed is None or self.screen.cursor[1] == where[1] + cell_len(typed) + 1
+
+        return Effect(f"the cursor in the {label!r} box", seen)
+
+    def _label(self, label: str) -> tuple[int, int] | None:
+        """Where `label` sits in a text box's top border ("▊▔ label")."""
+        return _first_match(self.screen.lines(), re.compile(rf"▊▔ ({re.escape(label)})"))
+
+    def cursor_on_row_of(self, text: str) -> Effect:
+        """The effect "the cursor is on the row showing `text`" (a box's placeholder)."""
+
+        def seen() -> bool:
+            where = self.screen.find(text)
+            return where is not None and self.screen.cursor[0] == where[0]
+
+        return Effect(f"the cursor beside {text!r}", seen)
+
+    def ticked(self, words: str) -> Effect:
+        """The effect "the tick box showing `words` is ticked and wholly in view". Why whole:
+        a box tapped while partly in view is ticked in one frame and scrolled wholly into view
+        in the next (StepScreen._whole_in_view), moving everything under it."""
+
+        def seen() -> bool:
+            lines = self.screen.lines()
+            where = self.screen.find(f"[X] {words}")
+            if where is None or where[0] == 0:
+                return False
+            row, left = where[0], where[1] - 2  # the box's left border: "▊ [X] ..."
+            if not lines[row - 1][left:].startswith("▊▔"):
+                return False
+            for line in lines[row + 1 :]:  # the box's rows, down to its bottom border
+                if line[left:].startswith("▊▁"):
+                    return True
+                if not line[left:].startswith("▊"):
+                    return False
+            return False
+
+        return Effect(f"[X] {words!r}, the whole box in view", seen)
+
+    def box_shows(self, label: str, value: str) -> Effect:
+        """The effect "the box labelled `label` shows `value` and nothing more"."""
+        return Effect(f"{value!r} in the {label!r} box", lambda: self.box_text(label) == value)
+
+    def tap(self, text: str, until: Effect, new_effect: bool = True) -> None:
+        """Touch the middle of the first place on screen showing `text`; wait for `until`
+        (which must not show yet, unless `new_effect` is False: a tap on the focused box)."""
+        self._tap_at(text, lambda: self.screen.find(text), until, new_effect=new_effect)
+
+    def tap_button(self, label: str, until: Effect) -> None:
+        """Touch the button showing `label` (not the same words elsewhere on the screen); wait
+        for `until`."""
+        self._tap_at(f"the {label!r} button", lambda: self.screen.find_button(label), until, label)
 
     def _tap_at(
         self,
         what: str,
         locate: Callable[[], tuple[int, int] | None],
-        width: int | None = None,
-        quiet_s: float = QUIET_AFTER_TAP_S,
+        until: Effect,
+        drawn: str | None = None,
+        new_effect: bool = True,
     ) -> None:
-        self.settle()
+        """Find `what` (scrolling down to it, as a patient would), touch the middle of the
+        `drawn` words there (default `what`), and wait until the screen shows `until`.
+
+        `new_effect`: refuse to tap when `until` already shows, since then the tab could not
+        tell the kiosk had handled this tap before the next input is located.
+        """
         for _ in range(MAX_SWIPES):
             if locate() is not None:
                 break
-            if not self.scroll_down():  # below the fold: scroll to it, as a patient would
-                break
-        self.wait_until(lambda: locate() is not None, what)
-        self.settle()
+            self.scroll_down()
         position = locate()
-        assert position is not None, f"{what} left the screen"
+        assert position is not None, f"{what} is not on the screen, nor below it"
+        assert not (new_effect and until.seen()), f"before tapping {what}: {until.what} shows"
         row, column = position
-        x, y = self._page_point(row, column + (width if width is not None else len(what)) / 2)
-        sent_at = time.monotonic()
+        x, y = self._page_point(row, column + len(drawn if drawn is not None else what) / 2)
         self.page.touchscreen.tap(x, y)
-        self.settle(since=sent_at, quiet_s=quiet_s)
+        self.wait_for(until)
 
     def _page_point(self, row: int, column: float) -> tuple[float, float]:
         """Where on the page the middle of `row` is, `column` cells from the terminal's left."""
@@ -171,21 +248,34 @@ class KioskTab:
             box["y"] + (row + 0.5) * box["height"] / self.screen.rows,
         )
 
-    def scroll_down(self) -> bool:
-        """Bring more of a long form into view; False when it is already at its end."""
-        return self.swipe_up(rows=4)
+    def scroll_down(self) -> None:
+        """Bring more of a long form into view: one step of the mouse wheel."""
+        self.swipe_up()
+
+    def scroll_until(self, effect: Effect) -> None:
+        """Scroll down, a step at a time, until the screen shows `effect`."""
+        for _ in range(MAX_SWIPES):
+            if effect.seen():
+                return
+            self.scroll_down()
+        self.wait_for(effect)
 
     def tap_box(self, label: str) -> None:
         """Tap the text box whose border shows `label` (not the same words in a message), once
         the whole box is in view, and wait until the cursor is in it."""
-        self._tap_at(f"the whole {label!r} box", lambda: self._whole_box(label), len(label))
-        self.wait_until(lambda: self._cursor_in_box(label), f"the cursor in the {label!r} box")
+        self._tap_at(
+            f"the whole {label!r} box",
+            lambda: self._whole_box(label),
+            self.cursor_in_box(label),
+            label,
+            new_effect=False,  # a tap on the box that has the focus changes nothing
+        )
 
-    def _cursor_in_box(self, label: str) -> bool:
-        """The kiosk parks the cursor on the typing line of the focused box, the row under its
-        label, wherever the box has moved to (the keypad coming up scrolls the step)."""
-        where = self._whole_box(label)
-        return where is not None and self.screen.cursor[0] == where[0] + 1
+    def tap_field(self, label: str) -> None:
+        """Tap the label on the border of the text box labelled `label` (not the same words in
+        a message; the box may be partly out of view) and wait until the cursor is in it."""
+        box = f"the {label!r} box"
+        self._tap_at(box, lambda: self._label(label), self.cursor_in_box(label), label, False)
 
     def box_text(self, label: str) -> str | None:
         """What the text box labelled `label` shows, or None if its label or the line it
@@ -210,10 +300,18 @@ class KioskTab:
                 return row, cell_len(line[: found.start(1)])
         return None
 
-    def tap_keypad(self, keys: str) -> None:
-        """Tap each key on the on-screen keypad (its "1", not a "1" elsewhere on the screen)."""
+    def tap_keypad(self, keys: str, box: str) -> None:
+        """Tap each key on the on-screen keypad (its "1", not a "1" elsewhere on the screen)
+        into the empty box labelled `box`, each once the box shows the keys before it."""
+        typed = ""
         for key in keys:
-            self._tap_at(f"the keypad's {key!r} key", partial(self._keypad_key, key), 1, QUIET_S)
+            typed += key
+            self._tap_at(
+                f"the keypad's {key!r} key",
+                lambda key=key: self._keypad_key(key),
+                self.box_shows(box, typed),
+                key,
+            )
 
     def _keypad_key(self, key: str) -> tuple[int, int] | None:
         """Where `key` is drawn on the keypad: the one row showing every key in order."""
@@ -223,8 +321,8 @@ class KioskTab:
         """Tap `option` under the question whose text contains `question`; wait until it is
         marked chosen (●)."""
         what = f"{option!r} for {question!r}"
-        self._tap_at(what, lambda: self._option_box(question, option), len(option) + 2)
-        self.wait_until(lambda: self._option_chosen(question, option), f"{what} chosen")
+        chosen = Effect(f"{what} chosen", lambda: self._option_chosen(question, option))
+        self._tap_at(what, lambda: self._option_box(question, option), chosen, f"○ {option}")
 
     def _option_box(self, question: str, option: str) -> tuple[int, int] | None:
         """Where the option's mark and words are, in the first box row under the question."""
@@ -239,36 +337,12 @@ class KioskTab:
         where = self._option_box(question, option)
         return where is not None and self.screen.lines()[where[0]][where[1] :].startswith("●")
 
-    def next_field(self, key: str = "Enter") -> None:
-        """Press the key that moves to the next text box, and wait until the cursor is in it
-        (the border above the cursor, with its label, is another box's: the new box may have
-        scrolled to the very row the last one was on)."""
-        self.settle()
-        box_before = self._border_above_cursor()
+    def next_field(self, label: str, key: str = "Enter") -> None:
+        """Press the key that moves to the empty text box labelled `label`, and wait until the
+        cursor is in it. Why wait: the kiosk moves the focus after the keys already on their
+        way, so a word typed at once could land in the box before."""
         self.press(key)
-        # Why no failure when the cursor stays: it is where the kiosk last parked it, and a
-        # session whose page the browser has blurred (four tablets in one browser) stops
-        # parking it. A key that was really lost still shows: what is typed next lands in the
-        # wrong box, which the step's own checks and the sealed record catch.
-        with suppress(ScreenTextMissing):
-            self.wait_until(
-                lambda: self._border_above_cursor() != box_before,
-                f"{key} to reach a text box",
-                timeout_s=CURSOR_WAIT_S,
-            )
-        self.settle()
-
-    def _border_above_cursor(self) -> str:
-        row = self.screen.cursor[0]
-        return self.screen.lines()[row - 1] if row > 0 else ""
-
-    def tap_field(self, label: str) -> None:
-        """Tap the text box labelled `label` and wait until the cursor is in it."""
-        self.tap(label)
-        position = self.screen.find(label)
-        assert position is not None, f"the {label!r} box left the screen"
-        # The label sits on the box's top border; the typing line is the row below.
-        self.wait_until(lambda: self.screen.cursor[0] == position[0] + 1, f"the {label!r} box")
+        self.wait_for(self.cursor_in_box(label, typed=""))
 
     def type(self, text: str) -> None:
         """Type on the tablet's own keyboard into the focused field (keys arrive in order)."""
@@ -276,63 +350,46 @@ class KioskTab:
         self.page.keyboard.type(text)
 
     def press(self, key: str) -> None:
-        """Press one key (Tab, Enter, ArrowDown, ...), and let the kiosk catch up."""
-        sent_at = time.monotonic()
-        self.page.focus(".xterm-helper-textarea")
-        self.page.keyboard.press(key)
-        self.settle(since=sent_at)
+        """Press one key (Tab, Enter, ArrowDown, ...)."""
+        self.press_each([key])
 
     def press_each(self, keys: list[str]) -> None:
-        """Press keys one after another within one widget; let the kiosk catch up at the end."""
-        sent_at = time.monotonic()
+        """Press keys one after another within one widget (the kiosk takes them in order; the
+        caller waits for what they change before it locates anything on the screen)."""
         self.page.focus(".xterm-helper-textarea")
         for key in keys:
             self.page.keyboard.press(key)
-        self.settle(since=sent_at)
 
-    def swipe_up(self, rows: int) -> bool:
-        """Scroll what is under the middle of the screen by about `rows` rows; False at the end."""
+    def swipe_up(self, rows: int = 4) -> None:
+        """Turn the mouse wheel one step over the middle of the screen (the kiosk scrolls what
+        is under it by a few rows); wait until the screen has moved."""
         box = self.page.locator(".xterm-screen").bounding_box()
         assert box is not None, "the terminal is not on the page"
         before = self.screen.text()
-        sent_at = time.monotonic()
         self.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         self.page.mouse.wheel(0, rows * box["height"] / self.screen.rows)
-        self.settle(since=sent_at)
-        return self.screen.text() != before
+        self.wait_until(lambda: self.screen.text() != before, "the form move under the wheel")
 
-    def scroll_to_end(self) -> None:
-        """Swipe until the end of a long text is shown (the screen stops moving)."""
-        for _ in range(MAX_SWIPES):
-            if not self.swipe_up(rows=self.screen.rows):
-                return
-
-    def tap_scrollbar(self) -> bool:
-        """Tap a scrollbar's track below its handle: the form (or list) moves down a page.
+    def tap_scrollbar(self, moves: bool = True) -> None:
+        """Tap a scrollbar's track at its bottom: the form (or list) moves down a page; wait
+        until it has moved. `moves=False`: the end is shown, the tap lands on the handle and
+        moves nothing (then there is nothing to wait for, and nothing goes stale).
 
         The bar runs down the right of the scrolling part of the screen, which ends above the
         keypad and the Back / Next bar; a list with words under it (the PHQ-9's attribution)
-        ends above those words. False if neither tap moved anything (the end is shown).
+        ends above those words.
         """
-        self.settle()
         lines = self.screen.lines()
         bars = [row for row, line in enumerate(lines) if line.startswith("▊▔")]  # Back / Next
         keypad = [row - 1 for row, line in enumerate(lines) if _KEYPAD_ROW.search(line)]
-        bottom = min(bars + keypad + [self.screen.rows]) - 1
-        above_words = bottom
-        while above_words > 0 and _WORDS_AT_LEFT_MARGIN.match(lines[above_words]):
-            above_words -= 1
-        rows = [bottom] if above_words == bottom else [bottom, above_words]
-        return any(self._tap_cell(row, self.screen.cols - SCROLLBAR_FROM_RIGHT) for row in rows)
-
-    def _tap_cell(self, row: int, column: int) -> bool:
-        """Touch the middle of one cell; whether the screen changed."""
-        x, y = self._page_point(row, column + 0.5)
+        row = min(bars + keypad + [self.screen.rows]) - 1
+        while row > 0 and _WORDS_AT_LEFT_MARGIN.match(lines[row]):
+            row -= 1
         before = self.screen.text()
-        sent_at = time.monotonic()
+        x, y = self._page_point(row, self.screen.cols - SCROLLBAR_FROM_RIGHT + 0.5)
         self.page.touchscreen.tap(x, y)
-        self.settle(since=sent_at)
-        return self.screen.text() != before
+        if moves:
+            self.wait_until(lambda: self.screen.text() != before, "the form move under the tap")
 
     def keyboard_input(self) -> str:
         """What the page sent the kiosk as keys: the terminal input without taps and without
@@ -374,9 +431,9 @@ class TouchTab(KioskTab):
     def _key_pressed(self, key: str) -> None:
         self.key_presses.append(key)
 
-    def finger_swipe_up(self, rows: int) -> bool:
+    def finger_swipe_up(self, rows: int) -> None:
         """Drag a finger up the middle of the screen by `rows` rows (real touch events, as a
-        tablet sends them); whether the screen changed."""
+        tablet sends them); wait until the screen has moved."""
         box = self.page.locator(".xterm-screen").bounding_box()
         assert box is not None, "the terminal is not on the page"
         x = box["x"] + box["width"] / 2
@@ -384,7 +441,6 @@ class TouchTab(KioskTab):
         row_height = box["height"] / self.screen.rows
         touch = self.page.context.new_cdp_session(self.page)
         before = self.screen.text()
-        sent_at = time.monotonic()
         touch.send("Input.dispatchTouchEvent", _touch("touchStart", x, start_y))
         for step in range(1, rows + 1):
             touch.send(
@@ -392,11 +448,17 @@ class TouchTab(KioskTab):
             )
         touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
         touch.detach()
-        self.settle(since=sent_at)
-        return self.screen.text() != before
+        self.wait_until(lambda: self.screen.text() != before, "the form move under the finger")
 
-    def scroll_down(self) -> bool:
-        return self.tap_scrollbar()
+    def scroll_down(self) -> None:
+        self.tap_scrollbar()
+
+
+def _show(screen: TerminalScreen, payload: str | bytes) -> None:
+    """Terminal output arrives as binary frames, one whole update of the kiosk's screen each;
+    text frames are the page's own pings."""
+    if isinstance(payload, bytes):
+        screen.feed(payload)
 
 
 def _touch(kind: str, x: float, y: float) -> dict[str, object]:

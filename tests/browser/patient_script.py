@@ -11,10 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from kiosk_tab import KioskTab
+from kiosk_tab import Effect, KioskTab
 
 from kiosk.intake.config import ClinicConfig
-from kiosk.intake.questions import HEALTH_HISTORY
+from kiosk.intake.questions import HEALTH_HISTORY, MIGRAINE_HISTORY, PHQ9, TODAY_CHECKLIST, Question
 from kiosk.intake.records import (
     Allergy,
     Answer,
@@ -28,11 +28,24 @@ from kiosk.intake.records import (
     MigraineHistory,
     Phq9,
 )
+from kiosk.locale import translate
 
 #: Follow-up history questions stay hidden while their parent is answered No.
 HIDDEN_FOLLOW_UPS = tuple(q.id for q in HEALTH_HISTORY.questions if q.follow_up_of is not None)
 #: The health history questions a patient answering No to everything sees.
 SHOWN_HISTORY = tuple(q.id for q in HEALTH_HISTORY.questions if q.id not in HIDDEN_FOLLOW_UPS)
+#: How much of a question's words find it on screen (its first line is always this long).
+QUESTION_WORDS = 40
+#: The MIDAS boxes on the migraine step, in order (the start of each label).
+MIDAS_BOXES = (
+    "Days of work or school missed",
+    "Days of work or school at half",
+    "Days of household work not done",
+    "Days of household work at half",
+    "Days of family, social or leisure",
+    "Headache days in 3 months",
+    "Average headache pain",
+)
 
 
 @dataclass(frozen=True)
@@ -68,103 +81,170 @@ def patient(number: int) -> TabletPatient:
     )
 
 
-def go_on(tab: KioskTab) -> None:
-    """Tap Next once the step has taken every answer (the reason Next is disabled is gone)."""
+def words(key: str) -> str:
+    """What the English screens show for a locale key."""
+    return translate(key, "en")
+
+
+def question_start(question: Question) -> str:
+    """The first words of a question as shown: enough to find it, within its first line."""
+    text = words(question.text_key)
+    if len(text) <= QUESTION_WORDS:
+        return text
+    return text[:QUESTION_WORDS].rsplit(" ", 1)[0]
+
+
+def on_question(tab: KioskTab, question: Question) -> Effect:
+    """The effect "the patient is on `question`": its list has the focus and marks it ▶."""
+    return tab.shows(f"▶ {question_start(question)}")
+
+
+def move_to_question(tab: KioskTab, key: str, question: Question) -> None:
+    """Press the key that moves from a text box to a list of questions; wait until the list
+    has the focus on `question` (the kiosk moves the focus after keys already on their way,
+    so an answer pressed at once could land in the box)."""
+    tab.press(key)
+    tab.wait_for(on_question(tab, question))
+
+
+def go_on(tab: KioskTab, next_title: str) -> None:
+    """Tap Next once the step has taken every answer (the reason Next is disabled is gone);
+    wait until the next screen shows its title."""
     tab.wait_for_text_gone("To go on:")
-    tab.tap_button("Next")
+    tab.tap_button("Next", until=tab.shows(next_title))
 
 
-def type_in_boxes(tab: KioskTab, answers: tuple[str, ...]) -> None:
-    """Type each answer and move to the next text box with Enter (not after the last one)."""
-    for index, answer in enumerate(answers):
+def listed(item: Medication | Allergy) -> str:
+    """A medication or an allergy as its row in the list on screen."""
+    if isinstance(item, Medication):
+        return " · ".join((item.name, item.dose, item.frequency))
+    return " · ".join((item.substance, item.reaction))
+
+
+def read_consent_to_end(tab: KioskTab) -> None:
+    """Scroll the consent until the kiosk no longer asks for it to be read to its end (then
+    the statements can be ticked)."""
+    tab.scroll_until(tab.no_longer_shows(words("screens.consent.read_to_end")))
+
+
+def tick_statements(tab: KioskTab, config: ClinicConfig) -> None:
+    """Tap each consent statement (scrolling to it if needed); wait until it shows ticked and
+    wholly in view."""
+    for acknowledgement in config.consent.acknowledgements:
+        statement = acknowledgement.text["en"][:30]
+        tab.tap(statement, until=tab.ticked(statement))
+
+
+def type_in_boxes(tab: KioskTab, answers: tuple[tuple[str, str], ...]) -> None:
+    """Type each answer in its box (label, answer), moving to the next box with Enter (not
+    after the last one)."""
+    for index, (label, answer) in enumerate(answers):
         if index:
-            tab.next_field()
+            tab.next_field(label)
         tab.type(answer)
 
 
 def begin_checkin(tab: KioskTab, who: TabletPatient) -> None:
     """From welcome, through "About you", to the medications screen (the first sealed draft)."""
     tab.wait_for_text("Check in")
-    tab.tap_button("Check in")
-    tab.wait_for_text("About you")
-    tab.settle()  # the first box has the focus when the screen shows
+    tab.tap_button("Check in", until=tab.shows("About you"))
+    tab.wait_for(tab.cursor_in_box("Full legal name", ""))  # the step opens on its first box
     type_in_boxes(
         tab,
         (
-            who.legal_name,
-            who.preferred_name,
-            who.typed_date_of_birth(),
-            who.phone,
-            "Sam Example",
-            "555-010-4050",
+            ("Full legal name", who.legal_name),
+            ("Preferred name", who.preferred_name),
+            ("Date of birth", who.typed_date_of_birth()),
+            ("Phone number", who.phone),
+            ("Emergency contact's name", "Sam Example"),
+            ("Emergency contact's phone", "555-010-4050"),
         ),
     )
-    go_on(tab)
-    tab.wait_for_text("Medications and allergies")
+    go_on(tab, "Medications and allergies")
 
 
 def add_medication_and_allergy(tab: KioskTab, who: TabletPatient, config: ClinicConfig) -> None:
-    tab.settle()  # the medication name has the focus when the screen shows
-    medication = who.medication
-    type_in_boxes(tab, (medication.name, medication.dose, medication.frequency))
-    tab.tap_button("Add medication")
+    tab.wait_for(tab.cursor_in_box("Medication name", ""))  # the step opens on its first box
+    medication, allergy = who.medication, who.allergy
+    type_in_boxes(
+        tab,
+        (
+            ("Medication name", medication.name),
+            ("Dose", medication.dose),
+            ("How often", medication.frequency),
+        ),
+    )
+    tab.wait_for(tab.box_shows("How often", medication.frequency))
+    tab.tap_button("Add medication", until=tab.shows(listed(medication)))
     tab.tap_field("Allergic to")
-    type_in_boxes(tab, (who.allergy.substance, who.allergy.reaction))
-    tab.tap_button("Add allergy")
-    go_on(tab)
-    tab.wait_for_text("Your health history")
+    type_in_boxes(tab, (("Allergic to", allergy.substance), ("What happens", allergy.reaction)))
+    tab.wait_for(tab.box_shows("What happens", allergy.reaction))
+    tab.tap_button("Add allergy", until=tab.shows(listed(allergy)))
+    go_on(tab, "Your health history")
 
 
 def answer_health_history(tab: KioskTab, who: TabletPatient, config: ClinicConfig) -> None:
+    first = next(q for q in HEALTH_HISTORY.questions if q.id in SHOWN_HISTORY)
+    tab.wait_for(on_question(tab, first))  # the step opens on its first question
     tab.press_each(["2"] * len(SHOWN_HISTORY))  # No to each
-    go_on(tab)
-    tab.wait_for_text("Your migraine history")
+    go_on(tab, "Your migraine history")
 
 
 def answer_migraine_history(tab: KioskTab, who: TabletPatient, config: ClinicConfig) -> None:
-    type_in_boxes(tab, ("12", "6", "7", "topiramate"))
-    tab.press("Enter")  # on to the yes / no questions
+    tab.wait_for(tab.cursor_in_box("Headache days a month", ""))  # the step opens on it
+    type_in_boxes(
+        tab,
+        (
+            ("Headache days a month", "12"),
+            ("Migraine days a month", "6"),
+            ("Typical headache pain", "7"),
+            ("Which preventive treatments", "topiramate"),
+        ),
+    )
+    move_to_question(tab, "Enter", MIGRAINE_HISTORY.question("aura"))
     tab.press_each(["2", "2"])  # aura: no; earlier ketamine: no
-    tab.next_field("Tab")  # on to MIDAS (the follow-up box stays hidden)
-    type_in_boxes(tab, ("3", "4", "5", "2", "1", "30", "6"))
-    go_on(tab)
-    tab.wait_for_text("How you have been feeling")
+    # On to MIDAS with Tab (the follow-up box stays hidden).
+    tab.next_field(MIDAS_BOXES[0], "Tab")
+    type_in_boxes(tab, tuple(zip(MIDAS_BOXES, ("3", "4", "5", "2", "1", "30", "6"), strict=True)))
+    go_on(tab, "How you have been feeling")
 
 
 def answer_mood(tab: KioskTab, who: TabletPatient, config: ClinicConfig) -> None:
+    tab.wait_for(on_question(tab, PHQ9.questions[0]))  # the step opens on its first question
     tab.press_each(["1"] * 9)  # "Not at all" to every PHQ-9 item
-    go_on(tab)
-    tab.wait_for_text("Last solid food")
+    go_on(tab, "Last solid food")
 
 
 def answer_todays_checklist(tab: KioskTab, who: TabletPatient, config: ClinicConfig) -> None:
-    type_in_boxes(tab, ("5", "3"))  # hours ago
-    tab.press("Enter")  # on to "a driver?"
-    tab.press_each(["1"])  # yes
-    tab.next_field("Tab")  # on to the driver's name, which "yes" has shown
-    type_in_boxes(tab, ("Sam Example", "555-010-4050"))
-    tab.press("Enter")  # on to the last questions
+    tab.wait_for(tab.cursor_in_box("Last solid food", ""))  # the step opens on its first box
+    type_in_boxes(tab, (("Last solid food", "5"), ("Last clear liquid", "3")))  # hours ago
+    move_to_question(tab, "Enter", TODAY_CHECKLIST.question("has_driver"))
+    driver = (words(TODAY_CHECKLIST.question(q).text_key) for q in ("driver_name", "driver_phone"))
+    driver_name, driver_phone = driver
+    tab.press_each(["1"])  # yes: the driver's boxes show (before Tab, or Tab would skip them)
+    tab.wait_for(tab.box_shows(driver_name, ""))
+    tab.next_field(driver_name, "Tab")
+    type_in_boxes(tab, ((driver_name, "Sam Example"), (driver_phone, "555-010-4050")))
+    move_to_question(tab, "Enter", TODAY_CHECKLIST.question("took_regular_medications"))
     tab.press_each(["1", "2", "2"])
-    tab.next_field("Tab")  # on to pregnancy, asked on its own with "does not apply to me"
+    # On to pregnancy, asked on its own with "does not apply to me".
+    move_to_question(tab, "Tab", TODAY_CHECKLIST.question("may_be_pregnant"))
     tab.press_each(["2"])
-    go_on(tab)
-    tab.wait_for_text("I agree and sign")
+    go_on(tab, "I agree and sign")
 
 
 def sign_consent(tab: KioskTab, who: TabletPatient, config: ClinicConfig) -> None:
     tab.screenshot("consent")
-    tab.scroll_to_end()
-    for acknowledgement in config.consent.acknowledgements:
-        tab.tap(acknowledgement.text["en"][:30])
+    read_consent_to_end(tab)
+    tick_statements(tab, config)
     tab.tap_field("Your full legal name")
     tab.type(who.legal_name.lower())
-    tab.tap_button("I agree and sign")
-    tab.wait_for_text("Check your answers")
+    tab.wait_for(tab.box_shows("Your full legal name", who.legal_name.lower()))
+    tab.tap_button("I agree and sign", until=tab.shows("Check your answers"))
 
 
 def submit(tab: KioskTab, who: TabletPatient, config: ClinicConfig) -> None:
-    tab.tap_button("Submit")
-    tab.wait_for_text("Thank you!")
+    tab.tap_button("Submit", until=tab.shows("Thank you!"))
 
 
 #: The screens after "About you", each step ending when the next screen shows.

@@ -44,14 +44,13 @@ def test_the_page_hears_the_kiosk_s_messages_and_drops_malformed_ones(
     tab.wait_for_text("Say hello")
     tab.page.evaluate(LISTEN)
 
-    tab.tap("Say hello")
+    tab.tap("Say hello", until=tab.shows("Messages sent: 1 greeting"))
     assert _heard(tab, 1) == [["greeting", {"words": GREETING, "number": 17}]]
 
-    tab.tap("Send garbage")
-    tab.wait_for_text("garbage and one more")
+    tab.tap("Send garbage", until=tab.shows("garbage and one more"))
     assert _heard(tab, 2)[1:] == [["after_garbage", {"words": "still listening"}]]
 
-    tab.tap("Type here")
+    tab.tap("Type here", until=tab.cursor_on_row_of("Type here"), new_effect=False)
     tab.type("Ada")
     tab.wait_for_text("Ada")
     assert _heard(tab, 2)[2:] == [], "a malformed message reached a handler"

@@ -18,10 +18,9 @@ def test_a_tablet_talks_only_to_the_kiosk_host_while_a_patient_types_and_taps(
     tab = tablet()
     tab.open(tiny_kiosk.url)
     tab.wait_for_text("Welcome, session")
-    tab.tap("Your name")
+    tab.tap("Your name", until=tab.cursor_on_row_of("Your name"), new_effect=False)
     tab.type("Ada")
-    tab.tap("Continue")
-    tab.wait_for_text("Thank you Ada")
+    tab.tap("Continue", until=tab.shows("Thank you Ada"))
 
     kiosk_host = urlsplit(tiny_kiosk.url).netloc
     other_hosts = {urlsplit(url).netloc for url in tab.requested_urls} - {kiosk_host}
@@ -35,10 +34,9 @@ def test_two_tabs_each_get_their_own_kiosk_session(
     first, second = tablet(), tablet()
     first.open(tiny_kiosk.url)
     second.open(tiny_kiosk.url)
-    first.tap("Your name")
+    first.tap("Your name", until=first.cursor_on_row_of("Your name"), new_effect=False)
     first.type("Ada")
-    first.tap("Continue")
-    first.wait_for_text("Thank you Ada")
+    first.tap("Continue", until=first.shows("Thank you Ada"))
 
     second.wait_for_text("Welcome, session")
     assert second.screen.find("Ada") is None, "one tablet's answer showed on the other"

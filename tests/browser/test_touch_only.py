@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from conftest import TABLET_VIEWPORT, ServedKiosk
-from kiosk_tab import TouchTab
+from kiosk_tab import Effect, TouchTab
 from playwright.sync_api import Browser, BrowserContext, ViewportSize
 from test_browser_checkin import clinic_config, sealed
 from touch_script import assert_touch_checkin_is, check_in_by_touch, touch_answers, touch_patient
@@ -42,9 +42,8 @@ TABLET_ABOUT_YOU_TO_PHONE: ViewportSize = {"width": 1280, "height": 490}
 def on_about_you(tab: TouchTab, kiosk: ServedKiosk) -> None:
     """Open the served kiosk, tap Check in and wait until "About you" stands still."""
     tab.open(kiosk.url)
-    tab.tap_button("Check in")
-    tab.wait_for_text("About you")
-    tab.settle()
+    tab.tap_button("Check in", until=tab.shows("About you"))
+    tab.wait_for(tab.cursor_in_box("Full legal name"))  # the step opens on its first box
 
 
 @pytest.fixture
@@ -99,7 +98,7 @@ def test_a_finger_swipe_moves_a_long_form_and_taps_nothing(
     assert tab.screen.find("Emergency contact's phone") is None, "About you fits: nothing to swipe"
     input_before = len(tab.terminal_input)
 
-    assert tab.finger_swipe_up(rows=8), "a finger swipe left the form where it was"
+    tab.finger_swipe_up(rows=8)  # (it fails if the form stays where it was)
 
     tab.wait_for_text("Emergency contact's phone")
     # The swipe reached the kiosk as wheel steps, not as a tap where the finger stopped.
@@ -113,14 +112,12 @@ def test_a_tap_after_touching_the_scrollbar_handle_reaches_the_box_it_touches(
     tab = touch_tablet(TABLET_WITH_KEYBOARD_UP)
     on_about_you(tab, real_kiosk)
     label = "Emergency contact's phone"
-    pages = 0
-    while tab.tap_scrollbar():  # down to the end; the last tap lands on the handle
-        pages += 1
-        assert pages < 5, "the form never reached its end"
-    assert pages > 0 and tab.box_text(label) == "", "the form did not scroll to its last box"
+    assert tab.box_text(label) is None, "the last box is in view: nothing to scroll"
+    tab.scroll_until(Effect(f"the whole {label!r} box", lambda: tab.box_text(label) == ""))
+    tab.tap_scrollbar(moves=False)  # at the end: the tap lands on the handle
 
-    tab.tap(label)
-    tab.tap_keypad("5")
+    tab.tap_field(label)
+    tab.tap_keypad("5", label)
 
     # The box tapped is the one typed into, still in view where the finger left it.
     tab.wait_until(lambda: tab.box_text(label) == "5", f"the keypad's 5 in the {label!r} box")
@@ -136,8 +133,8 @@ def test_the_keypad_shows_what_it_types_into_a_box_tapped_at_the_bottom_edge(
     assert tab.screen.find(label) is not None, "the phone box's label is not on screen"
     assert tab.box_text(label) is None, "the phone box's typing line is in view: no edge to test"
 
-    tab.tap(label)
-    tab.tap_keypad("5550102030")
+    tab.tap_field(label)
+    tab.tap_keypad("5550102030", label)
 
     # The box came into view: the patient sees the digits (the box just left now shows its
     # "Please fill in this field", which moves the boxes below it down).

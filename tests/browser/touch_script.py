@@ -12,21 +12,29 @@ so stored) as bare digits.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from kiosk_tab import MAX_SWIPES, KioskTab
+from kiosk_tab import Effect, KioskTab
 from patient_script import (
     HIDDEN_FOLLOW_UPS,
+    MIDAS_BOXES,
     TabletPatient,
     answers_of,
     expected_answers,
     go_on,
+    listed,
     patient,
+    question_start,
+    read_consent_to_end,
     submit,
+    tick_statements,
+    words,
 )
 
 from kiosk.intake.config import ClinicConfig
+from kiosk.intake.drugs import suggest
 from kiosk.intake.questions import (
     ANSWER_KEYS,
     HEALTH_HISTORY,
@@ -34,7 +42,6 @@ from kiosk.intake.questions import (
     PHQ9,
     PREGNANCY_ANSWER_KEYS,
     TODAY_CHECKLIST,
-    Question,
 )
 from kiosk.intake.records import (
     Answer,
@@ -44,10 +51,8 @@ from kiosk.intake.records import (
     Phq9,
     PregnancyAnswer,
 )
-from kiosk.locale import translate
+from kiosk.screens.medications import SUGGESTIONS
 
-#: How much of a question's words find it on screen (its first line is always this long).
-QUESTION_WORDS = 40
 #: "Last solid food" and "Last clear liquid", as hours ago (whole numbers: the keypad has no ".").
 HOURS_SINCE_FOOD = 5
 HOURS_SINCE_LIQUID = 3
@@ -122,19 +127,6 @@ def touch_answers(who: TabletPatient) -> TouchAnswers:
     return TouchAnswers(who, identity, migraine, phq9)
 
 
-def words(key: str) -> str:
-    """What the English screens show for a locale key."""
-    return translate(key, "en")
-
-
-def question_start(question: Question) -> str:
-    """The first words of a question as shown: enough to find it, within its first line."""
-    text = words(question.text_key)
-    if len(text) <= QUESTION_WORDS:
-        return text
-    return text[:QUESTION_WORDS].rsplit(" ", 1)[0]
-
-
 def answer_words(answer: Answer) -> str:
     return words(ANSWER_KEYS[list(Answer).index(answer)])
 
@@ -143,56 +135,67 @@ def tap_in_box(tab: KioskTab, label: str, typed: str) -> None:
     """Tap the box, write `typed` on the tablet's keyboard; wait until the box shows it."""
     tab.tap_box(label)
     tab.type(typed)
-    wait_until_box_shows(tab, label, typed)
+    tab.wait_for(tab.box_shows(label, typed))
 
 
 def tap_in_number(tab: KioskTab, label: str, number: object) -> None:
     """Tap the box, then `number` on the keypad; wait until the box shows it."""
     tab.tap_box(label)
-    tab.tap_keypad(str(number))
-    wait_until_box_shows(tab, label, str(number))
+    tab.tap_keypad(str(number), label)  # (each key waits until the box shows it)
 
 
-def wait_until_box_shows(tab: KioskTab, label: str, value: str) -> None:
-    """The box shows `value` and nothing more."""
-    tab.wait_until(lambda: tab.box_text(label) == value, f"{value!r} in the {label!r} box")
+def no_suggestions_shown(tab: KioskTab, name: str) -> Effect:
+    """The effect "the step offers no drug names for `name`": the Dose box right under the
+    name box. Why wait: the names offered while the name was typed go when it is whole, in a
+    frame after the one showing it, and move the boxes below up (a tap located before would
+    land on the box below)."""
+    offered = suggest(name, SUGGESTIONS, "en")
+    assert [n for n in offered if n.casefold() != name.casefold()] == [], f"{name} offers names"
+    dose = re.compile(r"▊▔ Dose")
+
+    def seen() -> bool:
+        lines = tab.screen.lines()
+        for row, line in enumerate(lines[1:], start=1):
+            found = dose.search(line)
+            if found is not None:
+                return lines[row - 1][found.start() :].startswith("▊▁")
+        return False
+
+    return Effect(f"no drug names offered for {name!r}", seen)
 
 
 def begin_checkin_by_touch(tab: KioskTab, answers: TouchAnswers) -> None:
     """From welcome, through "About you", to the medications screen."""
     identity = answers.identity
     tab.wait_for_text("Check in")
-    tab.tap_button("Check in")
-    tab.wait_for_text("About you")
+    tab.tap_button("Check in", until=tab.shows("About you"))
     tap_in_box(tab, "Full legal name", identity.legal_name)
     tap_in_box(tab, "Preferred name", identity.preferred_name)
     tap_in_number(tab, "Date of birth", answers.who.typed_date_of_birth())
     tap_in_number(tab, "Phone number", identity.phone)
     tap_in_box(tab, "Emergency contact's name", identity.emergency_contact_name)
     tap_in_number(tab, "Emergency contact's phone", identity.emergency_contact_phone)
-    go_on(tab)
-    tab.wait_for_text("Medications and allergies")
+    go_on(tab, "Medications and allergies")
 
 
 def add_medication_and_allergy(tab: KioskTab, answers: TouchAnswers) -> None:
     medication, allergy = answers.who.medication, answers.who.allergy
     tap_in_box(tab, "Medication name", medication.name)
+    tab.wait_for(no_suggestions_shown(tab, medication.name))
     tap_in_box(tab, "Dose", medication.dose)
     tap_in_box(tab, "How often", medication.frequency)
-    tab.tap_button("Add medication")
+    tab.tap_button("Add medication", until=tab.shows(listed(medication)))
     tap_in_box(tab, "Allergic to", allergy.substance)
     tap_in_box(tab, "What happens", allergy.reaction)
-    tab.tap_button("Add allergy")
-    go_on(tab)
-    tab.wait_for_text("Your health history")
+    tab.tap_button("Add allergy", until=tab.shows(listed(allergy)))
+    go_on(tab, "Your health history")
 
 
 def answer_health_history(tab: KioskTab, answers: TouchAnswers) -> None:
     for question in HEALTH_HISTORY.questions:
         if question.id not in HIDDEN_FOLLOW_UPS:
             tab.tap_choice(question_start(question), answer_words(Answer.NO))
-    go_on(tab)
-    tab.wait_for_text("Your migraine history")
+    go_on(tab, "Your migraine history")
 
 
 def answer_migraine_history(tab: KioskTab, answers: TouchAnswers) -> None:
@@ -208,28 +211,16 @@ def answer_migraine_history(tab: KioskTab, answers: TouchAnswers) -> None:
     ):
         tab.tap_choice(question_start(MIGRAINE_HISTORY.question(question_id)), answer_words(answer))
     for label, days in zip(
-        (
-            "Days of work or school missed",
-            "Days of work or school at half",
-            "Days of household work not done",
-            "Days of household work at half",
-            "Days of family, social or leisure",
-        ),
-        midas.items,
-        strict=True,
+        MIDAS_BOXES, (*midas.items, midas.headache_days_3_months, midas.average_pain), strict=True
     ):
         tap_in_number(tab, label, days)
-    tap_in_number(tab, "Headache days in 3 months", midas.headache_days_3_months)
-    tap_in_number(tab, "Average headache pain", midas.average_pain)
-    go_on(tab)
-    tab.wait_for_text("How you have been feeling")
+    go_on(tab, "How you have been feeling")
 
 
 def answer_mood(tab: KioskTab, answers: TouchAnswers) -> None:
     for question, score in zip(PHQ9.questions, answers.phq9.items, strict=True):
         tab.tap_choice(question_start(question), words(PHQ9.option_keys[score]))
-    go_on(tab)
-    tab.wait_for_text("Last solid food")
+    go_on(tab, "Last solid food")
 
 
 def answer_todays_checklist(tab: KioskTab, answers: TouchAnswers) -> None:
@@ -242,24 +233,14 @@ def answer_todays_checklist(tab: KioskTab, answers: TouchAnswers) -> None:
         tab.tap_choice(question_start(TODAY_CHECKLIST.question(question_id)), answer_words(answer))
     pregnancy = words(PREGNANCY_ANSWER_KEYS[list(PregnancyAnswer).index(PREGNANCY_ANSWER)])
     tab.tap_choice(question_start(TODAY_CHECKLIST.question("may_be_pregnant")), pregnancy)
-    go_on(tab)
-    tab.wait_for_text("I agree and sign")
+    go_on(tab, "I agree and sign")
 
 
 def sign_consent(tab: KioskTab, answers: TouchAnswers, config: ClinicConfig) -> None:
-    # Page down while the kiosk asks for it (a consent that fits the screen is read at once).
-    read_to_end = words("screens.consent.read_to_end")
-    for _ in range(MAX_SWIPES):
-        if tab.screen.find(read_to_end) is None or not tab.scroll_down():
-            break
-    tab.wait_for_text_gone(read_to_end)  # the statements can be ticked now
-    for acknowledgement in config.consent.acknowledgements:
-        statement = acknowledgement.text["en"][:30]
-        tab.tap(statement)
-        tab.wait_for_text(f"[X] {statement}")
+    read_consent_to_end(tab)  # paging down (a consent that fits the screen is read at once)
+    tick_statements(tab, config)
     tap_in_box(tab, "Your full legal name", answers.identity.legal_name.lower())
-    tab.tap_button("I agree and sign")
-    tab.wait_for_text("Check your answers")
+    tab.tap_button("I agree and sign", until=tab.shows("Check your answers"))
 
 
 def check_in_by_touch(tab: KioskTab, answers: TouchAnswers, config: ClinicConfig) -> None:
