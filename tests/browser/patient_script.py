@@ -29,6 +29,7 @@ from kiosk.intake.records import (
     Phq9,
 )
 from kiosk.locale import translate
+from kiosk.screens.medications import medication_row
 
 #: Follow-up history questions stay hidden while their parent is answered No.
 HIDDEN_FOLLOW_UPS = tuple(q.id for q in HEALTH_HISTORY.questions if q.follow_up_of is not None)
@@ -117,7 +118,7 @@ def go_on(tab: KioskTab, next_title: str) -> None:
 def listed(item: Medication | Allergy) -> str:
     """A medication or an allergy as its row in the list on screen."""
     if isinstance(item, Medication):
-        return " · ".join((item.name, item.dose, item.frequency))
+        return medication_row(item, words("screens.medications.as_needed_short"))
     return " · ".join((item.substance, item.reaction))
 
 
