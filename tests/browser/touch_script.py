@@ -164,6 +164,14 @@ def no_suggestions_shown(tab: KioskTab, name: str) -> Effect:
     return Effect(f"no drug names offered for {name!r}", seen)
 
 
+def times_read(tab: KioskTab, count: int) -> Effect:
+    """The effect "`count` times typed are read back" ("We read this as: ..." under each box).
+    Why wait: the reading shows in a frame after the box shows the digits, and moves the boxes
+    below it down (a tap located before would land above the box it meant)."""
+    reading = words("screens.checklist.read_as").split("{", 1)[0]
+    return Effect(f"{count} times read back", lambda: tab.screen.text().count(reading) == count)
+
+
 def begin_checkin_by_touch(tab: KioskTab, answers: TouchAnswers) -> None:
     """From welcome, through "About you", to the medications screen."""
     identity = answers.identity
@@ -225,7 +233,9 @@ def answer_mood(tab: KioskTab, answers: TouchAnswers) -> None:
 
 def answer_todays_checklist(tab: KioskTab, answers: TouchAnswers) -> None:
     tap_in_number(tab, "Last solid food", HOURS_SINCE_FOOD)
+    tab.wait_for(times_read(tab, 1))
     tap_in_number(tab, "Last clear liquid", HOURS_SINCE_LIQUID)
+    tab.wait_for(times_read(tab, 2))
     tab.tap_choice(question_start(TODAY_CHECKLIST.question("has_driver")), answer_words(Answer.YES))
     tap_in_box(tab, words(TODAY_CHECKLIST.question("driver_name").text_key), DRIVER_NAME)
     tap_in_number(tab, words(TODAY_CHECKLIST.question("driver_phone").text_key), DRIVER_PHONE)
