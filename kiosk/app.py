@@ -59,6 +59,8 @@ from kiosk.messages import (
     SyncFinished,
     is_activity,
 )
+from kiosk.page_channel import send_to_page
+from kiosk.page_mirror import MIRROR_SECONDS, PageMirror
 from kiosk.screens.done import DoneScreen
 from kiosk.screens.still_there import StillThereScreen
 from kiosk.screens.welcome import WelcomeScreen
@@ -212,6 +214,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self._opened_here = False
         self._stopping = False
         self.full_collections = FullCollectionHold()
+        self.page_mirror = PageMirror(self)
 
     @property
     def cursor_position(self) -> Offset:
@@ -239,6 +242,8 @@ class KioskApp(App[None], inherit_bindings=False):
             self.set_interval(self.sync_interval, self.start_sync)
         if not self.is_headless:  # a real terminal or browser tab, not a Pilot test
             self._stop_when_told_or_orphaned()
+        if self.is_web:  # a tablet's page: its screen-reader mirror follows the screen
+            self.set_interval(MIRROR_SECONDS, self._mirror_screen)
 
     def on_ready(self) -> None:
         # Why: build the steps just after the welcome screen is drawn, so start-up stays quick.
@@ -402,8 +407,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self.prepare_steps(self.language)
 
     def on_display_toggled(self, message: DisplayToggled) -> None:
-        self.larger_text = message.larger_text
-        self.set_class(message.larger_text, "-larger-text")
+        self._show_larger_text(message.larger_text)
         self.theme = HIGH_CONTRAST_THEME if message.high_contrast else STANDARD_THEME
 
     async def on_check_in_pressed(self) -> None:
@@ -631,12 +635,22 @@ class KioskApp(App[None], inherit_bindings=False):
             await self.switch_screen("welcome")
         if not keep_display:
             self.language = DEFAULT_LANGUAGE
-            self.larger_text = False
-            self.set_class(False, "-larger-text")
+            self._show_larger_text(False)
             self.theme = STANDARD_THEME
         self.welcome.show(self.language, self.larger_text, self.theme == HIGH_CONTRAST_THEME)
         self.done.show(self.language, declined=False)
         self.prepare_steps(self.language)
+
+    def _show_larger_text(self, larger: bool) -> None:
+        """Larger text on or off: bolder words and taller boxes; in a tablet's page the
+        terminal's font grows too and the screen reflows to the fewer columns."""
+        self.larger_text = larger
+        self.set_class(larger, "-larger-text")
+        send_to_page(self, "text_size", {"larger": larger})
+
+    def _mirror_screen(self) -> None:
+        if self.screen_stack:
+            self.page_mirror.show(None if self._staff_on_top() else self.screen, self.language)
 
     # ---- staff --------------------------------------------------------------------------
 

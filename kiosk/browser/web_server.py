@@ -33,9 +33,9 @@ from kiosk.browser.forked_sessions import (
     SessionNotStarted,
     SessionProgram,
 )
-from kiosk.browser.page_channel import MAX_PAGE_MESSAGE_BYTES, PAGE_CHANNEL_OSC
 from kiosk.browser.tab_limit import DEFAULT_MAX_SESSIONS
 from kiosk.desk.facade import Kiosk
+from kiosk.page_channel import MAX_PAGE_MESSAGE_BYTES, PAGE_CHANNEL_OSC
 
 PAGE_DIR = Path(__file__).parent / "page"
 TEXTUAL_SERVE_STATIC = Path(textual_serve.__file__).parent / "static"

@@ -17,7 +17,7 @@ from kiosk_tab import KioskTab
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
 from kiosk.browser.forked_sessions import SessionProgram
-from kiosk.browser.web_server import KioskWebServer
+from kiosk.browser.web_server import KioskWebServer, kiosk_sessions
 from kiosk.desk.facade import Kiosk
 from kiosk.vault import Argon2Cost
 
@@ -104,6 +104,14 @@ def tiny_kiosk(
 ) -> ServedKiosk:
     """The stand-in kiosk app, served."""
     return serve_program(TINY_KIOSK)
+
+
+@pytest.fixture
+def served_demo_kiosk(
+    serve_program: Callable[[SessionProgram], ServedKiosk], demo_kiosk_dir: Path
+) -> ServedKiosk:
+    """The real kiosk, served, on a fresh demo kiosk's data directory."""
+    return serve_program(kiosk_sessions(demo_kiosk_dir))
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from textual.app import App, ComposeResult
 from textual.widgets import Button, Input, Label
 
-from kiosk.browser.page_channel import MAX_PAGE_MESSAGE_BYTES, PAGE_CHANNEL_OSC, send_to_page
+from kiosk.page_channel import MAX_PAGE_MESSAGE_BYTES, PAGE_CHANNEL_OSC, send_to_page
 
 #: What the greeting carries: words of the kiosk's languages and characters a terminal obeys.
 GREETING = "Hello 안녕하세요 你好 xin chào \x1b[2J\x1b]0;title\x07 \x1b\\ end"

@@ -1,4 +1,4 @@
-"""The kiosk's messages to its page (kiosk/browser/page_channel.py), without a browser: what
+"""The kiosk's messages to its page (kiosk/page_channel.py), without a browser: what
 goes into the terminal stream, and that a kiosk in a real terminal sends nothing."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from page_message_app import GREETING, PageMessageApp
 from textual.widgets import Label
 
-from kiosk.browser.page_channel import (
+from kiosk.page_channel import (
     MAX_PAGE_MESSAGE_BYTES,
     PAGE_CHANNEL_OSC,
     PageMessageRefused,

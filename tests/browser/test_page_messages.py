@@ -1,4 +1,4 @@
-"""The kiosk's messages reach its page in Chromium (kiosk/browser/page_channel.py and
+"""The kiosk's messages reach its page in Chromium (kiosk/page_channel.py and
 kioskPage.onMessage in kiosk-page.js): exactly as sent, malformed ones dropped, the session
 working on afterwards."""
 

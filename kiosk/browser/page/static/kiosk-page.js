@@ -6,13 +6,14 @@
 const RESTART_DELAY_MS = 2000;
 const SWIPE_START_PX = 10; // a finger that moved less than this tapped; more, it swipes
 const ROW_HEIGHT_PER_FONT_PX = 1.2; // the terminal's row height, in font sizes
+const LARGER_TEXT_SCALE = 1.4; // "Larger text": the terminal's font, this many times larger
 
 function sessionWebsocketUrl() {
   const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
   return `${scheme}//${window.location.host}/ws`;
 }
 
-// What the page does with each kind of the kiosk's messages (kiosk/browser/page_channel.py).
+// What the page does with each kind of the kiosk's messages (kiosk/page_channel.py).
 const pageMessageHandlers = new Map();
 
 // The page's own interface: `kioskPage.onMessage(kind, handler)` calls `handler(body)` for every
@@ -100,7 +101,7 @@ function restartWhenSessionEnds() {
 // scrollbar. Each row the finger moves becomes one mouse-wheel step under the finger, the way
 // a mouse wheel reaches the kiosk; a swipe then ends without a tap where it stopped.
 function scrollBySwiping(terminal) {
-  const rowHeight = Number(terminal.dataset.fontSize) * ROW_HEIGHT_PER_FONT_PX;
+  let rowHeight = 0;
   let startY = null;
   let wheeledY = null;
   let swiping = false;
@@ -111,6 +112,7 @@ function scrollBySwiping(terminal) {
       const single = event.touches.length === 1;
       startY = wheeledY = single ? event.touches[0].clientY : null;
       swiping = false;
+      rowHeight = Number(terminal.dataset.fontSize) * ROW_HEIGHT_PER_FONT_PX; // larger text: taller
     },
     options,
   );
@@ -157,12 +159,107 @@ function scrollBySwiping(terminal) {
   );
 }
 
+// "Larger text" on the welcome screen: the kiosk says so (kiosk/app.py) and the page scales
+// the terminal's font; fitting the terminal to the page again gives it fewer columns and rows,
+// which the page sends the kiosk as a resize, so every screen reflows to the larger cells.
+function followTextSize(xterm, session, element) {
+  const normalSize = Number(element.dataset.fontSize);
+  kioskPage.onMessage("text_size", (body) => {
+    const size = body.larger === true ? Math.round(normalSize * LARGER_TEXT_SCALE) : normalSize;
+    if (xterm.options.fontSize !== size) {
+      xterm.options.fontSize = size;
+      element.dataset.fontSize = String(size); // the swipe's row height follows
+      session.fit();
+    }
+  });
+}
+
+// The screen reader's view of the kiosk (kiosk/page_mirror.py): the words of the question the
+// patient is on, as headings, paragraphs, radio buttons, tick boxes, boxes and buttons in a
+// polite live region, so a screen reader announces each step and question as the patient
+// moves, in the patient's language. The terminal's own rows stay readable too (xterm.js's
+// screen-reader mode); its live region, which would read out every redraw of the grid over
+// the mirror, is silenced.
+function mirrorTheStep(xterm, region) {
+  xterm.options.screenReaderMode = true;
+  const terminalLiveRegion = xterm.element.querySelector(".live-region");
+  if (terminalLiveRegion) {
+    terminalLiveRegion.setAttribute("aria-live", "off");
+  }
+  kioskPage.onMessage("step_words", (body) => {
+    if (!Array.isArray(body.parts)) {
+      return;
+    }
+    region.lang = typeof body.language === "string" ? body.language : "";
+    region.replaceChildren(...mirroredParts(body.parts));
+  });
+}
+
+function mirroredParts(parts) {
+  const elements = [];
+  let question = "";
+  let choices = null; // the radio group of the question just read
+  for (const part of parts) {
+    if (part === null || typeof part !== "object") {
+      continue;
+    }
+    const element = mirroredPart(part);
+    if (part.kind === "option") {
+      if (choices === null) {
+        choices = document.createElement("div");
+        choices.setAttribute("role", "radiogroup");
+        choices.setAttribute("aria-label", question);
+        elements.push(choices);
+      }
+      choices.append(element);
+      continue;
+    }
+    choices = null;
+    question = part.kind === "question" ? element.textContent : "";
+    elements.push(element);
+  }
+  return elements;
+}
+
+function mirroredPart(part) {
+  const text = (value) => (typeof value === "string" ? value : "");
+  const tags = { title: "h1", question: "p", text: "p", message: "p" };
+  const roles = { option: "radio", tick_box: "checkbox", field: "textbox", button: "button" };
+  const element = document.createElement(tags[part.kind] || "div");
+  const role = roles[part.kind];
+  if (role) {
+    element.setAttribute("role", role);
+  }
+  if (part.kind === "field") {
+    element.setAttribute("aria-label", text(part.words));
+    element.setAttribute("aria-readonly", "true");
+    if (text(part.hint)) {
+      element.setAttribute("aria-placeholder", text(part.hint));
+    }
+    const value = document.createElement("span");
+    value.setAttribute("aria-live", "off"); // each key typed is not announced again
+    value.textContent = text(part.value);
+    element.append(value);
+  } else {
+    element.textContent = text(part.words);
+  }
+  if (part.kind === "option" || part.kind === "tick_box") {
+    element.setAttribute("aria-checked", String(part.chosen === true));
+  }
+  if (part.focused === true) {
+    element.setAttribute("aria-current", "true");
+  }
+  return element;
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   const terminal = document.getElementById("terminal");
   terminal.dataset.sessionWebsocketUrl = sessionWebsocketUrl();
   restartWhenSessionEnds();
   scrollBySwiping(terminal);
-  whenTerminalIsMade(terminal, (xterm) => {
+  whenTerminalIsMade(terminal, (xterm, session) => {
     hearPageMessages(xterm, terminal);
+    followTextSize(xterm, session, terminal);
+    mirrorTheStep(xterm, document.getElementById("step-mirror"));
   });
 });

@@ -1,0 +1,59 @@
+"""Larger text in the browser really scales (kiosk-page.js, kiosk/app.py): on a 1024x768 tablet,
+"Larger text" on the welcome screen makes the terminal's font 1.4 times larger, the kiosk
+reflows to the fewer columns and rows, and the welcome screen and "About you" are drawn whole
+at that size (everything the screen reader's mirror names is on screen, Back and Next too).
+Screenshots land in test-artifacts/larger-text-*.png for a person to look at."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from conftest import ServedKiosk
+from kiosk_tab import KioskTab
+from playwright.sync_api import Browser, ViewportSize
+from step_mirror import mirror, named, wait_for_mirror_of
+
+pytestmark = pytest.mark.slow
+
+SMALL_TABLET: ViewportSize = {"width": 1024, "height": 768}
+#: The page's font grows 1.4 times: the columns shrink by about as much.
+LARGER_TEXT_SCALE = 1.4
+
+
+@pytest.fixture
+def small_tablet(chromium: Browser) -> Iterator[KioskTab]:
+    context = chromium.new_context(viewport=SMALL_TABLET, has_touch=True)
+    yield KioskTab(context.new_page())
+    context.close()
+
+
+def larger_text_on(tab: KioskTab, url: str) -> None:
+    """Open the kiosk, tap "Larger text" and wait until the kiosk has reflowed to the larger
+    cells and drawn the welcome screen whole again."""
+    tab.open(url)
+    wait_for_mirror_of(tab, "Infusion Clinic")
+    normal = (tab.screen.cols, tab.screen.rows)
+    tab.tap("Larger text", until=tab.shows("[X] Larger text"))
+    tab.wait_until(
+        lambda: tab.screen.cols <= normal[0] / LARGER_TEXT_SCALE + 1,
+        f"the terminal reflowing to larger cells (it had {normal[0]} columns)",
+    )
+    assert tab.screen.rows <= normal[1] / LARGER_TEXT_SCALE + 1
+    wait_for_mirror_of(tab, "Infusion Clinic")
+    tab.wait_until(lambda: "[checked]" in mirror(tab), "Larger text ticked")
+
+
+def test_larger_text_scales_the_font_and_the_kiosk_reflows_whole_on_a_1024x768_tablet(
+    served_demo_kiosk: ServedKiosk, small_tablet: KioskTab
+) -> None:
+    tab = small_tablet
+    larger_text_on(tab, served_demo_kiosk.url)
+    tab.screenshot("larger-text-welcome")
+    tab.tap_button("Check in", until=tab.shows("About you"))
+
+    about_you = wait_for_mirror_of(tab, "About you")
+    assert named(about_you, "textbox") == ["Full legal name"]
+    assert tab.screen.find_button("Back") is not None
+    assert tab.screen.find_button("Next") is not None
+    tab.screenshot("larger-text-about-you")
