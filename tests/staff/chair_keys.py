@@ -8,10 +8,12 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.screen import Screen
+from textual.widgets import Button, Static
 
 from kiosk.desk.facade import Kiosk
 from tests.chair_seating import NURSE, NURSE_PIN
+from tests.waiting import button_ready, wait_until
 
 #: How many Tab presses may separate two fields before the test gives up.
 MOST_TABS = 80
@@ -50,8 +52,10 @@ async def choose(pilot: Pilot[None], selector: str, downs: int) -> None:
 
 
 async def press_button(pilot: Pilot[None], selector: str) -> None:
-    """Tab to a button and press Enter on it."""
+    """Tab to a button and press Enter on it, once it no longer shows a last press (a Button
+    ignores Enter while it does, where a nurse's second press comes later)."""
     await tab_to(pilot, selector)
+    await button_ready(pilot, pilot.app.screen.query_one(selector, Button))
     await pilot.press("enter")
     await pilot.pause()
 
@@ -67,6 +71,12 @@ def clock_ago(kiosk: Kiosk, minutes: float, now: datetime | None = None) -> str:
     """The clinic's clock `minutes` ago, as a nurse types it ("14:05")."""
     moment = (now or datetime.now(UTC)) - timedelta(minutes=minutes)
     return moment.astimezone(ZoneInfo(kiosk.config.time_zone)).strftime("%H:%M")
+
+
+async def on_screen(pilot: Pilot[None], kind: type[Screen[object]]) -> None:
+    """Wait until the nurse sees a screen of `kind` (a push or a dismiss lands a moment later
+    than the key that set it off, later still on a busy machine)."""
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, kind), f"the {kind.__name__}")
 
 
 def shown(pilot: Pilot[None], selector: str) -> str:

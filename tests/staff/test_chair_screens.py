@@ -33,6 +33,7 @@ from tests.examples import example_checkin, example_vitals
 from tests.staff.chair_keys import (
     choose,
     clock_ago,
+    on_screen,
     press_button,
     record_vitals,
     save_at,
@@ -43,6 +44,7 @@ from tests.staff.chair_keys import (
 )
 from tests.staff.conftest import CHEAP_SLOTS, StaffHostApp
 from tests.staff.test_chair_desk import entry, started
+from tests.waiting import wait_until
 
 
 def board_rows(pilot: Pilot[None]) -> list[list[str]]:
@@ -113,7 +115,7 @@ async def test_a_patient_on_hold_cannot_be_taken_to_a_chair(kiosk: Kiosk) -> Non
     async with app.run_test(size=(120, 40)) as pilot:
         await unlock(pilot)
         await pilot.press("enter")
-        assert isinstance(app.screen, NurseCheckInScreen)
+        await on_screen(pilot, NurseCheckInScreen)
         assert not app.screen.query("#nurse-checkin-chair")
         await pilot.press("escape", "f2")
         await pilot.pause()
@@ -161,8 +163,7 @@ async def test_a_rate_above_the_clinics_limit_is_a_stop_the_start_waits_for_an_o
         await type_into(pilot, "#chair-override-clinician", "Dr Ana Rivera")
         await type_into(pilot, "#chair-override-reason", "Refractory; tolerated 0.8 before")
         await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, ChairScreen)
+        await on_screen(pilot, ChairScreen)
         assert shown(pilot, "#chair-flags") == "No open flag."
         await pilot.press("s")
         await pilot.pause()
@@ -220,18 +221,20 @@ async def test_the_discharge_is_refused_until_the_escort_and_the_score_are_in(
         await unlock(pilot)
         await open_chair(pilot, "Dee")
         await pilot.press("d")
-        await pilot.pause()
-        assert isinstance(app.screen, ChairDischargeScreen)
+        await on_screen(pilot, ChairDischargeScreen)
         await choose(pilot, "#discharge-oriented", 1)
         await press_button(pilot, "#discharge-orientation")
         await press_button(pilot, "#discharge-instructions")
         await pilot.press("enter")
-        await pilot.pause()
+        await on_screen(pilot, ChairDischargeScreen)
         await type_into(pilot, "#discharge-pin", NURSE_PIN)
         await pilot.press("enter")
-        await pilot.pause()
+        await wait_until(
+            pilot,
+            lambda: "cannot be signed yet" in shown(pilot, "#discharge-problem"),
+            "the refusal to sign",
+        )
         assert isinstance(app.screen, ChairDischargeScreen)  # not signed
-        assert "cannot be signed yet" in shown(pilot, "#discharge-problem")
         missing = shown(pilot, "#discharge-missing")
         assert "No discharge score since the stop." in missing
         assert "No escort recorded." in missing
@@ -248,8 +251,7 @@ async def test_the_discharge_is_refused_until_the_escort_and_the_score_are_in(
         await press_button(pilot, "#discharge-score")
         await type_into(pilot, "#discharge-pin", NURSE_PIN)
         await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, ChairScreen)
+        await on_screen(pilot, ChairScreen)
         assert "Discharged at" in shown(pilot, "#chair-missing")
 
 
@@ -263,14 +265,13 @@ async def test_spanish_discharge_instructions_shown_and_acknowledged_in_spanish(
         await pilot.press("d")
         await pilot.pause()
         await press_button(pilot, "#discharge-instructions")
-        assert isinstance(app.screen, DischargeInstructionsScreen)
+        await on_screen(pilot, DischargeInstructionsScreen)
         assert "no conduzca" in shown(pilot, "#instructions-text")
         assert shown(pilot, "#instructions-title") == "Antes de irse a casa"
         button = app.screen.query_one("#instructions-acknowledge")
         assert "He leído y entendido" in str(button.render())
         await pilot.click("#instructions-acknowledge")  # the patient taps it on the tablet
-        await pilot.pause()
-        assert isinstance(app.screen, ChairDischargeScreen)
+        await on_screen(pilot, ChairDischargeScreen)
         assert "acknowledged the discharge instructions" not in shown(pilot, "#discharge-missing")
 
     acknowledged = [
@@ -298,8 +299,7 @@ async def test_a_reading_entered_in_error_is_withdrawn_and_its_stop_goes(kiosk: 
         await choose(pilot, "#chair-withdraw-entry", 1)  # the latest entry is listed first
         await type_into(pilot, "#chair-withdraw-reason", "Another patient's reading")
         await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, ChairScreen)
+        await on_screen(pilot, ChairScreen)
         assert shown(pilot, "#chair-flags") == "No open flag."
         assert "210/80 mmHg" in shown(pilot, "#chair-log")  # still in the log, struck through
         assert "corrected or withdrawn" in shown(pilot, "#chair-log")

@@ -22,6 +22,7 @@ from tests.chair_seating import NURSE, NURSE_PIN, cleared_patient
 from tests.staff.chair_keys import (
     choose,
     clock_ago,
+    on_screen,
     press_button,
     record_vitals,
     save_at,
@@ -47,7 +48,7 @@ async def test_a_whole_infusion_by_keys_from_the_cleared_check_in_to_the_signed_
     app = StaffHostApp(kiosk)
     async with app.run_test(size=(120, 40)) as pilot:
         await to_the_chair(pilot)  # from the cleared check-in at the top of today's list
-        assert isinstance(app.screen, ChairScreen)
+        await on_screen(pilot, ChairScreen)
 
         await pilot.press("e")  # the exam: every item normal as it opens
         await pilot.pause()
@@ -83,7 +84,7 @@ async def test_a_whole_infusion_by_keys_from_the_cleared_check_in_to_the_signed_
         await save_at(pilot, clock_ago(kiosk, 45))
         await record_vitals(pilot, clock_ago(kiosk, 30))
         await record_vitals(pilot, clock_ago(kiosk, 10))
-        assert isinstance(app.screen, ChairScreen)
+        await on_screen(pilot, ChairScreen)
         log = shown(pilot, "#chair-log")
         assert "Rate change: 0.6 mg/kg/h, Tolerating well" in log
         assert "ondansetron 4 mg IV at" in log
@@ -92,8 +93,7 @@ async def test_a_whole_infusion_by_keys_from_the_cleared_check_in_to_the_signed_
         assert re.search(r"In recovery for 4[5-9] min", shown(pilot, "#chair-status"))
 
         await pilot.press("d")
-        await pilot.pause()
-        assert isinstance(app.screen, ChairDischargeScreen)
+        await on_screen(pilot, ChairDischargeScreen)
         for item in ("activity", "respiration", "circulation", "consciousness"):
             await choose(pilot, f"#discharge-score-{item}", 1)
         await choose(pilot, "#discharge-score-oxygen_saturation", 1)
@@ -103,25 +103,22 @@ async def test_a_whole_infusion_by_keys_from_the_cleared_check_in_to_the_signed_
         await type_into(pilot, "#discharge-escort-name", "Sam Example")
         await press_button(pilot, "#discharge-escort")
         await press_button(pilot, "#discharge-instructions")
-        assert isinstance(app.screen, DischargeInstructionsScreen)
+        await on_screen(pilot, DischargeInstructionsScreen)
         assert "do not drive" in shown(pilot, "#instructions-text")
         await pilot.press("enter")  # the patient's acknowledgement, on the kiosk's screen
-        await pilot.pause()
-        assert isinstance(app.screen, ChairDischargeScreen)
+        await on_screen(pilot, ChairDischargeScreen)
         assert shown(pilot, "#discharge-missing").splitlines()[1:] == [
             "- The nurse's signature with the PIN."
         ]
         await type_into(pilot, "#discharge-pin", NURSE_PIN)
         await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, ChairScreen)
+        await on_screen(pilot, ChairScreen)
         assert "Discharged at" in shown(pilot, "#chair-missing")
 
         await pilot.press("escape", "escape", "escape")
         await pilot.pause()
         await pilot.press("f2")
-        await pilot.pause()
-        assert isinstance(app.screen, ChairBoardScreen)
+        await on_screen(pilot, ChairBoardScreen)
         assert app.screen.query_one(StaffQueueTable).row_count == 0  # discharged: off the board
 
     other_shift = ChairDesk(kiosk.unlock(NURSE, NURSE_PIN))
