@@ -24,6 +24,7 @@ $(FHIR_ENGINE_STAMP): $(FHIR_ENGINE)/package.json $(FHIR_ENGINE)/package-lock.js
 services: $(STAMP) $(FHIR_ENGINE_STAMP)
 	scripts/ensure-services
 	scripts/ensure-chromium
+	scripts/ensure-espeak
 
 lint: $(STAMP)
 	$(BIN)/ruff check kiosk sync tests bench
@@ -45,6 +46,7 @@ fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -m fuzz -p no:timeout -n auto
 
 demo: $(STAMP)
+	scripts/ensure-espeak || echo "warning: no espeak-ng: the demo kiosk will not offer read aloud" >&2
 	$(BIN)/python -m kiosk.cli.demo
 
 clean:

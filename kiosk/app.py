@@ -50,6 +50,8 @@ from kiosk.messages import (
     EditPressed,
     LanguageChosen,
     PatientActivity,
+    ReadAgainPressed,
+    ReadAloudToggled,
     ResumeDraftRequested,
     SealFailed,
     SelfHarmAnswered,
@@ -61,10 +63,13 @@ from kiosk.messages import (
 )
 from kiosk.page_channel import send_to_page
 from kiosk.page_mirror import MIRROR_SECONDS, PageMirror
+from kiosk.read_aloud import READ_AGAIN_KEY, ReadAloud
 from kiosk.screens.done import DoneScreen
 from kiosk.screens.still_there import StillThereScreen
 from kiosk.screens.welcome import WelcomeScreen
+from kiosk.speech.voices import languages_read_aloud
 from kiosk.themes import HIGH_CONTRAST_THEME, KIOSK_THEMES, STANDARD_THEME
+from kiosk.widgets.choice_list import ChoiceList
 from sync.client.retry_policy import SYNC_INTERVAL_SECONDS
 
 if TYPE_CHECKING:
@@ -144,7 +149,10 @@ class KioskApp(App[None], inherit_bindings=False):
     ENABLE_COMMAND_PALETTE = False
     ALLOW_SELECT = False
     TITLE = "Check-in"
-    BINDINGS = [Binding(STAFF_KEY, "staff", show=False, priority=True)]
+    BINDINGS = [
+        Binding(STAFF_KEY, "staff", show=False, priority=True),
+        Binding(READ_AGAIN_KEY, "read_again", show=False, priority=True),
+    ]
 
     CSS = """
     Screen { background: $kiosk-background; color: $kiosk-text; }
@@ -162,6 +170,8 @@ class KioskApp(App[None], inherit_bindings=False):
     TickBox { height: auto; }
     .-larger-text Static { text-style: bold; }
     .-larger-text PatientInput { height: 5; padding: 1 1; }
+    #read-again { display: none; }
+    .-read-aloud #read-again { display: block; }
     """
 
     def __init__(
@@ -209,8 +219,10 @@ class KioskApp(App[None], inherit_bindings=False):
             self.config.clinic_name, self.language, offered_languages(self.config)
         )
         self.done = DoneScreen(self.language)
+        self.read_aloud = ReadAloud(self)
         self._steps_language: str | None = None
         self._steps_worker: Worker[None] | None = None
+        self._voices_worker: Worker[None] | None = None
         self._opened_here = False
         self._stopping = False
         self.full_collections = FullCollectionHold()
@@ -234,6 +246,7 @@ class KioskApp(App[None], inherit_bindings=False):
     # ---- start ----------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, self._screen_changed)
         self.install_screen(self.welcome, "welcome")
         self.install_screen(self.done, "done")
         self.push_screen("welcome")
@@ -252,6 +265,14 @@ class KioskApp(App[None], inherit_bindings=False):
     def _first_build(self) -> None:
         if self._steps_worker is None:
             self.prepare_steps(self.language)
+        if self._voices_worker is None:
+            self._voices_worker = self._find_voices()
+
+    @work(thread=True, group="voices", exit_on_error=False)
+    def _find_voices(self) -> None:
+        """Ask espeak-ng which voices this host has (off the start-up path: a subprocess)."""
+        languages = languages_read_aloud()
+        self.call_from_thread(self.welcome.offer_read_aloud, languages)
 
     def _opened(self, kiosk: Kiosk) -> None:
         self.kiosk = kiosk
@@ -383,8 +404,11 @@ class KioskApp(App[None], inherit_bindings=False):
         self.full_collections.release()
 
     async def steps_built(self) -> None:
-        """Wait until the latest build of step screens has finished (or been given up)."""
+        """Wait until the latest build of step screens has finished (or been given up), and
+        the welcome screen knows the languages it can read aloud."""
         self._first_build()
+        if self._voices_worker is not None:
+            await self._voices_worker.wait()
         while True:
             worker = self._steps_worker
             if worker is None:
@@ -402,9 +426,32 @@ class KioskApp(App[None], inherit_bindings=False):
             # unlock); rebuilding them now would pull the current screen from under the patient.
             return
         self.language = message.language
-        self.welcome.show(self.language, self.larger_text, self.theme == HIGH_CONTRAST_THEME)
+        if not self.welcome.reads_aloud(self.language):
+            self._read_aloud(False)  # not offered in a language this host has no voice for
+        self.welcome.show(
+            self.language, self.larger_text, self.theme == HIGH_CONTRAST_THEME, self.read_aloud.on
+        )
         self.done.show(self.language, declined=False)
         self.prepare_steps(self.language)
+
+    def on_read_aloud_toggled(self, message: ReadAloudToggled) -> None:
+        self._read_aloud(message.read_aloud)
+        if message.read_aloud:
+            self.read_aloud.follow()
+
+    def _read_aloud(self, on: bool) -> None:
+        self.read_aloud.on = on
+        self.set_class(on, "-read-aloud")
+        if not on:
+            self.read_aloud.stop()
+
+    def on_read_again_pressed(self, _message: ReadAgainPressed) -> None:
+        self.action_read_again()
+
+    def action_read_again(self) -> None:
+        """Say the current question again (F2, or "Read again" on a step)."""
+        if self.screen_stack and not self._staff_on_top():
+            self.read_aloud.say_current()
 
     def on_display_toggled(self, message: DisplayToggled) -> None:
         self._show_larger_text(message.larger_text)
@@ -584,6 +631,7 @@ class KioskApp(App[None], inherit_bindings=False):
     async def on_event(self, event: events.Event) -> None:
         if is_activity(event):
             self.touch()
+            self.call_after_refresh(self._read_what_is_new)
         if (
             isinstance(event, events.MouseMove)
             and event.button == 0
@@ -598,6 +646,21 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def on_patient_activity(self, _message: PatientActivity) -> None:
         self.touch()
+        self.call_after_refresh(self._read_what_is_new)
+
+    def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
+        self.call_after_refresh(self._read_what_is_new)
+
+    def on_choice_list_cursor_moved(self, _message: ChoiceList.CursorMoved) -> None:
+        self.call_after_refresh(self._read_what_is_new)
+
+    def _screen_changed(self, _screen: object) -> None:
+        self.call_after_refresh(self._read_what_is_new)
+
+    def _read_what_is_new(self) -> None:
+        """With read aloud on: a new screen or question is said (never a staff screen)."""
+        if self.screen_stack and not self._staff_on_top():
+            self.read_aloud.follow()
 
     def check_patient_idle(self) -> None:
         """Warn after the idle time, wipe after the warning, leave Done after its time."""
@@ -629,6 +692,9 @@ class KioskApp(App[None], inherit_bindings=False):
         on, or (`keep_display`: the same patient went back) their language and display kept."""
         self.session = None
         self.done_since = None
+        if not keep_display:
+            self.read_aloud.end()  # nothing is said after the wipe
+            self.set_class(False, "-read-aloud")
         while len(self.screen_stack) > 2 and not self._staff_on_top():
             self.pop_screen()
         if self.screen is not self.welcome:
@@ -637,7 +703,12 @@ class KioskApp(App[None], inherit_bindings=False):
             self.language = DEFAULT_LANGUAGE
             self._show_larger_text(False)
             self.theme = STANDARD_THEME
-        self.welcome.show(self.language, self.larger_text, self.theme == HIGH_CONTRAST_THEME)
+        self.welcome.show(
+            self.language,
+            self.larger_text,
+            self.theme == HIGH_CONTRAST_THEME,
+            self.read_aloud.on,
+        )
         self.done.show(self.language, declined=False)
         self.prepare_steps(self.language)
 

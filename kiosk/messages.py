@@ -50,6 +50,17 @@ class DisplayToggled(Message):
 
 
 @dataclass(repr=False, eq=False)
+class ReadAloudToggled(Message):
+    """Read aloud was switched on or off on the welcome screen."""
+
+    read_aloud: bool
+
+
+class ReadAgainPressed(Message):
+    """The patient tapped "Read again" on a step: say the current question again."""
+
+
+@dataclass(repr=False, eq=False)
 class StepDone(Message, Generic[T]):
     """The patient pressed Next on a step whose answers all pass."""
 

@@ -22,6 +22,7 @@ from kiosk.desk.facade import Kiosk
 from kiosk.intake.config import default_config
 from kiosk.intake.drugs import drug_list
 from kiosk.locale import LANGUAGES, catalog
+from kiosk.speech.voices import installed_voices
 
 #: What a session imports only later (step screens after the welcome screen, staff screens at
 #: the staff key, the sync engine at the first sync): loaded once in the forker instead.
@@ -76,13 +77,15 @@ def run_withholding_errors(app: SessionApp) -> int:
 
 def preload() -> None:
     """Load, before any session is forked, what every session would otherwise load for itself:
-    the modules it imports late, the words of every language, the drug list, the defaults."""
+    the modules it imports late, the words of every language, the drug list, the defaults, the
+    read-aloud voices."""
     for module in LATER_IMPORTS:
         importlib.import_module(module)
     for language in LANGUAGES:
         catalog(language)
     drug_list()
     default_config()
+    installed_voices()  # one `espeak-ng --voices` for every tab
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -33,6 +33,7 @@ from kiosk.browser.forked_sessions import (
     SessionNotStarted,
     SessionProgram,
 )
+from kiosk.browser.read_aloud_route import ReadAloudRoute
 from kiosk.browser.tab_limit import DEFAULT_MAX_SESSIONS
 from kiosk.desk.facade import Kiosk
 from kiosk.page_channel import MAX_PAGE_MESSAGE_BYTES, PAGE_CHANNEL_OSC
@@ -125,6 +126,7 @@ class KioskWebServer:
         self.port = port
         self._runner: web.AppRunner | None = None
         self._open_sessions: set[web.WebSocketResponse] = set()
+        self.read_aloud = ReadAloudRoute()
         # textual-serve's sessions require one; the kiosk offers no downloads, so it stays idle.
         self._downloads = DownloadManager()
 
@@ -141,6 +143,7 @@ class KioskWebServer:
             [
                 web.get("/", self.handle_index),
                 web.get("/ws", self.handle_websocket),
+                web.post("/read-aloud", self.read_aloud.handle),
                 web.static("/static", TEXTUAL_SERVE_STATIC),
                 web.static("/kiosk-static", PAGE_DIR / "static"),
             ]

@@ -1,6 +1,8 @@
+# Over 400 lines: every IT job on one screen (sync, quarantine, staff, audit, export, languages).
 """The IT console: the kiosk's identity, enrolment, records by state, sync, quarantine, staff,
 the audit chain check, the sealed-queue export, and the languages patients are offered (each with
-its translation record, and a word on the law where a translation has no clinical review). IT
+whether it is read aloud, its translation record, and a word on the law where a translation has
+no clinical review). IT
 never sees a patient record here.
 
 Times are in the clinic's zone, one format; removing a person asks for a second press of Remove.
@@ -30,6 +32,7 @@ from kiosk.locale import LANGUAGE_NAMES, LANGUAGES
 from kiosk.locale.staff import counted, staff_text, staff_time
 from kiosk.messages import SyncNowRequested
 from kiosk.screens.staff_screen import StaffScreen
+from kiosk.speech.voices import installed_voices, voice_for
 from kiosk.store.rows import OutboxState
 from kiosk.store.timestamps import parse_utc_text
 from kiosk.widgets.staff_display import display_text, inert
@@ -184,6 +187,7 @@ class ITConsoleScreen(StaffScreen):
         lines: list[str] = []
         for status in statuses:
             lines.append(_language_line(status))
+            lines.append("  " + _read_aloud_line(status.language))
             record, outdated = status.record, status.outdated_review
             if record is None or status.state is LanguageState.MISSING_TEXT:
                 continue
@@ -377,6 +381,16 @@ class ITConsoleScreen(StaffScreen):
         self.query_one("#it-staff-pin", Input).value = ""
         self._result(target, True, message)
         self.refresh_all()
+
+
+def _read_aloud_line(language: str) -> str:
+    """Whether patients choosing `language` can have it read aloud on this host."""
+    voice = voice_for(language)
+    if voice is None:
+        return staff_text("it.language_no_voice")
+    if voice not in installed_voices():
+        return staff_text("it.language_voice_missing", voice=voice)
+    return staff_text("it.language_read_aloud", voice=voice)
 
 
 def _language_line(status: LanguageStatus) -> str:

@@ -34,7 +34,7 @@ from kiosk.intake.checkin_session import CheckInSession
 from kiosk.intake.config import ClinicConfig
 from kiosk.intake.validation import FieldProblem, Invalid, Valid
 from kiosk.locale import translate, translate_count
-from kiosk.messages import PatientActivity, StepBack, StepDone, is_activity
+from kiosk.messages import PatientActivity, ReadAgainPressed, StepBack, StepDone, is_activity
 from kiosk.offscreen import lay_out_offscreen
 from kiosk.screens.kept_styles import KeptStylesScreen
 from kiosk.widgets.choice_list import ChoiceList
@@ -157,6 +157,11 @@ class StepScreen(KeptStylesScreen):
         with Horizontal(id="step-nav"):
             yield Button(self.text("screens.nav.back"), id="back", classes="nav")
             yield Static("", id="why-not", markup=False)
+            # Shown while read aloud is on (the App's CSS); a tap never takes the focus from
+            # the question it says again.
+            read_again = Button(self.text("screens.nav.read_again"), id="read-again", classes="nav")
+            read_again.can_focus = False
+            yield read_again
             yield Button(self.text(self.next_key()), id="next", classes="nav primary")
 
     def title_text(self) -> str:
@@ -371,6 +376,11 @@ class StepScreen(KeptStylesScreen):
     def _next_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.try_next()
+
+    @on(Button.Pressed, "#read-again")
+    def _read_again_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(ReadAgainPressed())
 
     @on(Button.Pressed, "#back")
     def _back_pressed(self, event: Button.Pressed) -> None:

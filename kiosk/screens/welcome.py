@@ -1,4 +1,5 @@
-"""The welcome screen: the clinic's name, a big "Check in", language, larger text, contrast.
+"""The welcome screen: the clinic's name, a big "Check in", language, larger text, contrast,
+read aloud (offered only in a language this host has a voice for).
 
 Each language the clinic offers (kiosk/intake/languages.py) has a button named in its own script;
 up to three sit on a row, so six take two rows and still fit 80x24.
@@ -6,15 +7,21 @@ up to three sit on a row, so six take two rows and still fit 80x24.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from textual import events, on
 from textual.app import ComposeResult
-from textual.containers import Grid, Vertical
+from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Static
 
 from kiosk.locale import LANGUAGE_NAMES, translate
-from kiosk.messages import CheckInPressed, DisplayToggled, LanguageChosen, StaffLineTapped
+from kiosk.messages import (
+    CheckInPressed,
+    DisplayToggled,
+    LanguageChosen,
+    ReadAloudToggled,
+    StaffLineTapped,
+)
 from kiosk.screens.kept_styles import KeptStylesScreen
 from kiosk.widgets.tick_box import TickBox
 
@@ -33,19 +40,27 @@ class WelcomeScreen(KeptStylesScreen):
     WelcomeScreen #check-in { width: 100%; height: 5; text-style: bold; }
     WelcomeScreen #languages { height: auto; margin: 1 0; grid-rows: 3; }
     WelcomeScreen #languages Button { width: 100%; }
+    WelcomeScreen #display-choices { height: auto; }
+    WelcomeScreen #display-choices TickBox { width: 1fr; }
     WelcomeScreen #staff-hint {
         color: $kiosk-muted; content-align: center middle; width: 100%; height: 3;
     }
     """
 
     def __init__(
-        self, clinic_name: Mapping[str, str], language: str, languages: Sequence[str]
+        self,
+        clinic_name: Mapping[str, str],
+        language: str,
+        languages: Sequence[str],
+        read_aloud_in: Collection[str] = (),
     ) -> None:
         super().__init__(name="welcome")
         self.clinic_name = clinic_name
         self.language = language
         #: The languages offered, in order: a button each.
         self.languages = tuple(languages)
+        #: The languages this host can read aloud (the choice shows only in them).
+        self.read_aloud_in = frozenset(read_aloud_in)
 
     def compose(self) -> ComposeResult:
         self.styled_look = self.app_look()
@@ -55,8 +70,13 @@ class WelcomeScreen(KeptStylesScreen):
             yield Static(text("welcome.greeting"), id="welcome-text", markup=False)
             yield Button(text("welcome.check_in"), id="check-in", classes="primary")
             yield Grid(*self._language_buttons(), id="languages")
-            yield TickBox(text("welcome.larger_text"), box_id="larger-text")
-            yield TickBox(text("welcome.high_contrast"), box_id="high-contrast")
+            # One row: six languages, these three and the staff line still fit 80x24.
+            with Horizontal(id="display-choices"):
+                yield TickBox(text("welcome.larger_text"), box_id="larger-text")
+                yield TickBox(text("welcome.high_contrast"), box_id="high-contrast")
+                read_aloud = TickBox(text("welcome.read_aloud"), box_id="read-aloud")
+                read_aloud.display = self.reads_aloud(self.language)
+                yield read_aloud
             yield Static(text("welcome.staff_hint"), id="staff-hint", markup=False)
 
     def _text(self, key: str) -> str:
@@ -94,7 +114,19 @@ class WelcomeScreen(KeptStylesScreen):
             await grid.mount_all(self._language_buttons())
             self._lay_out_languages()
 
-    def show(self, language: str, larger_text: bool, high_contrast: bool) -> None:
+    def reads_aloud(self, language: str) -> bool:
+        """Whether read aloud is offered in `language` (this host has its voice)."""
+        return language in self.read_aloud_in
+
+    def offer_read_aloud(self, languages: Collection[str]) -> None:
+        """The languages this host can read aloud are known: offer it in them."""
+        self.read_aloud_in = frozenset(languages)
+        if self.is_mounted:
+            self.query_one("#read-aloud", TickBox).display = self.reads_aloud(self.language)
+
+    def show(
+        self, language: str, larger_text: bool, high_contrast: bool, read_aloud: bool = False
+    ) -> None:
         """Redraw in `language` with the toggles as given (after a wipe: the defaults)."""
         self.language = language
         self.query_one("#clinic-name", Static).update(self.clinic_name[language])
@@ -104,6 +136,9 @@ class WelcomeScreen(KeptStylesScreen):
         larger.relabel(self._text("welcome.larger_text"), larger_text)
         contrast = self.query_one("#high-contrast", TickBox)
         contrast.relabel(self._text("welcome.high_contrast"), high_contrast)
+        speech = self.query_one("#read-aloud", TickBox)
+        speech.relabel(self._text("welcome.read_aloud"), read_aloud)
+        speech.display = self.reads_aloud(language)
         self.query_one("#staff-hint", Static).update(self._text("welcome.staff_hint"))
         self._show_language()
 
@@ -129,7 +164,12 @@ class WelcomeScreen(KeptStylesScreen):
         event.stop()
         self.post_message(StaffLineTapped())
 
-    @on(TickBox.Toggled)
+    @on(TickBox.Toggled, "#read-aloud")
+    def _read_aloud(self, event: TickBox.Toggled) -> None:
+        event.stop()
+        self.post_message(ReadAloudToggled(event.box.ticked))
+
+    @on(TickBox.Toggled, "#larger-text, #high-contrast")
     def _display(self, event: TickBox.Toggled) -> None:
         event.stop()
         self.post_message(

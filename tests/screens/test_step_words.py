@@ -1,9 +1,8 @@
 """What a screen says (kiosk/screens/step_words.py) is what it draws, for every patient screen.
 
 Each screen is put up on a terminal tall enough that nothing scrolls, and the letters and digits
-of every row drawn (the keypad's keys aside) must be, in order, the letters and digits of the
-screen's parts: nothing drawn is left out, nothing hidden is said, and the reading order is the
-drawing order.
+drawn in each widget's cells (the keypad's keys aside) must be, in order, the letters and digits
+of the screen's parts: nothing drawn is left out and nothing hidden is said.
 """
 
 from __future__ import annotations
@@ -13,6 +12,8 @@ from pathlib import Path
 import pytest
 from textual import events
 from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widget import Widget
 
 from kiosk.app import KioskApp
 from kiosk.desk.facade import Kiosk
@@ -25,7 +26,6 @@ from tests.screens.conftest import (
     CLINIC_NOW,
     FakeClock,
     click,
-    screen_lines,
     tab_to,
     type_text,
 )
@@ -49,15 +49,27 @@ def as_drawn(part: StepPart) -> str:
     return part.words
 
 
+def drawn_widgets(node: Widget | Screen[object]) -> list[Widget]:
+    """The widgets that draw words, in the order they are drawn: every displayed, visible widget
+    with nothing inside it (containers draw no words), the keypad aside."""
+    found: list[Widget] = []
+    for child in node.displayed_children:
+        if not child.visible or isinstance(child, Keypad):
+            continue
+        found += drawn_widgets(child) if child.displayed_children else [child]
+    return found
+
+
 def drawn_letters(app: KioskApp) -> str:
-    """The letters and digits of the screen as drawn, row by row, the keypad blanked."""
-    rows = screen_lines(app)
-    for keypad in app.screen.query(Keypad):
-        region = keypad.region
+    """The letters and digits drawn on screen, widget by widget (so boxes side by side whose
+    words wrap are not read across), each widget's cells row by row."""
+    strips = app.screen._compositor.render_strips()  # what the terminal shows (cells)
+    drawn = []
+    for widget in drawn_widgets(app.screen):
+        region = widget.region
         for y in range(region.y, region.bottom):
-            row = rows[y]
-            rows[y] = row[: region.x] + " " * region.width + row[region.right :]
-    return letters("".join(rows))
+            drawn.append(strips[y].crop(region.x, region.right).text)
+    return letters("".join(drawn))
 
 
 async def put_up(tmp_path: Path, language: str, show: PutUp) -> tuple[StepWords, str]:
