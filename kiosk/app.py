@@ -168,6 +168,9 @@ class KioskApp(App[None], inherit_bindings=False):
     Button.-chosen:focus { background: $kiosk-focus; color: $kiosk-focus-text; }
     /* Why: a statement to tick wraps whole; the app's CSS outranks the widget's own height. */
     TickBox { height: auto; }
+    /* Welcome's toggles side by side: two rows of words each, so a wrapped label is never cut
+       (an auto height beside 1fr widths is guessed before the width is known). */
+    #display-choices TickBox { height: 4; }
     .-larger-text Static { text-style: bold; }
     .-larger-text PatientInput { height: 5; padding: 1 1; }
     #read-again { display: none; }
@@ -215,14 +218,18 @@ class KioskApp(App[None], inherit_bindings=False):
         # tap to another box, and every animation frame costs the kiosk host's shared cores.
         self.animation_level = "none"
         self.stylesheet.set_variables(self.get_css_variables())
+        # Read aloud is offered in the languages this host has a voice for: one `espeak-ng
+        # --voices` per process (~15 ms; a served kiosk asks once, before forking its tabs).
         self.welcome = WelcomeScreen(
-            self.config.clinic_name, self.language, offered_languages(self.config)
+            self.config.clinic_name,
+            self.language,
+            offered_languages(self.config),
+            read_aloud_in=languages_read_aloud(),
         )
         self.done = DoneScreen(self.language)
         self.read_aloud = ReadAloud(self)
         self._steps_language: str | None = None
         self._steps_worker: Worker[None] | None = None
-        self._voices_worker: Worker[None] | None = None
         self._opened_here = False
         self._stopping = False
         self.full_collections = FullCollectionHold()
@@ -265,14 +272,6 @@ class KioskApp(App[None], inherit_bindings=False):
     def _first_build(self) -> None:
         if self._steps_worker is None:
             self.prepare_steps(self.language)
-        if self._voices_worker is None:
-            self._voices_worker = self._find_voices()
-
-    @work(thread=True, group="voices", exit_on_error=False)
-    def _find_voices(self) -> None:
-        """Ask espeak-ng which voices this host has (off the start-up path: a subprocess)."""
-        languages = languages_read_aloud()
-        self.call_from_thread(self.welcome.offer_read_aloud, languages)
 
     def _opened(self, kiosk: Kiosk) -> None:
         self.kiosk = kiosk
@@ -404,11 +403,8 @@ class KioskApp(App[None], inherit_bindings=False):
         self.full_collections.release()
 
     async def steps_built(self) -> None:
-        """Wait until the latest build of step screens has finished (or been given up), and
-        the welcome screen knows the languages it can read aloud."""
+        """Wait until the latest build of step screens has finished (or been given up)."""
         self._first_build()
-        if self._voices_worker is not None:
-            await self._voices_worker.wait()
         while True:
             worker = self._steps_worker
             if worker is None:

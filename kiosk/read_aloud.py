@@ -127,6 +127,9 @@ class ReadAloud:
             self.player.play(wav)
 
     def _tell_page(self, kind: str, said: Sequence[Utterance]) -> bool:
-        """Served to a browser, the page says it (it fetches the audio from the kiosk host), so
-        the host plays nothing. False at a terminal."""
-        return self.app.is_web
+        """Served to a browser the page is to say it (read-aloud.js, POST /read-aloud), never
+        the host. Not yet told: the page channel lives in kiosk.browser, which the App may not
+        import (kiosk.browser starts the App); it moves to the Textual kiosk's own layer with the
+        screen-reader mirror, and this sends `kind` with the utterances then. False at a
+        terminal."""
+        return bool(self.app.is_web)

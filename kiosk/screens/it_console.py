@@ -187,7 +187,6 @@ class ITConsoleScreen(StaffScreen):
         lines: list[str] = []
         for status in statuses:
             lines.append(_language_line(status))
-            lines.append("  " + _read_aloud_line(status.language))
             record, outdated = status.record, status.outdated_review
             if record is None or status.state is LanguageState.MISSING_TEXT:
                 continue
@@ -207,6 +206,7 @@ class ITConsoleScreen(StaffScreen):
                 lines.append("  " + changed)
             digest = text_sha256(status.language, config)
             lines.append("  " + staff_text("it.language_sha256", sha256=digest))
+            lines.append("  " + _read_aloud_line(status.language))
         unreviewed = {LanguageState.DRAFT, LanguageState.UNREVIEWED}
         if any(status.state in unreviewed for status in statuses):
             lines += ["", staff_text("it.drafts_need_review")]

@@ -118,12 +118,6 @@ class WelcomeScreen(KeptStylesScreen):
         """Whether read aloud is offered in `language` (this host has its voice)."""
         return language in self.read_aloud_in
 
-    def offer_read_aloud(self, languages: Collection[str]) -> None:
-        """The languages this host can read aloud are known: offer it in them."""
-        self.read_aloud_in = frozenset(languages)
-        if self.is_mounted:
-            self.query_one("#read-aloud", TickBox).display = self.reads_aloud(self.language)
-
     def show(
         self, language: str, larger_text: bool, high_contrast: bool, read_aloud: bool = False
     ) -> None:

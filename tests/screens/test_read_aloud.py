@@ -178,7 +178,7 @@ async def test_f2_and_read_again_say_the_current_question_and_its_options(
         await said(app, pilot)
         current = step_words(app.screen).current()
         assert speaker.handed == [u.text for u in spoken("en", current)]
-        assert speaker.handed[1:] == ["Yes", "No", "Not sure"]
+        assert speaker.handed[-3:] == ["Yes", "No", "Not sure"]
 
         speaker.clear()
         await pilot.press("f2")

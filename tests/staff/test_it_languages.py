@@ -74,3 +74,11 @@ async def test_it_sees_who_reviewed_a_language_and_when_its_text_changed_since(
     vi = lines.index(next(line for line in lines if line.startswith("Tiếng Việt:")))
     assert lines[vi].startswith("Tiếng Việt: DRAFT OFFERED TO PATIENTS")
     assert lines[vi + 2] == "  reviewed by Lan Tran on 2027-01-15, but the text has changed since"
+
+
+async def test_it_sees_which_languages_are_read_aloud(kiosk: Kiosk) -> None:
+    lines = await languages_shown(kiosk)
+    tl = lines.index(next(line for line in lines if line.startswith("Tagalog:")))
+    es = lines.index(next(line for line in lines if line.startswith("Español:")))
+    assert "  read aloud with espeak-ng's es-419 voice" in lines[es:tl]
+    assert lines[tl + 3] == "  not read aloud: espeak-ng has no voice for this language"
