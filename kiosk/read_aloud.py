@@ -21,6 +21,7 @@ from typing import Any
 from textual.app import App
 from textual.screen import Screen
 
+from kiosk.page_channel import PageMessageRefused, send_to_page
 from kiosk.screens.step_words import PartKind, StepPart, step_words
 from kiosk.speech.espeak import SpeechFailed
 from kiosk.speech.playback import HostPlayer
@@ -127,9 +128,13 @@ class ReadAloud:
             self.player.play(wav)
 
     def _tell_page(self, kind: str, said: Sequence[Utterance]) -> bool:
-        """Served to a browser the page is to say it (read-aloud.js, POST /read-aloud), never
-        the host. Not yet told: the page channel lives in kiosk.browser, which the App may not
-        import (kiosk.browser starts the App); it moves to the Textual kiosk's own layer with the
-        screen-reader mirror, and this sends `kind` with the utterances then. False at a
+        """Served to a browser: hand the utterances to the page, which fetches their audio from
+        the kiosk host (POST /read-aloud) and plays it; the host plays nothing. False at a
         terminal."""
-        return bool(self.app.is_web)
+        utterances = [
+            {"language": u.language, "text": u.text, "patient_words": u.patient_words} for u in said
+        ]
+        try:
+            return send_to_page(self.app, kind, {"utterances": utterances})
+        except PageMessageRefused:  # over the channel's limit (a pasted book): its start only
+            return send_to_page(self.app, kind, {"utterances": utterances[:1]})
