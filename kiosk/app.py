@@ -444,10 +444,16 @@ class KioskApp(App[None], inherit_bindings=False):
     def on_read_again_pressed(self, _message: ReadAgainPressed) -> None:
         self.action_read_again()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Why: F2 is also the nurse's key to the chair board; on a staff screen read-again
+        # steps aside (a binding whose action is not allowed lets the key go on to the screen).
+        if action == "read_again":
+            return bool(self.screen_stack) and not self._staff_on_top()
+        return True
+
     def action_read_again(self) -> None:
         """Say the current question again (F2, or "Read again" on a step)."""
-        if self.screen_stack and not self._staff_on_top():
-            self.read_aloud.say_current()
+        self.read_aloud.say_current()
 
     def on_display_toggled(self, message: DisplayToggled) -> None:
         self._show_larger_text(message.larger_text)

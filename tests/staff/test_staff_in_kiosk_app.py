@@ -8,11 +8,13 @@ from textual.widgets import Button
 
 from kiosk.app import KioskApp
 from kiosk.desk.facade import Kiosk
+from kiosk.screens.chair_board import ChairBoardScreen
 from kiosk.screens.nurse_queue import NurseQueueScreen
 from kiosk.screens.staff_unlock import StaffUnlockScreen
 from kiosk.widgets.staff_queue_table import StaffQueueTable
 from tests.staff.conftest import NURSE, NURSE_PIN, seed_today
-from tests.waiting import button_ready
+from tests.staff.journeys import unlock
+from tests.waiting import button_ready, wait_until
 
 
 async def test_f12_unlock_queue_and_lock_inside_the_kiosk_app(kiosk: Kiosk) -> None:
@@ -59,3 +61,15 @@ async def test_a_nurse_at_a_tablet_reaches_the_unlock_by_tapping_the_staff_line(
         await pilot.click("#staff-unlock")
         await pilot.pause()
         assert isinstance(app.screen, NurseQueueScreen)
+
+
+async def test_f2_on_todays_list_opens_the_chair_board_in_the_kiosk_app(kiosk: Kiosk) -> None:
+    """F2 is the patient's "read it again" and the nurse's way to the chairs: inside the real
+    kiosk App, a staff screen gets it, not read-aloud."""
+    seed_today(kiosk)
+    app = KioskApp(kiosk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock(pilot, NURSE, NURSE_PIN)
+        await wait_until(pilot, lambda: isinstance(app.screen, NurseQueueScreen), "today's list")
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChairBoardScreen), "the chairs")
