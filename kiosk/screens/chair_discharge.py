@@ -37,9 +37,13 @@ from kiosk.locale import translate
 from kiosk.locale.staff import STAFF_LANGUAGE, chair_text, staff_text
 from kiosk.screens.chair_entry import T, chair_entry
 from kiosk.screens.discharge_instructions import DischargeInstructionsScreen
-from kiosk.screens.staff_screen import PinRefused, StaffScreen, unlock_with_pin
+from kiosk.screens.staff_screen import (
+    PinRefused,
+    StaffScreen,
+    pin_signature,
+    unlock_with_pin,
+)
 from kiosk.widgets.staff_display import inert
-from kiosk.widgets.staff_pin_pad import StaffPinPad
 from kiosk.widgets.staff_shift_bar import StaffShiftBar
 
 
@@ -129,9 +133,7 @@ class ChairDischargeScreen(StaffScreen):
             yield Static(chair_text("discharge.instructions"), classes="nurse-section-title")
             yield Button(chair_text("discharge.show_instructions"), id="discharge-instructions")
             yield Static(chair_text("discharge.sign_title"), classes="nurse-section-title")
-            yield Static(staff_text("signoff.pin", staff_id=self.shift.staff_id), markup=False)
-            yield Input(id="discharge-pin", password=True, max_length=64)
-            yield StaffPinPad(id="discharge-pad")
+            yield from pin_signature(self.shift.staff_id, "discharge")
         yield Static("", id="discharge-problem", markup=False)
         with Horizontal(id="discharge-actions"):
             yield Button(staff_text("common.back"), id="discharge-back")

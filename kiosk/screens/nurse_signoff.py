@@ -36,10 +36,14 @@ from kiosk.intake.rules import open_flags
 from kiosk.intake.validation import Invalid, validate_detail, validate_person_name
 from kiosk.locale import translate
 from kiosk.locale.staff import counted, staff_text
-from kiosk.screens.staff_screen import PinRefused, StaffScreen, unlock_with_pin
+from kiosk.screens.staff_screen import (
+    PinRefused,
+    StaffScreen,
+    pin_signature,
+    unlock_with_pin,
+)
 from kiosk.widgets.decision_choice import DecisionButton, DecisionChoice
 from kiosk.widgets.staff_display import VITAL_UNITS, flag_words, flags_text, inert
-from kiosk.widgets.staff_pin_pad import StaffPinPad
 from kiosk.widgets.staff_shift_bar import StaffShiftBar
 
 #: How long a hold or override reason may be (a few sentences).
@@ -175,9 +179,7 @@ class NurseSignOffScreen(StaffScreen):
                 placeholder=staff_text("signoff.hold_reason"),
                 max_length=REASON_MAX,
             )
-            yield Static(staff_text("signoff.pin", staff_id=self.shift.staff_id), markup=False)
-            yield Input(id="signoff-pin", password=True, max_length=64)
-            yield StaffPinPad(id="signoff-pad")
+            yield from pin_signature(self.shift.staff_id, "signoff")
         yield Static("", id="signoff-problem", markup=False)
         with Horizontal(id="signoff-actions"):
             yield Button(staff_text("common.back"), id="signoff-back")

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from textual import events, on
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Static
@@ -26,6 +27,7 @@ from kiosk.desk.unlock import LockedOut
 from kiosk.locale.staff import staff_text
 from kiosk.messages import ShiftLocked, is_activity
 from kiosk.vault import WrongPin
+from kiosk.widgets.staff_pin_pad import StaffPinPad
 
 
 class PinRefused(Exception):
@@ -119,6 +121,14 @@ def end_staff_shift(screen: Screen[Any], shift: StaffShift, reason: str) -> None
 def seconds_until(moment: datetime, now: datetime | None = None) -> int:
     """Whole seconds from now until `moment`, rounded up, at least 1 (for PIN pad waits)."""
     return max(1, math.ceil((moment - (now or datetime.now(UTC))).total_seconds()))
+
+
+def pin_signature(staff_id: str, prefix: str) -> ComposeResult:
+    """What a nurse signs with: the words naming whose PIN, its box `#<prefix>-pin` and the
+    screen's pad `#<prefix>-pad` (the sign-off and the discharge)."""
+    yield Static(staff_text("signoff.pin", staff_id=staff_id), markup=False)
+    yield Input(id=f"{prefix}-pin", password=True, max_length=64)
+    yield StaffPinPad(id=f"{prefix}-pad")
 
 
 def unlock_with_pin(
