@@ -1,7 +1,7 @@
 """A screen reader on the tablet hears the kiosk (kiosk/page_mirror.py, kiosk-page.js), read
 through Chromium's accessibility tree: the aria snapshot of the page's live region names the
 screen's title and what the patient is on, each drawn whole on the screen, and follows the
-patient from box to box."""
+patient from box to box, Tab and Shift+Tab keeping the page's focus in the terminal."""
 
 from __future__ import annotations
 
@@ -36,3 +36,8 @@ def test_a_screen_reader_hears_the_welcome_and_follows_the_patient_from_box_to_b
         lambda: named(mirror(tab), "textbox") == ["Full legal name"],
         "the mirror following the patient back",
     )
+    # The page's focus stayed in the terminal: what the patient types next reaches the box
+    # (in screen-reader mode the browser's own Shift+Tab took the focus out of the page's
+    # terminal, and the keys after it went nowhere).
+    tab.page.keyboard.type("Ana")
+    tab.wait_for(tab.box_shows("Full legal name", "Ana"))

@@ -186,6 +186,16 @@ function mirrorTheStep(xterm, region) {
   if (terminalLiveRegion) {
     terminalLiveRegion.setAttribute("aria-live", "off");
   }
+  // Why: in screen-reader mode xterm.js sends a key to the kiosk but leaves the key's event
+  // to the browser too, and the browser's Shift+Tab then moves the page's focus out of the
+  // terminal: the kiosk saw the focus go and let go of the box, and nothing the patient typed
+  // reached it. Tab and Shift+Tab move between the kiosk's questions only.
+  xterm.attachCustomKeyEventHandler((event) => {
+    if (event.key === "Tab") {
+      event.preventDefault();
+    }
+    return true; // xterm.js still sends the key to the kiosk
+  });
   kioskPage.onMessage("step_words", (body) => {
     if (!Array.isArray(body.parts)) {
       return;
