@@ -23,6 +23,7 @@ import pytest
 
 from kiosk.desk.facade import Kiosk
 from kiosk.intake.records import Draft
+from kiosk.locale import translate
 from kiosk.vault import Argon2Cost
 from sync.client.pins import ENROLMENT_SETTING
 from sync.wire import PATH_HEALTH
@@ -32,6 +33,8 @@ CHEAP_SLOTS = Argon2Cost(memory_kib=64, iterations=1, lanes=1)
 LEGAL_NAME = "Dana Example"
 #: Longest wait for the kiosk to draw, seal, or stop; each is over in a second or two.
 WAIT_S = 60
+#: What a step shows while Next cannot be pressed yet ("To go on: ...").
+GO_ON = translate("screens.nav.why_disabled_untouched", "en").split("{", 1)[0].strip()
 COLUMNS, ROWS = 100, 40
 
 
@@ -195,6 +198,9 @@ def check_in_part_way(demo: DemoAtTerminal) -> None:
     for answer in (LEGAL_NAME, "Dana", "07/02/1984", "555-010-2030", "Sam Example"):
         demo.answer(answer)
     demo.answer("555-010-4050", then_enter=False)
+    # Why wait: Next is enabled in a frame after the one showing the last answer typed (the
+    # step checks its answers when it hears of the change), and a tap on it before does nothing.
+    demo.wait_until("the step never let the patient go on", lambda: demo.screen.find(GO_ON) is None)
     demo.tap("Next")
     demo.poll("the first step's draft was never sealed", lambda: demo.drafts() == 1)
     demo.wait_to_see("Medications and allergies")

@@ -362,8 +362,13 @@ class StepScreen(KeptStylesScreen):
         Why: Textual focuses a tapped widget without scrolling, so a box tapped by the label
         showing at a step's bottom edge would be typed into out of sight, under the keypad. A
         widget wholly out of sight (the consent's signature box, focused first) is left there,
-        so the patient starts reading at the top. Keys already scroll what they focus.
+        so the patient starts reading at the top. Keys already scroll what they focus. A list
+        of questions is left where it is: the question tapped is in view already (the list
+        shows it whole, ChoiceList._reveal), and scrolling the whole list up after the tap
+        moved the question below under the patient's finger as it came down on it.
         """
+        if isinstance(focused, ChoiceList):
+            return
         shown = self.query_one("#step-body").content_region
         if focused.region.overlaps(shown) and not shown.contains_region(focused.region):
             # Judged on the screen as tapped, scrolled after the refresh: the box just left

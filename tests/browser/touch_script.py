@@ -145,21 +145,21 @@ def tap_in_number(tab: KioskTab, label: str, number: object) -> None:
 
 
 def no_suggestions_shown(tab: KioskTab, name: str) -> Effect:
-    """The effect "the step offers no drug names for `name`": the Dose box right under the
-    name box. Why wait: the names offered while the name was typed go when it is whole, in a
-    frame after the one showing it, and move the boxes below up (a tap located before would
-    land on the box below)."""
+    """The effect "the step offers no drug names for `name`": the Dose box's label right
+    under the name box's bottom border, the box's three rows below its label. Why wait: the
+    names offered while the name was typed go when it is whole, in a frame after the one
+    showing it, and move the boxes below up (a tap located before would land on the box
+    below). Why count rows: an offered name is a button whose bottom border is drawn like the
+    name box's, so "a bottom border above Dose" would be seen with a name still offered."""
     offered = suggest(name, SUGGESTIONS, "en")
     assert [n for n in offered if n.casefold() != name.casefold()] == [], f"{name} offers names"
-    dose = re.compile(r"▊▔ Dose")
+    name_box, dose = re.compile(r"▊▔ Medication name"), re.compile(r"▊▔ Dose")
 
     def seen() -> bool:
         lines = tab.screen.lines()
-        for row, line in enumerate(lines[1:], start=1):
-            found = dose.search(line)
-            if found is not None:
-                return lines[row - 1][found.start() :].startswith("▊▁")
-        return False
+        name_rows = [row for row, line in enumerate(lines) if name_box.search(line)]
+        dose_rows = [row for row, line in enumerate(lines) if dose.search(line)]
+        return len(name_rows) == 1 and dose_rows == [name_rows[0] + 3]
 
     return Effect(f"no drug names offered for {name!r}", seen)
 
@@ -237,7 +237,11 @@ def answer_todays_checklist(tab: KioskTab, answers: TouchAnswers) -> None:
     tap_in_number(tab, "Last clear liquid", HOURS_SINCE_LIQUID)
     tab.wait_for(times_read(tab, 2))
     tab.tap_choice(question_start(TODAY_CHECKLIST.question("has_driver")), answer_words(Answer.YES))
-    tap_in_box(tab, words(TODAY_CHECKLIST.question("driver_name").text_key), DRIVER_NAME)
+    # Why wait: the driver's boxes show in a frame after the one marking "Yes"; a box looked
+    # for before is not there, and the swipe down to find it lands after they show.
+    driver_name = words(TODAY_CHECKLIST.question("driver_name").text_key)
+    tab.wait_for(tab.shows(f"▊▔ {driver_name}"))
+    tap_in_box(tab, driver_name, DRIVER_NAME)
     tap_in_number(tab, words(TODAY_CHECKLIST.question("driver_phone").text_key), DRIVER_PHONE)
     for question_id, answer in TODAY_ANSWERS.items():
         tab.tap_choice(question_start(TODAY_CHECKLIST.question(question_id)), answer_words(answer))
