@@ -58,8 +58,12 @@ class StepBody(VerticalScroll, can_focus=False):
     ]
 
     def questions(self) -> list[Widget]:
-        """What the patient can answer or press in the body, in the order Tab visits it."""
-        return [w for w in self.screen.focus_chain if self in w.ancestors]
+        """What the patient can answer or press in the body, top to bottom. Why the body's own
+        order and not Textual's focus chain: the chain sorts by place on screen, and a box shown
+        a moment ago (the driver's name after "Yes") has no place until the next layout, so it
+        would sort first."""
+        focusable = set(self.screen.focus_chain)
+        return [widget for widget in self.walk_children(Widget) if widget in focusable]
 
     def action_question(self, step: int) -> None:
         questions = self.questions()
@@ -328,6 +332,14 @@ class StepScreen(KeptStylesScreen):
     @on(TickBox.Toggled)
     def _answered(self) -> None:
         self.refresh_state()
+
+    @on(ChoiceList.AnsweredLast)
+    def _answered_last(self, event: ChoiceList.AnsweredLast) -> None:
+        """A number on a list's last question moves on, as Enter does. Handled after the answer's
+        own Changed (messages keep their order), so a box the answer shows (the driver's name
+        after "Yes") is where the focus goes next."""
+        if self.focused is event.choice_list:
+            self.go_on_from(event.choice_list)
 
     @property
     def focus_chain(self) -> list[Widget]:

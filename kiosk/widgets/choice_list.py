@@ -5,7 +5,8 @@ of 17 questions is one widget instead of 17 radio sets (Textual 8.2.8 needs ~300
 12 RadioSets; this mounts in a few). Each option is a box three rows high, big enough to tap.
 
 Keys: Up/Down move between questions (and, past the first or the last, on to the step's other
-questions), Left/Right between options, Space chooses, 1-9 choose that option and move on.
+questions), Left/Right between options, Space chooses, 1-9 choose that option and move on (from
+the last question, on to the step's next question, as Enter does).
 Enter never chooses: a patient presses Enter to go on, so it moves to the next question without
 answering this one (past the last, the step moves the focus on). A follow-up question (e.g. "is
 it severe?") shows only while its parent question is answered with one of `reveal_on`; hiding it
@@ -132,6 +133,10 @@ class ChoiceList(ScrollView, can_focus=True):
 
     class CursorMoved(QuestionMessage):
         """The question under the cursor changed."""
+
+    class AnsweredLast(QuestionMessage):
+        """The last question was answered by its number: the step moves the focus on, as Enter
+        past the last question does (after the answer's own changes, such as boxes it shows)."""
 
     def __init__(
         self,
@@ -303,7 +308,11 @@ class ChoiceList(ScrollView, can_focus=True):
     def action_choose_number(self, number: int) -> None:
         if number <= len(self.options):
             self._choose(self.cursor_row, number - 1)
-            self._set_cursor(min(self.cursor_row + 1, len(self.visible_choices()) - 1))
+            visible = self.visible_choices()
+            if self.cursor_row + 1 < len(visible):
+                self._set_cursor(self.cursor_row + 1)
+            else:
+                self.post_message(self.AnsweredLast(self, visible[self.cursor_row].id))
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)

@@ -327,3 +327,32 @@ async def test_enter_on_a_consent_box_does_not_tick_it(app: KioskApp) -> None:
         await pilot.press("space")
         await pilot.pause()
         assert first.ticked
+
+
+async def test_a_number_on_a_lists_last_question_answers_it_and_moves_on(app: KioskApp) -> None:
+    """As the demo's keyboard patient met it: "1" on "Will a driver take you home?" chose Yes but
+    left the focus on the question, so the driver's name typed next went nowhere; "2" on "Are you
+    feeling unwell?" then "1" for the pregnancy question below changed the unwell answer to Yes."""
+    async with app.run_test(size=(100, 32)) as pilot:
+        await on_step(app, pilot, "checklist")
+        await type_text(pilot, "7:30")
+        await pilot.press("enter")
+        await type_text(pilot, "2.5")
+        await pilot.press("enter")
+        await pilot.press("1")  # a driver: Yes, and on to the driver's name
+        await type_text(pilot, "Sam Rivera")
+        await pilot.pause()
+        assert app.screen.query_one("#driver_name", Input).value == "Sam Rivera"
+        await pilot.press("enter")
+        await type_text(pilot, "555 010 7788")
+        await pilot.press("enter")
+        await pilot.press("1", "2", "2")  # medicines taken, no alcohol, not unwell
+        await pilot.pause()
+        assert focused_id(app) == "pregnancy-question"
+        await pilot.press("4")  # does not apply to me
+        await pilot.pause()
+        today = app.screen.query_one("#today-questions", ChoiceList)
+        pregnancy = app.screen.query_one("#pregnancy-question", ChoiceList)
+        assert list(today.answers.values()) == ["yes", "no", "no"]
+        assert list(pregnancy.answers.values()) == ["not_applicable"]
+        assert focused_id(app) == "next"
