@@ -203,9 +203,8 @@ def answer_migraine_history(tab: KioskTab, who: TabletPatient, config: ClinicCon
         ),
     )
     move_to_question(tab, "Enter", MIGRAINE_HISTORY.question("aura"))
-    tab.press_each(["2", "2"])  # aura: no; earlier ketamine: no
-    # On to MIDAS with Tab (the follow-up box stays hidden).
-    tab.next_field(MIDAS_BOXES[0], "Tab")
+    tab.press_each(["2", "2"])  # aura: no; earlier ketamine: no (and on to MIDAS, as Enter does)
+    tab.wait_for(tab.cursor_in_box(MIDAS_BOXES[0], ""))  # the follow-up box stays hidden
     type_in_boxes(tab, tuple(zip(MIDAS_BOXES, ("3", "4", "5", "2", "1", "30", "6"), strict=True)))
     go_on(tab, "How you have been feeling")
 
@@ -222,14 +221,13 @@ def answer_todays_checklist(tab: KioskTab, who: TabletPatient, config: ClinicCon
     move_to_question(tab, "Enter", TODAY_CHECKLIST.question("has_driver"))
     driver = (words(TODAY_CHECKLIST.question(q).text_key) for q in ("driver_name", "driver_phone"))
     driver_name, driver_phone = driver
-    tab.press_each(["1"])  # yes: the driver's boxes show (before Tab, or Tab would skip them)
-    tab.wait_for(tab.box_shows(driver_name, ""))
-    tab.next_field(driver_name, "Tab")
+    tab.press_each(["1"])  # yes: the driver's boxes show, and the cursor goes on into the first
+    tab.wait_for(tab.cursor_in_box(driver_name, ""))
     type_in_boxes(tab, ((driver_name, "Sam Example"), (driver_phone, "555-010-4050")))
     move_to_question(tab, "Enter", TODAY_CHECKLIST.question("took_regular_medications"))
     tab.press_each(["1", "2", "2"])
-    # On to pregnancy, asked on its own with "does not apply to me".
-    move_to_question(tab, "Tab", TODAY_CHECKLIST.question("may_be_pregnant"))
+    # On to pregnancy (asked on its own with "does not apply to me") after the last "2".
+    tab.wait_for(on_question(tab, TODAY_CHECKLIST.question("may_be_pregnant")))
     tab.press_each(["2"])
     go_on(tab, "I agree and sign")
 
