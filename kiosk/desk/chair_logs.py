@@ -46,13 +46,17 @@ class ChairLogs:
     def __init__(self, session: StaffSession) -> None:
         self._session = session
         self._seen: set[str] = set()
+        #: The store's mark after the last refresh: only records stored since are listed.
+        self._stored_mark = 0
         self._logs: dict[str, list[ChairEntry]] = {}
         self._patients: dict[str, ChairPatient] = {}
 
     def refresh(self, now: datetime) -> None:
         """Open the chair records stored since the last refresh (none: nothing is opened)."""
         try:
-            stored = self._session.kiosk.store.record_ids(CHAIR_KINDS, now - CHAIR_LOOK_BACK)
+            stored, self._stored_mark = self._session.kiosk.store.record_ids(
+                CHAIR_KINDS, now - CHAIR_LOOK_BACK, after=self._stored_mark
+            )
         except StoreError as error:
             raise KioskError(f"the chairs cannot be read: {error}") from None
         new = [record_id for record_id in stored if record_id not in self._seen]
@@ -114,5 +118,6 @@ class ChairLogs:
     def forget(self) -> None:
         """Drop every opened entry and patient (the shift ended)."""
         self._seen.clear()
+        self._stored_mark = 0
         self._logs.clear()
         self._patients.clear()

@@ -15,8 +15,9 @@ from datetime import datetime
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
+from rich.cells import cell_len
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, VerticalScroll
@@ -82,6 +83,11 @@ class ChairScreen(StaffScreen):
     ChairScreen #chair-actions Button { width: 100%; min-width: 8; }
     """
 
+    #: A button's border and padding around its label, and the gap between two buttons.
+    BUTTON_FRAME = 4
+    BUTTON_GAP = 1
+    BUTTON_ROWS = 3
+
     def __init__(self, shift: StaffShift, checkin_id: str) -> None:
         super().__init__(shift)
         self.checkin_id = checkin_id
@@ -110,6 +116,19 @@ class ChairScreen(StaffScreen):
         self.show_chair()
         self.set_interval(1.0, self.show_chair)
         self.query_one("#chair-body", VerticalScroll).focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """As many buttons to a row as fit with every label whole ("Side effect (f)" was cut to
+        "Side effect" at 120 columns): 7 to a row at 160 columns, 5 at 120, 4 at 100."""
+        grid = self.query_one("#chair-actions", Grid)
+        buttons = list(grid.query(Button))
+        widest = max(cell_len(str(button.label)) for button in buttons) + self.BUTTON_FRAME
+        room = event.size.width - grid.styles.padding.width + self.BUTTON_GAP
+        columns = max(1, min(len(buttons), room // (widest + self.BUTTON_GAP)))
+        rows = -(-len(buttons) // columns)
+        grid.styles.grid_size_columns = columns
+        grid.styles.grid_size_rows = rows
+        grid.styles.height = rows * self.BUTTON_ROWS
 
     def on_screen_resume(self) -> None:
         if self.shift.active:

@@ -160,17 +160,23 @@ class Records:
         """Records stored with a payload but no summary (written before schema version 2)."""
         return self._summary_rows("summary IS NULL AND envelope IS NOT NULL", None, since)
 
-    def record_ids(self, kinds: Collection[str], since: datetime) -> list[str]:
+    def record_ids(
+        self, kinds: Collection[str], since: datetime, after: int = 0
+    ) -> tuple[list[str], int]:
         """The ids of records of these kinds stored since `since` that still hold their payload,
-        oldest first: the chair board opens only those it has not opened yet."""
+        oldest first, and a mark: passed back as `after`, only records stored after these are
+        given (records are only ever appended, so their row numbers only grow). The chair board
+        asks every second, and a nurse's every entry asks first, so the day's thousand entries
+        are listed once, not on every ask."""
         wanted = sorted(kinds)
         marks = ", ".join("?" for _ in wanted)
         rows = self._connection.read(
-            f"SELECT record_id FROM records WHERE kind IN ({marks}) AND created_at >= ?"
-            " AND envelope IS NOT NULL ORDER BY created_at, record_id",
-            [*wanted, utc_text(since)],
+            f"SELECT rowid, record_id FROM records WHERE kind IN ({marks}) AND created_at >= ?"
+            " AND rowid > ? AND envelope IS NOT NULL ORDER BY created_at, record_id",
+            [*wanted, utc_text(since), after],
         )
-        return [str(record_id) for (record_id,) in rows]
+        mark = max((int(str(row_number)) for row_number, _ in rows), default=after)
+        return [str(record_id) for _, record_id in rows], mark
 
     def _summary_rows(
         self, condition: str, kind: str | None, since: datetime | None

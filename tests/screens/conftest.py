@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from textual.app import App
 from textual.pilot import Pilot
 from textual.strip import Strip
 from textual.widget import Widget
@@ -216,8 +217,8 @@ def assert_sealed_checkin(
     return row
 
 
-def screen_lines(app: KioskApp) -> list[str]:
-    """The text of every row the patient sees now, as drawn."""
+def screen_lines(app: App[None]) -> list[str]:
+    """The text of every row the patient (or the nurse) sees now, as drawn."""
     strips: list[Strip] = app.screen._compositor.render_strips()
     return ["".join(segment.text for segment in strip) for strip in strips]
 

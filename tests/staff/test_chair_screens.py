@@ -7,7 +7,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
+from textual.widgets import Button
 
 from kiosk.desk.chair_desk import ChairDesk
 from kiosk.desk.data_folder import CONFIG_NAME
@@ -42,6 +44,7 @@ from tests.staff.chair_keys import (
     type_into,
     unlock,
 )
+from tests.screens.conftest import screen_lines
 from tests.staff.conftest import CHEAP_SLOTS, StaffHostApp
 from tests.staff.test_chair_desk import entry, started
 from tests.waiting import wait_until
@@ -306,3 +309,17 @@ async def test_a_reading_entered_in_error_is_withdrawn_and_its_stop_goes(kiosk: 
 
     (withdrawal,) = [row for row in kiosk.store.records() if row.kind == "entered_in_error"]
     assert withdrawal.supersedes == wrong
+
+
+@pytest.mark.parametrize("size", [(100, 30), (120, 40), (160, 50)])
+async def test_every_action_on_the_chair_reads_whole(kiosk: Kiosk, size: tuple[int, int]) -> None:
+    """At 120 columns the buttons read "Side effect" and "Discharge", their keys cut off."""
+    seated = cleared_patient(kiosk, "Ann Chair")
+    started(kiosk, ChairDesk(kiosk.unlock(NURSE, NURSE_PIN)), seated, datetime.now(UTC))
+    app = StaffHostApp(kiosk)
+    async with app.run_test(size=size) as pilot:
+        await unlock(pilot)
+        await open_chair(pilot, "Ann")
+        drawn = "\n".join(screen_lines(app))
+        for button in app.screen.query("#chair-actions Button").results(Button):
+            assert str(button.label) in drawn, f"{button.label!r} is cut at {size}"

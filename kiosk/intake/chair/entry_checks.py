@@ -13,6 +13,7 @@ outside the clinic's range; the discharge waits for every other criterion.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -49,7 +50,7 @@ from kiosk.intake.chair.records import (
     StopReason,
 )
 from kiosk.intake.chair.scores import score_problem
-from kiosk.intake.chair.state import CHAIR_MEASURES, RATE_FLAG, chair_state
+from kiosk.intake.chair.state import CHAIR_MEASURES, RATE_FLAG, ChairState, chair_state
 from kiosk.intake.clinic_clock import CLOCK_GRACE
 from kiosk.intake.config import ClinicConfig
 from kiosk.intake.measures import measure
@@ -86,11 +87,13 @@ def check_entry(
     record = entry.record
     if isinstance(record, StopOverride):
         return _problem("record", "chair.problem.override_elsewhere")
+    # Why kept: the chair as it stands is folded once, for the place and the fit checks both.
+    before = functools.cache(lambda: chair_state(record.checkin_id, log, config, now))
     checks: list[Callable[[], FieldProblem | None]] = [
         lambda: _times(record.happened_at, record.entered_at),
-        lambda: _place(entry, log, config, now),
+        lambda: _place(entry, log, before),
         lambda: _content(entry, config),
-        lambda: _fit(entry, log, config, now),
+        lambda: _fit(entry, log, config, now, before()),
     ]
     for check in checks:
         problem = check()
@@ -113,7 +116,7 @@ def _times(happened: datetime, entered: datetime) -> FieldProblem | None:
 
 
 def _place(
-    entry: ChairEntry, log: Sequence[ChairEntry], config: ClinicConfig, now: datetime
+    entry: ChairEntry, log: Sequence[ChairEntry], before: Callable[[], ChairState]
 ) -> FieldProblem | None:
     """The entry belongs to this chair, corrects an entry in force of its kind, and comes
     before the discharge (a correction or a withdrawal may still follow it)."""
@@ -125,7 +128,7 @@ def _place(
     if isinstance(entry.record, EnteredInError) and entry.supersedes is None:
         return _problem("supersedes", "chair.problem.withdraw_what")
     if entry.supersedes is None:
-        if chair_state(checkin_id, log, config, now).discharged_at is not None:
+        if before().discharged_at is not None:
             return _problem("record", "chair.problem.discharged")
         return None
     in_force = {other.record_id: other for other in entries_in_force(log)}
@@ -309,11 +312,14 @@ _CONTENT_CHECKS: dict[type[Any], Callable[[Any, ClinicConfig], FieldProblem | No
 
 
 def _fit(
-    entry: ChairEntry, log: Sequence[ChairEntry], config: ClinicConfig, now: datetime
+    entry: ChairEntry,
+    log: Sequence[ChairEntry],
+    config: ClinicConfig,
+    now: datetime,
+    before: ChairState,
 ) -> FieldProblem | None:
     """The log with the entry still tells a coherent infusion and discharge."""
     checkin_id = entry.record.checkin_id
-    before = chair_state(checkin_id, log, config, now)
     after = chair_state(checkin_id, [*log, entry], config, now)
     earlier = {left.record_id for left in before.course.left_out}
     for left in after.course.left_out:
