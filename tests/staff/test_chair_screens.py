@@ -32,6 +32,7 @@ from kiosk.widgets.staff_queue_table import StaffQueueTable
 from tests.chair_examples import vitals_fields
 from tests.chair_seating import NURSE, NURSE_PIN, SeatedPatient, cleared_patient
 from tests.examples import example_checkin, example_vitals
+from tests.screens.conftest import screen_lines
 from tests.staff.chair_keys import (
     choose,
     clock_ago,
@@ -44,7 +45,6 @@ from tests.staff.chair_keys import (
     type_into,
     unlock,
 )
-from tests.screens.conftest import screen_lines
 from tests.staff.conftest import CHEAP_SLOTS, StaffHostApp
 from tests.staff.test_chair_desk import entry, started
 from tests.waiting import wait_until
