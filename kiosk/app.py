@@ -231,6 +231,8 @@ class KioskApp(App[None], inherit_bindings=False):
         self._steps_language: str | None = None
         self._steps_worker: Worker[None] | None = None
         self._opened_here = False
+        #: F12 (or the staff line) before the kiosk had opened: the sign-in shows once it has.
+        self._staff_asked = False
         self._stopping = False
         self.full_collections = FullCollectionHold()
         self.page_mirror = PageMirror(self)
@@ -295,6 +297,9 @@ class KioskApp(App[None], inherit_bindings=False):
             # The welcome screen was drawn from clinic.toml alone; from here on the kiosk runs on
             # what it opened with: the clinic server's published configuration when it verified.
             await self._use_config(kiosk.config)
+            if self._staff_asked:
+                self._staff_asked = False
+                self.action_staff()
 
     async def _use_config(self, config: ClinicConfig) -> None:
         self.config = config
@@ -734,7 +739,10 @@ class KioskApp(App[None], inherit_bindings=False):
         # Why imported here: the staff screens are not needed to draw the welcome screen.
         from kiosk.screens.staff_unlock import StaffUnlockScreen
 
-        if self.kiosk is not None and not self._staff_on_top():
+        if self.kiosk is None:  # opening just after the welcome screen was drawn
+            self._staff_asked = True
+            self._first_build()
+        elif not self._staff_on_top():
             self.push_screen(StaffUnlockScreen(self.kiosk, self.wall_clock))
 
     def _staff_on_top(self) -> bool:

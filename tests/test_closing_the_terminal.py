@@ -77,13 +77,17 @@ class DemoAtTerminal:
     def type(self, keys: str) -> None:
         os.write(self.terminal, keys.encode())
 
+    def line_with_cursor(self) -> str:
+        """The row the kiosk parked the cursor on: the focused text box's."""
+        return self.screen.lines()[self.screen.cursor[0]]
+
     def answer(self, words: str, then_enter: bool = True) -> None:
         """Type into the box with the focus (where Textual parks the cursor), see the words
         there, and (Enter) wait for the focus to move on, as a person watching the screen does."""
         self.type(words)
         self.wait_until(
             f"{words!r} never showed in the box with the focus",
-            lambda: words in self.screen.lines()[self.screen.cursor[0]],
+            lambda: words in self.line_with_cursor(),
         )
         if then_enter:
             row, _ = self.screen.cursor
@@ -157,7 +161,8 @@ def start_demo(tmp_path: Path) -> Iterator[Callable[[Callable[[], None]], DemoAt
 
     def start(setup: Callable[[], None]) -> DemoAtTerminal:
         data = tmp_path / "demo-data" / "kiosk"
-        Kiosk.init(data, demo=True, keyslot_cost=CHEAP_SLOTS).close()  # the demo keeps it
+        if not data.exists():  # a second start (after a kill) finds the kiosk as it was left
+            Kiosk.init(data, demo=True, keyslot_cost=CHEAP_SLOTS).close()  # the demo keeps it
         terminal, kiosk_end = pty.openpty()
         os.set_blocking(terminal, True)
         process = subprocess.Popen(

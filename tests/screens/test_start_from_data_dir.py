@@ -10,6 +10,7 @@ from textual.widgets import Static
 from kiosk.app import CLINIC_CONFIG_FILE, KioskApp
 from kiosk.desk.data_folder import CONFIG_NAME
 from kiosk.desk.facade import Kiosk
+from kiosk.screens.staff_unlock import StaffUnlockScreen
 from tests.screens.conftest import CALM, CHEAP_SLOTS, FakeClock
 
 
@@ -32,3 +33,19 @@ async def test_a_kiosk_started_from_its_data_directory_opens_and_checks_in(
         await pilot.click("#check-in")
         await pilot.pause()
         assert app.screen.name == "identity"
+
+
+async def test_f12_pressed_as_the_welcome_screen_first_shows_opens_the_staff_sign_in(
+    tmp_path: Path,
+) -> None:
+    """The kiosk opens its keys and database just after the welcome screen is drawn; F12 in
+    that moment (a nurse at a kiosk just started) was dropped without a word."""
+    data = tmp_path / "kiosk"
+    Kiosk.init(data, demo=True, keyslot_cost=CHEAP_SLOTS).close()
+    app = KioskApp(data, timeouts=CALM, clock=FakeClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.kiosk is None  # not opened yet
+        await pilot.press("f12")
+        await app.steps_built()
+        await pilot.pause()
+        assert isinstance(app.screen, StaffUnlockScreen)
