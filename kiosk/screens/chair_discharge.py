@@ -5,14 +5,16 @@ orientation back to the patient's baseline, the escort (named, present, checked 
 driver named at check-in: a different person needs a second press to confirm), the
 instructions shown to the patient on this screen in their language and acknowledged there, then
 the nurse's signature with the PIN. Each part is its own sealed entry, so a part recorded stays
-recorded if the nurse is called away. "Sign discharge" is refused until every other criterion
-holds, and the list above it says which do not.
+recorded if the nurse is called away; the score, the orientation and the escort may be given the
+clock time they were done (empty: now), as every entry of the chair may. "Sign discharge" is
+refused until every other criterion holds, and the list above it says which do not.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual import on
@@ -35,7 +37,7 @@ from kiosk.intake.chair.records import (
 from kiosk.intake.chair.scores import SCORE_ITEMS, item_label_key, level_key
 from kiosk.locale import translate
 from kiosk.locale.staff import STAFF_LANGUAGE, chair_text, staff_text
-from kiosk.screens.chair_entry import T, chair_entry
+from kiosk.screens.chair_entry import EntryProblem, T, chair_entry, typed_clock
 from kiosk.screens.discharge_instructions import DischargeInstructionsScreen
 from kiosk.screens.staff_screen import (
     PinRefused,
@@ -70,6 +72,7 @@ class ChairDischargeScreen(StaffScreen):
         self.kind = shift.kiosk.config.chair.discharge_score
         #: The escort name the nurse was asked to confirm (a second press confirms it).
         self._confirming: str | None = None
+        self.zone = ZoneInfo(shift.kiosk.config.time_zone)
 
     def compose(self) -> ComposeResult:
         desk = self.shift.chairs
@@ -95,6 +98,7 @@ class ChairDischargeScreen(StaffScreen):
                     id=f"discharge-score-{item_id}",
                     prompt=chair_text("vitals.choose"),
                 )
+            yield from self._time_box("score")
             yield Button(chair_text("discharge.record_score"), id="discharge-score")
             yield Static(chair_text("discharge.orientation"), classes="nurse-section-title")
             yield Select[bool](
@@ -110,6 +114,7 @@ class ChairDischargeScreen(StaffScreen):
                 placeholder=chair_text("discharge.orientation_detail"),
                 max_length=500,
             )
+            yield from self._time_box("orientation")
             yield Button(chair_text("discharge.record_orientation"), id="discharge-orientation")
             yield Static(chair_text("discharge.escort"), classes="nurse-section-title")
             driver = Text(chair_text("discharge.driver") + " ")
@@ -129,6 +134,7 @@ class ChairDischargeScreen(StaffScreen):
                 value=True,
                 allow_blank=False,
             )
+            yield from self._time_box("escort")
             yield Button(chair_text("discharge.record_escort"), id="discharge-escort")
             yield Static(chair_text("discharge.instructions"), classes="nurse-section-title")
             yield Button(chair_text("discharge.show_instructions"), id="discharge-instructions")
@@ -138,6 +144,13 @@ class ChairDischargeScreen(StaffScreen):
         with Horizontal(id="discharge-actions"):
             yield Button(staff_text("common.back"), id="discharge-back")
             yield Button(chair_text("discharge.sign"), id="discharge-sign", variant="success")
+
+    @staticmethod
+    def _time_box(part: str) -> ComposeResult:
+        """When the part was done: empty for now, or a past clock time (the score taken at the
+        bedside and entered later), as every entry of the chair takes."""
+        yield Static(chair_text("entry.time"))
+        yield Input(id=f"discharge-{part}-time", placeholder=chair_text("entry.time_hint"))
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -170,10 +183,25 @@ class ChairDischargeScreen(StaffScreen):
         self.show_missing()
         return True
 
-    def _entry(self, record_type: type[T], **fields: Any) -> T:
-        """An entry of this chair by this nurse, happening now."""
+    def _entry(self, record_type: type[T], part: str | None = None, **fields: Any) -> T:
+        """An entry of this chair by this nurse, happening at the time typed in the part's time
+        box (now, if empty or the part has none); EntryProblem if that time cannot be read."""
         now = self.shift.chairs.clock()
-        return chair_entry(record_type, self.checkin_id, self.shift.staff_id, now, now, **fields)
+        happened = now
+        if part is not None:
+            typed = self.query_one(f"#discharge-{part}-time", Input).value
+            happened = typed_clock(typed, now, self.zone)
+        return chair_entry(
+            record_type, self.checkin_id, self.shift.staff_id, happened, now, **fields
+        )
+
+    def _part(self, record_type: type[T], part: str, **fields: Any) -> T | None:
+        """The part's entry, or None when its time cannot be read (said in words)."""
+        try:
+            return self._entry(record_type, part, **fields)
+        except EntryProblem as problem:
+            self.say(str(problem))
+            return None
 
     @on(Button.Pressed, "#discharge-score")
     def record_score(self) -> None:
@@ -186,10 +214,11 @@ class ChairDischargeScreen(StaffScreen):
                 return
             items.append(ScoreItem(item_id, points))
         threshold = self.shift.kiosk.config.chair.discharge_score_at_least
-        record = self._entry(
-            DischargeScore, instrument=self.kind, items=tuple(items), threshold=threshold
+        record = self._part(
+            DischargeScore, "score", instrument=self.kind, items=tuple(items), threshold=threshold
         )
-        self._write(record, "discharge.score_recorded")
+        if record is not None:
+            self._write(record, "discharge.score_recorded")
 
     @on(Button.Pressed, "#discharge-orientation")
     def record_orientation(self) -> None:
@@ -198,8 +227,9 @@ class ChairDischargeScreen(StaffScreen):
             self.say(chair_text("discharge.orientation_missing"))
             return
         detail = self.query_one("#discharge-orientation-detail", Input).value
-        record = self._entry(OrientationCheck, at_baseline=oriented, detail=detail)
-        self._write(record, "discharge.orientation_recorded")
+        record = self._part(OrientationCheck, "orientation", at_baseline=oriented, detail=detail)
+        if record is not None:
+            self._write(record, "discharge.orientation_recorded")
 
     @on(Button.Pressed, "#discharge-escort")
     @on(Input.Submitted, "#discharge-escort-name")
@@ -214,14 +244,15 @@ class ChairDischargeScreen(StaffScreen):
             self.say(chair_text(key, escort=name, driver=driver))
             return
         present = self.query_one("#discharge-escort-present", Select).value is True
-        record = self._entry(
+        record = self._part(
             EscortCheck,
+            "escort",
             escort_name=name,
             present=present,
             driver_named_at_checkin=driver,
             mismatch_confirmed=not matches,
         )
-        if self._write(record, "discharge.escort_recorded"):
+        if record is not None and self._write(record, "discharge.escort_recorded"):
             self._confirming = None
 
     @on(Button.Pressed, "#discharge-instructions")

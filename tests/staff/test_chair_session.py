@@ -12,7 +12,13 @@ from textual.pilot import Pilot
 from kiosk.desk.chair_desk import ChairDesk
 from kiosk.desk.facade import Kiosk
 from kiosk.intake.chair.log import InfusionStatus
-from kiosk.intake.chair.records import CHAIR_RECORD_KINDS, SideEffectAction
+from kiosk.intake.chair.records import (
+    CHAIR_RECORD_KINDS,
+    DischargeScore,
+    EscortCheck,
+    OrientationCheck,
+    SideEffectAction,
+)
 from kiosk.screens.chair import ChairScreen
 from kiosk.screens.chair_board import ChairBoardScreen
 from kiosk.screens.chair_discharge import ChairDischargeScreen
@@ -97,10 +103,14 @@ async def test_a_whole_infusion_by_keys_from_the_cleared_check_in_to_the_signed_
         for item in ("activity", "respiration", "circulation", "consciousness"):
             await choose(pilot, f"#discharge-score-{item}", 1)
         await choose(pilot, "#discharge-score-oxygen_saturation", 1)
+        # Each part taken at the bedside and entered a few minutes later, with its own time.
+        await type_into(pilot, "#discharge-score-time", clock_ago(kiosk, 8))
         await press_button(pilot, "#discharge-score")
         await choose(pilot, "#discharge-oriented", 1)
+        await type_into(pilot, "#discharge-orientation-time", clock_ago(kiosk, 7))
         await press_button(pilot, "#discharge-orientation")
         await type_into(pilot, "#discharge-escort-name", "Sam Example")
+        await type_into(pilot, "#discharge-escort-time", clock_ago(kiosk, 6))
         await press_button(pilot, "#discharge-escort")
         await press_button(pilot, "#discharge-instructions")
         await on_screen(pilot, DischargeInstructionsScreen)
@@ -134,3 +144,12 @@ async def test_a_whole_infusion_by_keys_from_the_cleared_check_in_to_the_signed_
     assert effect.effect_id == "nausea" and effect.action is SideEffectAction.DRUG_GIVEN
     kinds = [row.kind for row in kiosk.store.records() if row.kind in CHAIR_RECORD_KINDS.values()]
     assert len(kinds) == 18 and kinds.count("chair_vitals") == 6
+    parts = {
+        type(entry.record).__name__: entry.record
+        for entry in other_shift.log(seated.checkin_id)
+        if isinstance(entry.record, DischargeScore | OrientationCheck | EscortCheck)
+    }
+    for name, minutes in (("DischargeScore", 8), ("OrientationCheck", 7), ("EscortCheck", 6)):
+        record = parts[name]
+        late = (record.entered_at - record.happened_at).total_seconds() / 60
+        assert minutes - 1 < late < minutes + 2, f"{name}: entered {late:.1f} minutes after"
