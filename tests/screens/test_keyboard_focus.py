@@ -292,13 +292,18 @@ async def test_enter_on_the_as_needed_box_moves_on_and_leaves_a_daily_drug_daily
         assert app.screen.query_one("#as-needed", TickBox).ticked
 
 
+async def to_the_driver_question(app: KioskApp, pilot: Pilot[None]) -> None:
+    """Today's checklist: the two times typed, each with Enter, on to the driver question."""
+    await on_step(app, pilot, "checklist")
+    await type_text(pilot, "7:30")
+    await pilot.press("enter")
+    await type_text(pilot, "2.5")
+    await pilot.press("enter")
+
+
 async def test_enter_on_a_question_list_moves_on_without_answering(app: KioskApp) -> None:
     async with app.run_test(size=(100, 32)) as pilot:
-        await on_step(app, pilot, "checklist")
-        await type_text(pilot, "7:30")
-        await pilot.press("enter")
-        await type_text(pilot, "2.5")
-        await pilot.press("enter")
+        await to_the_driver_question(app, pilot)
         driver = app.screen.query_one("#driver-question", ChoiceList)
         assert app.focused is driver
         await pilot.press("enter")
@@ -334,11 +339,7 @@ async def test_a_number_on_a_lists_last_question_answers_it_and_moves_on(app: Ki
     left the focus on the question, so the driver's name typed next went nowhere; "2" on "Are you
     feeling unwell?" then "1" for the pregnancy question below changed the unwell answer to Yes."""
     async with app.run_test(size=(100, 32)) as pilot:
-        await on_step(app, pilot, "checklist")
-        await type_text(pilot, "7:30")
-        await pilot.press("enter")
-        await type_text(pilot, "2.5")
-        await pilot.press("enter")
+        await to_the_driver_question(app, pilot)
         await pilot.press("1")  # a driver: Yes, and on to the driver's name
         await type_text(pilot, "Sam Rivera")
         await pilot.pause()
