@@ -4,7 +4,9 @@ One row a chair: when the next vitals are due (counting down, then OVERDUE with 
 reverse, so it reads without colour), the patient, the time in, the pump's status and rate, the
 open flags in the nurse's words, the minutes in recovery. It redraws each second from the
 chair's desk, which opens only records stored since the last redraw, so keys never wait on it.
-Enter or a tap on a row opens that chair.
+Enter or a tap on a row opens that chair: one tap, since a row picked by a first tap could be
+another patient's by the second once the board has sorted itself again (another nurse's entry
+moves a chair up or down); the row picked with the arrows stays with its patient as rows move.
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ class ChairBoardScreen(StaffScreen):
         yield StaffQueueTable(
             [(chair_text(f"board.column.{key}"), width) for key, width in COLUMNS],
             id="chair-board",
+            opens_on_tap=True,
         )
         yield Button(f"{staff_text('common.back')} (Esc)", id="chair-board-back")
 
@@ -84,9 +87,14 @@ class ChairBoardScreen(StaffScreen):
         if not self.shift.active or not self.is_current:
             return
         desk = self.shift.chairs
+        table = self.query_one("#chair-board", StaffQueueTable)
+        picked = self._rows[table.cursor_row].state.checkin_id if self._rows else None
         self._now = desk.clock()
         self._rows = desk.board(self._now)
-        self.query_one("#chair-board", StaffQueueTable).show(self._rows, self._cells)
+        table.show(self._rows, self._cells)
+        seated = [row.state.checkin_id for row in self._rows]
+        if picked in seated and seated.index(picked) != table.cursor_row:
+            table.cursor_row = seated.index(picked)  # the pick stays with its patient
         count = len(self._rows)
         self.query_one("#chair-board-title", Static).update(
             chair_text("board.title", count=count) if count else chair_text("board.empty")
@@ -110,7 +118,8 @@ class ChairBoardScreen(StaffScreen):
 
     @on(StaffQueueTable.RowChosen, "#chair-board")
     def _open_row(self, event: StaffQueueTable.RowChosen) -> None:
-        self.app.push_screen(ChairScreen(self.shift, self._rows[event.index].state.checkin_id))
+        row: BoardRow = event.row
+        self.app.push_screen(ChairScreen(self.shift, row.state.checkin_id))
 
     @on(Button.Pressed, "#chair-board-back")
     def action_back(self) -> None:

@@ -5,7 +5,8 @@ bookkeeping when rows are added, which took most of a second for 1,000 check-ins
 stay the caller's objects, turned into cells only when a row scrolls into view, and the columns
 have fixed widths, so showing a whole day costs the same as showing one screenful. Keys and clicks
 behave as in a DataTable with a row cursor: arrows, Page Up/Down, Home/End, Enter opens; a click
-moves the cursor and a click on the cursor row opens it.
+moves the cursor and a click on the cursor row opens it (with `opens_on_tap`, any click opens
+its row: the chair board, whose few rows move as it sorts itself again).
 """
 
 from __future__ import annotations
@@ -70,19 +71,28 @@ class StaffQueueTable(ScrollView, can_focus=True):
     cursor_row: reactive[int] = reactive(0, always_update=True)
 
     class RowChosen(Message):
-        """The nurse opened the row at `index` (Enter, or a click on the cursor row)."""
+        """The nurse opened the row at `index` (Enter, or a click on the cursor row); `row` is
+        the caller's row shown there then (the rows may be shown anew before this is handled)."""
 
-        def __init__(self, table: StaffQueueTable, index: int) -> None:
+        def __init__(self, table: StaffQueueTable, index: int, row: Any = None) -> None:
             super().__init__()
             self.table = table
             self.index = index
+            self.row = row
 
         @property
         def control(self) -> StaffQueueTable:
             return self.table
 
-    def __init__(self, columns: Sequence[tuple[str, int]], *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        columns: Sequence[tuple[str, int]],
+        *,
+        id: str | None = None,
+        opens_on_tap: bool = False,
+    ) -> None:
         super().__init__(id=id)
+        self.opens_on_tap = opens_on_tap
         self._labels = tuple(Text(label) for label, _ in columns)
         self._widths = tuple(width for _, width in columns)
         self._rows: Sequence[Any] = ()
@@ -175,7 +185,10 @@ class StaffQueueTable(ScrollView, can_focus=True):
 
     def action_choose(self) -> None:
         if self._rows:
-            self.post_message(self.RowChosen(self, self.cursor_row))
+            self._choose(self.cursor_row)
+
+    def _choose(self, index: int) -> None:
+        self.post_message(self.RowChosen(self, index, self._rows[index]))
 
     async def _on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
@@ -185,6 +198,8 @@ class StaffQueueTable(ScrollView, can_focus=True):
         if index >= len(self._rows):
             return
         if index == self.cursor_row:
-            self.post_message(self.RowChosen(self, index))
+            self._choose(index)
         else:
             self.cursor_row = index
+            if self.opens_on_tap:
+                self._choose(index)
