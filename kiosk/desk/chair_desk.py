@@ -93,6 +93,11 @@ class ChairDesk:
         """One chair's entries as entered (read by `chair` or `board` first)."""
         return self._logs.log(checkin_id)
 
+    def latest_version(self, checkin_id: str, record_id: str) -> ChairEntry | None:
+        """What stands for an entry of a chair now: itself, its latest correction, or the
+        withdrawal that ended it (read by `chair` or `board` first)."""
+        return self._logs.latest_version(checkin_id, record_id)
+
     def patient(self, checkin_id: str, now: datetime) -> ChairPatient:
         """Who sits in the chair, their language, the driver they named, their signed vitals."""
         return self._logs.patient(checkin_id, now)

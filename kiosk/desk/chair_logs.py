@@ -85,6 +85,20 @@ class ChairLogs:
         """One chair's entries as entered (overrides included)."""
         return list(self._logs.get(checkin_id, ()))
 
+    def latest_version(self, checkin_id: str, record_id: str) -> ChairEntry | None:
+        """What stands for an entry now: the entry itself, its latest correction, or the
+        withdrawal that ended it (None if the chair has no such entry)."""
+        entries = self._logs.get(checkin_id, [])
+        successor = {entry.supersedes: entry for entry in entries if entry.supersedes}
+        latest = next((entry for entry in entries if entry.record_id == record_id), None)
+        seen = {record_id}
+        while latest is not None and (later := successor.get(latest.record_id)) is not None:
+            if later.record_id in seen:  # Why: a damaged log must not loop the screen.
+                break
+            seen.add(later.record_id)
+            latest = later
+        return latest
+
     def patient(self, checkin_id: str, now: datetime) -> ChairPatient:
         """The check-in behind a chair, opened once (audited as every opening is)."""
         known = self._patients.get(checkin_id)

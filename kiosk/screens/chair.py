@@ -3,9 +3,9 @@ down (then OVERDUE), the open flags, what the discharge still needs, and the who
 
 Every action is a key and a button (a tap in the browser): exam (e), order (o), start (s), rate
 (r), pause (p), resume (u), stop (x), vitals (v), side effect (f), clinician's override (c),
-discharge (d), an entry withdrawn as entered in error (w), Back (Escape). Each opens its entry
-screen; the entry is checked and sealed there. The screen redraws each second from the chair's
-desk, which opens only records it has not seen.
+discharge (d), an entry corrected (t: its own form, filled), an entry withdrawn as entered in
+error (w), Back (Escape). Each opens its entry screen; the entry is checked and sealed there.
+The screen redraws each second from the chair's desk, which opens only records it has not seen.
 """
 
 from __future__ import annotations
@@ -27,9 +27,11 @@ from textual.widgets import Button, Static
 from kiosk.desk.staff_shift import StaffShift
 from kiosk.intake.chair.log import entries_in_force, happened_at, in_utc
 from kiosk.intake.chair.rates import rate_text
+from kiosk.intake.chair.records import EnteredInError
 from kiosk.intake.chair.state import ChairState
 from kiosk.locale import translate
 from kiosk.locale.staff import STAFF_LANGUAGE, chair_text, staff_text
+from kiosk.screens.chair_correct import ChairCorrectScreen
 from kiosk.screens.chair_discharge import ChairDischargeScreen
 from kiosk.screens.chair_exam import ChairExamScreen
 from kiosk.screens.chair_order import ChairOrderScreen
@@ -61,6 +63,7 @@ ACTIONS: tuple[tuple[str, str], ...] = (
     ("side_effect", "f"),
     ("override", "c"),
     ("discharge", "d"),
+    ("correct", "t"),
     ("withdraw", "w"),
 )
 
@@ -188,6 +191,8 @@ class ChairScreen(StaffScreen):
         # Why not in_time_order: entries of one moment keep the order they were entered in.
         for entry in sorted(entries, key=lambda e: happened_at(in_utc(e).record)):
             text.append_text(entry_text(entry, entry.record_id not in in_force, self.zone))
+            if entry.supersedes and not isinstance(entry.record, EnteredInError):
+                text.append(f"  ({chair_text('log.correction')})")
             text.append("\n")
         return text or Text(chair_text("chair.empty_log"))
 
@@ -202,6 +207,7 @@ class ChairScreen(StaffScreen):
             "side_effect": lambda: ChairSideEffectScreen(shift, checkin_id),
             "override": lambda: ChairOverrideScreen(shift, checkin_id),
             "discharge": lambda: ChairDischargeScreen(shift, checkin_id),
+            "correct": lambda: ChairCorrectScreen(shift, checkin_id),
             "withdraw": lambda: ChairWithdrawScreen(shift, checkin_id),
         }
         if name in opens:

@@ -8,10 +8,15 @@ the nurse's signature with the PIN. Each part is its own sealed entry, so a part
 recorded if the nurse is called away; the score, the orientation and the escort may be given the
 clock time they were done (empty: now), as every entry of the chair may. "Sign discharge" is
 refused until every other criterion holds, and the list above it says which do not.
+
+Opened to correct a score, an orientation or an escort already recorded (`correcting`), the
+screen is filled with that entry and its time, and the part recorded names it (`supersedes`);
+the screen then closes, as every entry's form does once saved.
 """
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -21,13 +26,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.css.query import NoMatches
 from textual.widgets import Button, Input, Select, Static
+from textual.widgets.select import InvalidSelectValueError
 
 from kiosk.desk.errors import KioskError
 from kiosk.desk.staff_shift import StaffShift
 from kiosk.intake.chair.discharge import escort_matches_driver
+from kiosk.intake.chair.log import ChairEntry
 from kiosk.intake.chair.records import (
     ChairLogRecord,
+    ChairRecord,
     DischargeScore,
     DischargeSigned,
     EscortCheck,
@@ -37,7 +46,13 @@ from kiosk.intake.chair.records import (
 from kiosk.intake.chair.scores import SCORE_ITEMS, item_label_key, level_key
 from kiosk.locale import translate
 from kiosk.locale.staff import STAFF_LANGUAGE, chair_text, staff_text
-from kiosk.screens.chair_entry import EntryProblem, T, chair_entry, typed_clock
+from kiosk.screens.chair_entry import (
+    EntryProblem,
+    FilledTimes,
+    T,
+    chair_entry,
+    correcting_line,
+)
 from kiosk.screens.discharge_instructions import DischargeInstructionsScreen
 from kiosk.screens.staff_screen import (
     PinRefused,
@@ -66,13 +81,18 @@ class ChairDischargeScreen(StaffScreen):
     ChairDischargeScreen #discharge-actions Button { margin: 0 1; }
     """
 
-    def __init__(self, shift: StaffShift, checkin_id: str) -> None:
+    def __init__(
+        self, shift: StaffShift, checkin_id: str, correcting: ChairEntry | None = None
+    ) -> None:
         super().__init__(shift)
         self.checkin_id = checkin_id
         self.kind = shift.kiosk.config.chair.discharge_score
         #: The escort name the nurse was asked to confirm (a second press confirms it).
         self._confirming: str | None = None
         self.zone = ZoneInfo(shift.kiosk.config.time_zone)
+        #: The score, orientation or escort this screen corrects, or None.
+        self.correcting = correcting
+        self.times = FilledTimes(self.zone)
 
     def compose(self) -> ComposeResult:
         desk = self.shift.chairs
@@ -84,6 +104,8 @@ class ChairDischargeScreen(StaffScreen):
                 classes="nurse-section-title",
                 markup=False,
             )
+            if self.correcting is not None:
+                yield correcting_line(self.correcting, self.zone)
             yield Static("", id="discharge-missing")
             yield Static(
                 chair_text(f"discharge.score_{self.kind.value}"), classes="nurse-section-title"
@@ -155,7 +177,31 @@ class ChairDischargeScreen(StaffScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.show_missing()
-        self.query_one(f"#discharge-score-{next(iter(SCORE_ITEMS[self.kind]))}").focus()
+        first = f"#discharge-score-{next(iter(SCORE_ITEMS[self.kind]))}"
+        if self.correcting is not None:
+            first = self._fill(self.correcting.record)
+        self.query_one(first).focus()
+
+    def _fill(self, record: ChairRecord) -> str:
+        """Fill the part corrected with what its entry holds; the part's first field."""
+        if isinstance(record, DischargeScore):
+            for item in record.items:
+                with suppress(NoMatches, InvalidSelectValueError):  # another instrument now
+                    self.query_one(f"#discharge-score-{item.item_id}", Select).value = item.points
+            part, first = "score", f"#discharge-score-{next(iter(SCORE_ITEMS[self.kind]))}"
+        elif isinstance(record, OrientationCheck):
+            self.query_one("#discharge-oriented", Select).value = record.at_baseline
+            self.query_one("#discharge-orientation-detail", Input).value = record.detail
+            part, first = "orientation", "#discharge-oriented"
+        else:
+            assert isinstance(record, EscortCheck)
+            self.query_one("#discharge-escort-name", Input).value = record.escort_name
+            self.query_one("#discharge-escort-present", Select).value = record.present
+            # Why: the nurse confirmed this name when the entry was made.
+            self._confirming = record.escort_name if record.mismatch_confirmed else None
+            part, first = "escort", "#discharge-escort-name"
+        self.times.fill(self.query_one(f"#discharge-{part}-time", Input), record.happened_at)
+        return first
 
     def on_screen_resume(self) -> None:
         if self.shift.active:
@@ -173,14 +219,24 @@ class ChairDischargeScreen(StaffScreen):
         self.query_one("#discharge-problem", Static).update(words)
 
     def _write(self, record: ChairLogRecord, done: str) -> bool:
+        correcting = self.correcting
+        if correcting is not None and type(correcting.record) is not type(record):
+            correcting = None  # another part, recorded anew
         try:
-            self.shift.chairs.write(record, record.entered_at)
+            self.shift.chairs.write(
+                record,
+                record.entered_at,
+                supersedes=None if correcting is None else correcting.record_id,
+            )
         except KioskError as refused:
             self.say(str(refused))
             return False
         self.say("")
         self.app.notify(chair_text(done))
-        self.show_missing()
+        if correcting is not None:
+            self.dismiss()
+        else:
+            self.show_missing()
         return True
 
     def _entry(self, record_type: type[T], part: str | None = None, **fields: Any) -> T:
@@ -189,8 +245,7 @@ class ChairDischargeScreen(StaffScreen):
         now = self.shift.chairs.clock()
         happened = now
         if part is not None:
-            typed = self.query_one(f"#discharge-{part}-time", Input).value
-            happened = typed_clock(typed, now, self.zone)
+            happened = self.times.moment(self.query_one(f"#discharge-{part}-time", Input), now)
         return chair_entry(
             record_type, self.checkin_id, self.shift.staff_id, happened, now, **fields
         )

@@ -6,31 +6,41 @@ hours, both times kept), the line that says what is wrong, Back and Save. Enter 
 to the next one; Enter in the time box saves. Save builds the record, and the chair's desk
 checks it against the log before sealing: a refusal is shown in the nurse's words and nothing
 is lost from the form. Once sealed, the chair screen below shows the entry.
+
+A correction opens the same screen with the entry it corrects (`correcting`): the form filled
+with what that entry holds and its time, and the new entry sealed naming it (`supersedes`), so
+the old one stays on record. A time box left as it was filled keeps the entry's exact moment.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from contextlib import suppress
 from datetime import datetime
 from typing import Any, ClassVar, TypeVar
 from zoneinfo import ZoneInfo
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input, Select, Static
+from textual.widgets.select import InvalidSelectValueError
 
 from kiosk.desk.chair_desk import ChairDesk
 from kiosk.desk.errors import KioskError
 from kiosk.desk.staff_shift import StaffShift
 from kiosk.intake.chair.entry_checks import LONGEST_LOOK_BACK
+from kiosk.intake.chair.log import ChairEntry
 from kiosk.intake.chair.records import ChairLogRecord
 from kiosk.intake.clinic_clock import moment_at_clock
+from kiosk.intake.records import StopOverride
 from kiosk.locale.staff import chair_text, staff_text
 from kiosk.screens.staff_screen import StaffScreen
+from kiosk.widgets.chair_display import entry_text
 from kiosk.widgets.staff_shift_bar import StaffShiftBar
 
 _CLOCK = re.compile(r"\s*(\d{1,2})[:.h]?(\d{2})\s*")
@@ -74,6 +84,11 @@ def typed_number(box: Input, label: str, *, whole: bool = False) -> float:
     return value
 
 
+def as_typed(number: float) -> str:
+    """A number as a nurse would type it back into its box ("0.6", "36", not "36.0")."""
+    return str(number).removesuffix(".0")
+
+
 def typed_clock(raw: str, now: datetime, zone: ZoneInfo) -> datetime:
     """The moment a clock time typed as HH:MM names (the latest one up to now), or now."""
     if not raw.strip():
@@ -86,6 +101,35 @@ def typed_clock(raw: str, now: datetime, zone: ZoneInfo) -> datetime:
         hours = int(LONGEST_LOOK_BACK.total_seconds() // 3600)
         raise EntryProblem(chair_text("entry.time_none", hours=hours))
     return moment
+
+
+def correcting_line(entry: ChairEntry, zone: ZoneInfo) -> Static:
+    """The line atop a form opened to correct an entry: which entry, as the log shows it."""
+    text = Text(chair_text("correct.correcting") + " ")
+    text.append_text(entry_text(entry, False, zone))
+    return Static(text, id="chair-correcting", classes="chair-field")
+
+
+class FilledTimes:
+    """The time boxes of a form filled from the entry it corrects: a box left as it was filled
+    gives back the entry's exact moment (HH:MM drops the seconds, and a side effect's action
+    must not then come before the effect); a box typed over gives the clock time typed."""
+
+    def __init__(self, zone: ZoneInfo) -> None:
+        self.zone = zone
+        self._filled: dict[str | None, tuple[str, datetime]] = {}
+
+    def fill(self, box: Input, moment: datetime) -> None:
+        """Fill a time box with a moment's clock time (HH:MM in the clinic's zone)."""
+        box.value = moment.astimezone(self.zone).strftime("%H:%M")
+        self._filled[box.id] = (box.value, moment)
+
+    def moment(self, box: Input, now: datetime) -> datetime:
+        """The moment a time box names (empty: now); EntryProblem if it cannot be read."""
+        filled = self._filled.get(box.id)
+        if filled is not None and box.value == filled[0]:
+            return filled[1]
+        return typed_clock(box.value, now, self.zone)
 
 
 class ChairEntryScreen(StaffScreen):
@@ -110,11 +154,16 @@ class ChairEntryScreen(StaffScreen):
     #: Whether the entry has a time of its own (an override is recorded when it is given).
     TIMED: ClassVar[bool] = True
 
-    def __init__(self, shift: StaffShift, checkin_id: str, supersedes: str | None = None):
+    def __init__(
+        self, shift: StaffShift, checkin_id: str, correcting: ChairEntry | None = None
+    ) -> None:
         super().__init__(shift)
         self.checkin_id = checkin_id
-        self.supersedes = supersedes
+        #: The entry this one corrects (its form opens filled with it), or None for a new one.
+        self.correcting = correcting
+        self.supersedes = None if correcting is None else correcting.record_id
         self.zone = ZoneInfo(shift.kiosk.config.time_zone)
+        self.times = FilledTimes(self.zone)
 
     @property
     def desk(self) -> ChairDesk:
@@ -129,6 +178,8 @@ class ChairEntryScreen(StaffScreen):
                 classes="nurse-section-title",
                 markup=False,
             )
+            if self.correcting is not None:
+                yield correcting_line(self.correcting, self.zone)
             yield from self.fields()
             if self.TIMED:
                 yield Static(chair_text("entry.time"), classes="chair-field")
@@ -140,6 +191,12 @@ class ChairEntryScreen(StaffScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
+        if self.correcting is not None:
+            record = self.correcting.record
+            assert not isinstance(record, StopOverride)  # an override is never corrected
+            self.fill(record)
+            if self.TIMED:
+                self.fill_time("#chair-entry-time", record.happened_at)
         first = next(iter(self.query("#chair-entry-box Input, #chair-entry-box Select")), None)
         if first is not None:
             first.focus()
@@ -150,6 +207,23 @@ class ChairEntryScreen(StaffScreen):
     def fields(self) -> Iterable[Widget]:
         """The entry's own fields."""
         return ()
+
+    def fill(self, record: ChairLogRecord) -> None:
+        """Fill the entry's own fields with what `record` (the entry corrected) holds."""
+
+    def fill_choice(self, selector: str, value: object) -> None:
+        """Choose a value in a choice list, if the list still offers it (the clinic's lists may
+        have changed since the entry was made: the nurse then chooses again)."""
+        with suppress(InvalidSelectValueError):
+            self.query_one(selector, Select).value = value
+
+    def fill_time(self, selector: str, moment: datetime) -> None:
+        """Fill a time box with a moment's clock time, kept exact while left as filled."""
+        self.times.fill(self.query_one(selector, Input), moment)
+
+    def typed_moment(self, selector: str, now: datetime) -> datetime:
+        """The moment a time box names (see `FilledTimes`)."""
+        return self.times.moment(self.query_one(selector, Input), now)
 
     def build(self, happened_at: datetime, entered_at: datetime) -> ChairLogRecord:
         """The record the form holds, or EntryProblem."""
@@ -181,11 +255,7 @@ class ChairEntryScreen(StaffScreen):
         """Check the form, write the entry, and go back to the chair with its record id."""
         now = self.desk.clock()
         try:
-            happened = (
-                typed_clock(self.query_one("#chair-entry-time", Input).value, now, self.zone)
-                if self.TIMED
-                else now
-            )
+            happened = self.typed_moment("#chair-entry-time", now) if self.TIMED else now
             record_id = self.seal(happened, now)
         except (EntryProblem, KioskError) as problem:
             self.say(str(problem))

@@ -9,7 +9,12 @@ from datetime import datetime
 from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
-from kiosk.intake.chair.records import ExamFinding, ExamItemResult, PhysicalExam
+from kiosk.intake.chair.records import (
+    ChairLogRecord,
+    ExamFinding,
+    ExamItemResult,
+    PhysicalExam,
+)
 from kiosk.locale import translate
 from kiosk.locale.staff import STAFF_LANGUAGE, chair_text
 from kiosk.screens.chair_entry import ChairEntryScreen
@@ -38,6 +43,13 @@ class ChairExamScreen(ChairEntryScreen):
                 placeholder=chair_text("exam.note"),
                 max_length=500,
             )
+
+    def fill(self, record: ChairLogRecord) -> None:
+        assert isinstance(record, PhysicalExam)
+        for item in record.items:
+            if self.query(f"#chair-exam-{item.item_id}"):  # an item the clinic still examines
+                self.fill_choice(f"#chair-exam-{item.item_id}", item.finding.value)
+                self.query_one(f"#chair-exam-note-{item.item_id}", Input).value = item.note
 
     def build(self, happened_at: datetime, entered_at: datetime) -> PhysicalExam:
         items = tuple(

@@ -16,12 +16,12 @@ from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
 from kiosk.intake.chair.rates import planned_rate
-from kiosk.intake.chair.records import DoseForm, InfusionOrder, PlannedDose
+from kiosk.intake.chair.records import ChairLogRecord, DoseForm, InfusionOrder, PlannedDose
 from kiosk.intake.chair.state import rate_flag
 from kiosk.intake.validation import Invalid, validate_person_name
 from kiosk.locale import translate
 from kiosk.locale.staff import STAFF_LANGUAGE, chair_text
-from kiosk.screens.chair_entry import ChairEntryScreen, EntryProblem, typed_number
+from kiosk.screens.chair_entry import ChairEntryScreen, EntryProblem, as_typed, typed_number
 from kiosk.widgets.chair_display import working_text
 
 
@@ -56,6 +56,18 @@ class ChairOrderScreen(ChairEntryScreen):
         yield Input(id="chair-order-minutes", max_length=4)
         yield Static(self._weight_line(), id="chair-order-weight", classes="chair-field")
         yield Static("", id="chair-order-working", classes="chair-field")
+
+    def fill(self, record: ChairLogRecord) -> None:
+        assert isinstance(record, InfusionOrder)
+        dose = record.dose
+        self.query_one("#chair-order-clinician", Input).value = record.clinician_name
+        self.fill_choice("#chair-order-drug", record.drug)
+        concentration = as_typed(record.concentration_mg_per_ml)
+        self.query_one("#chair-order-concentration", Input).value = concentration
+        self.fill_choice("#chair-order-form", dose.form.value)
+        self.query_one("#chair-order-amount", Input).value = as_typed(dose.amount)
+        minutes = "" if dose.over_minutes is None else str(dose.over_minutes)
+        self.query_one("#chair-order-minutes", Input).value = minutes
 
     def _weight(self) -> tuple[str, float] | None:
         """The vitals record the order's weight comes from, and the weight."""

@@ -19,6 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
 from kiosk.desk.staff_shift import StaffShift
+from kiosk.intake.chair.log import ChairEntry
 from kiosk.intake.chair.rates import rate_arithmetic
 from kiosk.intake.chair.records import (
     ChairLogRecord,
@@ -38,6 +39,7 @@ from kiosk.screens.chair_entry import (
     ChairEntryScreen,
     EntryProblem,
     T,
+    as_typed,
     chair_entry,
     typed_number,
 )
@@ -55,8 +57,14 @@ class PumpEvent(StrEnum):
 class ChairPumpScreen(ChairEntryScreen):
     """One event of the pump: its reason where it needs one, and its time."""
 
-    def __init__(self, shift: StaffShift, checkin_id: str, event: PumpEvent) -> None:
-        super().__init__(shift, checkin_id)
+    def __init__(
+        self,
+        shift: StaffShift,
+        checkin_id: str,
+        event: PumpEvent,
+        correcting: ChairEntry | None = None,
+    ) -> None:
+        super().__init__(shift, checkin_id, correcting)
         self.event = event
 
     def title_key(self) -> str:
@@ -88,6 +96,16 @@ class ChairPumpScreen(ChairEntryScreen):
             key = "pump.detail" if self.event is PumpEvent.STOP else "pump.reason"
             yield Static(chair_text(key), classes="chair-field")
             yield Input(id="chair-pump-reason", max_length=500)
+
+    def fill(self, record: ChairLogRecord) -> None:
+        if isinstance(record, RateChange):
+            self.query_one("#chair-pump-rate", Input).value = as_typed(record.rate.value)
+            self.fill_choice("#chair-pump-unit", record.rate.unit.value)
+        if isinstance(record, InfusionStop):
+            self.fill_choice("#chair-pump-stop-reason", record.reason.value)
+            self.query_one("#chair-pump-reason", Input).value = record.detail
+        elif isinstance(record, RateChange | InfusionPause):
+            self.query_one("#chair-pump-reason", Input).value = record.reason
 
     @on(Input.Changed, "#chair-pump-rate")
     @on(Select.Changed, "#chair-pump-unit")

@@ -11,10 +11,10 @@ from datetime import datetime
 from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
-from kiosk.intake.chair.records import SideEffect, SideEffectAction
+from kiosk.intake.chair.records import ChairLogRecord, SideEffect, SideEffectAction
 from kiosk.locale import translate
 from kiosk.locale.staff import STAFF_LANGUAGE, chair_text
-from kiosk.screens.chair_entry import ChairEntryScreen, EntryProblem, typed_clock
+from kiosk.screens.chair_entry import ChairEntryScreen, EntryProblem
 
 
 class ChairSideEffectScreen(ChairEntryScreen):
@@ -52,6 +52,15 @@ class ChairSideEffectScreen(ChairEntryScreen):
         )
         yield Static(chair_text("side_effect.began"), classes="chair-field")
 
+    def fill(self, record: ChairLogRecord) -> None:
+        assert isinstance(record, SideEffect)
+        self.fill_choice("#chair-effect", record.effect_id)
+        self.query_one("#chair-effect-detail", Input).value = record.detail
+        self.fill_choice("#chair-effect-action", record.action.value)
+        self.query_one("#chair-effect-action-detail", Input).value = record.action_detail
+        if record.action_at is not None:
+            self.fill_time("#chair-effect-action-time", record.action_at)
+
     def build(self, happened_at: datetime, entered_at: datetime) -> SideEffect:
         effect = self.query_one("#chair-effect", Select).value
         action = self.query_one("#chair-effect-action", Select).value
@@ -64,7 +73,7 @@ class ChairSideEffectScreen(ChairEntryScreen):
         action_at = (
             None
             if chosen is SideEffectAction.NONE and not action_time.strip()
-            else typed_clock(action_time, entered_at, self.zone)
+            else self.typed_moment("#chair-effect-action-time", entered_at)
         )
         return SideEffect(
             checkin_id=self.checkin_id,

@@ -9,7 +9,7 @@ from datetime import datetime
 from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
-from kiosk.intake.chair.records import ChairVitals, Dissociation
+from kiosk.intake.chair.records import ChairLogRecord, ChairVitals, Dissociation
 from kiosk.intake.chair.state import CHAIR_MEASURES
 from kiosk.locale import translate
 from kiosk.locale.staff import STAFF_LANGUAGE, chair_text
@@ -43,6 +43,14 @@ class ChairVitalsScreen(ChairEntryScreen):
             id="chair-vitals-dissociation",
             prompt=chair_text("vitals.choose"),
         )
+
+    def fill(self, record: ChairLogRecord) -> None:
+        assert isinstance(record, ChairVitals)
+        for measure in CHAIR_MEASURES:
+            box = self.query_one(f"#chair-vitals-{measure.id}", Input)
+            box.value = str(getattr(record, measure.field))
+        self.fill_choice("#chair-vitals-moaa-s", record.moaa_s)
+        self.fill_choice("#chair-vitals-dissociation", record.dissociation.value)
 
     def build(self, happened_at: datetime, entered_at: datetime) -> ChairVitals:
         readings = {
