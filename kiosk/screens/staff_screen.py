@@ -29,6 +29,9 @@ from kiosk.messages import ShiftLocked, is_activity
 from kiosk.vault import WrongPin
 from kiosk.widgets.staff_pin_pad import StaffPinPad
 
+#: Textual's container of a screen's toasts (Screen._compose adds it with this id).
+_TOAST_RACK = "textual-toastrack"
+
 
 class PinRefused(Exception):
     """The kiosk did not open with a PIN; the message is what the staff member reads."""
@@ -46,9 +49,10 @@ class StaffScreen(StaffOnly, Screen[None]):
         Binding("ctrl+l", "lock", "Lock", show=False, priority=True)
     ]
 
-    # Why: toasts ("Vitals signed ...") sit above the bottom button row instead of covering it.
-    # A scrolling page is a tab stop (arrow keys scroll it): its focus shows as a bar on the left,
-    # as a patient's question list does.
+    # Why: toasts ("Vitals signed ...") sit above the bottom button row instead of covering it
+    # (and above taller button rows too, see `_toasts_above_the_buttons`). A scrolling page is a
+    # tab stop (arrow keys scroll it): its focus shows as a bar on the left, as a patient's
+    # question list does.
     DEFAULT_CSS = """
     StaffScreen ToastRack { margin-bottom: 4; }
     StaffScreen VerticalScroll:focus { border-left: thick $accent; }
@@ -58,6 +62,8 @@ class StaffScreen(StaffOnly, Screen[None]):
     IDLE_CHECK_SECONDS = 0.25
     #: The screen a shift returns to after finishing a task (today's list for a nurse).
     SHIFT_HOME: ClassVar[bool] = False
+    #: Lines between the bottom of the screen and a toast, at the least.
+    TOAST_LIFT: ClassVar[int] = 4
 
     def __init__(self, shift: StaffShift) -> None:
         super().__init__()
@@ -65,6 +71,22 @@ class StaffScreen(StaffOnly, Screen[None]):
 
     def on_mount(self) -> None:
         self.set_interval(self.IDLE_CHECK_SECONDS, self._check_idle)
+
+    def on_resize(self, _event: events.Resize) -> None:
+        # After the refresh: a screen lays out its own button rows on resize (the chair's).
+        self.call_after_refresh(self._toasts_above_the_buttons)
+
+    def _toasts_above_the_buttons(self) -> None:
+        """Lift toasts above everything docked at the bottom: the chair's two to four rows of
+        actions were under its "Saved" toast for the five seconds it shows, so a tap on
+        Discharge right after saving the stop landed on the toast."""
+        docked = sum(
+            widget.outer_size.height
+            for widget in self.children
+            if widget.styles.dock == "bottom" and widget.display and widget.id != _TOAST_RACK
+        )
+        for rack in self.query(f"#{_TOAST_RACK}"):
+            rack.styles.margin = (0, 0, max(self.TOAST_LIFT, docked + 1), 0)
 
     async def on_event(self, event: events.Event) -> None:
         # Keys and clicks bubble here from any widget on this screen: each one is activity.
