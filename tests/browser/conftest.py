@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from kiosk_tab import KioskTab
-from playwright.sync_api import Browser, BrowserContext, sync_playwright
+from kiosk_tab import KioskTab, TouchTab
+from playwright.sync_api import Browser, BrowserContext, ViewportSize, sync_playwright
 
 from kiosk.browser.forked_sessions import SessionProgram
 from kiosk.browser.web_server import KioskWebServer, kiosk_sessions
@@ -33,7 +33,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-TABLET_VIEWPORT = {"width": 1280, "height": 1024}  # a large tablet in landscape
+TABLET_VIEWPORT: ViewportSize = {"width": 1280, "height": 1024}  # a large tablet in landscape
 BROWSER_TESTS = Path(__file__).parent
 #: The stand-in kiosk app (tiny_kiosk_app.py); the forker finds it with `tiny_app_importable`.
 TINY_KIOSK = SessionProgram("tiny_kiosk_app")
@@ -123,6 +123,21 @@ def tablet(chromium: Browser) -> Iterator[Callable[[], KioskTab]]:
         context = chromium.new_context(viewport=TABLET_VIEWPORT, has_touch=True)
         contexts.append(context)
         return KioskTab(context.new_page())
+
+    yield open_tab
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def touch_tablet(chromium: Browser) -> Iterator[Callable[..., TouchTab]]:
+    """Touch tabs (the tablet's size unless told) that record every key the page receives."""
+    contexts: list[BrowserContext] = []
+
+    def open_tab(viewport: ViewportSize = TABLET_VIEWPORT) -> TouchTab:
+        context = chromium.new_context(viewport=viewport, has_touch=True)
+        contexts.append(context)
+        return TouchTab(context.new_page())
 
     yield open_tab
     for context in contexts:

@@ -235,7 +235,7 @@ class KioskTab:
         assert position is not None, f"{what} is not on the screen, nor below it"
         assert not (new_effect and until.seen()), f"before tapping {what}: {until.what} shows"
         row, column = position
-        x, y = self._page_point(row, column + len(drawn if drawn is not None else what) / 2)
+        x, y = self._page_point(row, column + cell_len(drawn if drawn is not None else what) / 2)
         self.page.touchscreen.tap(x, y)
         self.wait_for(until)
 
@@ -326,16 +326,25 @@ class KioskTab:
 
     def _option_box(self, question: str, option: str) -> tuple[int, int] | None:
         """Where the option's mark and words are, in the first box row under the question."""
-        lines = self.screen.lines()
-        box = re.compile(rf"│ ([○●] {re.escape(option)}) │")
-        for row, line in enumerate(lines):
-            if question in line:
-                return _first_match(lines[row + 1 :], box, first_row=row + 1)
-        return None
+        found = self._option(question, option)
+        return None if found is None else found[0]
 
     def _option_chosen(self, question: str, option: str) -> bool:
-        where = self._option_box(question, option)
-        return where is not None and self.screen.lines()[where[0]][where[1] :].startswith("●")
+        found = self._option(question, option)
+        return found is not None and found[1] == "●"
+
+    def _option(self, question: str, option: str) -> tuple[tuple[int, int], str] | None:
+        """The option's (row, cell column) under the question, and its mark (○ or ●)."""
+        lines = self.screen.lines()
+        box = re.compile(rf"│ (([○●]) {re.escape(option)}) │")
+        for row, line in enumerate(lines):
+            if question in line:
+                for below, option_line in enumerate(lines[row + 1 :], start=row + 1):
+                    found = box.search(option_line)
+                    if found is not None:
+                        return (below, cell_len(option_line[: found.start(1)])), found.group(2)
+                return None
+        return None
 
     def next_field(self, label: str, key: str = "Enter") -> None:
         """Press the key that moves to the empty text box labelled `label`, and wait until the

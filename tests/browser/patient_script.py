@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from kiosk_tab import Effect, KioskTab
+from rich.cells import cell_len
 
 from kiosk.intake.config import ClinicConfig
 from kiosk.intake.questions import HEALTH_HISTORY, MIGRAINE_HISTORY, PHQ9, TODAY_CHECKLIST, Question
@@ -35,17 +36,13 @@ from kiosk.screens.medications import medication_row
 HIDDEN_FOLLOW_UPS = tuple(q.id for q in HEALTH_HISTORY.questions if q.follow_up_of is not None)
 #: The health history questions a patient answering No to everything sees.
 SHOWN_HISTORY = tuple(q.id for q in HEALTH_HISTORY.questions if q.id not in HIDDEN_FOLLOW_UPS)
-#: How much of a question's words find it on screen (its first line is always this long).
+#: How much of a question's words find it on screen, in cells (its first line is this long).
 QUESTION_WORDS = 40
-#: The MIDAS boxes on the migraine step, in order (the start of each label).
-MIDAS_BOXES = (
-    "Days of work or school missed",
-    "Days of work or school at half",
-    "Days of household work not done",
-    "Days of household work at half",
-    "Days of family, social or leisure",
-    "Headache days in 3 months",
-    "Average headache pain",
+#: The MIDAS boxes on the migraine step, in order: their names' locale keys.
+MIDAS_BOX_KEYS = (
+    *(f"screens.migraine.names.midas_item{n}" for n in range(1, 6)),
+    "screens.migraine.names.midas_headache_days_3_months",
+    "screens.migraine.names.midas_average_pain",
 )
 
 
@@ -82,17 +79,30 @@ def patient(number: int) -> TabletPatient:
     )
 
 
-def words(key: str) -> str:
-    """What the English screens show for a locale key."""
-    return translate(key, "en")
+def words(key: str, language: str = "en") -> str:
+    """What the screens show for a locale key, in English unless told."""
+    return translate(key, language)
 
 
-def question_start(question: Question) -> str:
-    """The first words of a question as shown: enough to find it, within its first line."""
-    text = words(question.text_key)
-    if len(text) <= QUESTION_WORDS:
+def starting_words(text: str, cells: int) -> str:
+    """The words `text` starts with that fit in `cells` (a wide character takes two)."""
+    if cell_len(text) <= cells:
         return text
-    return text[:QUESTION_WORDS].rsplit(" ", 1)[0]
+    kept = ""
+    for character in text:
+        if cell_len(kept + character) > cells:
+            break
+        kept += character
+    return kept.rsplit(" ", 1)[0] if " " in kept else kept
+
+
+#: The MIDAS boxes' names in English (each box's label starts with its name).
+MIDAS_BOXES = tuple(words(key) for key in MIDAS_BOX_KEYS)
+
+
+def question_start(question: Question, language: str = "en") -> str:
+    """The first words of a question as shown: enough to find it, within its first line."""
+    return starting_words(words(question.text_key, language), QUESTION_WORDS)
 
 
 def on_question(tab: KioskTab, question: Question) -> Effect:
@@ -108,32 +118,32 @@ def move_to_question(tab: KioskTab, key: str, question: Question) -> None:
     tab.wait_for(on_question(tab, question))
 
 
-def go_on(tab: KioskTab, next_title: str) -> None:
+def go_on(tab: KioskTab, next_title: str, language: str = "en") -> None:
     """Tap Next once the step has taken every answer (the reason Next is disabled is gone);
     wait until the next screen shows its title."""
-    tab.wait_for_text_gone("To go on:")
-    tab.tap_button("Next", until=tab.shows(next_title))
+    tab.wait_for_text_gone(words("screens.nav.why_disabled_untouched", language).split("{")[0])
+    tab.tap_button(words("screens.nav.next", language), until=tab.shows(next_title))
 
 
-def listed(item: Medication | Allergy) -> str:
+def listed(item: Medication | Allergy, language: str = "en") -> str:
     """A medication or an allergy as its row in the list on screen."""
     if isinstance(item, Medication):
-        return medication_row(item, words("screens.medications.as_needed_short"))
+        return medication_row(item, words("screens.medications.as_needed_short", language))
     return " · ".join((item.substance, item.reaction))
 
 
-def read_consent_to_end(tab: KioskTab) -> None:
+def read_consent_to_end(tab: KioskTab, language: str = "en") -> None:
     """Scroll the consent until the kiosk no longer asks for it to be read to its end (then
     the statements can be ticked)."""
-    tab.scroll_until(tab.no_longer_shows(words("screens.consent.read_to_end")))
+    tab.scroll_until(tab.no_longer_shows(words("screens.consent.read_to_end", language)))
 
 
-def tick_statements(tab: KioskTab, config: ClinicConfig) -> None:
-    """Tap each consent statement (scrolling to it if needed); wait until it shows ticked and
-    wholly in view."""
+def tick_statements(tab: KioskTab, config: ClinicConfig, language: str = "en") -> None:
+    """Tap each consent statement's tick box (scrolling to it if needed; not the same words in
+    the consent's text); wait until it shows ticked and wholly in view."""
     for acknowledgement in config.consent.acknowledgements:
-        statement = acknowledgement.text["en"][:30]
-        tab.tap(statement, until=tab.ticked(statement))
+        statement = starting_words(acknowledgement.text[language], 30)
+        tab.tap(f"[ ] {statement}", until=tab.ticked(statement))
 
 
 def type_in_boxes(tab: KioskTab, answers: tuple[tuple[str, str], ...]) -> None:

@@ -13,13 +13,13 @@ its label at the bottom edge of a step comes into view as the keypad types into 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import TABLET_VIEWPORT, ServedKiosk
+from conftest import ServedKiosk
 from kiosk_tab import Effect, TouchTab
-from playwright.sync_api import Browser, BrowserContext, ViewportSize
+from playwright.sync_api import ViewportSize
 from test_browser_checkin import clinic_config, sealed
 from touch_script import assert_touch_checkin_is, check_in_by_touch, touch_answers, touch_patient
 
@@ -31,8 +31,6 @@ pytestmark = pytest.mark.slow
 
 #: What a tap sends: button 1 pressed and released (0), the pointer moving there (35).
 TAP_BUTTONS = {0, 35}
-#: The tablet of the other browser tests.
-TABLET: ViewportSize = {"width": TABLET_VIEWPORT["width"], "height": TABLET_VIEWPORT["height"]}
 #: A tablet with its own keyboard up: About you no longer fits above the keypad.
 TABLET_WITH_KEYBOARD_UP: ViewportSize = {"width": 1280, "height": 600}
 #: Shorter still: About you ends at the phone box's label, the rest of the box under the keypad.
@@ -51,21 +49,6 @@ def real_kiosk(
     serve_program: Callable[[SessionProgram], ServedKiosk], demo_kiosk_dir: Path
 ) -> ServedKiosk:
     return serve_program(kiosk_sessions(demo_kiosk_dir))
-
-
-@pytest.fixture
-def touch_tablet(chromium: Browser) -> Iterator[Callable[..., TouchTab]]:
-    """Tablet-sized touch tabs that record every key the page receives."""
-    contexts: list[BrowserContext] = []
-
-    def open_tab(viewport: ViewportSize = TABLET) -> TouchTab:
-        context = chromium.new_context(viewport=viewport, has_touch=True)
-        contexts.append(context)
-        return TouchTab(context.new_page())
-
-    yield open_tab
-    for context in contexts:
-        context.close()
 
 
 @pytest.mark.xdist_group("browser_touch_only")

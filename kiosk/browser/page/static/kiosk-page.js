@@ -196,12 +196,36 @@ function mirrorTheStep(xterm, region) {
     }
     return true; // xterm.js still sends the key to the kiosk
   });
+  sendTextInsertedWithoutAKey(xterm);
   kioskPage.onMessage("step_words", (body) => {
     if (!Array.isArray(body.parts)) {
       return;
     }
     region.lang = typeof body.language === "string" ? body.language : "";
     region.replaceChildren(...mirroredParts(body.parts));
+  });
+}
+
+// Why: in screen-reader mode xterm.js leaves text that reaches its input box without a key
+// press of its own to the browser (so a screen reader can read it out), and sends it nowhere:
+// a word or syllable a tablet's keyboard inserts whole (Korean, Chinese, an emoji, dictation)
+// never reached the kiosk. The page sends it. xterm.js still sends what it takes itself: a
+// character after its key press, and what a keyboard hands over through the box (key code
+// 229, read from the box by xterm.js), and a word composed with an input method.
+function sendTextInsertedWithoutAKey(xterm) {
+  const box = xterm.textarea;
+  let sentByTerminal = false;
+  box.addEventListener("keydown", (event) => {
+    sentByTerminal = event.keyCode === 229;
+  });
+  box.addEventListener("keypress", () => {
+    sentByTerminal = true;
+  });
+  box.addEventListener("input", (event) => {
+    if (event.inputType === "insertText" && event.data && !event.isComposing && !sentByTerminal) {
+      xterm.input(event.data, true);
+    }
+    sentByTerminal = false;
   });
 }
 
