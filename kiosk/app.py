@@ -172,7 +172,7 @@ class KioskApp(App[None], inherit_bindings=False):
        (an auto height beside 1fr widths is guessed before the width is known). */
     #display-choices TickBox { height: 4; }
     .-larger-text Static { text-style: bold; }
-    .-larger-text PatientInput { height: 5; padding: 1 1; }
+    .-taller-boxes PatientInput { height: 5; padding: 1 1; }
     #read-again { display: none; }
     .-read-aloud #read-again { display: block; }
     """
@@ -187,6 +187,11 @@ class KioskApp(App[None], inherit_bindings=False):
         sync_interval: float | None = SYNC_INTERVAL_SECONDS,
     ) -> None:
         super().__init__()
+        # Why no animation: a scroll that glides (a tap on a scrollbar's track pages down over a
+        # moment) moves the step under the patient's next tap, which then lands on the box below
+        # the one aimed at; and motion on screen is what many people with migraine ask to be
+        # spared. Every scroll jumps.
+        self.animation_level = "none"
         self.sync_interval = sync_interval
         self.kiosk: Kiosk | None = None
         self._desk: PatientDesk | None = None
@@ -720,11 +725,14 @@ class KioskApp(App[None], inherit_bindings=False):
         self.prepare_steps(self.language)
 
     def _show_larger_text(self, larger: bool) -> None:
-        """Larger text on or off: bolder words and taller boxes; in a tablet's page the
-        terminal's font grows too and the screen reflows to the fewer columns."""
+        """Larger text on or off: bolder words; in a tablet's page the terminal's font grows
+        and the screen reflows to the fewer columns, and in a terminal, whose font the kiosk
+        cannot change, the boxes grow taller instead (in the page they are already taller
+        with the font, and more rows to each box would push a step's end below the fold)."""
         self.larger_text = larger
         self.set_class(larger, "-larger-text")
-        send_to_page(self, "text_size", {"larger": larger})
+        scaled = send_to_page(self, "text_size", {"larger": larger})
+        self.set_class(larger and not scaled, "-taller-boxes")
 
     def _mirror_screen(self) -> None:
         if self.screen_stack:

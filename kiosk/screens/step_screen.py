@@ -94,7 +94,13 @@ class StepScreen(KeptStylesScreen):
     #: The step name stored in drafts and used for navigation.
     STEP = ""
     #: What the step opens on: its first box or list of questions (else Next).
-    AUTO_FOCUS = "PatientInput, ChoiceList, #next"
+    FIRST_FOCUS = "PatientInput, ChoiceList, #next"
+    #: Why no focus of Textual's own: Textual scrolls what it focuses first to the middle of
+    #: the step when the step was laid out at another size (ahead, before the patient chose
+    #: larger text), and on a step longer than the screen the first lines went above the top
+    #: just as the patient reached for the first box. The step opens at its top, focused by
+    #: `open_at_start`.
+    AUTO_FOCUS = ""
 
     DEFAULT_CSS = """
     StepScreen { background: $kiosk-background; color: $kiosk-text; layout: vertical; }
@@ -129,7 +135,7 @@ class StepScreen(KeptStylesScreen):
         self.editing_from_review = False
         self.tried_next = False
         self._shown: dict[str, str] = {}
-        self._left_for_another_screen = False
+        self._opens_afresh = True
 
     @classmethod
     def for_clinic(cls, language: str, clock: Callable[[], datetime], config: ClinicConfig) -> Self:
@@ -207,16 +213,16 @@ class StepScreen(KeptStylesScreen):
     def on_screen_suspend(self) -> None:
         # Why: the staff unlock goes on top (this step stays under it); Back, Next and Edit
         # switch this step out, and it must then open afresh when shown again.
-        self._left_for_another_screen = self not in self.app.screen_stack
+        self._opens_afresh = self not in self.app.screen_stack
 
     def on_screen_resume(self) -> None:
-        if self._left_for_another_screen:
-            self._left_for_another_screen = False
+        if self._opens_afresh:
+            self._opens_afresh = False
             self.open_at_start()
 
     def open_at_start(self) -> None:
-        """Show the step from its top with its first field focused, as when it first opened."""
-        first = next((w for w in self.query(self.AUTO_FOCUS) if w.focusable), None)
+        """Show the step from its top with its first field focused."""
+        first = next((w for w in self.query(self.FIRST_FOCUS) if w.focusable), None)
         self.query_one(StepBody).scroll_home(animate=False, immediate=True)
         if first is not None:
             self.set_focus(first, scroll_visible=False)

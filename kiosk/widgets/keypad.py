@@ -75,4 +75,8 @@ class Keypad(Widget, can_focus=False):
             target.action_delete_left()
         else:
             target.insert_text_at_cursor(key)
-        target.focus()
+        # Why no scroll: Textual's focus scrolls, animated, a box it judges not wholly in view
+        # to the middle of the step, and the step then slid on under the patient's next tap
+        # (a tap on the box below landed on the one after it). A box partly in view is scrolled
+        # into view by the step as soon as it is tapped (StepScreen._whole_in_view).
+        target.focus(scroll_visible=False)

@@ -37,6 +37,9 @@ async def test_display_choices_reach_every_step_and_end_with_the_patient(app: Ki
         await click(pilot, "#check-in")
         assert app.screen.name == "identity"
         assert looks(app) == (background_of(HIGH_CONTRAST_THEME), True)
+        # A terminal's font cannot grow: the boxes grow taller instead (in a tablet's page the
+        # font grows, tests/browser/test_larger_text.py).
+        assert app.screen.query_one("#legal_name").region.height == 5
 
         # Another step, shown for the first time, has the same look.
         await app.show_step("medications")
