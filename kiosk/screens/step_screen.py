@@ -94,13 +94,7 @@ class StepScreen(KeptStylesScreen):
     #: The step name stored in drafts and used for navigation.
     STEP = ""
     #: What the step opens on: its first box or list of questions (else Next).
-    FIRST_FOCUS = "PatientInput, ChoiceList, #next"
-    #: Why no focus of Textual's own: Textual scrolls what it focuses first to the middle of
-    #: the step when the step was laid out at another size (ahead, before the patient chose
-    #: larger text), and on a step longer than the screen the first lines went above the top
-    #: just as the patient reached for the first box. The step opens at its top, focused by
-    #: `open_at_start`.
-    AUTO_FOCUS = ""
+    AUTO_FOCUS = "PatientInput, ChoiceList, #next"
 
     DEFAULT_CSS = """
     StepScreen { background: $kiosk-background; color: $kiosk-text; layout: vertical; }
@@ -219,10 +213,16 @@ class StepScreen(KeptStylesScreen):
         if self._opens_afresh:
             self._opens_afresh = False
             self.open_at_start()
+            # Why again, after what is queued: Textual's own first focus may have queued a
+            # scroll that puts the focused box in the middle of the step (it judges the box not
+            # wholly in view while the step is still laid out at the size it was built at,
+            # before the patient chose larger text), and on a step longer than the screen the
+            # step's first lines went above the top as the patient reached for the first box.
+            self.call_later(self.query_one(StepBody).scroll_home, animate=False, immediate=True)
 
     def open_at_start(self) -> None:
         """Show the step from its top with its first field focused."""
-        first = next((w for w in self.query(self.FIRST_FOCUS) if w.focusable), None)
+        first = next((w for w in self.query(self.AUTO_FOCUS) if w.focusable), None)
         self.query_one(StepBody).scroll_home(animate=False, immediate=True)
         if first is not None:
             self.set_focus(first, scroll_visible=False)

@@ -1,18 +1,20 @@
 """Larger text in the browser really scales (kiosk-page.js, kiosk/app.py): on a 1024x768 tablet,
 "Larger text" on the welcome screen makes the terminal's font 1.4 times larger, the kiosk
 reflows to the fewer columns and rows, and the welcome screen and "About you" are drawn whole
-at that size (everything the screen reader's mirror names is on screen, Back and Next too).
-Screenshots land in test-artifacts/larger-text-*.png for a person to look at."""
+at that size (everything the screen reader's mirror names is on screen, Back and Next too);
+"About you", longer than the screen at that size, opens at its top and a tap reaches its first
+box. Screenshots land in test-artifacts/larger-text-*.png for a person to look at."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from conftest import ServedKiosk
-from kiosk_tab import KioskTab
+from kiosk_tab import KioskTab, TouchTab
 from playwright.sync_api import Browser, ViewportSize
 from step_mirror import mirror, named, wait_for_mirror_of
+from touch_script import tap_in_box
 
 pytestmark = pytest.mark.slow
 
@@ -57,3 +59,19 @@ def test_larger_text_scales_the_font_and_the_kiosk_reflows_whole_on_a_1024x768_t
     assert tab.screen.find_button("Back") is not None
     assert tab.screen.find_button("Next") is not None
     tab.screenshot("larger-text-about-you")
+
+
+def test_a_step_longer_than_the_screen_opens_at_its_top_and_a_tap_reaches_its_first_box(
+    served_demo_kiosk: ServedKiosk, touch_tablet: Callable[[ViewportSize], TouchTab]
+) -> None:
+    """At larger text "About you" is longer than the screen. It opened, then scrolled itself
+    three rows down a moment later: its words to the patient went above the top, and a tap
+    aimed at the first box landed on the second (the name was written there)."""
+    tab = touch_tablet(SMALL_TABLET)
+    larger_text_on(tab, served_demo_kiosk.url)
+    tab.tap_button("Check in", until=tab.shows("About you"))
+
+    tap_in_box(tab, "Full legal name", "Ana Example")  # (it fails if the name lands elsewhere)
+
+    assert tab.screen.find("Please tell us who you are") is not None
+    assert tab.box_text("Preferred name (optional)") == ""
