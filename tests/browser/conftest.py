@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from kiosk_tab import KioskTab, TouchTab
-from playwright.sync_api import Browser, BrowserContext, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, sync_playwright
 
 from kiosk.browser.forked_sessions import SessionProgram
 from kiosk.browser.web_server import KioskWebServer, kiosk_sessions
@@ -115,33 +115,31 @@ def served_demo_kiosk(
 
 
 @pytest.fixture
-def tablet(chromium: Browser) -> Iterator[Callable[[], KioskTab]]:
-    """Open tablet-sized touch tabs, each in its own browser context (like separate tablets)."""
+def new_page(chromium: Browser) -> Iterator[Callable[..., Page]]:
+    """Open pages on touch tablets (this size unless told), each in its own browser context
+    (like separate tablets); all closed after the test."""
     contexts: list[BrowserContext] = []
 
-    def open_tab() -> KioskTab:
-        context = chromium.new_context(viewport=TABLET_VIEWPORT, has_touch=True)
+    def open_page(viewport: ViewportSize = TABLET_VIEWPORT) -> Page:
+        context = chromium.new_context(viewport=viewport, has_touch=True)
         contexts.append(context)
-        return KioskTab(context.new_page())
+        return context.new_page()
 
-    yield open_tab
+    yield open_page
     for context in contexts:
         context.close()
 
 
 @pytest.fixture
-def touch_tablet(chromium: Browser) -> Iterator[Callable[..., TouchTab]]:
+def tablet(new_page: Callable[..., Page]) -> Callable[[], KioskTab]:
+    """Open tablet-sized tabs on the kiosk."""
+    return lambda: KioskTab(new_page())
+
+
+@pytest.fixture
+def touch_tablet(new_page: Callable[..., Page]) -> Callable[..., TouchTab]:
     """Touch tabs (the tablet's size unless told) that record every key the page receives."""
-    contexts: list[BrowserContext] = []
-
-    def open_tab(viewport: ViewportSize = TABLET_VIEWPORT) -> TouchTab:
-        context = chromium.new_context(viewport=viewport, has_touch=True)
-        contexts.append(context)
-        return TouchTab(context.new_page())
-
-    yield open_tab
-    for context in contexts:
-        context.close()
+    return lambda viewport=TABLET_VIEWPORT: TouchTab(new_page(viewport))
 
 
 @pytest.fixture

@@ -16,14 +16,14 @@ through the sign-in's digit pad. Each tap waits for its effect (chair_tablet.py)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from chair_tablet import ChairTablet
-from conftest import TABLET_VIEWPORT, ServedKiosk
-from playwright.sync_api import Browser, BrowserContext
+from conftest import ServedKiosk
+from playwright.sync_api import Page
 from test_browser_checkin import session_processes
 
 from kiosk.browser.forked_sessions import SessionProgram
@@ -78,18 +78,9 @@ def chairs(serve_program: Callable[[SessionProgram], ServedKiosk], chairs_dir: P
 
 
 @pytest.fixture
-def nurse_tablet(chromium: Browser) -> Iterator[Callable[[], ChairTablet]]:
+def nurse_tablet(new_page: Callable[..., Page]) -> Callable[[], ChairTablet]:
     """Tablet-sized touch tabs, each in its own browser context (each a tablet of its own)."""
-    contexts: list[BrowserContext] = []
-
-    def open_tab() -> ChairTablet:
-        context = chromium.new_context(viewport=TABLET_VIEWPORT, has_touch=True)
-        contexts.append(context)
-        return ChairTablet(context.new_page())
-
-    yield open_tab
-    for context in contexts:
-        context.close()
+    return lambda: ChairTablet(new_page())
 
 
 def at_the_board(tab: ChairTablet, kiosk: ServedKiosk, staff_id: str, pin: str) -> None:

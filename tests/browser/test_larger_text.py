@@ -7,12 +7,12 @@ box. Screenshots land in test-artifacts/larger-text-*.png for a person to look a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from conftest import ServedKiosk
 from kiosk_tab import KioskTab, TouchTab
-from playwright.sync_api import Browser, ViewportSize
+from playwright.sync_api import Page, ViewportSize
 from step_mirror import mirror, named, wait_for_mirror_of
 from touch_script import tap_in_box
 
@@ -24,10 +24,8 @@ LARGER_TEXT_SCALE = 1.4
 
 
 @pytest.fixture
-def small_tablet(chromium: Browser) -> Iterator[KioskTab]:
-    context = chromium.new_context(viewport=SMALL_TABLET, has_touch=True)
-    yield KioskTab(context.new_page())
-    context.close()
+def small_tablet(new_page: Callable[..., Page]) -> KioskTab:
+    return KioskTab(new_page(SMALL_TABLET))
 
 
 def larger_text_on(tab: KioskTab, url: str) -> None:
