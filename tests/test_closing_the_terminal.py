@@ -92,7 +92,12 @@ class DemoAtTerminal:
         if then_enter:
             row, _ = self.screen.cursor
             self.type("\r")
-            self.wait_until("Enter did not move on", lambda: self.screen.cursor[0] != row)
+            # Why both: the cursor's row can change before the focus does (a frame that parks
+            # it again where the box is drawn); keys typed then landed in the box just left.
+            self.wait_until(
+                "Enter did not move on",
+                lambda: self.screen.cursor[0] != row and words not in self.line_with_cursor(),
+            )
 
     def tap(self, label: str) -> None:
         """Tap a button (a mouse press and release on its label)."""
