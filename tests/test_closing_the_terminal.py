@@ -36,6 +36,9 @@ WAIT_S = 60
 #: What a step shows while Next cannot be pressed yet ("To go on: ...").
 GO_ON = translate("screens.nav.why_disabled_untouched", "en").split("{", 1)[0].strip()
 COLUMNS, ROWS = 100, 40
+#: Textual asks whether the terminal can draw a frame at once (DEC mode 2026); "it can" is the
+#: answer of a terminal that supports it (mode set or reset: 2, reset).
+SYNC_QUESTION, SYNC_ANSWER = b"\x1b[?2026$p", b"\x1b[?2026;2$y"
 
 
 class DemoAtTerminal:
@@ -59,6 +62,8 @@ class DemoAtTerminal:
                 chunk = os.read(self.terminal, 65536) if ready else b""
             except OSError:  # EIO: the kiosk's end is closed, it has gone
                 return
+            if SYNC_QUESTION in chunk:  # answered as tmux or xterm does: frames come whole
+                os.write(self.terminal, SYNC_ANSWER)
             if chunk:
                 with self._changed:
                     self.screen.feed(chunk)

@@ -4,6 +4,10 @@ The terminal in the page is a canvas, so the tests cannot read its text from the
 they listen to the websocket and replay the kiosk's output into this small grid: cursor moves,
 printable characters, line feeds; colours and modes are ignored. That is enough to wait for a
 word to appear and to find the cell of a button to tap.
+
+Where the kiosk draws each frame as a synchronized update (a terminal that answers Textual's
+question about mode 2026 says it can), the screen shows only whole frames, as such a terminal
+does: halfway through a frame the cursor is wherever Textual is drawing, not in the focused box.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ _ESCAPE = re.compile(
     r"|\x1b[^\[\]]"
 )
 _UNFINISHED_ESCAPE = re.compile(r"\x1b(?:\[[0-9;?<>=$ -/]*|\][^\x07]*)?$")
+#: The end of a synchronized update (DEC private mode 2026 reset): one frame of Textual's drawn.
+_FRAME_END = ("?2026", "l")
 
 
 class TerminalScreen:
@@ -32,6 +38,7 @@ class TerminalScreen:
         self._grid = [[" "] * cols for _ in range(rows)]
         self._row = 0
         self._col = 0
+        self._shown: tuple[list[list[str]], tuple[int, int]] | None = None  # the last whole frame
         self._pending = ""
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self._lock = threading.Lock()
@@ -43,6 +50,7 @@ class TerminalScreen:
             self.cols, self.rows = cols, rows
             self._grid = [[" "] * cols for _ in range(rows)]
             self._row = self._col = 0
+            self._shown = None
 
     def feed(self, data: bytes) -> None:
         """Replay one websocket frame of terminal output."""
@@ -61,6 +69,8 @@ class TerminalScreen:
                 self._move_cursor(escape.group("params"))
             elif escape.group("final") == "J" and escape.group("params") == "2":
                 self._grid = [[" "] * self.cols for _ in range(self.rows)]
+            elif (escape.group("params"), escape.group("final")) == _FRAME_END:
+                self._shown = ([list(row) for row in self._grid], (self._row, self._col))
             position = escape.end()
         self._print(text[position:])
 
@@ -88,12 +98,13 @@ class TerminalScreen:
     def cursor(self) -> tuple[int, int]:
         """Where the kiosk last put the cursor: Textual parks it in the focused text box."""
         with self._lock:
-            return self._row, self._col
+            return (self._row, self._col) if self._shown is None else self._shown[1]
 
     def lines(self) -> list[str]:
         """The screen as text, one string per row."""
         with self._lock:
-            return ["".join(row) for row in self._grid]
+            grid = self._grid if self._shown is None else self._shown[0]
+            return ["".join(row) for row in grid]
 
     def text(self) -> str:
         """The whole screen as text."""
