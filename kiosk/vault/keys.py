@@ -126,19 +126,25 @@ class RecipientPublicKey:
 
     suite: EnvelopeSuite
     raw: bytes = field(repr=False)
+    # Why kept: parsing an ML-KEM key costs about a tenth of a millisecond, and a kiosk seals
+    # every record of the day to the same two keys.
+    _hpke: HpkePublic = field(init=False, repr=False, compare=False)
+    _key_id: bytes = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if len(self.raw) != self.suite.public_length:
             raise KeyFormatError(
                 f"recipient public key: {len(self.raw)} bytes, expected {self.suite.public_length}"
             )
-        self.hpke_key()  # Why: refuse an invalid point or ML-KEM key now, not at seal time.
+        # Parsed now: an invalid point or ML-KEM key is refused here, not at seal time.
+        object.__setattr__(self, "_hpke", self._parsed())
+        digest = hashlib.sha256(self.suite.value.encode() + b"\x00" + self.raw).digest()
+        object.__setattr__(self, "_key_id", digest[:KEY_ID_LENGTH])
 
     @property
     def key_id(self) -> bytes:
         """16 bytes naming this key in envelope stanzas: SHA-256(suite || 0x00 || raw)[:16]."""
-        digest = hashlib.sha256(self.suite.value.encode() + b"\x00" + self.raw).digest()
-        return digest[:KEY_ID_LENGTH]
+        return self._key_id
 
     @property
     def fingerprint(self) -> str:
@@ -147,6 +153,9 @@ class RecipientPublicKey:
 
     def hpke_key(self) -> HpkePublic:
         """The `cryptography` public key object HPKE seals to."""
+        return self._hpke
+
+    def _parsed(self) -> HpkePublic:
         try:
             if self.suite is EnvelopeSuite.MLKEM768_X25519:
                 return hpke.MLKEM768X25519PublicKey(

@@ -50,7 +50,7 @@ from kiosk.intake.chair.records import (
     StopReason,
 )
 from kiosk.intake.chair.scores import score_problem
-from kiosk.intake.chair.state import CHAIR_MEASURES, RATE_FLAG, ChairState, chair_state
+from kiosk.intake.chair.state import CHAIR_MEASURES, RATE_FLAG, chair_state
 from kiosk.intake.clinic_clock import CLOCK_GRACE
 from kiosk.intake.config import ClinicConfig
 from kiosk.intake.measures import measure
@@ -87,13 +87,13 @@ def check_entry(
     record = entry.record
     if isinstance(record, StopOverride):
         return _problem("record", "chair.problem.override_elsewhere")
-    # Why kept: the chair as it stands is folded once, for the place and the fit checks both.
-    before = functools.cache(lambda: chair_state(record.checkin_id, log, config, now))
+    # Why kept: the log's entries in force are found once, for the place and the fit checks both.
+    in_force = functools.cache(lambda: entries_in_force(log))
     checks: list[Callable[[], FieldProblem | None]] = [
         lambda: _times(record.happened_at, record.entered_at),
-        lambda: _place(entry, log, before),
+        lambda: _place(entry, log, in_force),
         lambda: _content(entry, config),
-        lambda: _fit(entry, log, config, now, before()),
+        lambda: _fit(entry, log, config, now, in_force()),
     ]
     for check in checks:
         problem = check()
@@ -116,7 +116,7 @@ def _times(happened: datetime, entered: datetime) -> FieldProblem | None:
 
 
 def _place(
-    entry: ChairEntry, log: Sequence[ChairEntry], before: Callable[[], ChairState]
+    entry: ChairEntry, log: Sequence[ChairEntry], in_force: Callable[[], list[ChairEntry]]
 ) -> FieldProblem | None:
     """The entry belongs to this chair, corrects an entry in force of its kind, and comes
     before the discharge (a correction or a withdrawal may still follow it)."""
@@ -128,11 +128,10 @@ def _place(
     if isinstance(entry.record, EnteredInError) and entry.supersedes is None:
         return _problem("supersedes", "chair.problem.withdraw_what")
     if entry.supersedes is None:
-        if before().discharged_at is not None:
+        if any(isinstance(other.record, DischargeSigned) for other in in_force()):
             return _problem("record", "chair.problem.discharged")
         return None
-    in_force = {other.record_id: other for other in entries_in_force(log)}
-    target = in_force.get(entry.supersedes)
+    target = {other.record_id: other for other in in_force()}.get(entry.supersedes)
     if target is None:
         return _problem("supersedes", "chair.problem.correction_target")
     if isinstance(target.record, StopOverride):
@@ -316,32 +315,33 @@ def _fit(
     log: Sequence[ChairEntry],
     config: ClinicConfig,
     now: datetime,
-    before: ChairState,
+    in_force: list[ChairEntry],
 ) -> FieldProblem | None:
-    """The log with the entry still tells a coherent infusion and discharge."""
-    checkin_id = entry.record.checkin_id
-    after = chair_state(checkin_id, [*log, entry], config, now)
-    earlier = {left.record_id for left in before.course.left_out}
-    for left in after.course.left_out:
-        if left.record_id not in earlier:
-            return _problem("happened_at", left.code)
+    """The log with the entry still tells a coherent infusion and discharge. The pump's course
+    is walked with the entry (and without it only when the walk leaves something out); the
+    whole chair is folded only for a start (its rate's STOP) and the signature (every other
+    criterion of the discharge)."""
+    after = infusion_course(entries_in_force([*log, entry]))
+    if after.left_out:
+        earlier = {left.record_id for left in infusion_course(in_force).left_out}
+        for left in after.left_out:
+            if left.record_id not in earlier:
+                return _problem("happened_at", left.code)
     record = entry.record
     if isinstance(record, RateChange) and entry.supersedes is None:
-        applied = next(c for c in after.course.rate_changes if c.record_id == entry.record_id)
+        applied = next(c for c in after.rate_changes if c.record_id == entry.record_id)
         if applied.direction is Direction.SAME:
             return _problem("rate", "chair.problem.same_rate")
-    if (
-        isinstance(record, InfusionStart)
-        and entry.supersedes is None
-        and any(flag.flag.code == RATE_FLAG for flag in before.open_flags)
-    ):
-        return _problem("record", "chair.problem.rate_needs_override")
     if isinstance(record, DischargeScore | OrientationCheck):
-        stopped = infusion_course(entries_in_force([*log, entry])).stopped_at
-        if stopped is None or record.happened_at < stopped:
+        if after.stopped_at is None or record.happened_at < after.stopped_at:
             return _problem("happened_at", "chair.problem.after_stop_only")
-    if isinstance(record, DischargeSigned) and not before.ready_to_sign:
-        return _problem("record", "chair.problem.not_ready")
+    if isinstance(record, InfusionStart) and entry.supersedes is None:
+        before = chair_state(record.checkin_id, log, config, now)
+        if any(flag.flag.code == RATE_FLAG for flag in before.open_flags):
+            return _problem("record", "chair.problem.rate_needs_override")
+    if isinstance(record, DischargeSigned):
+        if not chair_state(record.checkin_id, log, config, now).ready_to_sign:
+            return _problem("record", "chair.problem.not_ready")
     return None
 
 
