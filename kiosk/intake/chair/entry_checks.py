@@ -24,6 +24,7 @@ from kiosk.intake.chair.log import (
     ChairEntry,
     Direction,
     entries_in_force,
+    in_time_order_with,
     in_utc,
     infusion_course,
 )
@@ -83,7 +84,7 @@ def check_entry(
     entry: ChairEntry, log: Sequence[ChairEntry], config: ClinicConfig, now: datetime
 ) -> FieldProblem | None:
     """The first problem with adding `entry` to this chair's `log` at `now`, or None."""
-    entry, log, now = in_utc(entry), [in_utc(other) for other in log], now.astimezone(UTC)
+    entry, now = in_utc(entry), now.astimezone(UTC)
     record = entry.record
     if isinstance(record, StopOverride):
         return _problem("record", "chair.problem.override_elsewhere")
@@ -321,7 +322,12 @@ def _fit(
     is walked with the entry (and without it only when the walk leaves something out); the
     whole chair is folded only for a start (its rate's STOP) and the signature (every other
     criterion of the discharge)."""
-    after = infusion_course(entries_in_force([*log, entry]))
+    plain = entry.supersedes is None and not isinstance(entry.record, EnteredInError)
+    # Why: an entry that corrects nothing joins the entries in force as it is (no second pass).
+    after_in_force = (
+        in_time_order_with(in_force, entry) if plain else entries_in_force([*log, entry])
+    )
+    after = infusion_course(after_in_force)
     if after.left_out:
         earlier = {left.record_id for left in infusion_course(in_force).left_out}
         for left in after.left_out:

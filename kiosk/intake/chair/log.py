@@ -11,6 +11,7 @@ an entry before it is sealed.
 
 from __future__ import annotations
 
+import bisect
 import typing
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, replace
@@ -54,6 +55,13 @@ def happened_at(record: ChairRecord) -> datetime:
 def in_time_order(entries: Iterable[ChairEntry]) -> list[ChairEntry]:
     """Entries by when they happened; ties by when they were entered, then by id."""
     return sorted(entries, key=_time_key)
+
+
+def in_time_order_with(in_order: Sequence[ChairEntry], entry: ChairEntry) -> list[ChairEntry]:
+    """`in_order` (as `in_time_order` gives it) with `entry` put in its place."""
+    listed = list(in_order)
+    bisect.insort(listed, entry, key=_time_key)
+    return listed
 
 
 def _time_key(entry: ChairEntry) -> tuple[datetime, datetime, str]:
