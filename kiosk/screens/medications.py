@@ -1,6 +1,7 @@
 """Medications and allergies: add, edit and remove rows, or say there are none.
 
-Each kind has a small form (its boxes and an "Add" button) and a list of what was added.
+Each kind has a list of what was added (shown once it has a row) and, under it, a small form
+(its boxes and an "Add" button); after adding, the new row shows right above the emptied form.
 Choosing a row in a list (Enter or a tap) takes it back into the form to edit; "Remove" drops
 the highlighted row. Drug names are suggested from the bundled list as the patient types: the
 best match completes inline (Right arrow accepts it) and up to three show under the box, each
@@ -16,6 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.geometry import Region
 from textual.suggester import Suggester
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -32,13 +34,15 @@ from kiosk.intake.validation import (
     validate_substance_name,
     validate_time_taken,
 )
-from kiosk.screens.step_screen import StepScreen
+from kiosk.screens.step_screen import StepBody, StepScreen
 from kiosk.widgets.patient_input import visible_text
 from kiosk.widgets.suggested_input import SuggestedInput
 from kiosk.widgets.tick_box import TickBox
 
 #: How many drug names are offered as buttons under the name box (for touch).
 SUGGESTIONS = 3
+#: Each added row is drawn three rows high (`_row`), big enough to tap.
+ROW_ROWS = 3
 MEDICATION_FIELDS = ("med_name", "med_dose", "med_frequency", "med_last_dose")
 ALLERGY_FIELDS = ("allergy_substance", "allergy_reaction")
 
@@ -64,7 +68,7 @@ class MedicationsScreen(StepScreen):
 
     DEFAULT_CSS = """
     MedicationsScreen OptionList {
-        height: auto; max-height: 12; background: $kiosk-field; color: $kiosk-text;
+        height: auto; background: $kiosk-field; color: $kiosk-text;
         margin-bottom: 1;
     }
     MedicationsScreen OptionList:focus { border: tall $kiosk-focus; }
@@ -94,6 +98,7 @@ class MedicationsScreen(StepScreen):
         text = self.text
         yield Static(text("screens.medications.intro"), classes="intro", markup=False)
         yield TickBox(text("screens.medications.none"), box_id="no-medications")
+        yield AddedRows("medication-list")
         yield from self.field(
             "med_name",
             text("screens.medications.name"),
@@ -127,9 +132,9 @@ class MedicationsScreen(StepScreen):
         with Horizontal(classes="form-buttons"):
             yield Button(text("screens.medications.add"), id="add-medication")
             yield Button(text("screens.medications.remove"), id="remove-medication")
-        yield _rows("medication-list")
         yield Static(text("screens.medications.allergies"), classes="section", markup=False)
         yield TickBox(text("screens.medications.no_allergies"), box_id="no-allergies")
+        yield AddedRows("allergy-list")
         yield from self.field(
             "allergy_substance",
             text("screens.medications.allergy_substance"),
@@ -143,7 +148,6 @@ class MedicationsScreen(StepScreen):
         with Horizontal(classes="form-buttons"):
             yield Button(text("screens.medications.add_allergy"), id="add-allergy")
             yield Button(text("screens.medications.remove_allergy"), id="remove-allergy")
-        yield _rows("allergy-list")
 
     def _check_last_dose(self, raw: str) -> Valid[Any] | Invalid:
         if not raw.strip():
@@ -259,7 +263,7 @@ class MedicationsScreen(StepScreen):
         self.query_one("#med_last_dose", Input).remove_class("-shown")
         self.query_one("#no-medications", TickBox).set_ticked(False)
         self._show_lists()
-        self.query_one("#med_name", Input).focus()
+        self._show_added("#medication-list", "#med_name")
 
     @on(Button.Pressed, "#add-allergy")
     def _add_allergy(self, event: Button.Pressed) -> None:
@@ -272,7 +276,7 @@ class MedicationsScreen(StepScreen):
         self._clear(ALLERGY_FIELDS)
         self.query_one("#no-allergies", TickBox).set_ticked(False)
         self._show_lists()
-        self.query_one("#allergy_substance", Input).focus()
+        self._show_added("#allergy-list", "#allergy_substance")
 
     @on(Button.Pressed, "#remove-medication")
     def _remove_medication(self, event: Button.Pressed) -> None:
@@ -312,6 +316,15 @@ class MedicationsScreen(StepScreen):
         self._show_lists()
         self.query_one("#allergy_substance", Input).focus()
 
+    def _show_added(self, list_id: str, box_id: str) -> None:
+        """Put the focus back in the form's first box; once the list has grown, the row just
+        added (right above the box) and the box are scrolled into view together. Why: on a
+        short screen (larger text on a tablet) the form and its list do not fit together, and
+        the patient must see what they added as they go on to the next."""
+        box = self.query_one(box_id, Input)
+        box.focus(scroll_visible=False)
+        self.query_one(list_id, AddedRows).show_with = box
+
     def _clear(self, fields: tuple[str, ...]) -> None:
         for field_id in fields:
             self.put(field_id, "")
@@ -320,13 +333,13 @@ class MedicationsScreen(StepScreen):
     def _show_lists(self) -> None:
         """Redraw both lists from the rows kept; every row is drawn inertly, 3 rows to tap."""
         as_needed = self.text("screens.medications.as_needed_short")
-        medications = self.query_one("#medication-list", OptionList)
-        medications.can_focus = bool(self.medications)
+        medications = self.query_one("#medication-list", AddedRows)
+        medications.can_focus = medications.display = bool(self.medications)
         medications.clear_options()
         for medication in self.medications:
             medications.add_option(Option(_row(medication_row(medication, as_needed))))
-        allergies = self.query_one("#allergy-list", OptionList)
-        allergies.can_focus = bool(self.allergies)
+        allergies = self.query_one("#allergy-list", AddedRows)
+        allergies.can_focus = allergies.display = bool(self.allergies)
         allergies.clear_options()
         for allergy in self.allergies:
             allergies.add_option(
@@ -362,13 +375,29 @@ def medication_row(medication: Medication, as_needed: str) -> str:
     return " \u00b7 ".join(part for part in parts if part)
 
 
-def _rows(list_id: str) -> OptionList:
-    """A list of added rows; no tab stop until it has a row."""
-    rows = OptionList(id=list_id, markup=False)
-    rows.can_focus = False
-    return rows
+class AddedRows(OptionList):
+    """What the patient added (medications, or allergies), a row each; no tab stop, and no room
+    taken, until it has a row. It grows with its rows: the step scrolls, not a list inside it."""
+
+    def __init__(self, list_id: str) -> None:
+        super().__init__(id=list_id, markup=False)
+        self.can_focus = self.display = False
+        #: The box the patient goes on in after adding a row: at the next resize (the row laid
+        #: out), the step shows the new row and this box together.
+        self.show_with: Input | None = None
+
+    def on_resize(self) -> None:
+        box, self.show_with = self.show_with, None
+        body = self.parent
+        if box is None or not isinstance(body, StepBody):
+            return
+        rows = self.virtual_region.shrink(self.styles.gutter)  # (where it sits in the step)
+        last_row = Region(rows.x, rows.bottom - ROW_ROWS, rows.width, ROW_ROWS)
+        body.scroll_to_region(
+            last_row.union(box.virtual_region), animate=False, immediate=True, top=True
+        )
 
 
 def _row(words: str) -> Content:
-    # Why: a blank line above and below makes each row three rows high, big enough to tap.
+    # Why: a blank line above and below makes each row ROW_ROWS high, big enough to tap.
     return Content(f"\n  {visible_text(words)}\n")
