@@ -64,6 +64,14 @@ from kiosk.widgets.staff_display import inert
 from kiosk.widgets.staff_shift_bar import StaffShiftBar
 
 
+class DischargeForm(VerticalScroll):
+    """The discharge's parts, scrolling. A tap on it leaves the focus where it was: a key of
+    its PIN pad never takes the focus, so Textual gave it to this form, the nearest widget
+    under the finger that takes it, and the pad's digits then reached no box."""
+
+    FOCUS_ON_CLICK = False
+
+
 class ChairDischargeScreen(StaffScreen):
     """The discharge criteria, each part recorded, then the nurse's PIN."""
 
@@ -98,7 +106,7 @@ class ChairDischargeScreen(StaffScreen):
         desk = self.shift.chairs
         patient = desk.patient(self.checkin_id, desk.clock())
         yield StaffShiftBar(self.shift)
-        with VerticalScroll(id="discharge-box"):
+        with DischargeForm(id="discharge-box"):
             yield Static(
                 chair_text("discharge.title", name=patient.name),
                 classes="nurse-section-title",
