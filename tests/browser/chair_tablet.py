@@ -9,12 +9,19 @@ through the sign-in's own digit pad.
 
 Where the staff screens differ from the patient's: a box's label is a line of its own above the
 box (not on its border) or the box's placeholder, so a box is found by the line above it or by
-its placeholder; a choice (Textual's Select) opens a list over the form.
+its placeholder; a choice (Textual's Select) opens a list over the form. A form longer than the
+screen (the exam, the discharge) is moved by a finger drawn up one and a half rows, which the page
+turns into one wheel step, drawn in one frame, so what is located after it stays where it was
+seen (a longer swipe sends a wheel step per row, and a tap located between two of their frames
+lands where the next one has moved something else; a tap on the scrollbar moves a whole
+screenful, so a box half shown at the bottom edge lands half hidden under the shift bar).
 """
 
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from kiosk_tab import MAX_SWIPES, Effect, TouchTab
 from rich.cells import cell_len
@@ -32,6 +39,17 @@ BOARD_TITLE = "Patients in a chair:"
 SAVE = chair_text("entry.save")
 #: A box's line: its left border, then what it shows.
 _BOX_LINE = re.compile(r"▊ +(\S.*?)? *▎")
+#: An entry's form and the discharge end in a bar of buttons (Back, Save or Sign) this tall.
+BUTTON_BAR_ROWS = 3
+#: Every staff screen starts with the shift bar (the nurse, the idle countdown, Lock).
+SHIFT_BAR_ROWS = 3
+#: A form is never longer than this many steps of the wheel (two rows each).
+MOST_STEPS = 80
+
+
+def clock_typed(moment: datetime, zone: ZoneInfo) -> str:
+    """A moment as a nurse types it into a time box: HH:MM in the clinic's zone."""
+    return moment.astimezone(zone).strftime("%H:%M")
 
 
 def action_labels() -> list[str]:
@@ -49,18 +67,35 @@ class ChairTablet(TouchTab):
         where = self.screen.find(text)
         return None if where is None else where[0]
 
-    def box_line_under(self, label: str) -> tuple[int, int] | None:
-        """The typing line of the box drawn under the line `label` (its top border between):
-        (row, the column where the box's words start)."""
+    def box_line_under(self, label: str, above: int | None = None) -> tuple[int, int] | None:
+        """The typing line of the box drawn whole under the line `label` (the first such line,
+        or with `above`, the last one above that row): (row, the column where the box's words
+        start)."""
         lines = self.screen.lines()
-        found = [number for number, line in enumerate(lines) if line.strip(" █") == label]
-        if not found or found[0] + 2 >= len(lines):
+        # (a toast may show at the right of the label's line)
+        alone = re.compile(rf"^[ █]*{re.escape(label)}(?: {{2,}}|$)")
+        found = [
+            number
+            for number, line in enumerate(lines)
+            if alone.match(line) and (above is None or number < above)
+        ]
+        if not found:
             return None
-        row = found[0] + 2
-        border = lines[row].find("▊", max(0, lines[found[0]].find(label) - 2))
-        if border < 0 or not lines[row - 1][border:].startswith("▊▔"):
+        label_row = found[0] if above is None else found[-1]
+        row = label_row + 2
+        if row + 1 >= len(lines):
+            return None
+        border = lines[row].find("▊", max(0, lines[label_row].find(label) - 2))
+        if border < 0 or not (
+            lines[row - 1][border:].startswith("▊▔") and lines[row + 1][border:].startswith("▊▁")
+        ):
             return None
         return row, cell_len(lines[row][:border]) + 3
+
+    def line_showing(self, words: str) -> str:
+        """The screen's line showing `words`, or "" if none does."""
+        row = self.row_of(words)
+        return "" if row is None else self.screen.lines()[row]
 
     def box_words(self, row: int) -> str:
         """What the box whose typing line is `row` shows."""
@@ -97,8 +132,22 @@ class ChairTablet(TouchTab):
         id_row = self.screen.cursor[0]
         self.type(staff_id)
         self.wait_until(lambda: self.box_words(id_row) == staff_id, f"{staff_id!r} typed")
-        pin_box = self.box_line_under(staff_text("unlock.pin"))
-        assert pin_box is not None, "no PIN box on the sign-in"
+        self.pin_on_pad(staff_text("unlock.pin"), pin)
+        signed_in = staff_text("shift.who_nurse", staff_id=staff_id)
+        self.tap_button(staff_text("unlock.unlock"), until=self.shows(signed_in))
+
+    def pin_on_pad(self, label: str, pin: str) -> None:
+        """Tap the PIN box under the line `label` (moving the form down until the box and the
+        whole pad under it show), then each digit on the pad, each once the box shows a dot for
+        the digit before it."""
+        self.step_until(
+            Effect(
+                "the PIN box and its pad",
+                lambda: self.box_shown(label).seen() and self.screen.find_button("0") is not None,
+            )
+        )
+        pin_box = self.box_line_under(label)
+        assert pin_box is not None, f"no PIN box under {label!r}"
         self.tap_cell(*pin_box, until=self.cursor_on_row(pin_box[0], "the PIN box"))
         for typed in range(1, len(pin) + 1):
             self.tap_button(
@@ -108,15 +157,29 @@ class ChairTablet(TouchTab):
                     lambda typed=typed: self.box_words(pin_box[0]) == PIN_DOT * typed,
                 ),
             )
-        signed_in = staff_text("shift.who_nurse", staff_id=staff_id)
-        self.tap_button(staff_text("unlock.unlock"), until=self.shows(signed_in))
 
     def signed_in(self) -> str | None:
         """Which nurse the tab's shift bar names, or None (no staff screen)."""
         found = re.search(r"Nurse (\S+) signed in", self.screen.text())
         return None if found is None else found.group(1)
 
-    # ---- the board and a chair ----------------------------------------------------------
+    # ---- today's list, the board and a chair --------------------------------------------
+
+    def to_the_chair_of(self, name: str) -> None:
+        """On today's list, tap the patient's row (the first row, where the list's cursor
+        opens: one tap opens it; a tap on another row only moves the cursor, which the tab
+        cannot see), then "To the chair"; wait for the chair with every action whole."""
+        rows = [number for number, line in enumerate(self.screen.lines()) if name in line]
+        heading = staff_text("queue.column.name")
+        first = self.row_of(heading)
+        assert rows and first is not None and rows[0] == first + 1, f"{name} not first today"
+        column = self.screen.lines()[rows[0]].index(name) + len(name) / 2
+        self.tap_cell(rows[0], column, until=self.shows(chair_text("checkin.to_chair")))
+        self.tap_button(
+            chair_text("checkin.to_chair"),
+            until=self.shows(chair_text("chair.heading", name=name.split()[0])),
+        )
+        self.wait_for(self.every_action_whole())
 
     def to_the_board(self) -> None:
         """From today's list, tap Chairs; wait for the board's rows."""
@@ -168,10 +231,56 @@ class ChairTablet(TouchTab):
 
     # ---- an entry's form ----------------------------------------------------------------
 
-    def fill(self, label: str, words: str) -> None:
-        """Tap the box under the line `label`, type `words` on the tablet's keyboard; wait
-        until the box shows them."""
-        box = self.box_line_under(label)
+    def swipe_step(self) -> None:
+        """Move the form down one wheel step (two rows): a finger drawn up one and a half rows
+        over the form, which the page turns into exactly one wheel step (one per row it
+        moves, kiosk-page.js); wait until the form's left half has moved (the shift bar's
+        countdown and a toast at the right change by themselves). The finger is on the form's
+        boxes, at the left: a wheel step over a toast would not reach the form."""
+        box = self.page.locator(".xterm-screen").bounding_box()
+        assert box is not None, "the terminal is not on the page"
+        x, start_y = box["x"] + box["width"] * 0.25, box["y"] + box["height"] * 0.5
+        rise = 1.5 * box["height"] / self.screen.rows
+        before = self.form_seen()
+        finger = self.page.context.new_cdp_session(self.page)
+        for kind, y in (("touchStart", start_y), ("touchMove", start_y - rise)):
+            finger.send(
+                "Input.dispatchTouchEvent", {"type": kind, "touchPoints": [{"x": x, "y": y}]}
+            )
+        finger.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        finger.detach()
+        self.wait_until(lambda: self.form_seen() != before, "the form move a step down")
+
+    def form_seen(self) -> list[str]:
+        """The left half of the rows between the shift bar and the bar of buttons."""
+        half = self.screen.cols // 2
+        lines = self.screen.lines()
+        return [line[:half] for line in lines[SHIFT_BAR_ROWS : len(lines) - BUTTON_BAR_ROWS]]
+
+    def scroll_down(self) -> None:
+        """How `tap_button` brings a button further down the form into view."""
+        self.swipe_step()
+
+    def step_until(self, effect: Effect) -> None:
+        """Move the form down a step at a time until the screen shows `effect`."""
+        for _ in range(MOST_STEPS):
+            if effect.seen():
+                return
+            self.swipe_step()
+        self.wait_for(effect)
+
+    def box_shown(self, label: str, above: int | None = None) -> Effect:
+        """The effect "the box under the line `label` is drawn whole" (see `box_line_under`)."""
+        return Effect(
+            f"the whole box under {label!r}",
+            lambda: self.box_line_under(label, above) is not None,
+        )
+
+    def fill(self, label: str, words: str, above: int | None = None) -> None:
+        """Tap the box under the line `label` (moving the form down to it), type `words` on
+        the tablet's keyboard; wait until the box shows them."""
+        self.step_until(self.box_shown(label, above))
+        box = self.box_line_under(label, above)
         assert box is not None, f"no box under {label!r}"
         self.tap_cell(
             *box, until=self.cursor_on_row(box[0], f"the {label!r} box"), new_effect=False
@@ -179,8 +288,29 @@ class ChairTablet(TouchTab):
         self.type(words)
         self.wait_until(lambda: self.box_words(box[0]) == words, f"{words!r} in the {label!r} box")
 
+    def fill_time(self, typed: str) -> None:
+        """Type the time the entry happened (HH:MM) into its form's time box."""
+        self.fill(chair_text("entry.time"), typed)
+
+    def fill_time_of(self, button: str, typed: str) -> None:
+        """On the discharge, type the time a part was done into the time box just above the
+        part's button (`button`, its label), once both are in view."""
+        self.step_until(
+            Effect(f"the time box above {button!r}", lambda: self._time_box_above(button))
+        )
+        where = self.screen.find_button(button)
+        assert where is not None
+        self.fill(chair_text("entry.time"), typed, above=where[0])
+
+    def _time_box_above(self, button: str) -> bool:
+        where = self.screen.find_button(button)
+        time_label = chair_text("entry.time")
+        return where is not None and self.box_line_under(time_label, where[0]) is not None
+
     def fill_placeholder(self, placeholder: str, words: str) -> None:
-        """Tap the empty box showing `placeholder`, type `words`; wait until it shows them."""
+        """Tap the empty box showing `placeholder` (moving the form down to it), type `words`;
+        wait until it shows them."""
+        self.step_until(self.shows(placeholder))
         where = self.screen.find(placeholder)
         assert where is not None, f"no box showing {placeholder!r}"
         row = where[0]
@@ -194,15 +324,19 @@ class ChairTablet(TouchTab):
         """Tap the choice under the line `label`, then `option` (the first words of an option,
         as the list shows them) in the list it opens; wait until the list is closed and the
         choice shows the option."""
+        self.step_until(self.box_shown(label))
         box = self.box_line_under(label)
         assert box is not None, f"no choice under {label!r}"
         row, column = box
 
         def listed() -> tuple[int, int] | None:
-            for number, line in enumerate(self.screen.lines()[row + 1 :], start=row + 1):
-                found = line.find(option)
+            """Where the list shows `option`: under the choice, or over it when the list is
+            moved up to fit on the screen."""
+            lines = self.screen.lines()
+            for number in [*range(row + 1, len(lines)), *range(row - 1, -1, -1)]:
+                found = lines[number].find(option)
                 if found >= 0:
-                    return number, cell_len(line[:found])
+                    return number, cell_len(lines[number][:found])
             return None
 
         self.tap_cell(row, column, until=Effect(f"{option!r} listed", lambda: listed() is not None))
