@@ -43,6 +43,8 @@ from kiosk.widgets.tick_box import TickBox
 SUGGESTIONS = 3
 #: Each added row is drawn three rows high (`_row`), big enough to tap.
 ROW_ROWS = 3
+#: Refreshes to wait at most for a list just grown to be laid out before showing its new row.
+LAYOUT_ROUNDS = 5
 MEDICATION_FIELDS = ("med_name", "med_dose", "med_frequency", "med_last_dose")
 ALLERGY_FIELDS = ("allergy_substance", "allergy_reaction")
 
@@ -98,7 +100,7 @@ class MedicationsScreen(StepScreen):
         text = self.text
         yield Static(text("screens.medications.intro"), classes="intro", markup=False)
         yield TickBox(text("screens.medications.none"), box_id="no-medications")
-        yield AddedRows("medication-list")
+        yield _rows("medication-list")
         yield from self.field(
             "med_name",
             text("screens.medications.name"),
@@ -134,7 +136,7 @@ class MedicationsScreen(StepScreen):
             yield Button(text("screens.medications.remove"), id="remove-medication")
         yield Static(text("screens.medications.allergies"), classes="section", markup=False)
         yield TickBox(text("screens.medications.no_allergies"), box_id="no-allergies")
-        yield AddedRows("allergy-list")
+        yield _rows("allergy-list")
         yield from self.field(
             "allergy_substance",
             text("screens.medications.allergy_substance"),
@@ -317,13 +319,28 @@ class MedicationsScreen(StepScreen):
         self.query_one("#allergy_substance", Input).focus()
 
     def _show_added(self, list_id: str, box_id: str) -> None:
-        """Put the focus back in the form's first box; once the list has grown, the row just
-        added (right above the box) and the box are scrolled into view together. Why: on a
-        short screen (larger text on a tablet) the form and its list do not fit together, and
-        the patient must see what they added as they go on to the next."""
+        """Put the focus back in the form's first box; once the list has grown, scroll the row
+        just added (right above the box) and the box into view together. Why: on a short
+        screen (larger text on a tablet) the form and its list do not fit together, and the
+        patient must see what they added as they go on to the next."""
         box = self.query_one(box_id, Input)
         box.focus(scroll_visible=False)
-        self.query_one(list_id, AddedRows).show_with = box
+        self.refresh(layout=True)  # (the callback below runs after this layout)
+        self.call_after_refresh(self._scroll_to_added, self.query_one(list_id, OptionList), box)
+
+    def _scroll_to_added(self, rows: OptionList, box: Input, rounds: int = 0) -> None:
+        # Where the list sits in the step (laid out whether in view or not); Textual lays it out
+        # at the next refresh of the screen, which may come after this one.
+        region = rows.virtual_region
+        if region.height != rows.option_count * ROW_ROWS + rows.styles.gutter.height:
+            if rounds < LAYOUT_ROUNDS:
+                self.call_after_refresh(self._scroll_to_added, rows, box, rounds + 1)
+            return
+        inside = region.shrink(rows.styles.gutter)
+        last_row = Region(inside.x, inside.bottom - ROW_ROWS, inside.width, ROW_ROWS)
+        self.query_one(StepBody).scroll_to_region(
+            last_row.union(box.virtual_region), animate=False, immediate=True, top=True
+        )
 
     def _clear(self, fields: tuple[str, ...]) -> None:
         for field_id in fields:
@@ -333,12 +350,12 @@ class MedicationsScreen(StepScreen):
     def _show_lists(self) -> None:
         """Redraw both lists from the rows kept; every row is drawn inertly, 3 rows to tap."""
         as_needed = self.text("screens.medications.as_needed_short")
-        medications = self.query_one("#medication-list", AddedRows)
+        medications = self.query_one("#medication-list", OptionList)
         medications.can_focus = medications.display = bool(self.medications)
         medications.clear_options()
         for medication in self.medications:
             medications.add_option(Option(_row(medication_row(medication, as_needed))))
-        allergies = self.query_one("#allergy-list", AddedRows)
+        allergies = self.query_one("#allergy-list", OptionList)
         allergies.can_focus = allergies.display = bool(self.allergies)
         allergies.clear_options()
         for allergy in self.allergies:
@@ -375,27 +392,12 @@ def medication_row(medication: Medication, as_needed: str) -> str:
     return " \u00b7 ".join(part for part in parts if part)
 
 
-class AddedRows(OptionList):
-    """What the patient added (medications, or allergies), a row each; no tab stop, and no room
-    taken, until it has a row. It grows with its rows: the step scrolls, not a list inside it."""
-
-    def __init__(self, list_id: str) -> None:
-        super().__init__(id=list_id, markup=False)
-        self.can_focus = self.display = False
-        #: The box the patient goes on in after adding a row: at the next resize (the row laid
-        #: out), the step shows the new row and this box together.
-        self.show_with: Input | None = None
-
-    def on_resize(self) -> None:
-        box, self.show_with = self.show_with, None
-        body = self.parent
-        if box is None or not isinstance(body, StepBody):
-            return
-        rows = self.virtual_region.shrink(self.styles.gutter)  # (where it sits in the step)
-        last_row = Region(rows.x, rows.bottom - ROW_ROWS, rows.width, ROW_ROWS)
-        body.scroll_to_region(
-            last_row.union(box.virtual_region), animate=False, immediate=True, top=True
-        )
+def _rows(list_id: str) -> OptionList:
+    """A list of added rows; no tab stop, and no room taken, until it has a row. It grows with
+    its rows: the step scrolls, not a list inside it."""
+    rows = OptionList(id=list_id, markup=False)
+    rows.can_focus = rows.display = False
+    return rows
 
 
 def _row(words: str) -> Content:

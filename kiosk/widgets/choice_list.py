@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -277,6 +278,31 @@ class ChoiceList(ScrollView, can_focus=True):
         mark = "\u25cf" if chosen else "\u25cb"
         face = f" {mark} {box.label} "
         return "\u2502" + face + " " * (inner - cell_len(face)) + "\u2502"
+
+    # ---- paging ---------------------------------------------------------------------------
+
+    def scroll_page_down(self, **_ignored: Any) -> None:
+        """A page down (a tap on the scrollbar's track below its handle, Page Down) brings the
+        first question not wholly in view to the top. Why: a page the list's height put that
+        question's words above the top while its answers still showed (seen at larger text on
+        a tablet: answers with no question)."""
+        top, bottom = int(self.scroll_y), int(self.scroll_y) + self.scrollable_size.height
+        for block in self._layout(self._content_width()):
+            if top < block.y and block.y + block.height - _GAP > bottom:
+                self.scroll_to(y=block.y, animate=False, immediate=True)
+                return
+        self.scroll_to(y=bottom, animate=False, immediate=True)  # a question taller than a page
+
+    def scroll_page_up(self, **_ignored: Any) -> None:
+        """A page up starts the page at a question's words too: the first question that then
+        starts within a page above the top."""
+        top = int(self.scroll_y)
+        wanted = max(0, top - self.scrollable_size.height)
+        for block in self._layout(self._content_width()):
+            if wanted <= block.y < top:
+                self.scroll_to(y=block.y, animate=False, immediate=True)
+                return
+        self.scroll_to(y=wanted, animate=False, immediate=True)
 
     # ---- keys and clicks ------------------------------------------------------------------
 
