@@ -320,7 +320,8 @@ class MedicationsScreen(StepScreen):
 
     def _show_added(self, list_id: str, box_id: str) -> None:
         """Put the focus back in the form's first box; once the list has grown, scroll the row
-        just added (right above the box) and the box into view together. Why: on a short
+        just added (right above the box) and the box into view together, only as far as needed
+        (where both show already, nothing moves after the row is drawn). Why: on a short
         screen (larger text on a tablet) the form and its list do not fit together, and the
         patient must see what they added as they go on to the next."""
         box = self.query_one(box_id, Input)
@@ -339,7 +340,7 @@ class MedicationsScreen(StepScreen):
         inside = region.shrink(rows.styles.gutter)
         last_row = Region(inside.x, inside.bottom - ROW_ROWS, inside.width, ROW_ROWS)
         self.query_one(StepBody).scroll_to_region(
-            last_row.union(box.virtual_region), animate=False, immediate=True, top=True
+            last_row.union(box.virtual_region), animate=False, immediate=True
         )
 
     def _clear(self, fields: tuple[str, ...]) -> None:

@@ -13,7 +13,8 @@ located: a tap names what it must change (`Effect`: the next screen's title, a r
 statement ticked and wholly in view, the cursor in the tapped box, the keypad's digit in the
 box) and returns once the screen shows it, and refuses to tap when that already shows (then the
 tab could not tell its tap had been handled); a wheel step or a tap on a scrollbar returns once
-the screen has moved (one step, one scroll: the kiosk draws without animation); a key that
+the form has moved (the box being typed in, or the words above Back and Next: `form_moved`;
+one step, one scroll: the kiosk draws without animation); a key that
 moves the focus waits until the new box has the cursor, at the column its words end at (a
 cursor left behind while the step scrolls sits on another row or column), or until a list
 marks its question current ("▶"). Keys within one widget need no wait between them: the kiosk
@@ -59,8 +60,12 @@ MAX_SWIPES = 40
 SCROLLBAR_FROM_RIGHT = 4
 #: The keypad's keys as drawn: one row, left to right, spaces between.
 _KEYPAD_ROW = re.compile(" +".join(f"({re.escape(key)})" for key in KEYS))
+#: A text box's top border with its label: the cursor's box, when on the row above it.
+_BOX_LABEL = re.compile(r"▊▔ \S")
 #: A line of words under a list, at the step's left margin (a list's rows are indented).
 _WORDS_AT_LEFT_MARGIN = re.compile(r"  \w")
+#: A row of a list of questions: indented past the border the list shows while in use.
+_LIST_ROW = re.compile(r"  (█|   [┌│└])")
 #: What a tap (or a mouse) sends in the terminal's SGR mouse mode: button;column;row, M or m.
 _MOUSE_REPORT = re.compile(r"\x1b\[<(\d+);(\d+);(\d+)([Mm])")
 #: What the terminal answers by itself to the kiosk's questions (a mode report): not a key.
@@ -228,6 +233,7 @@ class KioskTab:
         tell the kiosk had handled this tap before the next input is located.
         """
         for _ in range(MAX_SWIPES):
+            self.catch_up()
             if locate() is not None:
                 break
             self.scroll_down()
@@ -374,10 +380,39 @@ class KioskTab:
         is under it by a few rows); wait until the screen has moved."""
         box = self.page.locator(".xterm-screen").bounding_box()
         assert box is not None, "the terminal is not on the page"
-        before = self.screen.text()
+        moved = self.form_moved("under the wheel")
         self.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         self.page.mouse.wheel(0, rows * box["height"] / self.screen.rows)
-        self.wait_until(lambda: self.screen.text() != before, "the form move under the wheel")
+        self.wait_for(moved)
+
+    def catch_up(self) -> None:
+        """Take in the kiosk's frames that have reached the page: the screen the tab judges by
+        is then the newest it can know (Playwright hands events over only while it runs)."""
+        self.page.wait_for_timeout(0)
+
+    def form_moved(self, how: str) -> Effect:
+        """The effect "the form has moved" (`how`: by what), against the newest screen: the label
+        of the box being typed in has left its row, or (no box has the cursor) the screen has
+        changed.
+
+        Why not "the screen changed" while a box is in use: a frame already on its way when the
+        tab scrolled would be taken for the scroll, and the next tap located on the screen from
+        before it. Seen at larger text: the last keypad digit of the date of birth drew the
+        date, then in a frame of its own took the date's message away (the boxes below moved
+        up a row); the tab,
+        looking before that frame, tapped the scrollbar to bring the phone box wholly into
+        view, took that frame for the scroll, and its tap on the phone box landed on the box
+        below once the scroll was drawn. (With no box in use, a late frame of the input before
+        can still pass for the scroll: seen on the migraine step at larger text, where the tab
+        then paged twice; "a line of words moved up" missed a screen still being drawn.)
+        """
+        self.catch_up()
+        lines, (row, _) = self.screen.lines(), self.screen.cursor
+        if 0 < row < len(lines) and _BOX_LABEL.search(lines[row - 1]):
+            label = lines[row - 1]
+            return Effect(f"the form move {how}", lambda: self.screen.lines()[row - 1] != label)
+        before = self.screen.text()
+        return Effect(f"the form move {how}", lambda: self.screen.text() != before)
 
     def tap_scrollbar(self, moves: bool = True) -> None:
         """Tap a scrollbar's track at its bottom: the form (or list) moves down a page; wait
@@ -392,13 +427,16 @@ class KioskTab:
         bars = [row for row, line in enumerate(lines) if line.startswith("▊▔")]  # Back / Next
         keypad = [row - 1 for row, line in enumerate(lines) if _KEYPAD_ROW.search(line)]
         row = min(bars + keypad + [self.screen.rows]) - 1
-        while row > 0 and _WORDS_AT_LEFT_MARGIN.match(lines[row]):
-            row -= 1
-        before = self.screen.text()
+        above_words = row
+        while above_words > 0 and _WORDS_AT_LEFT_MARGIN.match(lines[above_words]):
+            above_words -= 1
+        if _LIST_ROW.match(lines[above_words]):  # words under a list: the list's own bar ends above
+            row = above_words
+        moved = self.form_moved("under the tap")
         x, y = self._page_point(row, self.screen.cols - SCROLLBAR_FROM_RIGHT + 0.5)
         self.page.touchscreen.tap(x, y)
         if moves:
-            self.wait_until(lambda: self.screen.text() != before, "the form move under the tap")
+            self.wait_for(moved)
 
     def keyboard_input(self) -> str:
         """What the page sent the kiosk as keys: the terminal input without taps and without

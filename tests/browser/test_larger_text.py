@@ -3,18 +3,30 @@
 reflows to the fewer columns and rows, and the welcome screen and "About you" are drawn whole
 at that size (everything the screen reader's mirror names is on screen, Back and Next too);
 "About you", longer than the screen at that size, opens at its top and a tap reaches its first
-box. Screenshots land in test-artifacts/larger-text-*.png for a person to look at."""
+box. A medication just added by taps at that size is listed in view, right above the emptied
+name box.
+Screenshots land in test-artifacts/larger-text-*.png for a person to look at."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from conftest import ServedKiosk
 from kiosk_tab import KioskTab, TouchTab
+from patient_script import listed
 from playwright.sync_api import Page, ViewportSize
 from step_mirror import mirror, named, wait_for_mirror_of
-from touch_script import tap_in_box
+from test_browser_checkin import clinic_config
+from touch_script import (
+    add_medication,
+    fill_about_you,
+    start_checkin_by_touch,
+    tap_in_box,
+    touch_answers,
+    touch_patient,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -73,3 +85,25 @@ def test_a_step_longer_than_the_screen_opens_at_its_top_and_a_tap_reaches_its_fi
 
     assert tab.screen.find("Please tell us who you are") is not None
     assert tab.box_text("Preferred name (optional)") == ""
+
+
+def test_a_medication_added_at_larger_text_is_listed_in_view_with_the_box_for_the_next(
+    served_demo_kiosk: ServedKiosk,
+    demo_kiosk_dir: Path,
+    touch_tablet: Callable[[ViewportSize], TouchTab],
+) -> None:
+    """At 23 rows the medication just added was listed below the fold: the focus went back to
+    the name box above it, and the patient could not see what they had added."""
+    tab = touch_tablet(SMALL_TABLET)
+    answers = touch_answers(touch_patient(1))
+    larger_text_on(tab, served_demo_kiosk.url)
+    start_checkin_by_touch(tab, answers)
+    fill_about_you(tab, answers, clinic_config(demo_kiosk_dir))
+
+    add_medication(tab, answers)  # (it fails if the row is not listed on screen)
+    tab.screenshot("larger-text-medication-added")
+
+    name = answers.say("screens.medications.name")
+    tab.wait_for(tab.cursor_in_box(name, ""))  # the name box has the cursor, ready for the next
+    assert tab.screen.find(listed(answers.who.medication)) is not None
+    assert tab.box_text(name) == ""

@@ -202,11 +202,8 @@ def times_read(tab: KioskTab, answers: TouchAnswers, count: int) -> Effect:
     return Effect(f"{count} times read back", lambda: tab.screen.text().count(reading) == count)
 
 
-def begin_checkin_by_touch(tab: KioskTab, answers: TouchAnswers) -> None:
-    """From welcome (in the patient's language), through "About you", to the medications."""
+def fill_about_you(tab: KioskTab, answers: TouchAnswers, config: ClinicConfig) -> None:
     identity, say = answers.identity, answers.say
-    tab.wait_for_text(say("screens.welcome.check_in"))
-    tab.tap_button(say("screens.welcome.check_in"), until=tab.shows(say("screens.identity.title")))
     tap_in_box(tab, say("screens.identity.legal_name"), identity.legal_name)
     tap_in_box(tab, say("screens.identity.preferred_name"), identity.preferred_name)
     tap_in_number(tab, say("screens.identity.date_of_birth"), answers.who.typed_date_of_birth())
@@ -218,8 +215,9 @@ def begin_checkin_by_touch(tab: KioskTab, answers: TouchAnswers) -> None:
     go_on(tab, say("screens.medications.title"), answers.language)
 
 
-def add_medication_and_allergy(tab: KioskTab, answers: TouchAnswers, config: ClinicConfig) -> None:
-    medication, allergy, say = answers.who.medication, answers.who.allergy, answers.say
+def add_medication(tab: KioskTab, answers: TouchAnswers) -> None:
+    """Write the medication in its boxes and tap "Add medication"; wait until it is listed."""
+    medication, say = answers.who.medication, answers.say
     tap_in_box(tab, say("screens.medications.name"), medication.name)
     tab.wait_for(no_suggestions_shown(tab, answers, medication.name))
     tap_in_box(tab, say("screens.medications.dose"), medication.dose)
@@ -227,6 +225,11 @@ def add_medication_and_allergy(tab: KioskTab, answers: TouchAnswers, config: Cli
     tab.tap_button(
         say("screens.medications.add"), until=tab.shows(listed(medication, answers.language))
     )
+
+
+def add_medication_and_allergy(tab: KioskTab, answers: TouchAnswers, config: ClinicConfig) -> None:
+    allergy, say = answers.who.allergy, answers.say
+    add_medication(tab, answers)
     tap_in_box(tab, say("screens.medications.allergy_substance"), allergy.substance)
     tap_in_box(tab, say("screens.medications.allergy_reaction"), allergy.reaction)
     tab.tap_button(say("screens.medications.add_allergy"), until=tab.shows(listed(allergy)))
@@ -252,7 +255,8 @@ def answer_migraine_history(tab: KioskTab, answers: TouchAnswers, config: Clinic
         tab, say("screens.migraine.names.migraine_days_per_month"), migraine.migraine_days_per_month
     )
     tap_in_number(tab, say("screens.migraine.names.typical_pain"), migraine.typical_pain)
-    preventives = say(MIGRAINE_HISTORY.question("preventives_tried").text_key)
+    # Its label is the whole question, cut short ("…") where the box is narrower (larger text).
+    preventives = question_start(MIGRAINE_HISTORY.question("preventives_tried"), answers.language)
     tap_in_box(tab, preventives, migraine.preventives_tried)
     for question_id, answer in (
         ("aura", migraine.aura),
@@ -316,8 +320,9 @@ def submit_by_touch(tab: KioskTab, answers: TouchAnswers, config: ClinicConfig) 
     tab.tap_button(say("screens.review.submit"), until=tab.shows(say("screens.done.thanks_title")))
 
 
-#: The check-in's steps after "About you", by touch, each ending when the next screen shows.
+#: The check-in's steps by touch, from "About you" on, each ending when the next screen shows.
 TOUCH_STEPS: tuple[Callable[[KioskTab, TouchAnswers, ClinicConfig], None], ...] = (
+    fill_about_you,
     add_medication_and_allergy,
     answer_health_history,
     answer_migraine_history,
@@ -328,9 +333,16 @@ TOUCH_STEPS: tuple[Callable[[KioskTab, TouchAnswers, ClinicConfig], None], ...] 
 )
 
 
+def start_checkin_by_touch(tab: KioskTab, answers: TouchAnswers) -> None:
+    """On welcome (in the patient's language), tap Check in; wait for "About you"."""
+    check_in = answers.say("screens.welcome.check_in")
+    tab.wait_for_text(check_in)
+    tab.tap_button(check_in, until=tab.shows(answers.say("screens.identity.title")))
+
+
 def check_in_by_touch(tab: KioskTab, answers: TouchAnswers, config: ClinicConfig) -> None:
     """From welcome to "Thank you!", by touch and the words the patient writes."""
-    begin_checkin_by_touch(tab, answers)
+    start_checkin_by_touch(tab, answers)
     for step in TOUCH_STEPS:
         step(tab, answers, config)
 
