@@ -203,6 +203,10 @@ class StepScreen(KeptStylesScreen):
 
     def on_mount(self) -> None:
         self.refresh_state()
+        # Why a watch, not DescendantFocus: that message reaches the step only after the box
+        # has drawn itself focused, and a tap on the keypad in between (a patient's next tap,
+        # on a busy kiosk) met a keypad still greyed for the box before, and was lost.
+        self.watch(self, "focused", self._show_keypad_for)
 
     def on_screen_suspend(self) -> None:
         # Why: the staff unlock goes on top (this step stays under it); Back, Next and Edit
@@ -358,15 +362,14 @@ class StepScreen(KeptStylesScreen):
         return chain
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        self._show_keypad_for(event.widget)
         self._whole_in_view(event.widget)
 
-    def _show_keypad_for(self, focused: Widget) -> None:
+    def _show_keypad_for(self, focused: Widget | None) -> None:
         """The keypad types only while a box for a date, time or number is in use; for any
         other box it stays where it is, greyed. Why not hidden or removed: hidden, its empty
         band still takes a finger's swipe and moves nothing; removed, the step moves under a
         finger mid-tap."""
-        if not self.keypad_fields:
+        if not self.keypad_fields or focused is None:
             return
         keypad = self.query_one(Keypad)
         wanted = focused.id in self.keypad_fields
