@@ -105,7 +105,9 @@ class ChairScreen(StaffScreen):
             yield Static("", id="chair-order")
             yield Static(chair_text("chair.flags"), classes="nurse-section-title")
             yield Static("", id="chair-flags")
-            yield Static(chair_text("chair.discharge"), classes="nurse-section-title")
+            yield Static(
+                chair_text("chair.discharge"), id="chair-discharge", classes="nurse-section-title"
+            )
             yield Static("", id="chair-missing")
             yield Static(chair_text("chair.log"), classes="nurse-section-title")
             yield Static("", id="chair-log")
@@ -151,6 +153,9 @@ class ChairScreen(StaffScreen):
         self.query_one("#chair-status", Static).update(self._status(state, now))
         self.query_one("#chair-order", Static).update(self._order(state))
         self.query_one("#chair-flags", Static).update(open_flags_text(state.open_flags, self.zone))
+        # Once signed, the part is the discharge itself, no longer what it still needs.
+        heading = "chair.discharge" if state.discharged_at is None else "action.discharge"
+        self.query_one("#chair-discharge", Static).update(chair_text(heading))
         self.query_one("#chair-missing", Static).update(self._missing(state))
         self.query_one("#chair-log", Static).update(self._log())
 

@@ -25,7 +25,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.widgets import Button, Input, Select, Static
 from textual.widgets.select import InvalidSelectValueError
@@ -61,15 +61,8 @@ from kiosk.screens.staff_screen import (
     unlock_with_pin,
 )
 from kiosk.widgets.staff_display import inert
+from kiosk.widgets.staff_pin_pad import PinPadForm
 from kiosk.widgets.staff_shift_bar import StaffShiftBar
-
-
-class DischargeForm(VerticalScroll):
-    """The discharge's parts, scrolling. A tap on it leaves the focus where it was: a key of
-    its PIN pad never takes the focus, so Textual gave it to this form, the nearest widget
-    under the finger that takes it, and the pad's digits then reached no box."""
-
-    FOCUS_ON_CLICK = False
 
 
 class ChairDischargeScreen(StaffScreen):
@@ -106,7 +99,7 @@ class ChairDischargeScreen(StaffScreen):
         desk = self.shift.chairs
         patient = desk.patient(self.checkin_id, desk.clock())
         yield StaffShiftBar(self.shift)
-        with DischargeForm(id="discharge-box"):
+        with PinPadForm(id="discharge-box"):
             yield Static(
                 chair_text("discharge.title", name=patient.name),
                 classes="nurse-section-title",

@@ -44,6 +44,7 @@ from kiosk.screens.staff_screen import (
 )
 from kiosk.widgets.decision_choice import DecisionButton, DecisionChoice
 from kiosk.widgets.staff_display import VITAL_UNITS, flag_words, flags_text, inert
+from kiosk.widgets.staff_pin_pad import PinPadForm
 from kiosk.widgets.staff_shift_bar import StaffShiftBar
 
 #: How long a hold or override reason may be (a few sentences).
@@ -146,7 +147,7 @@ class NurseSignOffScreen(StaffScreen):
         if vitals is None:
             return
         yield StaffShiftBar(self.shift)
-        with VerticalScroll(id="signoff-box"):
+        with PinPadForm(id="signoff-box"):
             title = "signoff.title_signed" if self.signed_vitals_id else "signoff.title"
             yield Static(staff_text(title), classes="nurse-section-title")
             yield Static(vitals_text(vitals))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Grid
+from textual.containers import Grid, VerticalScroll
 from textual.widgets import Button, Input, Static
 
 _BACKSPACE = "\u232b"
@@ -45,3 +45,12 @@ class StaffPinPad(Grid):
             target.action_delete_left()
         else:
             target.insert_text_at_cursor(key)
+
+
+class PinPadForm(VerticalScroll):
+    """A scrolling form with a PIN pad in it. A tap on it leaves the focus where it was: a key of
+    the pad never takes the focus, so Textual gave it to this form, the nearest widget under the
+    finger that takes it; the form then scrolled to show itself, the finger was lifted over
+    another widget, and the tap was lost, and the next one's digit reached no box."""
+
+    FOCUS_ON_CLICK = False

@@ -256,6 +256,7 @@ async def test_the_discharge_is_refused_until_the_escort_and_the_score_are_in(
         await pilot.press("enter")
         await on_screen(pilot, ChairScreen)
         assert "Discharged at" in shown(pilot, "#chair-missing")
+        assert shown(pilot, "#chair-discharge") == "Discharge"  # not "still needs" any more
 
 
 async def test_spanish_discharge_instructions_shown_and_acknowledged_in_spanish(
