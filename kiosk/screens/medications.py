@@ -1,3 +1,4 @@
+# Over 400 lines: the two lists (medications, allergies) share one add, edit and remove flow.
 """Medications and allergies: add, edit and remove rows, or say there are none.
 
 Each kind has a list of what was added (shown once it has a row) and, under it, a small form

@@ -1,3 +1,4 @@
+# Over 400 lines: one widget draws, hit-tests, scrolls and pages a list of questions by itself.
 """A list of questions, each answered by one of a few options (yes / no / not sure, PHQ-9 0-3).
 
 One widget draws every row itself (`render_line`) and handles keys and clicks itself: a screen
