@@ -1,5 +1,5 @@
 """The steps at 68x23 cells: the size of the browser kiosk at larger text on a 1024x768 tablet
-(tests/browser/test_larger_text.py walks a whole check-in there in Chromium). In the page the
+(tests/browser/test_larger_text.py adds a medication there in Chromium). In the page the
 font grows and the boxes keep their three rows, so these run without "Larger text" (which, in a
 terminal, also makes the boxes taller): the same layout, found at once rather than through a
 browser. What is checked is what a patient would notice cut off.
@@ -8,6 +8,7 @@ browser. What is checked is what a patient would notice cut off.
 from __future__ import annotations
 
 from textual.geometry import Region
+from textual.pilot import Pilot
 from textual.widget import Widget
 
 from kiosk.app import KioskApp
@@ -31,6 +32,20 @@ def row_shown(app: KioskApp, words: str) -> bool:
     return any(words in line for line in screen_lines(app))
 
 
+async def add_and_see(app: KioskApp, pilot: Pilot[None], add: str, typed: dict[str, str]) -> None:
+    """Fill a form's boxes (the first named first), tap `add`: the row added is listed in view,
+    and the form's first box, emptied for the next, has the focus and is in view too."""
+    for field_id, value in typed.items():
+        await fill(pilot, field_id, value)
+    first = next(iter(typed))
+    await click(pilot, add)
+    await pilot.wait_for_scheduled_animations()
+    row = " · ".join(typed.values())
+    assert row_shown(app, row), f"{row!r}, just added, is out of view"
+    box = app.screen.query_one(f"#{first}")
+    assert app.focused is box and in_view(box), "the box for the next is out of view"
+
+
 async def test_a_medication_and_an_allergy_added_are_listed_in_view_above_the_box_for_the_next(
     app: KioskApp,
 ) -> None:
@@ -38,25 +53,10 @@ async def test_a_medication_and_an_allergy_added_are_listed_in_view_above_the_bo
         await ready(app, pilot)
         await click(pilot, "#check-in")
         await type_about_you(app, pilot)
-        await fill(pilot, "med_name", "aspirin")
-        await fill(pilot, "med_dose", "81 mg")
-        await fill(pilot, "med_frequency", "daily")
-
-        await click(pilot, "#add-medication")
-        await pilot.wait_for_scheduled_animations()
-
-        assert row_shown(app, "aspirin · 81 mg · daily"), "the medication added is out of view"
-        name = app.screen.query_one("#med_name")
-        assert app.focused is name and in_view(name), "the box for the next is out of view"
-
-        await fill(pilot, "allergy_substance", "penicillin")
-        await fill(pilot, "allergy_reaction", "rash")
-        await click(pilot, "#add-allergy")
-        await pilot.wait_for_scheduled_animations()
-
-        assert row_shown(app, "penicillin · rash"), "the allergy added is out of view"
-        substance = app.screen.query_one("#allergy_substance")
-        assert app.focused is substance and in_view(substance)
+        medication = {"med_name": "aspirin", "med_dose": "81 mg", "med_frequency": "daily"}
+        await add_and_see(app, pilot, "#add-medication", medication)
+        allergy = {"allergy_substance": "penicillin", "allergy_reaction": "rash"}
+        await add_and_see(app, pilot, "#add-allergy", allergy)
 
 
 async def test_each_page_of_health_questions_starts_with_a_question_s_words(app: KioskApp) -> None:
