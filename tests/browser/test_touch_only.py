@@ -40,6 +40,9 @@ TABLET_ABOUT_YOU_TO_PHONE: ViewportSize = {"width": 1280, "height": 490}
 def on_about_you(tab: TouchTab, kiosk: ServedKiosk) -> None:
     """Open the served kiosk, tap Check in and wait until "About you" stands still."""
     tab.open(kiosk.url)
+    # Why: the page shows the welcome as it comes; the button not drawn yet read as "below"
+    # and the tab tapped a scrollbar the welcome does not have.
+    tab.wait_until(lambda: tab.screen.find_button("Check in") is not None, "the Check in button")
     tab.tap_button("Check in", until=tab.shows("About you"))
     tab.wait_for(tab.cursor_in_box("Full legal name"))  # the step opens on its first box
 
