@@ -3,9 +3,12 @@
 Each entry screen (exam, order, pump, vitals, side effect, override) draws its own fields; this
 base adds the time it happened (empty: now; a past clock time allowed, within the last 12
 hours, both times kept), the line that says what is wrong, Back and Save. Enter in a box moves
-to the next one; Enter in the time box saves. Save builds the record, and the chair's desk
-checks it against the log before sealing: a refusal is shown in the nurse's words and nothing
-is lost from the form. Once sealed, the chair screen below shows the entry.
+to the next one; Enter in the time box saves. Back (or Escape) on a form holding something not
+saved says so and stays; a second Back leaves without saving (Tab from the time box reaches Back
+before Save, and Enter there dropped a typed-out entry without a word). Save builds the
+record, and the chair's desk checks it against the log before sealing: a refusal is shown in
+the nurse's words and nothing is lost from the form. Once sealed, the chair screen below
+shows the entry.
 
 A correction opens the same screen with the entry it corrects (`correcting`): the form filled
 with what that entry holds and its time, and the new entry sealed naming it (`supersedes`), so
@@ -164,6 +167,9 @@ class ChairEntryScreen(StaffScreen):
         self.supersedes = None if correcting is None else correcting.record_id
         self.zone = ZoneInfo(shift.kiosk.config.time_zone)
         self.times = FilledTimes(self.zone)
+        #: What the form held once opened (and filled), and when Back last warned.
+        self._as_opened: tuple[object, ...] | None = None
+        self._warned_at: tuple[object, ...] | None = None
 
     @property
     def desk(self) -> ChairDesk:
@@ -197,9 +203,21 @@ class ChairEntryScreen(StaffScreen):
             self.fill(record)
             if self.TIMED:
                 self.fill_time("#chair-entry-time", record.happened_at)
-        first = next(iter(self.query("#chair-entry-box Input, #chair-entry-box Select")), None)
+        first = next(iter(self._boxes()), None)
         if first is not None:
             first.focus()
+        # Why after the refresh: a form's own on_mount may still fill a box after this one.
+        self.call_after_refresh(self._remember_as_opened)
+
+    def _boxes(self) -> list[Widget]:
+        return list(self.query("#chair-entry-box Input, #chair-entry-box Select"))
+
+    def _held(self) -> tuple[object, ...]:
+        """What every box and choice of the form holds now."""
+        return tuple(box.value for box in self._boxes() if isinstance(box, (Input, Select)))
+
+    def _remember_as_opened(self) -> None:
+        self._as_opened = self._held()
 
     def title_key(self) -> str:
         return self.TITLE
@@ -265,4 +283,12 @@ class ChairEntryScreen(StaffScreen):
 
     @on(Button.Pressed, "#chair-entry-back")
     def action_back(self) -> None:
-        self.dismiss()
+        """Leave, unless the form holds something not saved: that is said first, and a second
+        Back with the form unchanged since leaves without saving."""
+        held = self._held()
+        # Why None leaves: a Back before the form has settled comes before anything typed.
+        if self._as_opened is None or held in (self._as_opened, self._warned_at):
+            self.dismiss()
+            return
+        self._warned_at = held
+        self.say(chair_text("entry.not_saved"))
