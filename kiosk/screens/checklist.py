@@ -126,6 +126,10 @@ class ChecklistScreen(StepScreen):
             if note.content != words:
                 note.update(words)
                 note.display = bool(words)
+                if words and self.focused is self.query_one(f"#{field_id}", Input):
+                    # Why: a box at the step's bottom edge (larger text) had its reading drawn
+                    # below, out of sight; scrolled once laid out, the box stays in view above.
+                    self.call_after_refresh(note.scroll_visible, animate=False)
 
     def _has_driver(self) -> bool:
         answers = self.query_one("#driver-question", ChoiceList).answers

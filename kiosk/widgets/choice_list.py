@@ -105,6 +105,9 @@ class ChoiceList(ScrollView, can_focus=True):
         color: $kiosk-text;
         scrollbar-size-vertical: 2;
         overflow-x: hidden;  /* rows wrap to the width: a scrollbar would only make it jitter */
+        /* Why: the column of the border shown while in use is kept when not: the focus a tap
+           gives narrowed the list, rewrapped its answers and moved the one tapped away. */
+        border-left: blank;
     }
     ChoiceList > .choice--question { color: $kiosk-text; }
     ChoiceList > .choice--current { color: $kiosk-text; text-style: bold; }

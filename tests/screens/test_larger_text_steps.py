@@ -14,6 +14,7 @@ from textual.widget import Widget
 from kiosk.app import KioskApp
 from kiosk.intake.checkin_session import CheckInSession
 from kiosk.intake.questions import HEALTH_HISTORY
+from kiosk.intake.records import PregnancyAnswer
 from kiosk.locale import translate
 from kiosk.widgets.choice_list import ChoiceList
 from tests.screens.conftest import click, fill, ready, screen_lines, type_about_you
@@ -80,3 +81,44 @@ async def test_each_page_of_health_questions_starts_with_a_question_s_words(app:
                 f"page {pages} starts with {top_line!r}, not a question's words"
             )
         assert pages > 1
+
+
+async def test_the_reading_of_a_time_typed_at_the_bottom_edge_comes_into_view(
+    app: KioskApp,
+) -> None:
+    """At 23 rows the last clear liquid's box, tapped, is the last thing above the keypad: the
+    kiosk's reading of the time typed ("We read this as: today 1:49 PM") was drawn below it,
+    out of sight, and the patient could not check it."""
+    async with app.run_test(size=LARGER_TEXT_TABLET) as pilot:
+        await ready(app, pilot)
+        app.session = CheckInSession("en", app.clock())
+        await app.show_step("checklist")
+        await pilot.pause()
+        for field_id, hours_ago in (("last_food", "5"), ("last_clear_liquid", "3")):
+            await fill(pilot, field_id, keypad=hours_ago)
+            await pilot.pause()
+            reading = app.screen.query_one(f"#{field_id}-read-as")
+            assert str(reading.content).startswith("We read this as")
+            assert in_view(reading), f"the reading of {field_id} is out of view"
+            assert in_view(app.screen.query_one(f"#{field_id}")), f"{field_id} left the view"
+
+
+async def test_a_tap_on_the_last_answer_of_a_list_not_yet_in_use_chooses_it(app: KioskApp) -> None:
+    """At 68 columns the pregnancy question's four answers fit on one row, until the list took
+    the focus from the tap: the border it shows while in use narrowed it by a column, "Does
+    not apply to me" wrapped to a row below, out of view, and the tap chose nothing."""
+    async with app.run_test(size=LARGER_TEXT_TABLET) as pilot:
+        await ready(app, pilot)
+        app.session = CheckInSession("en", app.clock())
+        await app.show_step("checklist")
+        await pilot.pause()
+        questions = app.screen.query_one("#pregnancy-question", ChoiceList)
+        questions.scroll_visible(animate=False, immediate=True)
+        await pilot.pause()
+        assert not questions.has_focus and in_view(questions)
+        answer = PregnancyAnswer.NOT_APPLICABLE.value
+        box = questions.box_for("may_be_pregnant", answer)
+        left, top = questions.styles.gutter.left, questions.styles.gutter.top
+        assert await pilot.click(questions, offset=(left + box.x + 3, top + box.y + 1))
+        await pilot.pause()
+        assert questions.answers == {"may_be_pregnant": answer}
