@@ -1,25 +1,28 @@
+# Over 400 lines: one tab's view of the kiosk and each way a patient acts on it, with its wait.
 """One browser tab on the served kiosk, driven the way a patient uses a tablet.
 
 The tab records every request the page makes, rebuilds the screen from the websocket (see
 TerminalScreen) so a test can wait for words rather than sleep, taps a word's cell with a real
 touch event, and types through the page's keyboard. It keeps everything the page sent the kiosk
 as terminal input, so a test can tell keys from taps. `TouchTab` is a tab used by finger alone:
-it records every key the page receives and scrolls by tapping the scrollbar, never the wheel.
+it records every key the page receives and scrolls by tapping the scrollbar (with no track left
+below the handle, by drawing a finger up the form: one wheel step), never by a mouse wheel.
 
 How the tab knows where things are (the waits). A tap lands where the kiosk's layout is when
 the kiosk handles it, which is not where the tab saw the target if the kiosk had not yet drawn
 the effect of the input before. So every input waits for its own effect before anything else is
 located: a tap names what it must change (`Effect`: the next screen's title, a row listed, a
-statement ticked and wholly in view, the cursor in the tapped box, the keypad's digit in the
-box) and returns once the screen shows it, and refuses to tap when that already shows (then the
-tab could not tell its tap had been handled); a wheel step or a tap on a scrollbar returns once
-the form has moved (the box being typed in, or the words above Back and Next: `form_moved`;
-one step, one scroll: the kiosk draws without animation); a key that
-moves the focus waits until the new box has the cursor, at the column its words end at (a
-cursor left behind while the step scrolls sits on another row or column), or until a list
-marks its question current ("▶"). Keys within one widget need no wait between them: the kiosk
-takes them in order. Each kiosk update (the screen, then the cursor) reaches the tab as one
-websocket frame, so the tab never reads half an update.
+statement ticked and wholly in view, an answer chosen with its question wholly in view, the
+cursor in the tapped box, the keypad's digit in the box) and returns once the screen shows it,
+and refuses to tap when that already shows (then the tab could not tell its tap had been
+handled); a wheel step or a tap on a scrollbar returns once the form has moved (the box being
+typed in, or the words above the keypad and Back and Next, scrollbars left out: `form_moved`;
+one step, one scroll: the kiosk draws without animation); a key that moves the focus waits
+until the new box has the cursor, at the column its words end at (a cursor left behind while
+the step scrolls sits on another row or column), or until a list marks its question current
+("▶"). Keys within one widget need no wait between them: the kiosk takes them in order. Each
+kiosk update (the screen, then the cursor) reaches the tab as one websocket frame, so the tab
+never reads half an update.
 
 Why not "the kiosk has sent nothing for 0.2 s (0.5 s after a tap)", what the tab did before
 (issue 11): under load the kiosk pauses longer than that between a tap and its effect. Seen with
@@ -66,6 +69,12 @@ _BOX_LABEL = re.compile(r"▊▔ \S")
 _WORDS_AT_LEFT_MARGIN = re.compile(r"  \w")
 #: A row of a list of questions: indented past the border the list shows while in use.
 _LIST_ROW = re.compile(r"  (█|   [┌│└])")
+#: What a scrollbar is drawn with (its handle, in eighths of a cell): masked when the tab judges
+#: whether the form moved, since a scrollbar can be redrawn in a frame of its own.
+_SCROLLBAR_GLYPHS = re.compile("[▁▂▃▄▅▆▇█]")
+#: A list's blank row between two questions, its focus border on the left (a scrollbar, perhaps,
+#: on the right): the bottom of the question above is in view.
+_LIST_GAP_ROW = re.compile(r"  █[ ▁▂▃▄▅▆▇█]*$")
 #: What a tap (or a mouse) sends in the terminal's SGR mouse mode: button;column;row, M or m.
 _MOUSE_REPORT = re.compile(r"\x1b\[<(\d+);(\d+);(\d+)([Mm])")
 #: What the terminal answers by itself to the kiosk's questions (a mode report): not a key.
@@ -336,8 +345,18 @@ class KioskTab:
         return None if found is None else found[0]
 
     def _option_chosen(self, question: str, option: str) -> bool:
+        """The option is marked chosen and its question is wholly in view, down to the blank
+        row under its answers. Why whole: a question tapped while partly in view is marked in
+        one frame and scrolled wholly into view in a later one (ChoiceList._reveal), moving
+        everything on the step; a tap or a scroll judged on the frame before would miss."""
         found = self._option(question, option)
-        return found is not None and found[1] == "●"
+        if found is None or found[1] != "●":
+            return False
+        lines, bottom = self.screen.lines(), self._scrolling_part_end()
+        for line in lines[found[0][0] + 1 : bottom]:
+            if not re.search("[┌│└]", line):  # past the answers' boxes
+                return _LIST_GAP_ROW.match(line) is not None
+        return False
 
     def _option(self, question: str, option: str) -> tuple[tuple[int, int], str] | None:
         """The option's (row, cell column) under the question, and its mark (○ or ●)."""
@@ -392,27 +411,48 @@ class KioskTab:
 
     def form_moved(self, how: str) -> Effect:
         """The effect "the form has moved" (`how`: by what), against the newest screen: the label
-        of the box being typed in has left its row, or (no box has the cursor) the screen has
-        changed.
+        of the box being typed in has left its row, or (no box has the cursor) the words of the
+        screen's scrolling part have changed. Scrollbars are left out of both, and Back, Next,
+        the reason beside them and the keypad out of the second: none of them moves the form.
 
         Why not "the screen changed" while a box is in use: a frame already on its way when the
         tab scrolled would be taken for the scroll, and the next tap located on the screen from
         before it. Seen at larger text: the last keypad digit of the date of birth drew the
         date, then in a frame of its own took the date's message away (the boxes below moved
-        up a row); the tab,
-        looking before that frame, tapped the scrollbar to bring the phone box wholly into
-        view, took that frame for the scroll, and its tap on the phone box landed on the box
-        below once the scroll was drawn. (With no box in use, a late frame of the input before
-        can still pass for the scroll: seen on the migraine step at larger text, where the tab
-        then paged twice; "a line of words moved up" missed a screen still being drawn.)
+        up a row); the tab, looking before that frame, tapped the scrollbar to bring the phone
+        box wholly into view, took that frame for the scroll, and its tap on the phone box
+        landed on the box below once the scroll was drawn.
+
+        Why the scrollbars and the bar at the bottom are left out: Textual redraws a scrollbar's
+        handle in a frame after the scroll that moved it, and "To go on: ..." in a frame after
+        the answer that changed it (the step's message handler). Seen at larger text on the
+        health history and the migraine step: the last answer's late frame, changing only a
+        handle, was taken for the page under the tap on the scrollbar; the tab tapped again,
+        the two pages were drawn one after the other, and it paged past the next question.
         """
         self.catch_up()
         lines, (row, _) = self.screen.lines(), self.screen.cursor
         if 0 < row < len(lines) and _BOX_LABEL.search(lines[row - 1]):
-            label = lines[row - 1]
-            return Effect(f"the form move {how}", lambda: self.screen.lines()[row - 1] != label)
-        before = self.screen.text()
-        return Effect(f"the form move {how}", lambda: self.screen.text() != before)
+            label = _SCROLLBAR_GLYPHS.sub(" ", lines[row - 1])
+            return Effect(
+                f"the form move {how}",
+                lambda: _SCROLLBAR_GLYPHS.sub(" ", self.screen.lines()[row - 1]) != label,
+            )
+        before = self._scrolling_words()
+        return Effect(f"the form move {how}", lambda: self._scrolling_words() != before)
+
+    def _scrolling_part_end(self) -> int:
+        """The row under the screen's scrolling part: the keypad's first row, or the top of
+        Back and Next, or the screen's end."""
+        lines = self.screen.lines()
+        bars = [row for row, line in enumerate(lines) if line.startswith("▊▔")]  # Back / Next
+        keypad = [row - 1 for row, line in enumerate(lines) if _KEYPAD_ROW.search(line)]
+        return min(bars + keypad + [self.screen.rows])
+
+    def _scrolling_words(self) -> list[str]:
+        """The rows of the screen's scrolling part, without its scrollbars' handles."""
+        lines = self.screen.lines()[: self._scrolling_part_end()]
+        return [_SCROLLBAR_GLYPHS.sub(" ", line) for line in lines]
 
     def tap_scrollbar(self, moves: bool = True) -> None:
         """Tap a scrollbar's track at its bottom: the form (or list) moves down a page; wait
@@ -423,20 +463,30 @@ class KioskTab:
         keypad and the Back / Next bar; a list with words under it (the PHQ-9's attribution)
         ends above those words.
         """
+        moved = self.form_moved("under the tap")  # (first: it takes in the newest frames)
+        row, column = self._scrollbar_track_bottom()
+        x, y = self._page_point(row, column + 0.5)
+        self.page.touchscreen.tap(x, y)
+        if moves:
+            self.wait_for(moved)
+
+    def _scrollbar_track_bottom(self) -> tuple[int, int]:
+        """The (row, column) of the bottom of the scrollbar's track that `tap_scrollbar` taps."""
         lines = self.screen.lines()
-        bars = [row for row, line in enumerate(lines) if line.startswith("▊▔")]  # Back / Next
-        keypad = [row - 1 for row, line in enumerate(lines) if _KEYPAD_ROW.search(line)]
-        row = min(bars + keypad + [self.screen.rows]) - 1
+        row = self._scrolling_part_end() - 1
         above_words = row
         while above_words > 0 and _WORDS_AT_LEFT_MARGIN.match(lines[above_words]):
             above_words -= 1
         if _LIST_ROW.match(lines[above_words]):  # words under a list: the list's own bar ends above
             row = above_words
-        moved = self.form_moved("under the tap")
-        x, y = self._page_point(row, self.screen.cols - SCROLLBAR_FROM_RIGHT + 0.5)
-        self.page.touchscreen.tap(x, y)
-        if moves:
-            self.wait_for(moved)
+        return row, self.screen.cols - SCROLLBAR_FROM_RIGHT
+
+    def handle_at_track_bottom(self) -> bool:
+        """Whether the scrollbar's handle reaches into the bottom row of its track (its end is
+        drawn there as part of a cell): a tap there grabs the handle and moves nothing, though
+        the form may not be at its end (the handle is a row or more long)."""
+        row, column = self._scrollbar_track_bottom()
+        return _SCROLLBAR_GLYPHS.match(self.screen.lines()[row], column) is not None
 
     def keyboard_input(self) -> str:
         """What the page sent the kiosk as keys: the terminal input without taps and without
@@ -498,7 +548,29 @@ class TouchTab(KioskTab):
         self.wait_until(lambda: self.screen.text() != before, "the form move under the finger")
 
     def scroll_down(self) -> None:
-        self.tap_scrollbar()
+        """Tap the scrollbar's track below its handle; with no track left below the handle
+        (at larger text, a few rows before the end), draw a finger up the form instead."""
+        if self.handle_at_track_bottom():
+            self.finger_wheel_step()
+        else:
+            self.tap_scrollbar()
+
+    def finger_wheel_step(self) -> None:
+        """Draw a finger up the form by one and a half rows, which the page turns into exactly
+        one wheel step (one per row the finger moves, kiosk-page.js), drawn in one frame; wait
+        until the form has moved. Why not further: a wheel step per row, each in a frame of its
+        own, and a tap located between two of them lands where the form was."""
+        box = self.page.locator(".xterm-screen").bounding_box()
+        assert box is not None, "the terminal is not on the page"
+        x, start_y = box["x"] + box["width"] * 0.25, box["y"] + box["height"] * 0.5
+        rise = 1.5 * box["height"] / self.screen.rows
+        moved = self.form_moved("under the finger")
+        finger = self.page.context.new_cdp_session(self.page)
+        for kind, y in (("touchStart", start_y), ("touchMove", start_y - rise)):
+            finger.send("Input.dispatchTouchEvent", _touch(kind, x, y))
+        finger.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        finger.detach()
+        self.wait_for(moved)
 
 
 def _show(screen: TerminalScreen, payload: str | bytes) -> None:
