@@ -33,6 +33,14 @@ def row_shown(app: KioskApp, words: str) -> bool:
     return any(words in line for line in screen_lines(app))
 
 
+async def on_step(app: KioskApp, pilot: Pilot[None], step: str) -> None:
+    """A check-in in English opened straight on one step."""
+    await ready(app, pilot)
+    app.session = CheckInSession("en", app.clock())
+    await app.show_step(step)
+    await pilot.pause()
+
+
 async def add_and_see(app: KioskApp, pilot: Pilot[None], add: str, typed: dict[str, str]) -> None:
     """Fill a form's boxes (the first named first), tap `add`: the row added is listed in view,
     and the form's first box, emptied for the next, has the focus and is in view too."""
@@ -64,10 +72,7 @@ async def test_each_page_of_health_questions_starts_with_a_question_s_words(app:
     """A tap on the list's scrollbar track paged down by the list's height: the question cut at
     the bottom went on to show its answers at the top, its words above them out of sight."""
     async with app.run_test(size=LARGER_TEXT_TABLET) as pilot:
-        await ready(app, pilot)
-        app.session = CheckInSession("en", app.clock())
-        await app.show_step("history")
-        await pilot.pause()
+        await on_step(app, pilot, "history")
         questions = app.screen.query_one("#history-questions", ChoiceList)
         bar = questions.vertical_scrollbar
         words = [translate(q.text_key, "en") for q in HEALTH_HISTORY.questions]
@@ -90,10 +95,7 @@ async def test_the_reading_of_a_time_typed_at_the_bottom_edge_comes_into_view(
     kiosk's reading of the time typed ("We read this as: today 1:49 PM") was drawn below it,
     out of sight, and the patient could not check it."""
     async with app.run_test(size=LARGER_TEXT_TABLET) as pilot:
-        await ready(app, pilot)
-        app.session = CheckInSession("en", app.clock())
-        await app.show_step("checklist")
-        await pilot.pause()
+        await on_step(app, pilot, "checklist")
         for field_id, hours_ago in (("last_food", "5"), ("last_clear_liquid", "3")):
             await fill(pilot, field_id, keypad=hours_ago)
             await pilot.pause()
@@ -108,10 +110,7 @@ async def test_a_tap_on_the_last_answer_of_a_list_not_yet_in_use_chooses_it(app:
     the focus from the tap: the border it shows while in use narrowed it by a column, "Does
     not apply to me" wrapped to a row below, out of view, and the tap chose nothing."""
     async with app.run_test(size=LARGER_TEXT_TABLET) as pilot:
-        await ready(app, pilot)
-        app.session = CheckInSession("en", app.clock())
-        await app.show_step("checklist")
-        await pilot.pause()
+        await on_step(app, pilot, "checklist")
         questions = app.screen.query_one("#pregnancy-question", ChoiceList)
         questions.scroll_visible(animate=False, immediate=True)
         await pilot.pause()
