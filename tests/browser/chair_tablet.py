@@ -237,18 +237,8 @@ class ChairTablet(TouchTab):
         moves, kiosk-page.js); wait until the form's left half has moved (the shift bar's
         countdown and a toast at the right change by themselves). The finger is on the form's
         boxes, at the left: a wheel step over a toast would not reach the form."""
-        box = self.page.locator(".xterm-screen").bounding_box()
-        assert box is not None, "the terminal is not on the page"
-        x, start_y = box["x"] + box["width"] * 0.25, box["y"] + box["height"] * 0.5
-        rise = 1.5 * box["height"] / self.screen.rows
         before = self.form_seen()
-        finger = self.page.context.new_cdp_session(self.page)
-        for kind, y in (("touchStart", start_y), ("touchMove", start_y - rise)):
-            finger.send(
-                "Input.dispatchTouchEvent", {"type": kind, "touchPoints": [{"x": x, "y": y}]}
-            )
-        finger.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
-        finger.detach()
+        self.draw_finger(0.25, 0.5, [1.5])
         self.wait_until(lambda: self.form_seen() != before, "the form move a step down")
 
     def form_seen(self) -> list[str]:

@@ -528,23 +528,28 @@ class TouchTab(KioskTab):
     def _key_pressed(self, key: str) -> None:
         self.key_presses.append(key)
 
-    def finger_swipe_up(self, rows: int) -> None:
-        """Drag a finger up the middle of the screen by `rows` rows (real touch events, as a
-        tablet sends them); wait until the screen has moved."""
+    def draw_finger(self, across: float, down: float, rises: list[float]) -> None:
+        """Put a finger on the terminal at (`across`, `down`), fractions of its width and
+        height, draw it up by each of `rises` rows in turn and lift it (real touch events, as a
+        tablet sends them)."""
         box = self.page.locator(".xterm-screen").bounding_box()
         assert box is not None, "the terminal is not on the page"
-        x = box["x"] + box["width"] / 2
-        start_y = box["y"] + box["height"] * 0.6
+        x, start_y = box["x"] + box["width"] * across, box["y"] + box["height"] * down
         row_height = box["height"] / self.screen.rows
-        touch = self.page.context.new_cdp_session(self.page)
-        before = self.screen.text()
-        touch.send("Input.dispatchTouchEvent", _touch("touchStart", x, start_y))
-        for step in range(1, rows + 1):
-            touch.send(
-                "Input.dispatchTouchEvent", _touch("touchMove", x, start_y - step * row_height)
+        finger = self.page.context.new_cdp_session(self.page)
+        finger.send("Input.dispatchTouchEvent", _touch("touchStart", x, start_y))
+        for rise in rises:
+            finger.send(
+                "Input.dispatchTouchEvent", _touch("touchMove", x, start_y - rise * row_height)
             )
-        touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
-        touch.detach()
+        finger.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        finger.detach()
+
+    def finger_swipe_up(self, rows: int) -> None:
+        """Drag a finger up the middle of the screen by `rows` rows, a row at a time; wait until
+        the screen has moved."""
+        before = self.screen.text()
+        self.draw_finger(0.5, 0.6, [float(step) for step in range(1, rows + 1)])
         self.wait_until(lambda: self.screen.text() != before, "the form move under the finger")
 
     def scroll_down(self) -> None:
@@ -560,16 +565,8 @@ class TouchTab(KioskTab):
         one wheel step (one per row the finger moves, kiosk-page.js), drawn in one frame; wait
         until the form has moved. Why not further: a wheel step per row, each in a frame of its
         own, and a tap located between two of them lands where the form was."""
-        box = self.page.locator(".xterm-screen").bounding_box()
-        assert box is not None, "the terminal is not on the page"
-        x, start_y = box["x"] + box["width"] * 0.25, box["y"] + box["height"] * 0.5
-        rise = 1.5 * box["height"] / self.screen.rows
         moved = self.form_moved("under the finger")
-        finger = self.page.context.new_cdp_session(self.page)
-        for kind, y in (("touchStart", start_y), ("touchMove", start_y - rise)):
-            finger.send("Input.dispatchTouchEvent", _touch(kind, x, y))
-        finger.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
-        finger.detach()
+        self.draw_finger(0.25, 0.5, [1.5])
         self.wait_for(moved)
 
 
